@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * IAM policy documents as structured objects: Effect, Action and Principal are plain strings
+ * known at preview (so the policy pack can read them); only Resource ARNs may be outputs.
+ */
+export type Principal =
+    | { AWS: string | string[] }
+    | { Service: string | string[] }
+    | { Federated: string };
+
+export type Conditions = Record<string, Record<string, pulumi.Input<string | string[] | boolean>>>;
+
+export interface Statement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource?: pulumi.Input<string>[];
+    Principal?: Principal | "*";
+    Condition?: Conditions;
+}
+
+export function policyDocument(statements: Statement[]): pulumi.Output<string> {
+    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements.map(normalise) });
+}
+
+/** Actions sorted and de-duplicated so diffs of a document show real changes only. */
+function normalise(statement: Statement): Statement {
+    return { ...statement, Action: [...new Set(statement.Action)].sort() };
+}
+
+export function accountRoot(accountId: string): string {
+    return `arn:aws:iam::${accountId}:root`;
+}
+
+export function roleArnOf(accountId: string, roleName: string): string {
+    return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/** A customer key as documents reference it: its ARN (random, unknown at preview) and its alias (from the model). */
+export interface KeyRef {
+    arn: pulumi.Input<string>;
+    aliasName: string;
+}
+
+/**
+ * Use of a customer key through one service, scoped by the key's alias rather than its ARN so the
+ * document is fully known at preview and the policy pack can read it.
+ */
+export function keyUseStatement(sid: string, scope: { accountId: string; region: string }, key: KeyRef, actions: string[], viaService: string): Statement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Action: actions,
+        Resource: [`arn:aws:kms:${scope.region}:${scope.accountId}:key/*`],
+        Condition: {
+            "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.aliasName },
+            StringEquals: { "kms:ViaService": `${viaService}.${scope.region}.amazonaws.com` },
+        },
+    };
+}
+
+/** Trust policy for an AWS service, pinned to the account (confused-deputy protection). */
+export function serviceTrust(service: string, accountId: string, sourceArn?: pulumi.Input<string>): pulumi.Output<string> {
+    const condition: Conditions = { StringEquals: { "aws:SourceAccount": accountId } };
+    if (sourceArn !== undefined) {
+        condition.ArnLike = { "aws:SourceArn": sourceArn };
+    }
+    return policyDocument([
+        { Sid: "TrustService", Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], Condition: condition },
+    ]);
+}

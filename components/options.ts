@@ -1,0 +1,11 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A component's `dependsOn` does not reach its children: the engine orders only the resources
+ * that name a dependency. Components pass this to each child that must wait.
+ */
+export function childDependsOn(opts: pulumi.ComponentResourceOptions | undefined, ...more: pulumi.Resource[]): pulumi.Input<pulumi.Resource>[] {
+    const own = opts?.dependsOn;
+    const list = own === undefined ? [] : Array.isArray(own) ? own : [own as pulumi.Input<pulumi.Resource>];
+    return [...list, ...more];
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { accountId, accountIdOfArn, region, roleArn, shortName } from "./primitives";
+import { checkUnique } from "./references";
+
+export const accountRoles = ["management", "security", "producer", "consumer"] as const;
+export type AccountRole = (typeof accountRoles)[number];
+
+export const accountSchema = z.strictObject({
+    name: shortName,
+    role: z.enum(accountRoles, { error: `expected one of ${accountRoles.join(", ")}` }),
+    id: accountId,
+    deployRoleArn: roleArn,
+    externalId: z
+        .string()
+        .regex(/^[\w+=,.@:\/-]{2,1224}$/, { error: "expected an sts:ExternalId of 2-1224 characters ([\\w+=,.@:/-])" })
+        .optional(),
+    region: region.optional(),
+});
+
+export type Account = z.infer<typeof accountSchema>;
+
+export const accountsSchema = z
+    .array(accountSchema, { error: "expected a list of accounts" })
+    .min(1, { error: "expected at least one account" })
+    .superRefine((accounts, ctx) => {
+        checkUnique(ctx, accounts, (a) => a.id, (i) => [i, "id"], "account id");
+        checkUnique(ctx, accounts, (a) => a.name, (i) => [i, "name"], "account name");
+        accounts.forEach((account, index) => {
+            const arnAccount = accountIdOfArn(account.deployRoleArn);
+            if (/^\d{12}$/.test(account.id) && arnAccount !== account.id) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [index, "deployRoleArn"],
+                    message: `role ARN is in account ${arnAccount}, but account "${account.name}" has id ${account.id}`,
+                });
+            }
+        });
+        for (const role of ["security", "producer"] as const) {
+            if (!accounts.some((a) => a.role === role)) {
+                ctx.addIssue({ code: "custom", path: [], message: `expected at least one account with role "${role}"` });
+            }
+        }
+        for (const role of ["management", "security"] as const) {
+            const holders = accounts.filter((a) => a.role === role);
+            if (holders.length > 1) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [accounts.indexOf(holders[1])],
+                    message: `only one "${role}" account is allowed per environment (found ${holders.map((a) => a.name).join(", ")})`,
+                });
+            }
+        }
+    });

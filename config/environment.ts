@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { type Account, type AccountRole, accountsSchema } from "./accounts";
+import { datasetsSchema } from "./datasets";
+import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
+import { organizationSchema } from "./organization";
+import { region } from "./primitives";
+import { consumerAccessListSchema, sharesSchema } from "./sharing";
+import { checkSharing } from "./sharing-checks";
+
+/**
+ * One config key per section (`lakewarden:<section>`). A later feature adds its section
+ * here and its cross-section rules to `crossChecks`, without touching the others.
+ */
+export const sections = {
+    organization: organizationSchema,
+    homeRegion: region,
+    accounts: accountsSchema,
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+    datasets: datasetsSchema,
+    shares: sharesSchema,
+    consumerAccess: consumerAccessListSchema,
+};
+
+type Sections = z.infer<z.ZodObject<typeof sections>>;
+
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing];
+
+const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
+
+export interface Environment extends Sections {
+    /** The stack name: dev, prod, ... */
+    name: string;
+}
+
+/** Validates raw section values (keys without the `lakewarden:` prefix); throws ConfigError naming each bad key. */
+export function parseEnvironment(name: string, raw: Record<string, unknown>): Environment {
+    const result = environmentSchema.safeParse(raw);
+    if (!result.success) {
+        throw fromZodError(result.error);
+    }
+    return { name, ...result.data };
+}
+
+/** Reads every `lakewarden:*` key of the stack config; unknown keys are errors, so typos do not silently drop a section. */
+export function environmentFromConfig(name: string, config: Record<string, string>): Environment {
+    const raw: Record<string, unknown> = {};
+    const unknown: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+        const [namespace, section] = key.split(":");
+        if (namespace !== CONFIG_NAMESPACE) {
+            continue;
+        }
+        if (section in sections) {
+            raw[section] = parseConfigValue(value);
+        } else {
+            unknown.push(key);
+        }
+    }
+    if (unknown.length > 0) {
+        throw new ConfigError(
+            unknown.map((key) => ({ key, message: `unknown config key (known: ${Object.keys(sections).join(", ")})` })),
+        );
+    }
+    return parseEnvironment(name, raw);
+}
+
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+export function accountsWithRole(env: Environment, role: AccountRole): Account[] {
+    return env.accounts.filter((a) => a.role === role);
+}
+
+export function accountNamed(env: Environment, name: string): Account {
+    const account = env.accounts.find((a) => a.name === name);
+    if (!account) {
+        throw new Error(`no account named ${name} in environment ${env.name}`);
+    }
+    return account;
+}
+
+export function regionOf(env: Environment, account: Account): string {
+    return account.region ?? env.homeRegion;
+}

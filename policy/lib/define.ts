@@ -1,0 +1,194 @@
+// Builds @pulumi/policy Policy objects from lakewarden rule definitions: metadata, config schema
+// (with defaults and exemptions), type filtering the server can short-circuit, plain (unproxied)
+// property access, and the exemption gate.
+import type {
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { ExemptionGate } from "./exemption-gate";
+import { type Exemption, exemptionsSchema } from "./exemptions";
+import { runnerContextOf } from "./runner-context";
+import { plain } from "./unknown";
+import type { Dict } from "./values";
+
+export interface Anchors {
+    cdkNag?: string[];
+    checkov?: string[];
+    cis?: string[];
+    pulumi?: string[];
+}
+
+export interface ProviderInfo {
+    type: string;
+    urn: string;
+    name: string;
+    props: Dict;
+}
+
+/** A resource as rules see it: plain props (unknowns are the sentinel), links resolved. */
+export interface Resource {
+    type: string;
+    urn: string;
+    name: string;
+    props: Dict;
+    opts: { deleteBeforeReplace?: boolean; protect: boolean; parent?: string };
+    provider?: ProviderInfo;
+    parent?: Resource;
+    dependencies: Resource[];
+    propertyDependencies: Record<string, Resource[]>;
+}
+
+export type ConfigSchema = Record<string, PolicyConfigJSONSchema>;
+export type WithExemptions<C> = C & { exemptions: Exemption[] };
+
+interface RuleBase {
+    name: string;
+    description: string;
+    severity: Severity;
+    /** Default level; `all`/per-policy keys of --policy-pack-config override it. */
+    enforcementLevel: "mandatory" | "advisory";
+    remediationSteps: string;
+    anchors: Anchors;
+    /** Concern folder (iam, s3, kms, ...), used for tags and the README. */
+    concern: string;
+    resourceTypes: readonly string[];
+    config?: ConfigSchema;
+}
+
+export interface ResourceRule<C = Record<string, never>> extends RuleBase {
+    validate(resource: Resource, config: WithExemptions<C>, report: (message: string) => void): void;
+}
+
+export interface StackRule<C = Record<string, never>> extends RuleBase {
+    validateStack(
+        resources: Resource[],
+        config: WithExemptions<C>,
+        report: (message: string, urn: string) => void,
+    ): void;
+}
+
+export type LakewardenPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
+    concern: string;
+    anchors: Anchors;
+    resourceTypes: readonly string[];
+};
+
+function metadata(rule: RuleBase) {
+    const anchorTags = [
+        ...(rule.anchors.cdkNag ?? []).map(a => `cdk-nag:${a}`),
+        ...(rule.anchors.checkov ?? []).map(a => `checkov:${a}`),
+        ...(rule.anchors.cis ?? []).map(a => `cis:${a}`),
+        ...(rule.anchors.pulumi ?? []).map(a => `pulumi:${a}`),
+    ];
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        severity: rule.severity,
+        remediationSteps: rule.remediationSteps,
+        tags: [`concern:${rule.concern}`, ...anchorTags],
+        configSchema: { properties: { ...(rule.config ?? {}), exemptions: exemptionsSchema } },
+        concern: rule.concern,
+        anchors: rule.anchors,
+        resourceTypes: rule.resourceTypes,
+    };
+}
+
+/** Schema defaults overlaid with what the engine configured (it applies defaults too). */
+export function readConfig<C>(schema: ConfigSchema | undefined, given: object): WithExemptions<C> {
+    const result: Dict = { exemptions: [] };
+    for (const [key, property] of Object.entries(schema ?? {})) {
+        if (property.default !== undefined) {
+            result[key] = property.default;
+        }
+    }
+    return { ...result, ...given } as WithExemptions<C>;
+}
+
+function typeFilter(rule: RuleBase): (type: string) => boolean {
+    const types = new Set(rule.resourceTypes);
+    return type => types.has(type);
+}
+
+function notApplicableReason(rule: RuleBase): string {
+    return `Policy only applies to resources of type ${rule.resourceTypes.map(t => `'${t}'`).join(", ")}`;
+}
+
+export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
+    const applies = typeFilter(rule);
+    const validateResource = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
+        if (!applies(args.type)) {
+            args.notApplicable(notApplicableReason(rule));
+        }
+        const config = readConfig<C>(rule.config, args.getConfig());
+        const gate = new ExemptionGate(rule.name, config.exemptions, runnerContextOf(args), reportViolation);
+        const provider = args.provider
+            ? { type: args.provider.type, urn: args.provider.urn, name: args.provider.name, props: plain(args.provider.props) }
+            : undefined;
+        const resource: Resource = {
+            type: args.type,
+            urn: args.urn,
+            name: args.name,
+            props: plain(args.props),
+            opts: args.opts,
+            provider,
+            dependencies: [],
+            propertyDependencies: {},
+        };
+        rule.validate(resource, config, message => gate.report(message, args.urn, false));
+        gate.reportExpired(args.urn, false);
+    };
+    if (rule.resourceTypes.length === 1) {
+        // The server skips other types without calling us when the function carries its type.
+        Object.assign(validateResource, { __pulumiType: rule.resourceTypes[0] });
+    }
+    return { ...metadata(rule), validateResource };
+}
+
+/** Converts the server's PolicyResource graph into plain Resources, keeping the links. */
+export function toResources(policyResources: PolicyResource[]): Resource[] {
+    const converted = new Map<PolicyResource, Resource>();
+    for (const r of policyResources) {
+        converted.set(r, {
+            type: r.type,
+            urn: r.urn,
+            name: r.name,
+            props: plain(r.props),
+            opts: r.opts,
+            provider: r.provider
+                ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: plain(r.provider.props) }
+                : undefined,
+            dependencies: [],
+            propertyDependencies: {},
+        });
+    }
+    const link = (r: PolicyResource): Resource | undefined => converted.get(r);
+    for (const [source, target] of converted) {
+        target.parent = source.parent ? link(source.parent) : undefined;
+        target.dependencies = source.dependencies.map(link).filter((d): d is Resource => d !== undefined);
+        for (const [key, deps] of Object.entries(source.propertyDependencies)) {
+            target.propertyDependencies[key] = deps.map(link).filter((d): d is Resource => d !== undefined);
+        }
+    }
+    return [...converted.values()];
+}
+
+export function stackPolicy<C>(rule: StackRule<C>): LakewardenPolicy {
+    const applies = typeFilter(rule);
+    const validateStack = (args: StackValidationArgs, reportViolation: ReportViolation): void => {
+        if (!args.resources.some(r => applies(r.type))) {
+            args.notApplicable(notApplicableReason(rule));
+        }
+        const config = readConfig<C>(rule.config, args.getConfig());
+        const gate = new ExemptionGate(rule.name, config.exemptions, runnerContextOf(args), reportViolation);
+        rule.validateStack(toResources(args.resources), config, (message, urn) => gate.report(message, urn, true));
+        gate.reportExpired(undefined, false);
+    };
+    return { ...metadata(rule), validateStack };
+}

@@ -1,0 +1,19 @@
+// What the offline runner adds to validation args. The gRPC server never sets it, so under the
+// engine exemption uses surface as advisory diagnostics and the clock is the real one.
+export const RUNNER_CONTEXT: unique symbol = Symbol.for("lakewarden.policy.runnerContext") as never;
+
+export interface ExemptionUse {
+    policyName: string;
+    urn: string;
+    reason: string;
+    expires?: string;
+}
+
+export interface RunnerContext {
+    now: Date;
+    recordExemption(use: ExemptionUse): void;
+}
+
+export function runnerContextOf(args: object): RunnerContext | undefined {
+    return (args as { [RUNNER_CONTEXT]?: RunnerContext })[RUNNER_CONTEXT];
+}

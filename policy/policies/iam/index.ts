@@ -1,0 +1,10 @@
+export { iamNoAdminManagedPolicies } from "./no-admin-managed-policies";
+export { iamNoNotActionNotResource } from "./no-notaction-notresource";
+export { iamNoPrivilegeEscalation } from "./no-privilege-escalation";
+export { iamNoUserPolicies } from "./no-user-policies";
+export { iamNoWildcardActions } from "./no-wildcard-actions";
+export { iamNoWildcardResources } from "./no-wildcard-resources";
+export { iamPassRoleScoped } from "./passrole-scoped";
+export { iamTrustCrossAccountConditions } from "./trust-cross-account-conditions";
+export { iamTrustFederatedConditions } from "./trust-federated-conditions";
+export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";

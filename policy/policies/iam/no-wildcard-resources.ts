@@ -1,0 +1,49 @@
+import { resourcePolicy } from "../../lib/define";
+import { isStarOnlyAction } from "../../lib/iam/actions";
+import { isAllow } from "../../lib/iam/document";
+import { identityDocuments, IDENTITY_POLICY_TYPES, knownActions, walkStatements } from "../../lib/iam/sources";
+import { isUnknown } from "../../lib/unknown";
+
+export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions: string[] }>({
+    name: "iam-no-wildcard-resources",
+    concern: "iam",
+    description:
+        "IAM identity policies must not Allow write or permission-management actions on Resource `*`; only the documented " +
+        "list of read/list actions that AWS authorises solely on `*` may use it.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Scope Resource to the ARNs the workload touches (bucket/*, table ARN, key ARN). If an action truly supports only `*`, " +
+        "add it to additionalStarOnlyActions in the policy config with a comment in the PR.",
+    anchors: { cdkNag: ["AwsSolutions-IAM5"], checkov: ["CKV_AWS_355", "CKV_AWS_289", "CKV_AWS_290"] },
+    resourceTypes: IDENTITY_POLICY_TYPES,
+    config: {
+        additionalStarOnlyActions: {
+            type: "array",
+            items: { type: "string", pattern: "^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$" },
+            default: [],
+            description: "Extra actions allowed on Resource \"*\" (reviewed).",
+        },
+    },
+    validate(resource, config, report) {
+        for (const source of identityDocuments(resource)) {
+            walkStatements(source, report, "its resources", (statement, where) => {
+                const actions = knownActions(statement, where, report);
+                if (!isAllow(statement)) {
+                    return;
+                }
+                if (statement.notResources) {
+                    return; // refused by iam-no-notaction-notresource
+                }
+                const star = (statement.resources ?? []).some(r => r === "*" && !isUnknown(r));
+                if (!star) {
+                    return;
+                }
+                const offending = actions.filter(a => !isStarOnlyAction(a, config.additionalStarOnlyActions));
+                if (offending.length > 0) {
+                    report(`${where} allows ${offending.map(a => `"${a}"`).join(", ")} on Resource "*"`);
+                }
+            });
+        }
+    },
+});

@@ -1,0 +1,49 @@
+import { stackPolicy } from "../../lib/define";
+import { restrictingValues, type Statement } from "../../lib/iam/document";
+import { walkStatements } from "../../lib/iam/sources";
+import { BUCKET_TYPES, bucketLabel, bucketViews } from "../../lib/s3";
+import { isUnknown } from "../../lib/unknown";
+
+/** Deny, Principal "*", s3:* (or *), aws:SecureTransport=false, on the bucket and its objects. */
+function deniesInsecureTransport(s: Statement): boolean {
+    const denyAll = s.effect === "Deny" && s.principals?.wildcard === true;
+    const allActions = (s.actions ?? []).some(a => a === "*" || (typeof a === "string" && a.toLowerCase() === "s3:*"));
+    const insecure = (restrictingValues(s, "aws:SecureTransport") ?? []).some(v => v === false || v === "false");
+    const resources = s.resources ?? [];
+    const covers = (test: (r: string) => boolean) => resources.some(r => isUnknown(r) || (typeof r === "string" && test(r)));
+    return denyAll && allActions && insecure && covers(r => r.endsWith("/*")) && covers(r => !r.includes("/"));
+}
+
+export const s3BucketTlsOnlyPolicy = stackPolicy({
+    name: "s3-bucket-tls-only-policy",
+    concern: "s3",
+    description: "Every S3 bucket has a bucket policy that denies s3:* to everyone when aws:SecureTransport is false, on the bucket and its objects.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Add to the bucket's aws.s3.BucketPolicy: { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucketArn, " +
+        "`${bucketArn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",
+    anchors: { cdkNag: ["AwsSolutions-S10"], checkov: ["CKV_AWS_379"], cis: ["s3-bucket-ssl-enforcement-required"] },
+    resourceTypes: BUCKET_TYPES,
+    validateStack(resources, _config, report) {
+        for (const { bucket, parts } of bucketViews(resources)) {
+            const say = (m: string) => report(m, bucket.urn);
+            const label = bucketLabel(bucket);
+            const documents = [...parts.policy.map(p => p.props.policy), ...(bucket.props.policy !== undefined ? [bucket.props.policy] : [])];
+            if (documents.length === 0) {
+                say(`${label} has no bucket policy, so it accepts requests without TLS`);
+                continue;
+            }
+            let denies = false;
+            let readable = true;
+            for (const value of documents) {
+                walkStatements({ label: `${label} policy`, value }, m => { readable = false; say(m); }, "the TLS-only statement", s => {
+                    denies = denies || deniesInsecureTransport(s);
+                });
+            }
+            if (readable && !denies) {
+                say(`${label}: no statement denies s3:* to "*" when aws:SecureTransport is false on the bucket and its objects`);
+            }
+        }
+    },
+});

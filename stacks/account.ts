@@ -1,0 +1,39 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Account } from "../config/accounts";
+import { type Environment, regionOf } from "../config/environment";
+import type { AccountScope } from "../components/naming";
+
+export interface AccountStackArgs {
+    env: Environment;
+    account: Account;
+    provider: aws.Provider;
+}
+
+const ROLE_TYPES = { management: "Management", security: "Security", producer: "Producer", consumer: "Consumer" } as const;
+
+/**
+ * Parent of everything in one account (`lakewarden:account:<Role>`): children created with
+ * `{ parent: this }` inherit the account's provider, and a targeted deploy selects this subtree.
+ */
+export abstract class AccountStack extends pulumi.ComponentResource {
+    readonly env: Environment;
+    readonly account: Account;
+    readonly scope: AccountScope;
+
+    protected constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(accountComponentType(args.account.role), args.account.name, {}, { ...opts, providers: [args.provider] });
+        this.env = args.env;
+        this.account = args.account;
+        this.scope = { environment: args.env.name, accountId: args.account.id, region: regionOf(args.env, args.account) };
+    }
+
+    /** Child resource name: unique across accounts of the same role. */
+    protected child(...parts: string[]): string {
+        return [this.account.name, ...parts].join("-");
+    }
+}
+
+export function accountComponentType(role: Account["role"]): string {
+    return `lakewarden:account:${ROLE_TYPES[role]}`;
+}

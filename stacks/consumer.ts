@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomerKey } from "../components/kms/customer-key";
+import { AthenaWorkgroup } from "../components/analytics/athena-workgroup";
+import { EmrRuntimeRoles } from "../components/analytics/emr-runtime-roles";
+import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
+import { consumerGrants, producerOf, resourceLinkName, runtimeRoleName } from "../components/lakeformation/grant-plan";
+import { LakeFormationGrants } from "../components/lakeformation/grants";
+import { ResourceLinks } from "../components/lakeformation/resource-links";
+import { SecureBucket } from "../components/storage/secure-bucket";
+import { AccountStack, type AccountStackArgs } from "./account";
+
+export interface ConsumerAccountArgs extends AccountStackArgs {
+    /** Producer grants this consumer's links and re-grants depend on (they must exist first). */
+    producerGrants: pulumi.Resource[];
+}
+
+/**
+ * A consumer account: resource links to the databases shared with it, Lake Formation grants to its
+ * own runtime roles as `lakewarden:consumerAccess` says, EMR runtime roles and an Athena workgroup.
+ */
+export class ConsumerAccount extends AccountStack {
+    readonly key: CustomerKey;
+    readonly grants: LakeFormationGrants;
+
+    constructor(args: ConsumerAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(args, opts);
+        const parent = { parent: this };
+        const { accountId } = this.scope;
+        this.key = new CustomerKey(
+            this.child("analytics"),
+            {
+                scope: this.scope,
+                purpose: "analytics",
+                description: `lakewarden ${this.env.name} analytics key (${this.account.name})`,
+                viaServices: ["s3", "athena", "glue", "elasticmapreduce", "ec2"],
+                servicePrincipals: [
+                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                ],
+            },
+            parent,
+        );
+        const logs = new SecureBucket(
+            this.child("logs"),
+            { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
+            parent,
+        );
+        const results = new SecureBucket(
+            this.child("results"),
+            { scope: this.scope, purpose: "query-results", kmsKeyArn: this.key.arn, accessLogBucket: logs.bucket.id, noncurrentVersionExpirationDays: 30 },
+            parent,
+        );
+        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn], emrAccountId: accountId }, parent);
+        const received = [...new Set(this.env.shares.filter((s) => s.consumer === this.account.name).map((s) => s.database))].sort();
+        const links = new ResourceLinks(
+            this.child("links"),
+            {
+                catalogId: accountId,
+                targets: received.map((database) => ({ database, producerAccountId: producerOf(this.env, database).id })),
+                ramShareArns: this.env.organization.ramShareInvitations.filter((i) => i.consumer === this.account.name).map((i) => i.shareArn),
+            },
+            { parent: this, dependsOn: [settings, ...args.producerGrants] },
+        );
+        const access = this.env.consumerAccess.find((c) => c.consumer === this.account.name);
+        const emr = new EmrRuntimeRoles(
+            this.child("emr"),
+            {
+                scope: this.scope,
+                key: this.key,
+                logBucketArn: results.arn,
+                roles: (access?.roles ?? []).map((role) => ({
+                    roleName: runtimeRoleName(this.env.name, this.account.name, role.name),
+                    description: role.description,
+                    databases: [...new Set(role.reads.map((r) => r.database))].sort().map((database) => ({
+                        database,
+                        linkName: resourceLinkName(database),
+                        producerAccountId: producerOf(this.env, database).id,
+                    })),
+                })),
+            },
+            parent,
+        );
+        this.grants = new LakeFormationGrants(
+            this.child("grants"),
+            { grants: consumerGrants(this.env, this.account.name) },
+            { parent: this, dependsOn: [links, emr, ...args.producerGrants] },
+        );
+        new AthenaWorkgroup(this.child("athena"), { environment: this.env.name, accountId, resultsBucketName: results.name, kmsKeyArn: this.key.arn }, parent);
+        this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map((r) => r.arn) });
+    }
+}

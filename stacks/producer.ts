@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { zones } from "../config/datasets";
+import { CustomerKey } from "../components/kms/customer-key";
+import { DataCatalog } from "../components/lakeformation/data-catalog";
+import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
+import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
+import { LakeFormationGrants } from "../components/lakeformation/grants";
+import { LocationRegistration } from "../components/lakeformation/location-registration";
+import { SecureBucket } from "../components/storage/secure-bucket";
+import { AccountStack, type AccountStackArgs } from "./account";
+
+/** The producer's lower-environment target zone (sanitised copies of production data). */
+export const LOWER_ENVIRONMENT_ZONE = "lower-env";
+
+/**
+ * A producer account: one customer key for the environment's data, a bucket per zone plus the
+ * lower-environment target and access logs, the Glue catalog of its datasets, Lake Formation
+ * settings and registrations, and the cross-account grants `lakewarden:shares` asks for.
+ */
+export class ProducerAccount extends AccountStack {
+    readonly dataKey: CustomerKey;
+    readonly buckets: Record<string, SecureBucket>;
+    readonly catalog: DataCatalog;
+    readonly grants: LakeFormationGrants;
+
+    constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(args, opts);
+        const parent = { parent: this };
+        const { accountId } = this.scope;
+        this.dataKey = new CustomerKey(
+            this.child("data"),
+            {
+                scope: this.scope,
+                purpose: "data",
+                description: `lakewarden ${this.env.name} data lake key (${this.account.name})`,
+                viaServices: ["s3", "glue", "athena"],
+                servicePrincipals: [
+                    {
+                        service: "logging.s3.amazonaws.com",
+                        actions: ["kms:GenerateDataKey"],
+                        condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                    },
+                ],
+            },
+            parent,
+        );
+        const logs = new SecureBucket(
+            this.child("logs"),
+            { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.dataKey.arn, receivesAccessLogs: true, expirationDays: 400 },
+            parent,
+        );
+        this.buckets = { logs };
+        for (const zone of [...zones, LOWER_ENVIRONMENT_ZONE]) {
+            this.buckets[zone] = new SecureBucket(
+                this.child(zone),
+                { scope: this.scope, purpose: zone, kmsKeyArn: this.dataKey.arn, accessLogBucket: logs.bucket.id },
+                parent,
+            );
+        }
+        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn] }, parent);
+        const registrations = zones.map(
+            (zone) =>
+                new LocationRegistration(
+                    this.child("lf", zone),
+                    { scope: this.scope, label: zone, bucketName: this.buckets[zone].name, bucketArn: this.buckets[zone].arn, key: this.dataKey },
+                    { parent: this, dependsOn: [settings] },
+                ),
+        );
+        this.catalog = new DataCatalog(
+            this.child("catalog"),
+            {
+                catalogId: accountId,
+                datasets: this.env.datasets.filter((d) => d.producer === this.account.name),
+                zoneBuckets: { raw: this.buckets.raw.name, curated: this.buckets.curated.name },
+            },
+            { parent: this, dependsOn: [settings] },
+        );
+        this.grants = new LakeFormationGrants(
+            this.child("shares"),
+            { grants: producerGrants(this.env, this.account.name), filters: producerFilters(this.env, this.account.name) },
+            { parent: this, dependsOn: [this.catalog, ...registrations] },
+        );
+        this.registerOutputs({
+            accountId,
+            dataKeyArn: this.dataKey.arn,
+            buckets: Object.fromEntries(Object.entries(this.buckets).map(([zone, b]) => [zone, b.name])),
+        });
+    }
+}

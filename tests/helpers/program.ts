@@ -1,0 +1,48 @@
+import * as path from "node:path";
+import { recordProgram, type RecordedResource, type Recording } from "../../tools/offline/recorder";
+import { readStackConfig, REPO_ROOT } from "../../tools/offline/stack-config";
+
+export type { RecordedResource, Recording };
+
+const INDEX = path.join(REPO_ROOT, "index.ts");
+
+/** Records the real program (index.ts) for a stack under the mock runtime. */
+export function recordStack(stack: string, options: { config?: Record<string, string>; preview?: boolean } = {}): Promise<Recording> {
+    return recordProgram(
+        stack,
+        options.config ?? readStackConfig(stack),
+        () => {
+            delete require.cache[require.resolve(INDEX)];
+            return (require(INDEX) as { accounts: unknown }).accounts;
+        },
+        { preview: options.preview },
+    );
+}
+
+/** Records whatever `build` constructs (a component under test) with an aws provider for one account. */
+export function recordComponent(build: () => unknown, stack = "test"): Promise<Recording> {
+    return recordProgram(stack, {}, build);
+}
+
+/** Stack config with one section replaced (value as it would appear in Pulumi.<stack>.yaml). */
+export function withSection(stack: string, section: string, value: unknown): Record<string, string> {
+    return { ...readStackConfig(stack), [`lakewarden:${section}`]: JSON.stringify(value) };
+}
+
+export function sectionOf<T>(stack: string, section: string): T {
+    return JSON.parse(readStackConfig(stack)[`lakewarden:${section}`]) as T;
+}
+
+export function ofType(recording: Recording, type: string): RecordedResource[] {
+    return recording.resources.filter((r) => r.type === type);
+}
+
+/** The account component (lakewarden:account:*) a resource sits under. */
+export function accountComponentOf(recording: Recording, resource: RecordedResource): RecordedResource | undefined {
+    const byUrn = new Map(recording.resources.map((r) => [r.urn, r]));
+    let current: RecordedResource | undefined = resource;
+    while (current && !current.type.startsWith("lakewarden:account:")) {
+        current = current.parent ? byUrn.get(current.parent) : undefined;
+    }
+    return current;
+}

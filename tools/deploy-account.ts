@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { recordProgram } from "./offline/recorder";
+import { readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { accountTargets, pulumiUpCommand } from "./offline/targets";
+
+/**
+ * Deploys one account of an environment alone: evaluates the program offline to find the
+ * account's component subtree and provider, then runs a targeted `pulumi up` (or preview).
+ * usage: npm run deploy:account -- --stack <env> --account <name> [--preview] [--print]
+ */
+async function main(): Promise<void> {
+    const argv = process.argv.slice(2);
+    const value = (flag: string) => {
+        const i = argv.indexOf(flag);
+        return i >= 0 ? argv[i + 1] : undefined;
+    };
+    const stack = value("--stack");
+    const account = value("--account");
+    if (!stack || !account) {
+        throw new Error("usage: npm run deploy:account -- --stack <env> --account <name> [--preview] [--print]");
+    }
+    const index = path.join(REPO_ROOT, "index.ts");
+    const recording = await recordProgram(stack, readStackConfig(stack), () => (require(index) as { accounts: unknown }).accounts);
+    const { targets, selected, explicit } = accountTargets(recording.resources, account);
+    const command = pulumiUpCommand(stack, targets, argv.includes("--preview"));
+    console.log(`account ${account}: ${selected.length} resources selected${explicit ? " (listed one by one: a glob would reach another account)" : ""}`);
+    console.log(command.map((c) => (/[$*]/.test(c) ? `'${c}'` : c)).join(" "));
+    if (argv.includes("--print")) {
+        return;
+    }
+    const run = spawnSync(command[0], command.slice(1), { stdio: "inherit", cwd: REPO_ROOT });
+    if (run.error) {
+        throw new Error(`could not run the Pulumi CLI (${run.error.message}); install it, or use --print to see the command`);
+    }
+    process.exit(run.status ?? 1);
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+});
