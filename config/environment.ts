@@ -3,6 +3,8 @@ import { type Account, type AccountRole, accountsSchema } from "./accounts";
 import { datasetsSchema } from "./datasets";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";
+import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
+import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { consumerAccessListSchema, sharesSchema } from "./sharing";
 import { checkSharing } from "./sharing-checks";
@@ -19,11 +21,13 @@ export const sections = {
     datasets: datasetsSchema,
     shares: sharesSchema,
     consumerAccess: consumerAccessListSchema,
+    ouSharing: ouSharingSchema,
+    sensitiveData: sensitiveDataSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
 

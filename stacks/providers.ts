@@ -7,9 +7,11 @@ import { type Environment, regionOf } from "../config/environment";
  * any other account, and tags everything it creates. Default providers are disabled in the
  * stack config, so nothing deploys with ambient credentials.
  */
-export function accountProvider(env: Environment, account: Account): aws.Provider {
-    return new aws.Provider(account.name, {
-        region: regionOf(env, account) as aws.Region,
+export function accountProvider(env: Environment, account: Account, region?: string): aws.Provider {
+    // A second region of an account gets its own provider, named after both.
+    const name = region && region !== regionOf(env, account) ? `${account.name}-${region}` : account.name;
+    return new aws.Provider(name, {
+        region: (region ?? regionOf(env, account)) as aws.Region,
         allowedAccountIds: [account.id],
         assumeRoles: [
             {

@@ -1,19 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../components/kms/customer-key";
+import { ouMappingDocument } from "../components/organizations/ou-mapping";
+import { OuRowFilters } from "../components/organizations/ou-row-filters";
 import { policyDocument } from "../components/iam/documents";
 import { resourceName } from "../components/naming";
-import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
+import { orgReaderRoleArn } from "./management";
 
 /**
- * The security account: its customer key, log bucket, and the central event bus that accepts
- * events only from accounts of the organisation.
+ * The security account: its customer key, the central event bus that accepts events
+ * only from accounts of the organisation, the alerts topic, and the OU row-filter reconciler.
  */
 export class SecurityAccount extends AccountStack {
     readonly key: CustomerKey;
     readonly bus: aws.cloudwatch.EventBus;
-    readonly logs: SecureBucket;
+    readonly alerts: aws.sns.Topic;
 
     constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -29,11 +31,15 @@ export class SecurityAccount extends AccountStack {
                 description: `lakewarden ${this.env.name} security tooling key`,
                 viaServices: ["s3", "dynamodb", "sns", "sqs", "secretsmanager", "states", "lambda", "logs"],
                 servicePrincipals: [
-                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
                     {
                         service: "events.amazonaws.com",
                         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
                         condition: { StringEquals: { "aws:SourceAccount": accountId, "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+                    },
+                    {
+                        service: "cloudwatch.amazonaws.com",
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        condition: { StringEquals: { "aws:SourceAccount": accountId } },
                     },
                     {
                         service: `logs.${region}.amazonaws.com`,
@@ -42,11 +48,6 @@ export class SecurityAccount extends AccountStack {
                     },
                 ],
             },
-            parent,
-        );
-        this.logs = new SecureBucket(
-            this.child("logs"),
-            { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
             parent,
         );
         this.bus = new aws.cloudwatch.EventBus(
@@ -71,6 +72,49 @@ export class SecurityAccount extends AccountStack {
             },
             parent,
         );
-        this.registerOutputs({ accountId, busArn, keyArn: this.key.arn });
+        const alertsName = resourceName(this.env.name, "security-alerts");
+        this.alerts = new aws.sns.Topic(this.child("alerts"), { name: alertsName, kmsMasterKeyId: this.key.arn }, parent);
+        new aws.sns.TopicPolicy(
+            this.child("alerts"),
+            {
+                arn: this.alerts.arn,
+                policy: policyDocument([
+                    {
+                        Sid: "CloudWatchAlarmsOfThisAccount",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [`arn:aws:sns:${region}:${accountId}:${alertsName}`],
+                        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } },
+                    },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["sns:Publish"],
+                        Resource: [`arn:aws:sns:${region}:${accountId}:${alertsName}`],
+                        Condition: { Bool: { "aws:SecureTransport": false } },
+                    },
+                ]),
+            },
+            parent,
+        );
+        if (this.env.ouSharing.mappings.length > 0) {
+            new OuRowFilters(
+                this.child("ou-row-filters"),
+                {
+                    scope: this.scope,
+                    key: this.key,
+                    mapping: ouMappingDocument(this.env, accountId),
+                    schedule: this.env.ouSharing.schedule,
+                    orgReadRoleArn: orgReaderRoleArn(this.env),
+                    eventBusName: this.bus.name,
+                    eventBusArn: busArn,
+                    alarmTopicArn: this.alerts.arn,
+                },
+                parent,
+            );
+        }
+        this.registerOutputs({ accountId, busArn, keyArn: this.key.arn, alertsTopic: this.alerts.arn });
     }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { type AccountScope, resourceName } from "../naming";
 import { bundleHandler } from "./bundle";
 
@@ -63,7 +63,10 @@ export class BundledFunction extends pulumi.ComponentResource {
                 { name: queueName, kmsMasterKeyId: args.key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
                 { parent: this },
             );
-            statements.push({ Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${region}:${accountId}:${queueName}`] });
+            statements.push(
+                { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${region}:${accountId}:${queueName}`] },
+                keyUseStatement("EncryptDeadLetters", args.scope, args.key, ["kms:Decrypt", "kms:GenerateDataKey"], "sqs"),
+            );
         }
         const roleName = resourceName(args.scope.environment, args.functionName, "fn");
         this.role = new aws.iam.Role(

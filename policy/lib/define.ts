@@ -111,9 +111,11 @@ export function readConfig<C>(schema: ConfigSchema | undefined, given: object): 
     return { ...result, ...given } as WithExemptions<C>;
 }
 
+/** Exact type tokens, or prefixes written as "aws:*". */
 function typeFilter(rule: RuleBase): (type: string) => boolean {
-    const types = new Set(rule.resourceTypes);
-    return type => types.has(type);
+    const types = new Set(rule.resourceTypes.filter(t => !t.endsWith("*")));
+    const prefixes = rule.resourceTypes.filter(t => t.endsWith("*")).map(t => t.slice(0, -1));
+    return type => types.has(type) || prefixes.some(p => type.startsWith(p));
 }
 
 function notApplicableReason(rule: RuleBase): string {
@@ -144,7 +146,7 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
         rule.validate(resource, config, message => gate.report(message, args.urn, false));
         gate.reportExpired(args.urn, false);
     };
-    if (rule.resourceTypes.length === 1) {
+    if (rule.resourceTypes.length === 1 && !rule.resourceTypes[0].endsWith("*")) {
         // The server skips other types without calling us when the function carries its type.
         Object.assign(validateResource, { __pulumiType: rule.resourceTypes[0] });
     }

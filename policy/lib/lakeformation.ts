@@ -66,7 +66,7 @@ export function permissionList(value: unknown): { known: boolean; values: string
     return { known: !list.some(isUnknown), values: list.filter((v): v is string => typeof v === "string" && !isUnknown(v)) };
 }
 
-export type Classification = "public" | "internal" | "pii" | "secret";
+export type Classification = "public" | "internal" | "confidential" | "pii" | "secret";
 export const CLASSIFICATION_KEY = "lakewarden:classification";
 export const SENSITIVE: ReadonlySet<string> = new Set(["pii", "secret"]);
 
@@ -76,6 +76,8 @@ export interface TableColumns {
     name: string;
     catalogId?: string;
     columns: { name: string; classification: unknown }[];
+    /** Some column list, name or classification is not known, so sensitivity cannot be judged. */
+    unknown: boolean;
 }
 
 /** Columns and partition keys of a Glue table with their classification parameter. */
@@ -85,13 +87,16 @@ export function tableColumns(table: Resource): TableColumns | undefined {
     if (typeof database !== "string" || typeof name !== "string" || isUnknown(database) || isUnknown(name)) {
         return undefined;
     }
-    const raw = [...asList(dig(table.props, "storageDescriptor.columns")), ...asList(table.props.partitionKeys)];
+    const lists = [dig(table.props, "storageDescriptor"), dig(table.props, "storageDescriptor.columns"), table.props.partitionKeys];
+    const raw = [...asList(lists[1]), ...asList(lists[2])];
     const columns = raw.filter(isDict).map(c => ({
         name: String(c.name),
         classification: isUnknown(c.parameters) ? c.parameters : dig(c.parameters, CLASSIFICATION_KEY),
     }));
+    const unknown =
+        lists.some(isUnknown) || raw.some(c => !isDict(c)) || columns.some(c => isUnknown(c.name) || isUnknown(c.classification));
     const catalogId = typeof table.props.catalogId === "string" && !isUnknown(table.props.catalogId) ? table.props.catalogId : undefined;
-    return { table, database, name, catalogId, columns };
+    return { table, database, name, catalogId, columns, unknown };
 }
 
 export function sensitiveColumns(t: TableColumns): string[] {

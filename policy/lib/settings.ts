@@ -1,7 +1,7 @@
 // Small checks on settings that must hold a given value; an unknown setting is a violation
 // because it could be anything.
 import { isUnknown } from "./unknown";
-import { show } from "./values";
+import { isFalseOrAbsent, show } from "./values";
 
 export function requireFlags(props: Record<string, unknown>, flags: readonly string[], label: string, report: (m: string) => void): void {
     for (const flag of flags) {
@@ -25,4 +25,13 @@ export function requireOneOf(value: unknown, allowed: readonly unknown[], what: 
         return false;
     }
     return true;
+}
+
+/** Reports a switch that must stay off: `message` when it is on, "not known" when it is unknown. */
+export function requireOff(value: unknown, what: string, message: string, report: (m: string) => void): void {
+    if (isUnknown(value)) {
+        report(`${what} is not known at preview`);
+    } else if (!isFalseOrAbsent(value)) {
+        report(message);
+    }
 }

@@ -14,12 +14,15 @@ describe("per-account deploy targets", () => {
         assert.ok(!globToRegExp("urn:*").test("urn:pulumi:dev"));
     });
 
-    for (const account of ["hr-lake", "sales-lake", "finance", "security"]) {
+    for (const account of ["hr-lake", "sales-lake", "finance", "security", "management"]) {
         it(`selects exactly ${account}'s subtree and provider`, () => {
             const { targets, selected } = accountTargets(prod.resources, account);
             const component = prod.resources.find((r) => r.type.startsWith("lakewarden:account:") && r.name === account);
             assert.ok(component);
             const expected = new Set([component.urn, `urn:pulumi:prod::lakewarden::pulumi:providers:aws::${account}`]);
+            if (account === "management") {
+                expected.add("urn:pulumi:prod::lakewarden::pulumi:providers:aws::management-us-east-1");
+            }
             let grew = true;
             while (grew) {
                 grew = false;

@@ -31,16 +31,19 @@ export function accountTargets(resources: RecordedResource[], accountName: strin
         const known = resources.filter((r) => r.type.startsWith("lakewarden:account:")).map((r) => r.name);
         throw new Error(`no account named "${accountName}" in this stack (accounts: ${known.join(", ")})`);
     }
-    const provider = resources.find((r) => r.type === "pulumi:providers:aws" && r.name === accountName);
+    const accountIdOf = (r: RecordedResource) => (r.props.allowedAccountIds as string[] | undefined)?.[0];
+    const main = resources.find((r) => r.type === "pulumi:providers:aws" && r.name === accountName);
+    // The account's providers: its main one and any per-region one (same allowed account).
+    const providers = resources.filter((r) => r.type === "pulumi:providers:aws" && main !== undefined && accountIdOf(r) === accountIdOf(main));
     const subtree = new Set([component.urn]);
     for (const r of resources) {
         if (r.parent && subtree.has(r.parent)) {
             subtree.add(r.urn);
         }
     }
-    const wanted = new Set([...subtree, ...(provider ? [provider.urn] : [])]);
+    const wanted = new Set([...subtree, ...providers.map((p) => p.urn)]);
     const prefix = component.urn.slice(0, component.urn.lastIndexOf("::"));
-    const globs = [component.urn, `${prefix}$**::${accountName}-*`, ...(provider ? [provider.urn] : [])];
+    const globs = [component.urn, `${prefix}$**::${accountName}-*`, ...providers.map((p) => p.urn)];
     const selected = resources.map((r) => r.urn).filter((urn) => globs.some((g) => globToRegExp(g).test(urn)));
     const exact = selected.length === wanted.size && selected.every((urn) => wanted.has(urn));
     return exact

@@ -56,6 +56,7 @@ export const STAR_ONLY_ACTIONS: readonly string[] = [
     "lakeformation:GetResourceLFTags",
     "lakeformation:ListLFTags",
     "ram:GetResourceShareInvitations",
+    "ram:GetResourceShares",
     "ram:AcceptResourceShareInvitation",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
@@ -88,6 +89,20 @@ export const ESCALATION_ACTIONS: readonly string[] = [
     "kms:PutKeyPolicy",
     "lakeformation:PutDataLakeSettings",
 ];
+
+/**
+ * Writes that AWS only authorises on Resource "*" but that a condition key scopes to what they may
+ * touch; allowed on "*" only with one of the listed keys (the pattern of the
+ * AWSLakeFormationCrossAccountManager managed policy for the RAM shares Lake Formation creates).
+ */
+export const CONDITION_SCOPED_STAR_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+    "ram:CreateResourceShare": ["ram:RequestedResourceType"],
+    "ram:AssociateResourceShare": ["ram:ResourceShareName"],
+    "ram:DisassociateResourceShare": ["ram:ResourceShareName"],
+    "ram:UpdateResourceShare": ["ram:ResourceShareName"],
+    "ram:DeleteResourceShare": ["ram:ResourceShareName"],
+    "ram:AssociateResourceSharePermission": ["ram:PermissionArn"],
+};
 
 export function isWildcardAction(action: string): boolean {
     return action === "*" || /^[a-z0-9-]+:\*$/i.test(action);

@@ -41,6 +41,9 @@ export function pinsSource(statement: Statement, extraKeys: readonly string[] = 
     if (arn && arn.length > 0 && arn.every(v => isUnknown(v) || (typeof v === "string" && v !== "*"))) {
         return { ok: true };
     }
+    if (account?.some(isUnknown)) {
+        return { ok: false, why: "an aws:SourceAccount condition that is not known at preview" };
+    }
     if (account && account.length > 0 && account.every(v => typeof v === "string" && /^\d{12}$/.test(v))) {
         return { ok: true };
     }

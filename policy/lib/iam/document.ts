@@ -200,3 +200,16 @@ export function restrictingValues(s: Statement, key: string): unknown[] | undefi
     }
     return found;
 }
+
+/**
+ * Known values of `key` under any non-negated operator, including IfExists and set operators: used
+ * where a condition scopes what a "*" resource statement may touch rather than who may call it.
+ */
+export function scopingValues(s: Statement, key: string): unknown[] | undefined {
+    if (s.conditions === undefined || s.conditions === "unknown") {
+        return undefined;
+    }
+    const wanted = key.toLowerCase();
+    const values = s.conditions.filter(c => c.key === wanted && !/Not/.test(c.operator)).flatMap(c => c.values);
+    return values.length > 0 ? values : undefined;
+}

@@ -48,10 +48,10 @@ function wildcardRestriction(s: Statement, ctx: ScopeContext): ConditionVerdict 
 
 export function checkResourcePolicy(source: DocumentSource, ctx: ScopeContext, report: (message: string) => void): void {
     walkStatements(source, report, "who the policy lets in", (s, where) => {
-        const actions = knownActions(s, where, report);
         if (!isAllow(s)) {
             return;
         }
+        const actions = knownActions(s, where, report);
         const p = s.principals;
         if (!p) {
             report(`${where} is an Allow without a Principal`);

@@ -24,8 +24,10 @@ export const iamNoUserPolicies = resourcePolicy({
             report(`${resource.type.split(":").pop()} gives permissions directly to a user`);
             return;
         }
-        const users = asList(resource.props.users);
-        if (users.length > 0 || isUnknown(resource.props.users)) {
+        const users = resource.props.users;
+        if (isUnknown(users) || asList(users).some(isUnknown)) {
+            report("users is not known at preview");
+        } else if (asList(users).length > 0) {
             report("the policy attachment includes users");
         }
     },

@@ -1,15 +1,27 @@
 import { resourcePolicy } from "../../lib/define";
-import { isStarOnlyAction } from "../../lib/iam/actions";
-import { isAllow } from "../../lib/iam/document";
+import { CONDITION_SCOPED_STAR_ACTIONS, isStarOnlyAction } from "../../lib/iam/actions";
+import { isAllow, scopingValues, type Statement, wildcardMatch } from "../../lib/iam/document";
 import { identityDocuments, IDENTITY_POLICY_TYPES, knownActions, walkStatements } from "../../lib/iam/sources";
 import { isUnknown } from "../../lib/unknown";
+
+/** The action is listed as condition-scoped and the statement carries one of its keys with known values. */
+function scopedByCondition(action: string, statement: Statement): boolean {
+    if (/[*?]/.test(action)) {
+        return false;
+    }
+    const entry = Object.entries(CONDITION_SCOPED_STAR_ACTIONS).find(([a]) => wildcardMatch(a, action));
+    return (entry?.[1] ?? []).some(key => {
+        const values = scopingValues(statement, key);
+        return values !== undefined && values.every(v => typeof v === "string" && !isUnknown(v) && v !== "*");
+    });
+}
 
 export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions: string[] }>({
     name: "iam-no-wildcard-resources",
     concern: "iam",
     description:
         "IAM identity policies must not Allow write or permission-management actions on Resource `*`; only the documented " +
-        "list of read/list actions that AWS authorises solely on `*` may use it.",
+        "read/list actions that AWS authorises solely on `*`, and the listed condition-scoped writes with their scoping key, may use it.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -39,7 +51,7 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
                 if (!star) {
                     return;
                 }
-                const offending = actions.filter(a => !isStarOnlyAction(a, config.additionalStarOnlyActions));
+                const offending = actions.filter(a => !isStarOnlyAction(a, config.additionalStarOnlyActions) && !scopedByCondition(a, statement));
                 if (offending.length > 0) {
                     report(`${where} allows ${offending.map(a => `"${a}"`).join(", ")} on Resource "*"`);
                 }

@@ -33,10 +33,14 @@ export const iamPassRoleScoped = resourcePolicy({
                     report(`${where} allows iam:PassRole with NotResource`);
                 }
                 const services = restrictingValues(statement, "iam:PassedToService");
-                if (!services || services.length === 0) {
+                if (statement.conditions === "unknown") {
+                    report(`${where}: the Condition block is not known at preview`);
+                } else if (!services || services.length === 0) {
                     report(`${where} allows iam:PassRole without an iam:PassedToService condition`);
-                } else if (services.some(v => isUnknown(v) || v === "*")) {
-                    report(`${where} has an iam:PassedToService condition that is not a known service principal`);
+                } else if (services.some(isUnknown)) {
+                    report(`${where}: the iam:PassedToService condition is not known at preview`);
+                } else if (services.some(v => typeof v !== "string" || v.includes("*"))) {
+                    report(`${where} has an iam:PassedToService condition that is not a specific service principal`);
                 }
             });
         }

@@ -12,13 +12,15 @@ function conditionPrefix(federated: string): string {
     return oidc ? oidc[1] : federated;
 }
 
-function pinned(statement: Statement, key: string, allowWildcardSuffix: boolean): boolean {
+/** Whether `key` is pinned to specific values; wildcards are allowed after a fixed prefix for `sub`. */
+function pinned(statement: Statement, key: string, allowWildcardSuffix: boolean): "yes" | "no" | "unknown" {
     const values = restrictingValues(statement, key);
-    return (
-        values !== undefined &&
-        values.length > 0 &&
-        values.every(v => typeof v === "string" && !isUnknown(v) && v !== "*" && (allowWildcardSuffix || !v.includes("*")) && !/^[^:]*:\*$/.test(v))
-    );
+    if (values?.some(isUnknown)) {
+        return "unknown";
+    }
+    const specific = (v: unknown) =>
+        typeof v === "string" && v !== "*" && (allowWildcardSuffix || !v.includes("*")) && !/^[^:]*:\*$/.test(v);
+    return values !== undefined && values.length > 0 && values.every(specific) ? "yes" : "no";
 }
 
 export const iamTrustFederatedConditions = resourcePolicy({
@@ -44,17 +46,14 @@ export const iamTrustFederatedConditions = resourcePolicy({
                     return;
                 }
                 const prefix = conditionPrefix(federated);
-                if (prefix === "SAML") {
-                    if (!pinned(statement, "SAML:aud", false)) {
-                        report(`${where} trusts ${federated} without a SAML:aud condition`);
+                const keys = prefix === "SAML" ? [["SAML:aud", false] as const] : [[`${prefix}:aud`, false] as const, [`${prefix}:sub`, true] as const];
+                for (const [key, wildcardSuffix] of keys) {
+                    const verdict = pinned(statement, key, wildcardSuffix);
+                    if (verdict === "unknown") {
+                        report(`${where}: the ${key} condition is not known at preview`);
+                    } else if (verdict === "no") {
+                        report(`${where} trusts ${federated} without pinning ${key} to a specific value`);
                     }
-                    continue;
-                }
-                if (!pinned(statement, `${prefix}:aud`, false)) {
-                    report(`${where} trusts ${federated} without pinning ${prefix}:aud`);
-                }
-                if (!pinned(statement, `${prefix}:sub`, true)) {
-                    report(`${where} trusts ${federated} without pinning ${prefix}:sub to a specific subject`);
                 }
             }
         });

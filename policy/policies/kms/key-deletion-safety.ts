@@ -1,6 +1,7 @@
 import { resourcePolicy } from "../../lib/define";
 import { isUnknown } from "../../lib/unknown";
-import { isFalseOrAbsent, show, toNumber } from "../../lib/values";
+import { requireOff } from "../../lib/settings";
+import { show, toNumber } from "../../lib/values";
 
 export const kmsKeyDeletionSafety = resourcePolicy<{ minDeletionWindowDays: number }>({
     name: "kms-key-deletion-safety",
@@ -13,12 +14,7 @@ export const kmsKeyDeletionSafety = resourcePolicy<{ minDeletionWindowDays: numb
     resourceTypes: ["aws:kms/key:Key"],
     config: { minDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30, default: 14 } },
     validate(resource, config, report) {
-        const bypass = resource.props.bypassPolicyLockoutSafetyCheck;
-        if (isUnknown(bypass)) {
-            report("bypassPolicyLockoutSafetyCheck is not known at preview");
-        } else if (!isFalseOrAbsent(bypass)) {
-            report("bypassPolicyLockoutSafetyCheck is set");
-        }
+        requireOff(resource.props.bypassPolicyLockoutSafetyCheck, "bypassPolicyLockoutSafetyCheck", "bypassPolicyLockoutSafetyCheck is set", report);
         const window = resource.props.deletionWindowInDays;
         if (isUnknown(window)) {
             report("deletionWindowInDays is not known at preview");

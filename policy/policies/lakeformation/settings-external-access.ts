@@ -3,7 +3,8 @@ import { environmentAccounts } from "../../lib/environment";
 import { SETTINGS_TYPE } from "../../lib/lakeformation";
 import { type OrgConfig, orgConfigSchema } from "../../lib/org-config";
 import { isUnknown } from "../../lib/unknown";
-import { asList, isFalseOrAbsent, isTrue } from "../../lib/values";
+import { requireOff } from "../../lib/settings";
+import { asList, isTrue } from "../../lib/values";
 
 export const lfSettingsExternalAccess = stackPolicy<OrgConfig & { allowExternalDataFiltering: boolean }>({
     name: "lf-settings-external-access",
@@ -29,12 +30,7 @@ export const lfSettingsExternalAccess = stackPolicy<OrgConfig & { allowExternalD
             } else if (isTrue(filtering) && !config.allowExternalDataFiltering) {
                 say("allowExternalDataFiltering is enabled");
             }
-            const fullTable = settings.props.allowFullTableExternalDataAccess;
-            if (isUnknown(fullTable)) {
-                say("allowFullTableExternalDataAccess is not known at preview");
-            } else if (!isFalseOrAbsent(fullTable)) {
-                say("allowFullTableExternalDataAccess is enabled");
-            }
+            requireOff(settings.props.allowFullTableExternalDataAccess, "allowFullTableExternalDataAccess", "allowFullTableExternalDataAccess is enabled", say);
             for (const key of ["trustedResourceOwners", "externalDataFilteringAllowLists"]) {
                 const value = settings.props[key];
                 const accounts = asList(value);

@@ -44,6 +44,10 @@ export const s3BucketSseKmsCmk = stackPolicy<{ requireBucketKey: boolean }>({
                     say(`${label}: the encryption configuration has no rule`);
                 }
                 for (const rule of list) {
+                    if (isUnknown(rule)) {
+                        say(`${label}: an encryption rule is not known at preview`);
+                        continue;
+                    }
                     const byDefault = isDict(rule) ? rule.applyServerSideEncryptionByDefault : undefined;
                     const algorithm = dig(byDefault, "sseAlgorithm");
                     if (requireOneOf(algorithm, ["aws:kms", "aws:kms:dsse"], `${label}: sseAlgorithm`, say)) {

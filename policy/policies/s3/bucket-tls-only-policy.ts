@@ -5,13 +5,17 @@ import { BUCKET_TYPES, bucketLabel, bucketViews } from "../../lib/s3";
 import { isUnknown } from "../../lib/unknown";
 
 /** Deny, Principal "*", s3:* (or *), aws:SecureTransport=false, on the bucket and its objects. */
-function deniesInsecureTransport(s: Statement): boolean {
+function deniesInsecureTransport(s: Statement): "yes" | "no" | "unknown" {
+    const secure = restrictingValues(s, "aws:SecureTransport") ?? [];
+    if (s.principals?.unknown || s.conditions === "unknown" || (s.actions ?? []).some(isUnknown) || secure.some(isUnknown)) {
+        return "unknown";
+    }
     const denyAll = s.effect === "Deny" && s.principals?.wildcard === true;
     const allActions = (s.actions ?? []).some(a => a === "*" || (typeof a === "string" && a.toLowerCase() === "s3:*"));
-    const insecure = (restrictingValues(s, "aws:SecureTransport") ?? []).some(v => v === false || v === "false");
+    const insecure = secure.some(v => v === false || v === "false");
     const resources = s.resources ?? [];
     const covers = (test: (r: string) => boolean) => resources.some(r => isUnknown(r) || (typeof r === "string" && test(r)));
-    return denyAll && allActions && insecure && covers(r => r.endsWith("/*")) && covers(r => !r.includes("/"));
+    return denyAll && allActions && insecure && covers(r => r.endsWith("/*")) && covers(r => !r.includes("/")) ? "yes" : "no";
 }
 
 export const s3BucketTlsOnlyPolicy = stackPolicy({
@@ -34,14 +38,15 @@ export const s3BucketTlsOnlyPolicy = stackPolicy({
                 say(`${label} has no bucket policy, so it accepts requests without TLS`);
                 continue;
             }
-            let denies = false;
-            let readable = true;
+            const verdicts: string[] = [];
             for (const value of documents) {
-                walkStatements({ label: `${label} policy`, value }, m => { readable = false; say(m); }, "the TLS-only statement", s => {
-                    denies = denies || deniesInsecureTransport(s);
+                walkStatements({ label: `${label} policy`, value }, m => { verdicts.push("unknown"); say(m); }, "the TLS-only statement", s => {
+                    verdicts.push(deniesInsecureTransport(s));
                 });
             }
-            if (readable && !denies) {
+            if (!verdicts.includes("yes") && verdicts.includes("unknown")) {
+                say(`${label}: a policy statement is not known at preview, so the TLS-only statement cannot be verified`);
+            } else if (!verdicts.includes("yes")) {
                 say(`${label}: no statement denies s3:* to "*" when aws:SecureTransport is false on the bucket and its objects`);
             }
         }

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { organizationalUnitId } from "./primitives";
+import { checkUnique } from "./references";
+
+/**
+ * Organisation-wide protection of sensitive data in S3: which OUs get the bucket tag policy and the
+ * member baseline (AWS Config rule + forwarding of compliance changes to the security bus).
+ */
+export const sensitiveDataSchema = z
+    .strictObject({
+        targetOus: z.array(organizationalUnitId).default([]),
+        /** Allowed values of the `BucketOwner` bucket tag. */
+        bucketOwners: z.array(z.string().regex(/^[\w .:/=+@-]{1,256}$/)).min(1).default(["data-platform"]),
+        /** Member accounts already run an AWS Config recorder (Control Tower does); otherwise the baseline creates one. */
+        existingConfigRecorder: z.boolean().default(true),
+    })
+    .default({ targetOus: [], bucketOwners: ["data-platform"], existingConfigRecorder: true });
+
+export type SensitiveData = z.infer<typeof sensitiveDataSchema>;
+
+export function checkSensitiveData(env: { sensitiveData: SensitiveData }, ctx: z.RefinementCtx): void {
+    checkUnique(ctx, env.sensitiveData.targetOus, (ou) => ou, (i) => ["sensitiveData", "targetOus", i], "target OU");
+    checkUnique(ctx, env.sensitiveData.bucketOwners, (o) => o, (i) => ["sensitiveData", "bucketOwners", i], "bucket owner");
+}

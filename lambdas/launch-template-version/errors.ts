@@ -1,0 +1,9 @@
+import { namedError } from "../fleet-discovery/errors";
+
+/** Errors no retry can fix; the state machine fails the run on them before any group is refreshed. */
+
+export const LaunchTemplateNotFoundError = namedError("LaunchTemplateNotFound");
+export const LaunchTemplateNotTaggedError = namedError("LaunchTemplateNotTagged");
+export const UnresolvableVersionError = namedError("UnresolvableVersion");
+
+export const PREPARATION_PERMANENT_ERRORS = ["LaunchTemplateNotFound", "LaunchTemplateNotTagged", "UnresolvableVersion"] as const;

@@ -1,0 +1,2 @@
+export { apigatewayMethodAuthorized } from "./method-authorized";
+export { apigatewayResourcePolicyScoped } from "./resource-policy-scoped";

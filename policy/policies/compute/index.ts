@@ -1,0 +1,9 @@
+export { autoscalingLaunchTemplate } from "./autoscaling-launch-template";
+export { ec2EbsEncrypted } from "./ec2-ebs-encrypted";
+export { ec2ImdsV2Required } from "./ec2-imdsv2-required";
+export { ec2NoPublicIp } from "./ec2-no-public-ip";
+export { ecsTaskHardening } from "./ecs-task-hardening";
+export { lambdaEnvEncrypted } from "./lambda-env-encrypted";
+export { lambdaPermissionScoped } from "./lambda-permission-scoped";
+export { sfnEncryptionCmk } from "./sfn-encryption-cmk";
+export { sfnLogging } from "./sfn-logging";

@@ -1,0 +1,14 @@
+export { lfCrossAccountGrantEnvAccounts } from "./cross-account-grant-env-accounts";
+export { lfCrossAccountGrantLeastPrivilege } from "./cross-account-grant-least-privilege";
+export { lfDataCellsFilterEffective } from "./data-cells-filter-effective";
+export { lfGrantOptionAccountOnly } from "./grant-option-account-only";
+export { lfNoGrantToDataLakeAdmins } from "./no-grant-to-data-lake-admins";
+export { lfNoGrantToIamAllowedPrincipals } from "./no-grant-to-iam-allowed-principals";
+export { lfPermissionsCanonical } from "./permissions-canonical";
+export { lfPermissionsDeleteBeforeReplace } from "./permissions-delete-before-replace";
+export { lfResourceRegistration } from "./resource-registration";
+export { lfSensitiveDataRequiresFilter } from "./sensitive-data-requires-filter";
+export { lfSettingsAdmins } from "./settings-admins";
+export { lfSettingsExternalAccess } from "./settings-external-access";
+export { lfSettingsNoDefaultPermissions } from "./settings-no-default-permissions";
+export { ramShareInternalOnly } from "./ram-share-internal-only";

@@ -1,0 +1,145 @@
+import type { Resource } from "../../lib/define";
+import { stackPolicy } from "../../lib/define";
+import {
+    FILTER_TYPE,
+    grantPrincipal,
+    isExternal,
+    PERMISSIONS_TYPE,
+    permissionList,
+    sensitiveColumns,
+    TABLE_TYPE,
+    type TableColumns,
+    tableColumns,
+} from "../../lib/lakeformation";
+import { isUnknown } from "../../lib/unknown";
+import { asList, dig, isTrue } from "../../lib/values";
+
+type Say = (message: string) => void;
+
+interface Selection {
+    names: unknown;
+    wildcard: boolean;
+    excluded: unknown;
+}
+
+/**
+ * Reports sensitive columns a column selection (names, or wildcard minus exclusions) lets through.
+ * With `namedAllowed`, a sensitive column listed by name is a reviewed decision and passes; one
+ * reached by a wildcard or a whole-table grant never does (a column added later would follow).
+ */
+function checkColumns(selection: Selection, table: TableColumns, what: string, say: Say, namedAllowed: boolean): void {
+    if (table.unknown) {
+        say(`${what}: the columns of ${table.database}.${table.name} or their classification are not known at preview, so sensitive columns cannot be checked`);
+        return;
+    }
+    const names = asList(selection.names);
+    const excluded = asList(selection.excluded);
+    if (isUnknown(selection.names) || isUnknown(selection.excluded) || names.some(isUnknown) || excluded.some(isUnknown)) {
+        say(`${what}: the column selection is not known at preview`);
+        return;
+    }
+    const sensitive = sensitiveColumns(table);
+    const leaked = selection.wildcard ? sensitive.filter(c => !excluded.includes(c)) : namedAllowed ? [] : sensitive.filter(c => names.includes(c));
+    if (leaked.length > 0) {
+        say(`${what} exposes the sensitive columns ${leaked.join(", ")}`);
+    }
+}
+
+function filterSelection(filter: Resource): Selection {
+    const data = filter.props.tableData;
+    const wildcard = dig(data, "columnWildcard");
+    return {
+        names: isUnknown(data) ? data : dig(data, "columnNames"),
+        wildcard: wildcard !== undefined && wildcard !== null,
+        excluded: isUnknown(wildcard) ? wildcard : dig(wildcard, "excludedColumnNames"),
+    };
+}
+
+function describeTable(database: unknown, name: unknown): string {
+    return `${String(database)}.${String(name)}`;
+}
+
+export const lfSensitiveDataRequiresFilter = stackPolicy<{ allowNamedSensitiveColumns: boolean }>({
+    name: "lf-sensitive-data-requires-filter",
+    concern: "lakeformation",
+    description:
+        "Tables with pii/secret columns (column parameter lakewarden:classification) are shared across accounts only through a data " +
+        "cells filter or a column-restricted grant that leaves every pii/secret column out (or, with allowNamedSensitiveColumns, " +
+        "names each one it shares: never through a wildcard or a whole-table grant).",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Share sensitive tables with tableWithColumns.columnNames listing only public/internal columns (or wildcard + " +
+        "excludedColumnNames covering the pii/secret ones), or with a DataCellsFilter whose columns exclude them. Table-level " +
+        "DESCRIBE (metadata only) stays allowed.",
+    anchors: {},
+    resourceTypes: [PERMISSIONS_TYPE],
+    config: { allowNamedSensitiveColumns: { type: "boolean", default: false } },
+    validateStack(resources, config, report) {
+        const named = config.allowNamedSensitiveColumns;
+        const tables = resources.filter(r => r.type === TABLE_TYPE).map(tableColumns).filter((t): t is TableColumns => t !== undefined);
+        const filters = resources.filter(r => r.type === FILTER_TYPE);
+        const findTable = (database: unknown, name: unknown) => tables.find(t => t.database === database && t.name === name);
+        for (const grant of resources.filter(r => r.type === PERMISSIONS_TYPE)) {
+            const principal = grantPrincipal(grant.props.principal);
+            if (principal.kind !== "unknown" && !isExternal(principal, grant)) {
+                continue;
+            }
+            // DESCRIBE reveals metadata only; the table-level DESCRIBE beside column SELECT grants is the LF pattern.
+            const permissions = permissionList(grant.props.permissions);
+            if (permissions.known && permissions.values.every(p => p === "DESCRIBE")) {
+                continue;
+            }
+            const say: Say = m => report(m, grant.urn);
+            const who = principal.kind === "unknown" ? "a grant whose principal is not known at preview" : `cross-account grant to ${principal.value}`;
+            const located = (database: unknown, name: unknown): TableColumns | undefined => {
+                if (isUnknown(database) || isUnknown(name)) {
+                    say(`${who}: the table is not known at preview, so its classification cannot be checked`);
+                    return undefined;
+                }
+                const table = findTable(database, name);
+                if (!table) {
+                    say(`${who}: table ${describeTable(database, name)} is not declared in this stack, so its classification cannot be checked`);
+                }
+                return table;
+            };
+            const p = grant.props;
+            if (p.table !== undefined) {
+                const database = dig(p.table, "databaseName");
+                if (isTrue(dig(p.table, "wildcard"))) {
+                    const sensitive = tables.filter(t => t.database === database && (t.unknown || sensitiveColumns(t).length > 0));
+                    if (sensitive.length > 0) {
+                        say(`${who} covers all tables of ${String(database)}, including sensitive ${sensitive.map(t => t.name).join(", ")}`);
+                    }
+                    continue;
+                }
+                const table = located(database, dig(p.table, "name"));
+                if (table) {
+                    checkColumns({ names: [], wildcard: true, excluded: [] }, table, `${who} on the whole table ${table.database}.${table.name}`, say, named);
+                }
+            } else if (p.tableWithColumns !== undefined) {
+                const twc = p.tableWithColumns;
+                const table = located(dig(twc, "databaseName"), dig(twc, "name"));
+                if (table) {
+                    const selection = { names: dig(twc, "columnNames"), wildcard: isTrue(dig(twc, "wildcard")), excluded: dig(twc, "excludedColumnNames") };
+                    checkColumns(selection, table, `${who} on ${table.database}.${table.name}`, say, named);
+                }
+            } else if (p.dataCellsFilter !== undefined) {
+                const ref = p.dataCellsFilter;
+                const table = located(dig(ref, "databaseName"), dig(ref, "tableName"));
+                if (!table) {
+                    continue;
+                }
+                const filter = filters.find(f =>
+                    dig(f.props, "tableData.name") === dig(ref, "name") &&
+                    dig(f.props, "tableData.tableName") === table.name &&
+                    dig(f.props, "tableData.databaseName") === table.database);
+                if (!filter) {
+                    say(`${who}: data cells filter ${String(dig(ref, "name"))} on ${table.database}.${table.name} is not declared in this stack (or not known at preview), so its columns cannot be checked`);
+                } else {
+                    checkColumns(filterSelection(filter), table, `${who} through filter ${filter.name}`, say, named);
+                }
+            }
+        }
+    },
+});

@@ -1,0 +1,2 @@
+export { macieAccountEnabled } from "./account-enabled";
+export { macieExportKmsCmk } from "./export-kms-cmk";

@@ -1,0 +1,2 @@
+export { pulumiNoDefaultProvider } from "./no-default-provider";
+export { pulumiProviderAccountGuard } from "./provider-account-guard";

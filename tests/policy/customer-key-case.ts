@@ -1,0 +1,36 @@
+// The shared shape of specs for "uses a customer-managed key" policies: the key missing, the
+// AWS-managed alias, a bare key id, plus the policy's own settings.
+import { find, type PlannedResource, resource, setPath, stack } from "./helpers";
+import { describePolicy, type ViolationCase } from "./harness";
+
+export interface CustomerKeyCase {
+    policy: string;
+    type: string;
+    props(): Record<string, unknown>;
+    /** Path of the key reference inside props. */
+    keyPath: string[];
+    awsManagedAlias: string;
+    extraViolations?: ViolationCase[];
+    violates?: string[];
+    allowed?: string[];
+    /** Extra resources the compliant stack needs. */
+    companions?: () => PlannedResource[];
+}
+
+export function describeCustomerKeyPolicy(c: CustomerKeyCase): void {
+    const name = "subject";
+    const withKey = (value: unknown) => (r: PlannedResource[]) => setPath(find(r, name).props, c.keyPath, value);
+    describePolicy({
+        policy: c.policy,
+        target: name,
+        compliant: () => stack(resource(c.type, name, c.props()), ...(c.companions?.() ?? [])),
+        violations: [
+            { name: "no key", mutate: withKey(undefined), expect: /has no customer-managed KMS key/ },
+            { name: "the AWS-managed key", mutate: withKey(c.awsManagedAlias), expect: /uses the AWS-managed key/ },
+            { name: "a bare key id", mutate: withKey("1234abcd-12ab-34cd-56ef-1234567890ab"), expect: /use the ARN of a customer-managed key/ },
+            ...(c.extraViolations ?? []),
+        ],
+        otherType: () => stack(resource("aws:cloudwatch/metricAlarm:MetricAlarm", name, { ...c.props(), kmsMasterKeyId: "alias/aws/sns", kmsKeyId: "alias/aws/logs" })),
+        unknowns: [{ resource: name, violates: c.violates ?? [], allowed: [c.keyPath.join("."), ...(c.allowed ?? ["*"])] }],
+    });
+}

@@ -1,0 +1,140 @@
+/**
+ * The subset of the Amazon States Language (JSONPath flavour) the lakewarden workflows use,
+ * typed so a builder cannot emit a state without Retry/Catch by accident, plus the task
+ * helpers both remediation workflows share.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type PayloadTemplate = { [key: string]: JsonValue };
+
+export interface Retrier {
+    ErrorEquals: string[];
+    IntervalSeconds?: number;
+    MaxAttempts: number;
+    BackoffRate?: number;
+    MaxDelaySeconds?: number;
+    JitterStrategy?: "FULL" | "NONE";
+}
+
+export interface Catcher {
+    ErrorEquals: string[];
+    ResultPath: string;
+    Next: string;
+}
+
+interface Transition {
+    Next?: string;
+    End?: true;
+}
+
+export interface TaskState extends Transition {
+    Type: "Task";
+    Comment?: string;
+    /** A Lambda function ARN, or a Step Functions service integration ARN. */
+    Resource: string;
+    Parameters: PayloadTemplate;
+    ResultSelector?: PayloadTemplate;
+    /** Absent means "$" (the result replaces the state). */
+    ResultPath?: string | null;
+    TimeoutSeconds: number;
+    Retry: Retrier[];
+    Catch: Catcher[];
+}
+
+export type ChoiceRule =
+    | { Variable: string; StringEquals: string; Next?: string }
+    | { Variable: string; BooleanEquals: boolean; Next?: string }
+    | { And: ChoiceRule[]; Next?: string };
+
+export interface ChoiceState {
+    Type: "Choice";
+    Comment?: string;
+    Choices: (ChoiceRule & { Next: string })[];
+    Default: string;
+}
+
+export interface SucceedState {
+    Type: "Succeed";
+    Comment?: string;
+}
+
+export interface FailState {
+    Type: "Fail";
+    Comment?: string;
+    Error?: string;
+    Cause?: string;
+    ErrorPath?: string;
+    CausePath?: string;
+}
+
+export type State = TaskState | ChoiceState | SucceedState | FailState;
+
+export interface StateMachineDefinition {
+    Comment: string;
+    StartAt: string;
+    TimeoutSeconds: number;
+    States: Record<string, State>;
+}
+
+export const DYNAMODB_UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem";
+
+/** Where a caught error lands in the state, so the original input survives the Catch. */
+export const ERROR_PATH = "$.error";
+
+/**
+ * Errors a retry cannot fix are listed first with MaxAttempts 0 (the first matching retrier
+ * decides), everything else is retried with jittered exponential backoff.
+ */
+export function retryUnless(permanentErrors: readonly string[]): Retrier[] {
+    const transient: Retrier = {
+        ErrorEquals: ["States.ALL"],
+        IntervalSeconds: 2,
+        MaxAttempts: 5,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: "FULL",
+    };
+    return permanentErrors.length > 0 ? [{ ErrorEquals: [...permanentErrors], MaxAttempts: 0 }, transient] : [transient];
+}
+
+export function catchAll(next: string, resultPath: string = ERROR_PATH): Catcher[] {
+    return [{ ErrorEquals: ["States.ALL"], ResultPath: resultPath, Next: next }];
+}
+
+export interface LambdaTaskArgs {
+    functionArn: string;
+    payload: PayloadTemplate;
+    /** Where the function's return value goes (null: discarded, "$": replaces the state). */
+    resultPath: string | null;
+    timeoutSeconds: number;
+    permanentErrors: readonly string[];
+    next: string;
+    onError: string;
+    /** Where a caught error goes; ERROR_PATH unless the state already holds an error to keep. */
+    errorPath?: string;
+    comment?: string;
+}
+
+/**
+ * Invokes a function by ARN as the Task resource: the payload is the function's event and the
+ * task result is its return value; function errors surface under their error name.
+ */
+export function lambdaTask(args: LambdaTaskArgs): TaskState {
+    return {
+        Type: "Task",
+        ...(args.comment ? { Comment: args.comment } : {}),
+        Resource: args.functionArn,
+        Parameters: args.payload,
+        // "$" is the default; spelled out, some executors (aws-local-stepfunctions 3) mishandle it.
+        ...(args.resultPath === "$" ? {} : { ResultPath: args.resultPath }),
+        TimeoutSeconds: args.timeoutSeconds,
+        Retry: retryUnless(args.permanentErrors),
+        Catch: catchAll(args.onError, args.errorPath),
+        Next: args.next,
+    };
+}
+
+/** Every Task state of a definition, by name (tests use it to assert Retry/Catch coverage). */
+export function taskStates(definition: StateMachineDefinition): [string, TaskState][] {
+    return Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
+}
