@@ -1,0 +1,45 @@
+/**
+ * Step Functions task: decide what to do with one Macie finding.
+ * Payload: { event: <EventBridge "Macie Finding" event>, rules: DecisionRules, quarantinePrefix }.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { z } from "zod";
+import { quarantinePrefixSchema } from "../quarantine-object/input";
+import { decide, type Decision } from "./decide";
+import { InvalidFindingEvent } from "./errors";
+import { parseFindingEvent } from "./finding";
+import { decisionRulesSchema } from "./rules";
+
+const logger = new Logger({ serviceName: "macie-decision" });
+const metrics = new Metrics({ namespace: "lakewarden", serviceName: "macie-decision" });
+
+const payloadSchema = z.object({
+    event: z.unknown(),
+    rules: decisionRulesSchema,
+    quarantinePrefix: quarantinePrefixSchema,
+});
+
+export function decidePayload(payload: unknown): Decision {
+    const parsedPayload = payloadSchema.safeParse(payload);
+    if (!parsedPayload.success) {
+        throw new InvalidFindingEvent(`decision payload: ${z.prettifyError(parsedPayload.error)}`);
+    }
+    const { event, rules, quarantinePrefix } = parsedPayload.data;
+    let finding;
+    try {
+        finding = parseFindingEvent(event);
+    } catch (error) {
+        throw new InvalidFindingEvent(error instanceof z.ZodError ? z.prettifyError(error) : String(error));
+    }
+    return decide(finding, rules, quarantinePrefix);
+}
+
+export const handler = async (payload: unknown): Promise<Decision> => {
+    const decision = decidePayload(payload);
+    logger.info("decided", { findingId: decision.finding.findingId, action: decision.action, reasons: decision.reasons });
+    const metric = metrics.singleMetric();
+    metric.addDimension("action", decision.action);
+    metric.addMetric("FindingDecisions", MetricUnit.Count, 1);
+    return decision;
+};

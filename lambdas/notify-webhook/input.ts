@@ -1,0 +1,78 @@
+/** What the workflows ask the notifier to say. */
+import { z } from "zod";
+
+/** The object and finding a notification is about (extra fields from the workflow are dropped). */
+export const subjectSchema = z.object({
+    findingId: z.string().min(1),
+    findingType: z.string().min(1),
+    severity: z.string().min(1),
+    publicStatus: z.string().min(1),
+    bucketOwner: z.string(),
+    accountId: z.string().regex(/^\d{12}$/),
+    region: z.string().min(1),
+    partition: z.string().min(1),
+    bucket: z.string().min(1),
+    key: z.string().nullable(),
+    versionId: z.string().nullable(),
+});
+export type Subject = z.infer<typeof subjectSchema>;
+
+export const notificationSchema = z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("FINDING"), subject: subjectSchema, reasons: z.array(z.string()) }),
+    z.object({
+        kind: z.literal("QUARANTINED"),
+        subject: subjectSchema,
+        reasons: z.array(z.string()),
+        quarantine: z.object({ key: z.string(), versionId: z.string() }),
+    }),
+    z.object({ kind: z.literal("SOURCE_MISSING"), subject: subjectSchema, quarantineCopyPresent: z.boolean() }),
+    z.object({
+        kind: z.literal("RELEASED"),
+        subject: subjectSchema,
+        release: z.object({ releasedBy: z.string(), reason: z.string(), restoredVersionId: z.string() }),
+    }),
+    z.object({
+        kind: z.literal("FAILED"),
+        workflow: z.enum(["quarantine", "release"]),
+        executionId: z.string(),
+        /** The workflow state at the failure; the notifier takes what it recognises. */
+        state: z.unknown(),
+    }),
+]);
+export type Notification = z.infer<typeof notificationSchema>;
+
+const failureStateSchema = z.object({
+    error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+    /** Quarantine workflow after the decision. */
+    finding: subjectSchema.partial().optional(),
+    /** Raw Macie event (decision failed). */
+    detail: z.object({ id: z.string().optional(), accountId: z.string().optional() }).optional(),
+    /** Release workflow input. */
+    findingId: z.string().optional(),
+    versionId: z.string().optional(),
+});
+
+export interface FailureFacts {
+    error: string;
+    cause: string;
+    findingId?: string;
+    versionId?: string;
+    accountId?: string;
+    bucket?: string;
+    key?: string;
+}
+
+export function failureFacts(state: unknown): FailureFacts {
+    const parsed = failureStateSchema.safeParse(state);
+    if (!parsed.success) return { error: "unknown", cause: "the workflow state was not recognised" };
+    const s = parsed.data;
+    return {
+        error: s.error?.Error ?? "unknown",
+        cause: s.error?.Cause ?? "",
+        findingId: s.finding?.findingId ?? s.findingId ?? s.detail?.id,
+        versionId: s.finding?.versionId ?? s.versionId,
+        accountId: s.finding?.accountId ?? s.detail?.accountId,
+        bucket: s.finding?.bucket,
+        key: s.finding?.key ?? undefined,
+    };
+}

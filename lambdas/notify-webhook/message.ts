@@ -1,0 +1,120 @@
+/** The chat-neutral message for a notification; teams.ts and slack.ts render it. */
+import { executionUrl, macieFindingUrl, s3ObjectUrl } from "./console-links";
+import { failureFacts, type Notification, type Subject } from "./input";
+
+export type Tone = "attention" | "warning" | "good" | "accent";
+
+export interface Message {
+    title: string;
+    summary: string;
+    tone: Tone;
+    facts: [label: string, value: string][];
+    links: { label: string; url: string }[];
+    /** Shown verbatim (monospace) under the facts, e.g. how to release. */
+    instructions?: string;
+}
+
+export interface MessageOptions {
+    /** POST endpoint of the release API, for the release instructions. */
+    releaseApiUrl?: string;
+}
+
+function subjectFacts(subject: Subject): [string, string][] {
+    return [
+        ["Account", subject.accountId],
+        ["Bucket", subject.bucket],
+        ["Key", subject.key ?? "(no object: bucket-level finding)"],
+        ["Version", subject.versionId ?? "(unversioned)"],
+        ["Severity", subject.severity],
+        ["Public", subject.publicStatus],
+        ["Owner", subject.bucketOwner],
+        ["Finding type", subject.findingType],
+        ["Finding id", subject.findingId],
+    ];
+}
+
+function subjectLinks(subject: Subject): Message["links"] {
+    const links = [{ label: "Open finding in Macie", url: macieFindingUrl(subject.partition, subject.region, subject.findingId) }];
+    if (subject.key) {
+        links.push({ label: "Open object in S3", url: s3ObjectUrl(subject.partition, subject.region, subject.bucket, subject.key) });
+    }
+    return links;
+}
+
+function releaseInstructions(subject: Subject, options: MessageOptions): string {
+    const body = JSON.stringify({
+        findingId: subject.findingId,
+        versionId: subject.versionId,
+        reason: "<why the object may be released>",
+        requestId: "<new UUID>",
+    });
+    const endpoint = options.releaseApiUrl ?? "<release API URL>/releases";
+    return `Release (IAM-signed, investigation role): POST ${endpoint}\n${body}`;
+}
+
+export function buildMessage(notification: Notification, options: MessageOptions = {}): Message {
+    switch (notification.kind) {
+        case "FINDING":
+            return {
+                title: `Macie finding: ${notification.subject.severity} severity in ${notification.subject.bucket}`,
+                summary: `Not quarantined: ${notification.reasons.join("; ")}.`,
+                tone: notification.subject.severity === "High" ? "warning" : "accent",
+                facts: subjectFacts(notification.subject),
+                links: subjectLinks(notification.subject),
+            };
+        case "QUARANTINED":
+            return {
+                title: `Quarantined: ${notification.subject.severity} severity object in ${notification.subject.bucket}`,
+                summary: `Moved to s3://${notification.subject.bucket}/${notification.quarantine.key} because ${notification.reasons.join("; ")}. Only the investigation role can read it.`,
+                tone: "attention",
+                facts: [...subjectFacts(notification.subject), ["Quarantine version", notification.quarantine.versionId]],
+                links: subjectLinks(notification.subject),
+                instructions: releaseInstructions(notification.subject, options),
+            };
+        case "SOURCE_MISSING":
+            return {
+                title: `Not quarantined: object version already gone from ${notification.subject.bucket}`,
+                summary: notification.quarantineCopyPresent
+                    ? "The version was deleted before this run; a quarantine copy from an earlier run or finding exists."
+                    : "The version was deleted before it could be quarantined; nothing to contain.",
+                tone: "warning",
+                facts: subjectFacts(notification.subject),
+                links: subjectLinks(notification.subject),
+            };
+        case "RELEASED":
+            return {
+                title: `Released from quarantine: ${notification.subject.bucket}`,
+                summary: `Restored to its original key by ${notification.release.releasedBy}: ${notification.release.reason}`,
+                tone: "good",
+                facts: [
+                    ...subjectFacts(notification.subject),
+                    ["Released by", notification.release.releasedBy],
+                    ["Restored version", notification.release.restoredVersionId],
+                ],
+                links: subjectLinks(notification.subject),
+            };
+        case "FAILED": {
+            const facts = failureFacts(notification.state);
+            const url = executionUrl(notification.executionId);
+            const optional: [string, string | undefined][] = [
+                ["Finding id", facts.findingId],
+                ["Version", facts.versionId],
+                ["Account", facts.accountId],
+                ["Bucket", facts.bucket],
+                ["Key", facts.key],
+            ];
+            return {
+                title: `${notification.workflow === "quarantine" ? "Quarantine" : "Release"} workflow failed: ${facts.error}`,
+                summary: "The original object stays where it was; the tracking record keeps its state, so a re-run of this execution completes it.",
+                tone: "attention",
+                facts: [
+                    ["Error", facts.error],
+                    ["Cause", facts.cause.slice(0, 1000)],
+                    ...optional.filter((f): f is [string, string] => f[1] !== undefined),
+                    ["Execution", notification.executionId],
+                ],
+                links: url ? [{ label: "Open execution", url }] : [],
+            };
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/** Payloads the quarantine and release workflows send to the object Lambdas. */
+import { z } from "zod";
+import { InvalidTransferRequest } from "./errors";
+
+export const objectLocationSchema = z.strictObject({
+    accountId: z.string().regex(/^\d{12}$/),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
+    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    key: z.string().min(1),
+});
+
+export const versionRefSchema = z.strictObject({
+    key: z.string().min(1),
+    versionId: z.string().min(1).refine((v) => v !== "null", { error: "an explicit version id is required" }),
+});
+
+export const objectVersionSchema = objectLocationSchema.extend({ versionId: versionRefSchema.shape.versionId });
+
+export const expectedSchema = z.strictObject({
+    /** DynamoDB numbers reach the payload as strings. */
+    size: z.coerce.number().int().nonnegative(),
+    checksumSHA256: z.string().min(1),
+});
+
+/** One path segment ending in "/", starting with a letter or digit ("quarantine/"). */
+export const quarantinePrefixSchema = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\/$/, { error: 'expected one path segment ending in "/", e.g. "quarantine/"' });
+
+export const findingIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+        throw new InvalidTransferRequest(z.prettifyError(parsed.error));
+    }
+    return parsed.data;
+}
+
+/** The first path segment of a quarantine key ("quarantine/"), the prefix its grants widen to. */
+export function topPrefix(key: string): string {
+    return `${key.split("/")[0]}/`;
+}

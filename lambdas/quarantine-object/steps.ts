@@ -1,0 +1,81 @@
+/**
+ * Opens the member-account object store for one transfer step with exactly the S3 actions
+ * that step performs on its two objects (see transfer.ts for what each step calls).
+ */
+import { STSClient } from "@aws-sdk/client-sts";
+import { S3_COPY_LIMITS, type CopyLimits } from "./copy-plan";
+import { memberS3Client } from "./member-session";
+import type { ObjectStore } from "./object-store";
+import { S3ObjectStore } from "./s3-object-store";
+import { sessionName, type ObjectGrant } from "./session-policy";
+
+export type StepKind = "copy" | "verify" | "deleteSource";
+
+const STEP_ACTIONS: Record<StepKind, { source: readonly string[]; target: readonly string[] }> = {
+    // HeadObject/GetObject/CopyObject of a version; CopyObject TaggingDirective COPY and the
+    // multipart path read the source version's tags.
+    copy: {
+        source: ["s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
+        target: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"],
+    },
+    verify: { source: ["s3:GetObjectVersion"], target: ["s3:GetObjectVersion"] },
+    deleteSource: { source: ["s3:GetObjectVersion", "s3:DeleteObjectVersion"], target: ["s3:GetObjectVersion"] },
+};
+
+export function stepActions(step: StepKind): { source: readonly string[]; target: readonly string[] } {
+    return STEP_ACTIONS[step];
+}
+
+export interface Location {
+    accountId: string;
+    region: string;
+    partition: string;
+    bucket: string;
+}
+
+export interface StepScope {
+    purpose: "quarantine" | "release";
+    step: StepKind;
+    findingId: string;
+    location: Location;
+    /** Keys of the two objects and the prefix each may widen to (see ObjectGrant.widenTo). */
+    source: { key: string; widenTo: string };
+    target: { key: string; widenTo: string };
+}
+
+export interface StepDeps {
+    sts: STSClient;
+    roleName: string;
+    limits: CopyLimits;
+}
+
+export function grantsFor(scope: StepScope): ObjectGrant[] {
+    const actions = stepActions(scope.step);
+    return [
+        { actions: actions.source, bucket: scope.location.bucket, key: scope.source.key, widenTo: scope.source.widenTo },
+        { actions: actions.target, bucket: scope.location.bucket, key: scope.target.key, widenTo: scope.target.widenTo },
+    ];
+}
+
+export async function openStore(deps: StepDeps, scope: StepScope): Promise<ObjectStore> {
+    const { accountId, region, partition, bucket } = scope.location;
+    const s3 = await memberS3Client(deps.sts, {
+        roleName: deps.roleName,
+        sessionName: sessionName(`${scope.purpose}-${scope.step}`, scope.findingId),
+        partition,
+        region,
+        accountId,
+        bucket,
+        grants: grantsFor(scope),
+    });
+    return new S3ObjectStore(s3, accountId, deps.limits);
+}
+
+/** Handler dependencies from the Lambda environment: the member role name is in `variable`. */
+export function depsFromEnvironment(variable: string): StepDeps {
+    const roleName = process.env[variable];
+    if (!roleName || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+        throw new Error(`${variable} must name the member-account remediation role`);
+    }
+    return { sts: new STSClient({}), roleName, limits: S3_COPY_LIMITS };
+}

@@ -1,0 +1,93 @@
+/**
+ * POST /releases (API Gateway REST proxy, AWS_IAM authorisation).
+ * Body: { findingId, versionId, reason, requestId }. Env: RELEASE_STATE_MACHINE_ARN,
+ * RELEASER_ROLE_ARNS (comma-separated roles allowed to release).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { callerOf, isAllowedReleaser, releaserRolesFromEnvironment } from "./caller";
+import { parseBody, proxyEventSchema } from "./request";
+import { releaseExecutionName, startRelease, stateMachineArnFromEnvironment } from "./start-release";
+
+const logger = new Logger({ serviceName: "release-api" });
+const metrics = new Metrics({ namespace: "lakewarden", serviceName: "release-api" });
+
+export interface ProxyResult {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+}
+
+function respond(statusCode: number, body: object): ProxyResult {
+    return { statusCode, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
+}
+
+export interface ReleaseApiDeps {
+    sfn: SFNClient;
+    stateMachineArn: string;
+    releaserRoleArns: readonly string[];
+}
+
+export async function handleRelease(event: unknown, deps: ReleaseApiDeps): Promise<ProxyResult> {
+    const parsedEvent = proxyEventSchema.safeParse(event);
+    if (!parsedEvent.success) {
+        return respond(400, { message: "not an API Gateway proxy request" });
+    }
+    const request = parsedEvent.data;
+    if (request.httpMethod !== "POST") {
+        return respond(405, { message: "use POST" });
+    }
+    const caller = callerOf(request);
+    if (!caller || !isAllowedReleaser(caller.principalArn, deps.releaserRoleArns)) {
+        logger.warn("release refused", { principalArn: caller?.principalArn, sourceIp: request.requestContext.identity.sourceIp });
+        return respond(403, { message: "the caller is not a releaser role" });
+    }
+    const body = parseBody(request);
+    if (!body.ok) {
+        return respond(400, { message: "invalid release request", issues: body.issues });
+    }
+    const name = releaseExecutionName(body.body);
+    const outcome = await startRelease(
+        deps.sfn,
+        deps.stateMachineArn,
+        { ...body.body, requestedBy: caller },
+        name,
+    );
+    logger.info("release requested", {
+        findingId: body.body.findingId,
+        versionId: body.body.versionId,
+        requestId: body.body.requestId,
+        principalArn: caller.principalArn,
+        sourceIp: request.requestContext.identity.sourceIp,
+        userAgent: request.requestContext.identity.userAgent,
+        apiRequestId: request.requestContext.requestId,
+        outcome: outcome.status,
+    });
+    const metric = metrics.singleMetric();
+    metric.addDimension("outcome", outcome.status);
+    metric.addMetric("ReleaseRequests", MetricUnit.Count, 1);
+    if (outcome.status === "CONFLICT") {
+        return respond(409, {
+            message: "this requestId was already used for a different release request; send a new requestId",
+            executionArn: outcome.executionArn,
+        });
+    }
+    return respond(outcome.status === "STARTED" ? 202 : 200, outcome);
+}
+
+let deps: ReleaseApiDeps | undefined;
+
+export const handler = async (event: unknown): Promise<ProxyResult> => {
+    try {
+        deps ??= {
+            sfn: new SFNClient({}),
+            stateMachineArn: stateMachineArnFromEnvironment(process.env.RELEASE_STATE_MACHINE_ARN),
+            releaserRoleArns: releaserRolesFromEnvironment(process.env.RELEASER_ROLE_ARNS),
+        };
+        return await handleRelease(event, deps);
+    } catch (error) {
+        logger.error("release request failed", { error: error as Error });
+        return respond(500, { message: "the release could not be started; retry with the same requestId" });
+    }
+};
