@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { accountsWithRole, type Environment } from "../config/environment";
+import { accountNamed, accountsWithRole, type Environment } from "../config/environment";
 import type { AccountStack } from "./account";
 import { ConsumerAccount } from "./consumer";
 import { ManagementAccount } from "./management";
@@ -16,10 +16,7 @@ export type AccountOutputs = Record<string, { role: string; accountId: string; u
 export function deployEnvironment(env: Environment): AccountOutputs {
     const stacks: AccountStack[] = [];
     const args = (name: string) => {
-        const account = env.accounts.find((a) => a.name === name);
-        if (!account) {
-            throw new Error(`no account ${name}`);
-        }
+        const account = accountNamed(env, name);
         return { env, account, provider: accountProvider(env, account) };
     };
     const [security] = accountsWithRole(env, "security");
