@@ -15,6 +15,8 @@ export const accountSchema = z.strictObject({
         .regex(/^[\w+=,.@:\/-]{2,1224}$/, { error: "expected an sts:ExternalId of 2-1224 characters ([\\w+=,.@:/-])" })
         .optional(),
     region: region.optional(),
+    /** Lake Formation admins besides the deploy role (break-glass or platform roles of this account). */
+    lakeFormationAdmins: z.array(roleArn).default([]),
 });
 
 export type Account = z.infer<typeof accountSchema>;
@@ -27,6 +29,15 @@ export const accountsSchema = z
         checkUnique(ctx, accounts, (a) => a.name, (i) => [i, "name"], "account name");
         accounts.forEach((account, index) => {
             const arnAccount = accountIdOfArn(account.deployRoleArn);
+            account.lakeFormationAdmins.forEach((admin, a) => {
+                if (/^\d{12}$/.test(account.id) && accountIdOfArn(admin) !== account.id) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [index, "lakeFormationAdmins", a],
+                        message: `a Lake Formation admin must be a role of account ${account.id}, got ${admin}`,
+                    });
+                }
+            });
             if (/^\d{12}$/.test(account.id) && arnAccount !== account.id) {
                 ctx.addIssue({
                     code: "custom",

@@ -49,7 +49,7 @@ export class ConsumerAccount extends AccountStack {
             { scope: this.scope, purpose: "query-results", kmsKeyArn: this.key.arn, accessLogBucket: logs.bucket.id, noncurrentVersionExpirationDays: 30 },
             parent,
         );
-        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn], emrAccountId: accountId }, parent);
+        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins], emrAccountId: accountId }, parent);
         const received = [...new Set(this.env.shares.filter((s) => s.consumer === this.account.name).map((s) => s.database))].sort();
         const links = new ResourceLinks(
             this.child("links"),

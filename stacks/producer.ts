@@ -57,7 +57,7 @@ export class ProducerAccount extends AccountStack {
                 parent,
             );
         }
-        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn] }, parent);
+        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins] }, parent);
         const registrations = zones.map(
             (zone) =>
                 new LocationRegistration(

@@ -79,6 +79,34 @@ describe("Lake Formation grant plan", () => {
             ]);
         });
 
+        it("grants each prod consumer account and runtime role exactly what the model says", () => {
+            const analytics = "666677778888";
+            const finance = "999900001111";
+            const role = (account: string, consumer: string, name: string) => `arn:aws:iam::${account}:role/lakewarden-prod-${consumer}-${name}-runtime`;
+            assert.deepEqual(lines(producerGrants(prod, "hr-lake")), [
+                `555566667777 | db 222233334444:company | DESCRIBE | grantable`,
+                `555566667777 | table 222233334444:company.products | DESCRIBE,SELECT | grantable`,
+                `${analytics} | columns 222233334444:company.employees(department,name,salary,uid) | SELECT | grantable`,
+                `${analytics} | db 222233334444:company | DESCRIBE | grantable`,
+                `${analytics} | table 222233334444:company.employees | DESCRIBE | grantable`,
+                `${analytics} | table 222233334444:company.products | DESCRIBE,SELECT | grantable`,
+            ]);
+            assert.deepEqual(lines(consumerGrants(prod, "analytics")), [
+                `${role(analytics, "analytics", "hr")} | columns 222233334444:company.employees(department,name,salary,uid) | SELECT | -`,
+                `${role(analytics, "analytics", "hr")} | db ${analytics}:company_shared | DESCRIBE | -`,
+                `${role(analytics, "analytics", "sales")} | columns 222233334444:company.employees(department,name,uid) | SELECT | -`,
+                `${role(analytics, "analytics", "sales")} | db ${analytics}:company_shared | DESCRIBE | -`,
+                `${role(analytics, "analytics", "sales")} | db ${analytics}:sales_shared | DESCRIBE | -`,
+                `${role(analytics, "analytics", "sales")} | table 222233334444:company.products | DESCRIBE,SELECT | -`,
+                `${role(analytics, "analytics", "sales")} | table 333344445555:sales.orders | DESCRIBE,SELECT | -`,
+            ]);
+            assert.deepEqual(lines(consumerGrants(prod, "finance")), [
+                `${role(finance, "finance", "controlling")} | columns 333344445555:sales.customers(customer_id,segment) | SELECT | -`,
+                `${role(finance, "finance", "controlling")} | db ${finance}:sales_shared | DESCRIBE | -`,
+                `${role(finance, "finance", "controlling")} | table 333344445555:sales.orders | DESCRIBE,SELECT | -`,
+            ]);
+        });
+
         it("never grants a runtime role anything its account did not receive", () => {
             for (const consumer of ["analytics", "finance", "marketing"]) {
                 const received = producerGrants(prod, "hr-lake").concat(producerGrants(prod, "sales-lake"));

@@ -50,6 +50,14 @@ describe("environment model", () => {
         );
     });
 
+    it("rejects a Lake Formation admin from another account", () => {
+        expectProblem(
+            mutate("dev", (r) => (r.accounts[2].lakeFormationAdmins = ["arn:aws:iam::123456789012:role/admin"])),
+            "lakewarden:accounts[2].lakeFormationAdmins[0]",
+            /must be a role of account 777788889999/,
+        );
+    });
+
     it("rejects an environment without a security account", () => {
         expectProblem(mutate("dev", (r) => (r.accounts = r.accounts.filter((a) => a.role !== "security"))), "lakewarden:accounts", /at least one account with role "security"/);
     });
