@@ -7,6 +7,7 @@ import { wildcardMatch } from "./document";
  * - Describe/List/Get of account-wide inventories (ec2, autoscaling, logs, kms aliases, ...);
  * - Lake Formation data-plane/grant APIs: LF authorises them itself against its own grants;
  * - CloudWatch Logs "log delivery" APIs that Step Functions/API Gateway logging requires;
+ * - the Systems Manager message channels (ec2messages, ssmmessages) an Image Builder instance polls;
  * - X-Ray segment upload and CloudWatch PutMetricData (scope with cloudwatch:namespace).
  */
 export const STAR_ONLY_ACTIONS: readonly string[] = [
@@ -14,6 +15,18 @@ export const STAR_ONLY_ACTIONS: readonly string[] = [
     "ec2:Describe*",
     "autoscaling:Describe*",
     "ecs:DiscoverPollEndpoint",
+    "ecs:ListClusters",
+    // Session Manager channel of a build instance: these APIs exist only on "*".
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
     "ecr:GetAuthorizationToken",
     "logs:DescribeLogGroups",
     "logs:DescribeResourcePolicies",
