@@ -88,3 +88,12 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
     }
     return { id, state: { ...computed, ...inputs } };
 }
+
+/** An SSM parameter read at deploy time (public AMI parameters above all): a deterministic value per name. */
+export function mockParameter(name: string, ctx: AccountContext): Record<string, unknown> {
+    const value = /image_id|ami/i.test(name) ? `ami-${digest(name).slice(0, 17)}` : `mock-${digest(name).slice(0, 12)}`;
+    const arn = name.startsWith("/aws/service/")
+        ? `arn:aws:ssm:${ctx.region}::parameter${name}`
+        : `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+    return { id: name, name, value, insecureValue: value, type: "String", arn, version: 1, withDecryption: true };
+}

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../../policy/runner";
-import { type AccountContext, mockOutputs } from "./mock-ids";
+import { type AccountContext, mockOutputs, mockParameter } from "./mock-ids";
 
 /** A resource as the mock engine saw it: what the policy pack needs plus the account it landed in. */
 export interface RecordedResource extends PlannedResource {
@@ -115,6 +115,9 @@ export async function recordProgram(
                 }
                 if (args.token === "aws:index/getRegion:getRegion") {
                     return { name: ctx.region, region: ctx.region, id: ctx.region };
+                }
+                if (args.token === "aws:ssm/getParameter:getParameter") {
+                    return mockParameter(String((args.inputs as { name?: unknown }).name ?? ""), ctx);
                 }
                 if (args.token === "aws:index/getPartition:getPartition") {
                     return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
