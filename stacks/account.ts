@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Account } from "../config/accounts";
 import { type Environment, regionOf } from "../config/environment";
+import { CustomerKey } from "../components/kms/customer-key";
 import type { AccountScope } from "../components/naming";
+import { SecureBucket } from "../components/storage/secure-bucket";
 
 export interface AccountStackArgs {
     env: Environment;
@@ -26,6 +28,33 @@ export abstract class AccountStack extends pulumi.ComponentResource {
         this.env = args.env;
         this.account = args.account;
         this.scope = { environment: args.env.name, accountId: args.account.id, region: regionOf(args.env, args.account) };
+    }
+
+    /**
+     * The account's data key with its access-log bucket: the key is usable through `viaServices` and by
+     * S3 log delivery of this account, and the log bucket (SSE-KMS with it) receives every bucket's logs.
+     */
+    protected keyWithLogBucket(purpose: string, description: string, viaServices: string[]): { key: CustomerKey; logs: SecureBucket } {
+        const parent = { parent: this };
+        const key = new CustomerKey(
+            this.child(purpose),
+            {
+                scope: this.scope,
+                purpose,
+                description: `lakewarden ${this.env.name} ${description} (${this.account.name})`,
+                viaServices,
+                servicePrincipals: [
+                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": this.scope.accountId } } },
+                ],
+            },
+            parent,
+        );
+        const logs = new SecureBucket(
+            this.child("logs"),
+            { scope: this.scope, purpose: "access-logs", kmsKeyArn: key.arn, receivesAccessLogs: true, expirationDays: 400 },
+            parent,
+        );
+        return { key, logs };
     }
 
     /** Child resource name: unique across accounts of the same role. */

@@ -26,24 +26,8 @@ export class ConsumerAccount extends AccountStack {
         super(args, opts);
         const parent = { parent: this };
         const { accountId } = this.scope;
-        this.key = new CustomerKey(
-            this.child("analytics"),
-            {
-                scope: this.scope,
-                purpose: "analytics",
-                description: `lakewarden ${this.env.name} analytics key (${this.account.name})`,
-                viaServices: ["s3", "athena", "glue", "elasticmapreduce", "ec2"],
-                servicePrincipals: [
-                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-                ],
-            },
-            parent,
-        );
-        const logs = new SecureBucket(
-            this.child("logs"),
-            { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
-            parent,
-        );
+        const { key, logs } = this.keyWithLogBucket("analytics", "analytics key", ["s3", "athena", "glue", "elasticmapreduce", "ec2"]);
+        this.key = key;
         const results = new SecureBucket(
             this.child("results"),
             { scope: this.scope, purpose: "query-results", kmsKeyArn: this.key.arn, accessLogBucket: logs.bucket.id, noncurrentVersionExpirationDays: 30 },

@@ -27,28 +27,8 @@ export class ProducerAccount extends AccountStack {
         super(args, opts);
         const parent = { parent: this };
         const { accountId } = this.scope;
-        this.dataKey = new CustomerKey(
-            this.child("data"),
-            {
-                scope: this.scope,
-                purpose: "data",
-                description: `lakewarden ${this.env.name} data lake key (${this.account.name})`,
-                viaServices: ["s3", "glue", "athena"],
-                servicePrincipals: [
-                    {
-                        service: "logging.s3.amazonaws.com",
-                        actions: ["kms:GenerateDataKey"],
-                        condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
-                ],
-            },
-            parent,
-        );
-        const logs = new SecureBucket(
-            this.child("logs"),
-            { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.dataKey.arn, receivesAccessLogs: true, expirationDays: 400 },
-            parent,
-        );
+        const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
+        this.dataKey = key;
         this.buckets = { logs };
         for (const zone of [...zones, LOWER_ENVIRONMENT_ZONE]) {
             this.buckets[zone] = new SecureBucket(
