@@ -4,6 +4,7 @@ import { datasetsSchema } from "./datasets";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
+import { checkRemediation, remediationSchema } from "./remediation";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { consumerAccessListSchema, sharesSchema } from "./sharing";
@@ -23,11 +24,12 @@ export const sections = {
     consumerAccess: consumerAccessListSchema,
     ouSharing: ouSharingSchema,
     sensitiveData: sensitiveDataSchema,
+    remediation: remediationSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
 

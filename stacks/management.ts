@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Account } from "../config/accounts";
 import { accountsWithRole, type Environment } from "../config/environment";
+import { investigationRoleName } from "../config/remediation";
 import { BucketTagPolicy } from "../components/governance/bucket-tag-policy";
 import { MemberBaseline } from "../components/governance/member-baseline";
 import { policyDocument, roleArnOf } from "../components/iam/documents";
@@ -51,6 +52,18 @@ export class ManagementAccount extends AccountStack {
                     targetOus,
                     existingConfigRecorder,
                     regions: [env.homeRegion],
+                    ...(env.remediation
+                        ? {
+                              remediation: {
+                                  environment: env.name,
+                                  securityAccountId: args.security.id,
+                                  organizationId: env.organization.id,
+                                  quarantinePrefix: env.remediation.quarantinePrefix,
+                                  investigationRoleName: investigationRoleName(env.name, env.remediation),
+                                  investigatorPrincipalArns: env.remediation.releaserRoleArns,
+                              },
+                          }
+                        : {}),
                 },
                 { parent: this },
             );

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { zones } from "../config/datasets";
+import { investigationRoleName } from "../config/remediation";
+import { QuarantineBucketPolicy } from "../components/remediation/quarantine-bucket-policy";
 import { CustomerKey } from "../components/kms/customer-key";
 import { DataCatalog } from "../components/lakeformation/data-catalog";
 import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
@@ -30,10 +32,22 @@ export class ProducerAccount extends AccountStack {
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
         this.buckets = { logs };
+        const remediation = this.env.remediation;
+        const quarantine = remediation
+            ? QuarantineBucketPolicy({ environment: this.env.name, accountId, quarantinePrefix: remediation.quarantinePrefix, investigationRoleName: investigationRoleName(this.env.name, remediation) })
+            : undefined;
         for (const zone of [...zones, LOWER_ENVIRONMENT_ZONE]) {
             this.buckets[zone] = new SecureBucket(
                 this.child(zone),
-                { scope: this.scope, purpose: zone, kmsKeyArn: this.dataKey.arn, accessLogBucket: logs.bucket.id },
+                {
+                    scope: this.scope,
+                    purpose: zone,
+                    kmsKeyArn: this.dataKey.arn,
+                    accessLogBucket: logs.bucket.id,
+                    // Data zones are in Macie's scope; findings quarantine under the prefix the policy guards.
+                    tags: { RequireMacieScan: "True", BucketOwner: this.env.sensitiveData.bucketOwners[0] },
+                    ...(quarantine ? { policyStatements: quarantine } : {}),
+                },
                 parent,
             );
         }

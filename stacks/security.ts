@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../components/kms/customer-key";
 import { ouMappingDocument } from "../components/organizations/ou-mapping";
+import { FindingRemediation } from "../components/remediation/finding-remediation";
+import { MacieDiscovery, macieKeyGrant } from "../components/remediation/macie-discovery";
+import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
 import { policyDocument } from "../components/iam/documents";
 import { resourceName } from "../components/naming";
@@ -9,8 +12,9 @@ import { AccountStack, type AccountStackArgs } from "./account";
 import { orgReaderRoleArn } from "./management";
 
 /**
- * The security account: its customer key, the central event bus that accepts events
- * only from accounts of the organisation, the alerts topic, and the OU row-filter reconciler.
+ * The security account: its customer key, the central event bus that accepts events only from
+ * accounts of the organisation, the alerts topic, Macie discovery with finding remediation
+ * (quarantine and release), and the OU row-filter reconciler.
  */
 export class SecurityAccount extends AccountStack {
     readonly key: CustomerKey;
@@ -31,6 +35,8 @@ export class SecurityAccount extends AccountStack {
                 description: `lakewarden ${this.env.name} security tooling key`,
                 viaServices: ["s3", "dynamodb", "sns", "sqs", "secretsmanager", "states", "lambda", "logs"],
                 servicePrincipals: [
+                    macieKeyGrant(this.scope),
+                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
                     {
                         service: "events.amazonaws.com",
                         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -99,6 +105,31 @@ export class SecurityAccount extends AccountStack {
             },
             parent,
         );
+        const remediation = this.env.remediation;
+        if (remediation) {
+            const logs = new SecureBucket(
+                this.child("logs"),
+                { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
+                parent,
+            );
+            new MacieDiscovery(
+                this.child("macie"),
+                { scope: this.scope, key: this.key, accessLogBucket: logs.bucket.id, quarantinePrefix: remediation.quarantinePrefix, customDataIdentifiers: remediation.customDataIdentifiers },
+                parent,
+            );
+            new FindingRemediation(
+                this.child("remediation"),
+                {
+                    scope: this.scope,
+                    key: this.key,
+                    settings: remediation,
+                    memberAccountIds: this.env.accounts.filter((a) => a.role === "producer" || a.role === "consumer").map((a) => a.id),
+                    securityBusName: this.bus.name,
+                    securityBusArn: busArn,
+                },
+                parent,
+            );
+        }
         if (this.env.ouSharing.mappings.length > 0) {
             new OuRowFilters(
                 this.child("ou-row-filters"),

@@ -1,3 +1,5 @@
+import { memberRemediationTemplate, type MemberRemediationOptions } from "../remediation/member-template";
+
 /**
  * The member-account baseline as a typed CloudFormation template: an AWS Config rule requiring the
  * data-protection bucket tags, optionally the Config recorder, and an EventBridge rule forwarding
@@ -24,6 +26,8 @@ export interface BaselineOptions {
     environment: string;
     securityBusArn: string;
     bucketOwners: string[];
+    /** The quarantine, release and investigation roles every member account needs for remediation. */
+    remediation?: MemberRemediationOptions;
 }
 
 const SUB = (value: string) => ({ "Fn::Sub": value });
@@ -111,6 +115,7 @@ export function baselineTemplate(options: BaselineOptions): CfnTemplate {
                     Targets: [{ Id: "security-bus", Arn: options.securityBusArn, RoleArn: { "Fn::GetAtt": ["ForwarderRole", "Arn"] } }],
                 },
             },
+            ...(options.remediation ? memberRemediationTemplate(options.remediation) : {}),
         },
     };
 }

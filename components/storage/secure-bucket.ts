@@ -18,6 +18,8 @@ export interface SecureBucketArgs {
     noncurrentVersionExpirationDays?: number;
     /** Days after which current objects expire (log buckets only; never set on data zones). */
     expirationDays?: number;
+    /** Bucket tags, e.g. the data-protection tags (`RequireMacieScan`, `BucketOwner`) the tag policy requires. */
+    tags?: Record<string, string>;
 }
 
 /**
@@ -41,7 +43,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.name = bucketName(args.scope, args.purpose);
         this.arn = bucketArn(this.name);
         const parent = { parent: this };
-        this.bucket = new aws.s3.Bucket(name, { bucket: this.name, forceDestroy: false }, parent);
+        this.bucket = new aws.s3.Bucket(name, { bucket: this.name, forceDestroy: false, tags: args.tags }, parent);
         const bucket = this.bucket.id;
         const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
         const publicAccess = new aws.s3.BucketPublicAccessBlock(

@@ -32,6 +32,17 @@ export const notificationSchema = z.discriminatedUnion("kind", [
         release: z.object({ releasedBy: z.string(), reason: z.string(), restoredVersionId: z.string() }),
     }),
     z.object({
+        // A member bucket's required data-protection tags changed compliance (AWS Config, via the baseline).
+        kind: z.literal("TAG_COMPLIANCE"),
+        accountId: z.string().regex(/^\d{12}$/),
+        region: z.string().min(1),
+        time: z.string().min(1),
+        configRuleName: z.string().min(1),
+        resourceType: z.string().min(1),
+        resourceId: z.string().min(1),
+        complianceType: z.string().min(1),
+    }),
+    z.object({
         kind: z.literal("FAILED"),
         workflow: z.enum(["quarantine", "release"]),
         executionId: z.string(),

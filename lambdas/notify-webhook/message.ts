@@ -93,6 +93,25 @@ export function buildMessage(notification: Notification, options: MessageOptions
                 ],
                 links: subjectLinks(notification.subject),
             };
+        case "TAG_COMPLIANCE": {
+            const compliant = notification.complianceType === "COMPLIANT";
+            return {
+                title: `${compliant ? "Tags fixed" : "Missing data-protection tags"}: ${notification.resourceId}`,
+                summary: compliant
+                    ? "The bucket now carries RequireMacieScan and BucketOwner as the tag policy requires."
+                    : "The bucket lacks RequireMacieScan (True|False) or an allowed BucketOwner: Macie cannot tell whether to scan it or whom to tell.",
+                tone: compliant ? "good" : "warning",
+                facts: [
+                    ["Account", notification.accountId],
+                    ["Region", notification.region],
+                    ["Resource", `${notification.resourceType} ${notification.resourceId}`],
+                    ["Compliance", notification.complianceType],
+                    ["Rule", notification.configRuleName],
+                    ["Time", notification.time],
+                ],
+                links: [],
+            };
+        }
         case "FAILED": {
             const facts = failureFacts(notification.state);
             const url = executionUrl(notification.executionId);

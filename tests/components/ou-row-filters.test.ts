@@ -64,7 +64,9 @@ describe("OU row-filter reconciler wiring (prod)", () => {
     it("alarms on any reconcile error and invokes only from its own rules", () => {
         const [alarm] = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
         assert.deepEqual(alarm.props.dimensions, { FunctionName: "lakewarden-prod-ou-row-filters" });
-        for (const permission of ofType(prod, "aws:lambda/permission:Permission")) {
+        const permissions = ofType(prod, "aws:lambda/permission:Permission").filter((p) => p.props.function === "lakewarden-prod-ou-row-filters");
+        assert.equal(permissions.length, 2);
+        for (const permission of permissions) {
             assert.equal(permission.props.sourceAccount, security);
             assert.match(String(permission.props.sourceArn), /^arn:aws:events:eu-west-1:210987654321:rule\/(lakewarden-prod-security\/)?lakewarden-prod-ou-row-filters-/);
         }

@@ -108,3 +108,33 @@ describe("notify-webhook formatting", () => {
         assert.equal(message.tone, "good");
     });
 });
+
+describe("tag-compliance notifications", () => {
+    const change = (complianceType: string): Notification => ({
+        kind: "TAG_COMPLIANCE",
+        accountId: "222222222222",
+        region: "eu-west-1",
+        time: "2026-11-23T10:00:00Z",
+        configRuleName: "lakewarden-prod-s3-required-tags",
+        resourceType: "AWS::S3::Bucket",
+        resourceId: "exports-222222222222",
+        complianceType,
+    });
+
+    it("warns about a bucket missing its tags, naming account, bucket and rule", () => {
+        const message = buildMessage(change("NON_COMPLIANT"));
+        assert.equal(message.title, "Missing data-protection tags: exports-222222222222");
+        assert.equal(message.tone, "warning");
+        assert.deepEqual(message.facts.slice(0, 4), [
+            ["Account", "222222222222"],
+            ["Region", "eu-west-1"],
+            ["Resource", "AWS::S3::Bucket exports-222222222222"],
+            ["Compliance", "NON_COMPLIANT"],
+        ]);
+    });
+
+    it("says so when the bucket is compliant again", () => {
+        assert.equal(buildMessage(change("COMPLIANT")).tone, "good");
+    });
+});
+

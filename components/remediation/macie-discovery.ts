@@ -1,0 +1,131 @@
+/**
+ * Macie in the security account (the organisation's delegated administrator): enabled, results
+ * exported to a customer-key encrypted bucket, the configured custom data identifiers, and a
+ * daily classification job over every bucket tagged RequireMacieScan=True that skips the
+ * quarantine prefix (so quarantined copies never raise new findings).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { CustomDataIdentifierConfig } from "../../config/remediation";
+import type { KeyRef, Statement } from "../iam/documents";
+import type { ServicePrincipalGrant } from "../kms/customer-key";
+import { type AccountScope, resourceName } from "../naming";
+import { SecureBucket } from "../storage/secure-bucket";
+
+export interface MacieDiscoveryArgs {
+    scope: AccountScope;
+    /** The security key; its policy must hold macieKeyGrant(scope). */
+    key: KeyRef;
+    accessLogBucket: pulumi.Input<string>;
+    quarantinePrefix: string;
+    customDataIdentifiers: CustomDataIdentifierConfig[];
+    /** Enrol member accounts automatically (needs the management account's delegation first). */
+    autoEnableMembers?: boolean;
+}
+
+export const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
+const RESULTS_PREFIX = "macie-results/";
+
+function macieSourceArns(scope: AccountScope): string[] {
+    return [
+        `arn:aws:macie2:${scope.region}:${scope.accountId}:export-configuration:*`,
+        `arn:aws:macie2:${scope.region}:${scope.accountId}:classification-job/*`,
+    ];
+}
+
+/** The key-policy entry Macie needs to encrypt its results with the security key. */
+export function macieKeyGrant(scope: AccountScope): ServicePrincipalGrant {
+    return {
+        service: "macie.amazonaws.com",
+        actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+        condition: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
+    };
+}
+
+/** Macie writes its results as the service, from this account's export configuration and jobs only. */
+export function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
+    const condition = { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } };
+    return (bucketArn) => [
+        { Sid: "MacieLocatesBucket", Effect: "Allow", Principal: { Service: "macie.amazonaws.com" }, Action: ["s3:GetBucketLocation"], Resource: [bucketArn], Condition: condition },
+        {
+            Sid: "MacieWritesResults",
+            Effect: "Allow",
+            Principal: { Service: "macie.amazonaws.com" },
+            Action: ["s3:PutObject"],
+            Resource: [`${bucketArn}/${RESULTS_PREFIX}*`],
+            Condition: condition,
+        },
+    ];
+}
+
+export class MacieDiscovery extends pulumi.ComponentResource {
+    readonly account: aws.macie2.Account;
+    readonly results: SecureBucket;
+    readonly job: aws.macie2.ClassificationJob;
+    readonly customDataIdentifiers: aws.macie.CustomDataIdentifier[];
+
+    constructor(name: string, args: MacieDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
+        const parent = { parent: this };
+        const environment = args.scope.environment;
+        this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
+        const enabled = { parent: this, dependsOn: [this.account] };
+        const members =
+            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, enabled)];
+        this.results = new SecureBucket(
+            `${name}-results`,
+            {
+                scope: args.scope,
+                purpose: "macie-results",
+                kmsKeyArn: args.key.arn,
+                accessLogBucket: args.accessLogBucket,
+                policyStatements: macieResultsStatements(args.scope),
+                noncurrentVersionExpirationDays: 30,
+            },
+            parent,
+        );
+        const exportConfiguration = new aws.macie2.ClassificationExportConfiguration(
+            name,
+            { s3Destination: { bucketName: this.results.name, keyPrefix: RESULTS_PREFIX, kmsKeyArn: args.key.arn } },
+            { parent: this, dependsOn: [this.account, this.results] },
+        );
+        this.customDataIdentifiers = args.customDataIdentifiers.map(
+            (identifier) =>
+                new aws.macie.CustomDataIdentifier(
+                    `${name}-${identifier.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`,
+                    {
+                        name: identifier.name,
+                        description: identifier.description ?? `lakewarden ${environment}: ${identifier.name}`,
+                        regex: identifier.regex,
+                        keywords: identifier.keywords,
+                        ignoreWords: identifier.ignoreWords,
+                        maximumMatchDistance: identifier.maximumMatchDistance,
+                    },
+                    enabled,
+                ),
+        );
+        this.job = new aws.macie2.ClassificationJob(
+            name,
+            {
+                name: resourceName(environment, "sensitive-data-scan"),
+                description: `Daily scan of buckets tagged ${SCAN_TAG.key}=${SCAN_TAG.value}, quarantine prefix excluded`,
+                jobType: "SCHEDULED",
+                scheduleFrequency: { dailySchedule: true },
+                initialRun: true,
+                samplingPercentage: 100,
+                customDataIdentifierIds: this.customDataIdentifiers.map((c) => c.id),
+                s3JobDefinition: {
+                    bucketCriteria: {
+                        includes: { ands: [{ tagCriterion: { comparator: "EQ", tagValues: [{ key: SCAN_TAG.key, value: SCAN_TAG.value }] } }] },
+                    },
+                    scoping: {
+                        excludes: { ands: [{ simpleScopeTerm: { comparator: "STARTS_WITH", key: "OBJECT_KEY", values: [args.quarantinePrefix] } }] },
+                    },
+                },
+            },
+            // A job only runs if its results can be stored; members must be enrolled to be scanned.
+            { parent: this, dependsOn: [exportConfiguration, ...members] },
+        );
+        this.registerOutputs({ resultsBucket: this.results.name, jobName: this.job.name });
+    }
+}
