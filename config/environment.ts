@@ -3,6 +3,7 @@ import { type Account, type AccountRole, accountsSchema } from "./accounts";
 import { datasetsSchema } from "./datasets";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";
+import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
@@ -25,11 +26,13 @@ export const sections = {
     ouSharing: ouSharingSchema,
     sensitiveData: sensitiveDataSchema,
     remediation: remediationSchema,
+    amiPipeline: amiPipelineSchema,
+    fleets: fleetsSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
 

@@ -8,6 +8,7 @@ import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { ResourceLinks } from "../components/lakeformation/resource-links";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
+import { deployFleet } from "./image-fleet";
 
 export interface ConsumerAccountArgs extends AccountStackArgs {
     /** Producer grants this consumer's links and re-grants depend on (they must exist first). */
@@ -68,6 +69,10 @@ export class ConsumerAccount extends AccountStack {
             { grants: consumerGrants(this.env, this.account.name) },
             { parent: this, dependsOn: [links, emr, ...args.producerGrants] },
         );
+        const fleet = this.env.fleets.find((f) => f.account === this.account.name);
+        if (fleet) {
+            deployFleet(this, this.env, this.scope, this.child("fleet"), fleet);
+        }
         new AthenaWorkgroup(this.child("athena"), { environment: this.env.name, accountId, resultsBucketName: results.name, kmsKeyArn: this.key.arn }, parent);
         this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map((r) => r.arn) });
     }

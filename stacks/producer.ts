@@ -10,6 +10,7 @@ import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
+import { deployAmiPipeline } from "./image-fleet";
 
 /** The producer's lower-environment target zone (sanitised copies of production data). */
 export const LOWER_ENVIRONMENT_ZONE = "lower-env";
@@ -31,6 +32,9 @@ export class ProducerAccount extends AccountStack {
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
+        if (this.env.amiPipeline?.buildAccount === this.account.name) {
+            deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
+        }
         this.buckets = { logs };
         const remediation = this.env.remediation;
         const quarantine = remediation

@@ -23,6 +23,11 @@ const ADMIN_ACTIONS = [
     "kms:UpdateKeyDescription",
 ];
 
+/** Auto Scaling's service-linked role in an account: it launches instances whose volumes use the key. */
+export function autoScalingServiceLinkedRole(accountId: string): string {
+    return `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
+
 export const USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
 
 export interface ServicePrincipalGrant {
@@ -50,6 +55,11 @@ export interface CustomerKeyArgs {
     viaServices: string[];
     servicePrincipals?: ServicePrincipalGrant[];
     externalAccounts?: ExternalAccountUse[];
+    /**
+     * Service-linked roles (e.g. AWSServiceRoleForAutoScaling) that use the key on their own: their
+     * policies carry no KMS permissions, so the key policy must name them.
+     */
+    serviceLinkedRoles?: string[];
     deletionWindowInDays?: number;
 }
 
@@ -117,6 +127,20 @@ export function keyPolicyStatements(args: CustomerKeyArgs): Statement[] {
             Condition: grant.condition,
         }),
     );
+    const linked = [...(args.serviceLinkedRoles ?? [])].sort();
+    if (linked.length > 0) {
+        statements.push(
+            { Sid: "ServiceLinkedRoleUse", Effect: "Allow", Principal: { AWS: linked }, Action: USE_ACTIONS, Resource: ["*"] },
+            {
+                Sid: "ServiceLinkedRoleGrants",
+                Effect: "Allow",
+                Principal: { AWS: linked },
+                Action: ["kms:CreateGrant"],
+                Resource: ["*"],
+                Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+            },
+        );
+    }
     (args.externalAccounts ?? []).forEach((external, index) => {
         const principal = { AWS: external.accountIds.map(accountRoot).sort() };
         const viaServices = external.viaServices.map((s) => `${s}.${region}.amazonaws.com`).sort();

@@ -89,9 +89,9 @@ describe("environment model", () => {
         const problems = problemsOf(
             mutate("dev", (r) => {
                 r.accounts[0].id = "1";
-                r.homeRegion = "europe";
+                (r.organization as Record<string, unknown>).id = "org-1";
             }),
         );
-        assert.deepEqual(problems.map((p) => p.key).sort(), ["lakewarden:accounts[0].id", "lakewarden:homeRegion"]);
+        assert.deepEqual(problems.map((p) => p.key).sort(), ["lakewarden:accounts[0].id", "lakewarden:organization.id"]);
     });
 });

@@ -133,7 +133,7 @@ const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation
         name: "the security bus opened beyond the organisation",
         stack: "prod",
         policy: "eventbridge-bus-policy-scoped",
-        mutate: (rs) => editDocument(first(rs, "aws:cloudwatch/eventBusPolicy:EventBusPolicy"), "policy", (d) => delete d.Statement[0].Condition),
+        mutate: (rs) => editDocument(first(rs, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", (r) => r.name === "security-bus"), "policy", (d) => delete d.Statement[0].Condition),
     },
     {
         name: "a log group without its customer key",

@@ -52,6 +52,12 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             computed.arn = `arn:aws:kms:${region}:${accountId}:key/${id}`;
             break;
         }
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            id = `lt-${digest(accountId, region, name).slice(0, 17)}`;
+            computed.latestVersion = 1;
+            computed.defaultVersion = 1;
+            computed.arn = `arn:aws:ec2:${region}:${accountId}:launch-template/${id}`;
+            break;
         case "aws:kms/alias:Alias":
             computed.arn = `arn:aws:kms:${region}:${accountId}:${physical}`;
             break;

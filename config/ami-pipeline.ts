@@ -1,0 +1,121 @@
+import { z } from "zod";
+import type { Account } from "./accounts";
+import { region, shortName } from "./primitives";
+import { checkAccountRef, checkUnique } from "./references";
+
+const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" });
+
+const ssmParameterName = z.string().regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, {
+    error: (issue) => `expected an SSM parameter path starting with /, got "${String(issue.input)}"`,
+});
+
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+\.tar\.gz$/, {
+    error: (issue) => `expected an s3://bucket/key.tar.gz URI of the pinned docker-bench-security archive, got "${String(issue.input)}"`,
+});
+
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: (issue) => `expected a subnet id (subnet-...), got "${String(issue.input)}"` });
+
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: (issue) => `expected a security group id (sg-...), got "${String(issue.input)}"` });
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (issue) => `expected an EC2 instance type like m7g.large, got "${String(issue.input)}"` });
+
+const alarmName = z.string().min(1).max(255);
+
+export const amiPipelineSchema = z
+    .strictObject({
+        /** Account that builds, scans and distributes the image. */
+        buildAccount: shortName,
+        parentImageParameter: ssmParameterName.default("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
+        /** The pipeline runs on this schedule but builds only when the parent image or a component changed. */
+        schedule: schedule.default("cron(0 3 ? * MON *)"),
+        hardeningLevel: z.enum(["level1", "level2"], { error: "expected level1 or level2" }).default("level1"),
+        instanceType,
+        /** Private subnet (with its security groups) the build and test instances run in. */
+        subnetId: subnetId.optional(),
+        securityGroupIds: z.array(securityGroupId).min(1, { error: "expected at least one security group" }).optional(),
+        /** Accounts that may launch the image (and receive its state events). */
+        receivingAccounts: z.array(shortName).min(1, { error: "expected at least one receiving account" }),
+        /** Regions the image is distributed to (the build account's region is always one of them). */
+        regions: z.array(region).min(1, { error: "expected at least one region" }),
+        dockerBench: z.strictObject({
+            archiveS3Uri: s3Uri,
+            archiveSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected the archive's SHA-256 as 64 lower-case hex digits" }),
+        }),
+    })
+    .superRefine((pipeline, ctx) => {
+        if ((pipeline.subnetId === undefined) !== (pipeline.securityGroupIds === undefined)) {
+            ctx.addIssue({
+                code: "custom",
+                path: [pipeline.subnetId === undefined ? "subnetId" : "securityGroupIds"],
+                message: "subnetId and securityGroupIds go together: Image Builder needs the security groups of the subnet it builds in",
+            });
+        }
+    })
+    .optional();
+
+export const fleetSchema = z
+    .strictObject({
+        account: shortName,
+        /** Clusters whose capacity is refreshed: every tag must match. Never empty, or every cluster would match. */
+        clusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine((tags) => Object.keys(tags).length > 0, {
+            error: "expected at least one tag; an empty selector would refresh every cluster of the account",
+        }),
+        waveSize: z.number().int().min(1).max(100),
+        firstWaveSize: z.number().int().min(1).max(100).optional(),
+        maxConcurrency: z.number().int().min(1).max(40).optional(),
+        minHealthyPercentage: z.number().int().min(0).max(100),
+        instanceWarmupSeconds: z.number().int().min(0).max(172_800),
+        bakeSeconds: z.number().int().min(0).max(86_400),
+        /** Alarms that roll a refresh back and stop the next wave (instance refresh accepts at most 10). */
+        alarmNames: z.array(alarmName).max(10, { error: "instance refresh accepts at most 10 alarms" }).default([]),
+        sampleCluster: z
+            .strictObject({
+                instanceType,
+                minSize: z.number().int().min(0).max(100),
+                maxSize: z.number().int().min(1).max(100),
+                subnetIds: z.array(subnetId).min(1, { error: "expected at least one private subnet" }),
+                securityGroupIds: z.array(securityGroupId).min(1, { error: "expected at least one security group" }),
+            })
+            .refine((c) => c.minSize <= c.maxSize, { error: "minSize must not exceed maxSize", path: ["minSize"] })
+            .optional(),
+    })
+    .refine((f) => f.maxConcurrency === undefined || f.maxConcurrency <= Math.max(f.waveSize, f.firstWaveSize ?? 0), {
+        error: "maxConcurrency cannot exceed the largest wave",
+        path: ["maxConcurrency"],
+    });
+
+export const fleetsSchema = z.array(fleetSchema).default([]);
+
+export type AmiPipeline = z.infer<typeof amiPipelineSchema>;
+export type Fleet = z.infer<typeof fleetSchema>;
+
+/** Cross-section rules: the accounts exist, fleets receive the image, nothing is named twice. */
+export function checkAmiPipeline(env: { homeRegion: string; accounts: Account[]; amiPipeline?: AmiPipeline; fleets: Fleet[] }, ctx: z.RefinementCtx): void {
+    const { accounts, amiPipeline, fleets } = env;
+    if (amiPipeline === undefined) {
+        if (fleets.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["fleets"], message: "fleets need lakewarden:amiPipeline, which builds the image they roll out" });
+        }
+        return;
+    }
+    checkAccountRef(accounts, ctx, ["amiPipeline", "buildAccount"], amiPipeline.buildAccount);
+    amiPipeline.receivingAccounts.forEach((name, i) => checkAccountRef(accounts, ctx, ["amiPipeline", "receivingAccounts", i], name));
+    checkUnique(ctx, amiPipeline.receivingAccounts, (a) => a, (i) => ["amiPipeline", "receivingAccounts", i], "receiving account");
+    checkUnique(ctx, amiPipeline.regions, (r) => r, (i) => ["amiPipeline", "regions", i], "region");
+    const build = accounts.find((a) => a.name === amiPipeline.buildAccount);
+    const homeOfBuild = build ? (build.region ?? env.homeRegion) : undefined;
+    if (homeOfBuild !== undefined && !amiPipeline.regions.includes(homeOfBuild)) {
+        ctx.addIssue({ code: "custom", path: ["amiPipeline", "regions"], message: `must include the build account's region ${homeOfBuild}` });
+    }
+    checkUnique(ctx, fleets, (f) => f.account, (i) => ["fleets", i, "account"], "fleet account");
+    fleets.forEach((fleet, i) => {
+        const account = checkAccountRef(accounts, ctx, ["fleets", i, "account"], fleet.account);
+        if (account !== undefined && !amiPipeline.receivingAccounts.includes(fleet.account)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["fleets", i, "account"],
+                message: `fleet account "${fleet.account}" is not in amiPipeline.receivingAccounts, so it could not launch the image`,
+            });
+        }
+    });
+}

@@ -1,0 +1,78 @@
+/**
+ * The hardened-image pipeline (build account) and the fleet refresh (fleet accounts), called from the
+ * producer and consumer account stacks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { accountNamed, type Environment, regionOf } from "../config/environment";
+import type { Fleet } from "../config/ami-pipeline";
+import { ImageDistributionRole } from "../components/fleet/distribution-role";
+import { FleetRefresh } from "../components/fleet/fleet-refresh";
+import { SampleEcsCluster } from "../components/fleet/sample-ecs-cluster";
+import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
+import { autoScalingServiceLinkedRole, CustomerKey } from "../components/kms/customer-key";
+import { type AccountScope, kmsAlias } from "../components/naming";
+import type { SecureBucket } from "../components/storage/secure-bucket";
+import { accountProvider } from "./providers";
+
+const ECS_OPTIMISED_AL2023 = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+export const imageParameterName = (env: Environment) => `/lakewarden/${env.name}/ami/ecs-hardened`;
+
+/** Build account (called from ProducerAccount when env.amiPipeline?.buildAccount === account.name). */
+export function deployAmiPipeline(parent: pulumi.ComponentResource, env: Environment, scope: AccountScope, name: string, logs: SecureBucket): AmiPipeline {
+    const p = requirePipeline(env);
+    const build = accountNamed(env, p.buildAccount);
+    return new AmiPipeline(name, {
+        scope,
+        accessLogBucket: logs.bucket.id,
+        parentImage: resolveParentImage(p.parentImageParameter, { parent }),
+        schedule: p.schedule,
+        hardeningLevel: p.hardeningLevel,
+        instanceType: p.instanceType,
+        network: p.subnetId && p.securityGroupIds ? { subnetId: p.subnetId, securityGroupIds: p.securityGroupIds } : undefined,
+        receivingAccountIds: p.receivingAccounts.map((a) => accountNamed(env, a).id),
+        regions: p.regions.map((region) => ({ region, provider: region === scope.region ? undefined : accountProvider(env, build, region) })),
+        dockerBench: p.dockerBench,
+        fleetParameters: env.fleets.map((f) => {
+            const account = accountNamed(env, f.account);
+            return { accountId: account.id, region: regionOf(env, account), parameterName: imageParameterName(env) };
+        }),
+    }, { parent });
+}
+
+/** Fleet account (called from ConsumerAccount when env.fleets has this account). */
+export function deployFleet(parent: pulumi.ComponentResource, env: Environment, scope: AccountScope, name: string, fleet: Fleet): FleetRefresh {
+    const buildAccountId = accountNamed(env, requirePipeline(env).buildAccount).id;
+    const key = new CustomerKey(`${name}-key`, {
+        scope, purpose: "fleet", description: `lakewarden ${env.name} fleet refresh and container instance volumes`,
+        viaServices: ["ec2", "lambda", "logs", "sns", "sqs", "states"],
+        servicePrincipals: [{ service: `logs.${scope.region}.amazonaws.com`, actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+            condition: { StringEquals: { "aws:SourceAccount": scope.accountId } } }],
+        serviceLinkedRoles: [autoScalingServiceLinkedRole(scope.accountId)],
+    }, { parent });
+    const keyRef = { arn: key.arn, aliasName: key.aliasName };
+    new ImageDistributionRole(`${name}-distribution`, {
+        accountId: scope.accountId, buildAccountId, organizationId: env.organization.id,
+        amiKeyAlias: kmsAlias(env.name, "ami"),
+        targets: [{ region: scope.region, parameterNames: [imageParameterName(env)] }],
+    }, { parent });
+    const sample = fleet.sampleCluster && new SampleEcsCluster(`${name}-sample`, {
+        scope, ebsKey: keyRef, imageId: resolveParentImage(ECS_OPTIMISED_AL2023, { parent }),
+        clusterTags: fleet.clusterTags, ...fleet.sampleCluster,
+    }, { parent });
+    return new FleetRefresh(`${name}-refresh`, {
+        scope, organizationId: env.organization.id, key: keyRef, buildAccountId,
+        imageParameterName: imageParameterName(env),
+        // Without a sample cluster the fleet's own instance role is named by convention; add it to the model if it differs.
+        instanceRoleArn: sample ? sample.instanceRoleArn : `arn:aws:iam::${scope.accountId}:role/lakewarden-${env.name}-ecs-instance`,
+        clusterTags: fleet.clusterTags,
+        waves: { size: fleet.waveSize, firstWaveSize: fleet.firstWaveSize, maxConcurrency: fleet.maxConcurrency, bakeSeconds: fleet.bakeSeconds },
+        refresh: { minHealthyPercentage: fleet.minHealthyPercentage, instanceWarmupSeconds: fleet.instanceWarmupSeconds, alarmNames: fleet.alarmNames, skipMatching: true },
+    }, { parent });
+}
+
+function requirePipeline(env: Environment): NonNullable<Environment["amiPipeline"]> {
+    if (!env.amiPipeline) {
+        throw new Error("lakewarden:fleets needs lakewarden:amiPipeline (validated at start; this is a program error)");
+    }
+    return env.amiPipeline;
+}
