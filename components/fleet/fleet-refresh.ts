@@ -5,6 +5,7 @@ import { instanceRefreshStatements } from "../../lambdas/instance-refresh/role-p
 import { launchTemplateVersionStatements, type LaunchScope } from "../../lambdas/launch-template-version/role-policy";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig, fleetRefreshStateMachineStatements } from "../../workflows/fleet-refresh";
 import { BundledFunction } from "../compute/bundled-function";
+import { stateMachinePlatformStatements } from "../compute/state-machine-platform";
 import { accountRoot, type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { defaultBusArn, imageStatePattern } from "../imagebuilder/image-events";
 import { type AccountScope, resourceName } from "../naming";
@@ -118,7 +119,8 @@ export class FleetRefresh extends pulumi.ComponentResource {
                 role: machineRole.name,
                 policy: policyDocument([
                     ...(fleetRefreshStateMachineStatements(config, { partition: "aws", region, accountId, topicKeyAlias: args.key.aliasName }) as Statement[]),
-                    ...stateMachinePlatformStatements(args.scope, args.key),
+                    ...stateMachinePlatformStatements(args.scope, args.key, this.stateMachineArn),
+                    { Sid: "Trace", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: ["*"] },
                 ]),
             },
             parent,
@@ -187,37 +189,4 @@ export class FleetRefresh extends pulumi.ComponentResource {
             { parent: this, dependsOn: [policy] },
         );
     }
-}
-
-/** What Step Functions needs for ALL-level logging to a CMK log group, X-Ray, and its own CMK-encrypted state. */
-function stateMachinePlatformStatements(scope: AccountScope, key: KeyRef): Statement[] {
-    return [
-        {
-            Sid: "DeliverExecutionLogs",
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogDelivery",
-                "logs:DeleteLogDelivery",
-                "logs:DescribeLogGroups",
-                "logs:DescribeResourcePolicies",
-                "logs:GetLogDelivery",
-                "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
-                "logs:UpdateLogDelivery",
-            ],
-            // The log-delivery APIs have no resource-level permissions.
-            Resource: ["*"],
-        },
-        { Sid: "Trace", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: ["*"] },
-        {
-            Sid: "EncryptOwnState",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: [`arn:aws:kms:${scope.region}:${scope.accountId}:key/*`],
-            Condition: {
-                "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.aliasName },
-                StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": `arn:aws:states:${scope.region}:${scope.accountId}:stateMachine:${resourceName(scope.environment, "fleet-refresh")}` },
-            },
-        },
-    ];
 }

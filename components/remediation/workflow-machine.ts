@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StateMachineDefinition } from "../../workflows/asl";
+import { stateMachinePlatformStatements } from "../compute/state-machine-platform";
 import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { type AccountScope, resourceName } from "../naming";
 import { type MemberWorkflow, stateMachineArn, stateMachineName } from "./names";
@@ -18,37 +19,6 @@ export interface WorkflowMachineArgs {
     /** What the tasks call (Lambda, DynamoDB). */
     taskStatements: Statement[];
     dependsOn: pulumi.Resource[];
-}
-
-/** Step Functions' own needs: log delivery (APIs that exist only on "*") and its state encryption. */
-export function platformStatements(scope: AccountScope, key: KeyRef, machineArn: string): Statement[] {
-    return [
-        {
-            Sid: "DeliverExecutionLogs",
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogDelivery",
-                "logs:DeleteLogDelivery",
-                "logs:DescribeLogGroups",
-                "logs:DescribeResourcePolicies",
-                "logs:GetLogDelivery",
-                "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
-                "logs:UpdateLogDelivery",
-            ],
-            Resource: ["*"],
-        },
-        {
-            Sid: "EncryptOwnState",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: [`arn:aws:kms:${scope.region}:${scope.accountId}:key/*`],
-            Condition: {
-                "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.aliasName },
-                StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machineArn },
-            },
-        },
-    ];
 }
 
 export class WorkflowMachine extends pulumi.ComponentResource {
@@ -73,7 +43,7 @@ export class WorkflowMachine extends pulumi.ComponentResource {
         );
         const policy = new aws.iam.RolePolicy(
             name,
-            { role: role.name, policy: policyDocument([...args.taskStatements, ...platformStatements(args.scope, args.key, this.arn)]) },
+            { role: role.name, policy: policyDocument([...args.taskStatements, ...stateMachinePlatformStatements(args.scope, args.key, this.arn)]) },
             parent,
         );
         this.stateMachine = new aws.sfn.StateMachine(
