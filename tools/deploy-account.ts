@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { recordProgram } from "./offline/recorder";
-import { readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 import { accountTargets, pulumiUpCommand } from "./offline/targets";
 
 /**
@@ -20,8 +19,7 @@ async function main(): Promise<void> {
     if (!stack || !account) {
         throw new Error("usage: npm run deploy:account -- --stack <env> --account <name> [--preview] [--print]");
     }
-    const index = path.join(REPO_ROOT, "index.ts");
-    const recording = await recordProgram(stack, readStackConfig(stack), () => (require(index) as { accounts: unknown }).accounts);
+    const recording = await recordProgram(stack, readStackConfig(stack), evaluateIndex);
     const { targets, selected, explicit } = accountTargets(recording.resources, account);
     const command = pulumiUpCommand(stack, targets, argv.includes("--preview"));
     console.log(`account ${account}: ${selected.length} resources selected${explicit ? " (listed one by one: a glob would reach another account)" : ""}`);

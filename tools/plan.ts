@@ -4,7 +4,7 @@ import { ConfigError } from "../config/errors";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
 import { recordProgram, type RecordedResource } from "./offline/recorder";
-import { readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 
 /**
  * The offline plan: evaluates the real program (index.ts) for a stack's config under Pulumi's
@@ -33,8 +33,6 @@ export interface PlanResult {
     seconds: number;
 }
 
-const INDEX = path.join(REPO_ROOT, "index.ts");
-
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const started = process.hrtime.bigint();
     const preview = options.preview ?? false;
@@ -42,10 +40,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const config = options.config ?? readStackConfig(options.stack);
     let recording;
     try {
-        recording = await recordProgram(options.stack, config, () => {
-            delete require.cache[require.resolve(INDEX)];
-            return (require(INDEX) as { accounts: unknown }).accounts;
-        }, { preview });
+        recording = await recordProgram(options.stack, config, evaluateIndex, { preview });
     } catch (error) {
         if (error instanceof ConfigError) {
             return { exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], configError: error.problems, seconds: elapsed() };

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../options";
-import type { Dataset, Table } from "../../config/datasets";
+import { type Dataset, isSensitive, type Table } from "../../config/datasets";
 
 export interface DataCatalogArgs {
     catalogId: string;
@@ -72,7 +72,7 @@ function catalogTable(
     parent: pulumi.Resource,
 ): aws.glue.CatalogTable {
     const format = FORMATS[table.format];
-    const sensitive = table.columns.filter((c) => c.classification === "pii" || c.classification === "secret").map((c) => c.name);
+    const sensitive = table.columns.filter(isSensitive).map((c) => c.name);
     return new aws.glue.CatalogTable(
         name,
         {

@@ -1,22 +1,11 @@
-import * as path from "node:path";
 import { recordProgram, type RecordedResource, type Recording } from "../../tools/offline/recorder";
-import { readStackConfig, REPO_ROOT } from "../../tools/offline/stack-config";
+import { evaluateIndex, readStackConfig } from "../../tools/offline/stack-config";
 
 export type { RecordedResource, Recording };
 
-const INDEX = path.join(REPO_ROOT, "index.ts");
-
 /** Records the real program (index.ts) for a stack under the mock runtime. */
 export function recordStack(stack: string, options: { config?: Record<string, string>; preview?: boolean } = {}): Promise<Recording> {
-    return recordProgram(
-        stack,
-        options.config ?? readStackConfig(stack),
-        () => {
-            delete require.cache[require.resolve(INDEX)];
-            return (require(INDEX) as { accounts: unknown }).accounts;
-        },
-        { preview: options.preview },
-    );
+    return recordProgram(stack, options.config ?? readStackConfig(stack), evaluateIndex, { preview: options.preview });
 }
 
 /** Records whatever `build` constructs (a component under test) with an aws provider for one account. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { UNKNOWN } from "../../policy/lib/unknown";
 
 /** Deterministic ids, ARNs and key ids for mocked resources, in the account that owns them. */
 export interface AccountContext {
@@ -6,7 +7,6 @@ export interface AccountContext {
     region: string;
 }
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function digest(...parts: string[]): string {
     return createHash("sha256").update(parts.join("\u0000")).digest("hex");
