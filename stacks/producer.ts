@@ -8,6 +8,7 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
+import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { deployAmiPipeline } from "./image-fleet";
@@ -25,6 +26,8 @@ export class ProducerAccount extends AccountStack {
     readonly buckets: Record<string, SecureBucket>;
     readonly catalog: DataCatalog;
     readonly grants: LakeFormationGrants;
+    /** The hardened-image pipeline, when this is the build account. */
+    readonly amiPipeline?: AmiPipeline;
 
     constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -33,7 +36,7 @@ export class ProducerAccount extends AccountStack {
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
-            deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
+            this.amiPipeline = deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
         }
         this.buckets = { logs };
         const remediation = this.env.remediation;
@@ -46,7 +49,7 @@ export class ProducerAccount extends AccountStack {
                 {
                     scope: this.scope,
                     purpose: zone,
-                    kmsKeyArn: this.dataKey.arn,
+                    key: this.dataKey,
                     accessLogBucket: logs.bucket.id,
                     // Data zones are in Macie's scope; findings quarantine under the prefix the policy guards.
                     tags: { RequireMacieScan: "True", BucketOwner: this.env.sensitiveData.bucketOwners[0] },
