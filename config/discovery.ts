@@ -11,10 +11,6 @@ const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|da
 /** Glue crawler and trigger schedules are cron only (Glue "Time-based schedules for jobs and crawlers"). */
 const glueCron = z.string().regex(/^cron\([^)]+\)$/, { error: "expected a Glue cron(...) expression" });
 
-/** The GDPR article 30 attributes a source declares by tag; the report lists the sources lacking any. */
-export const RECORD_OF_PROCESSING_ATTRIBUTES = ["dataSubjects", "purpose", "consumers", "owner", "retention", "lawfulBasis"] as const;
-export type RecordAttribute = (typeof RECORD_OF_PROCESSING_ATTRIBUTES)[number];
-
 /**
  * Data-store discovery and PII detection in producer accounts (`lakewarden:discovery`). Absent: none.
  * Sources opt in with `optInTag`; `recordTags` names the tag that carries each art. 30 attribute.

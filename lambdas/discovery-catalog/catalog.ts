@@ -4,6 +4,7 @@
  * One source failing never stops the others; it keeps its status and is retried on the next run.
  */
 import type { GlueClient } from "@aws-sdk/client-glue";
+import type { LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -18,6 +19,7 @@ import type { CatalogSettings } from "./settings";
 export interface CatalogDeps {
     state: StateStore;
     glue: GlueClient;
+    lakeFormation: LakeFormationClient;
     tagging: ResourceGroupsTaggingAPIClient;
     rds: RDSClient;
     secrets: SecretsManagerClient;
@@ -53,7 +55,7 @@ export async function runCatalog(deps: CatalogDeps): Promise<CatalogSummary> {
             const schemas = (sourceTags[deps.settings.SCHEMAS_TAG_KEY] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
             const cluster = source.kind === "rds" ? await clusterConnection(deps.rds, deps.secrets, source.name) : undefined;
             const plan = catalogPlan(deps.settings, source, { schemas, cluster, dataset });
-            await applyPlan(deps.glue, plan);
+            await applyPlan(deps.glue, deps.lakeFormation, plan);
             const moved = await deps.state.transition(source.arn, "discovered", "catalogued", {
                 glueDatabase: plan.database.Name,
                 glueJob: plan.job.Name,

@@ -29,6 +29,7 @@ import {
     UpdateTriggerCommand,
     UpdateWorkflowCommand,
 } from "@aws-sdk/client-glue";
+import { GrantPermissionsCommand, type LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import type { CatalogPlan } from "./plan";
 
 export type EnsureOutcome = "created" | "updated";
@@ -59,7 +60,7 @@ async function ensure(get: () => Promise<unknown>, create: () => Promise<unknown
 }
 
 /** Applies a plan in dependency order; returns what was created or updated, by name. */
-export async function applyPlan(glue: GlueClient, plan: CatalogPlan): Promise<Record<string, EnsureOutcome>> {
+export async function applyPlan(glue: GlueClient, lakeFormation: LakeFormationClient, plan: CatalogPlan): Promise<Record<string, EnsureOutcome>> {
     const done: Record<string, EnsureOutcome> = {};
     const db = plan.database;
     done[db.Name!] = await ensure(
@@ -67,6 +68,7 @@ export async function applyPlan(glue: GlueClient, plan: CatalogPlan): Promise<Re
         () => glue.send(new CreateDatabaseCommand({ DatabaseInput: db })),
         () => glue.send(new UpdateDatabaseCommand({ Name: db.Name, DatabaseInput: db })),
     );
+    for (const grant of plan.grants) await lakeFormation.send(new GrantPermissionsCommand(grant));
     const connection = plan.connection;
     if (connection) {
         done[connection.Name!] = await ensure(

@@ -6,6 +6,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GlueClient } from "@aws-sdk/client-glue";
+import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -25,6 +26,7 @@ export const handler = async (): Promise<Omit<CatalogSummary, "failed"> & { fail
             settings,
             state: new StateStore(new DynamoDBClient({}), settings.STATE_TABLE_NAME),
             glue: new GlueClient({}),
+            lakeFormation: new LakeFormationClient({}),
             tagging: new ResourceGroupsTaggingAPIClient({}),
             rds: new RDSClient({}),
             secrets: new SecretsManagerClient({}),

@@ -1,8 +1,27 @@
 /** The Glue resources one source needs, as request inputs (pure: no AWS calls). */
+import type { GrantPermissionsRequest } from "@aws-sdk/client-lakeformation";
 import type { ConnectionInput, CreateCrawlerRequest, CreateJobRequest, CreateTriggerRequest, DatabaseInput } from "@aws-sdk/client-glue";
 import { glueNames, type SourceRef } from "../discovery-common/source";
 import type { ClusterConnection } from "./rds";
 import type { CatalogSettings } from "./settings";
+
+/**
+ * Managed entity types the job asks for (Glue "Managed sensitive data types"; the same names DataBrew's
+ * EntityDetectorConfiguration lists): personal identifiers, contact and financial data.
+ */
+export const ENTITY_TYPES = [
+    "BANK_ACCOUNT",
+    "CREDIT_CARD",
+    "EMAIL",
+    "IP_ADDRESS",
+    "MAC_ADDRESS",
+    "PERSON_NAME",
+    "PHONE_NUMBER",
+    "USA_DRIVING_LICENSE",
+    "USA_ITIN",
+    "USA_PASSPORT_NUMBER",
+    "USA_SSN",
+];
 
 export interface CatalogPlan {
     database: DatabaseInput;
@@ -12,6 +31,12 @@ export interface CatalogPlan {
     workflow: { Name: string; Description: string };
     /** Scheduled start of the crawlers, then the PII job once every crawler succeeded. */
     triggers: CreateTriggerRequest[];
+    /**
+     * Lake Formation grants on the new database (its creator, the catalog step, holds them implicitly):
+     * crawlers write tables, the job reads them, the reporter alters and tags them. GrantPermissions of
+     * permissions already held succeeds, so reruns converge.
+     */
+    grants: GrantPermissionsRequest[];
 }
 
 export function catalogPlan(settings: CatalogSettings, source: SourceRef, options: { schemas?: string[]; cluster?: ClusterConnection; dataset?: string }): CatalogPlan {
@@ -78,6 +103,7 @@ export function catalogPlan(settings: CatalogSettings, source: SourceRef, option
             "--source_arn": source.arn,
             "--source_database": names.database,
             "--results_uri": settings.RESULTS_URI,
+            "--entity_types": ENTITY_TYPES.join(","),
             "--sample_fraction": String(settings.SAMPLE_FRACTION),
             "--threshold_fraction": String(settings.THRESHOLD_FRACTION),
         },
@@ -101,5 +127,22 @@ export function catalogPlan(settings: CatalogSettings, source: SourceRef, option
             StartOnCreation: true,
         },
     ];
-    return { database, connection, crawlers, job, workflow: { Name: names.workflow, Description: description }, triggers };
+    const catalogId = settings.ACCOUNT_ID;
+    const onDatabase = { Database: { CatalogId: catalogId, Name: names.database } };
+    const onTables = { Table: { CatalogId: catalogId, DatabaseName: names.database, TableWildcard: {} } };
+    const grant = (role: string, resource: GrantPermissionsRequest["Resource"], permissions: GrantPermissionsRequest["Permissions"]): GrantPermissionsRequest => ({
+        CatalogId: catalogId,
+        Principal: { DataLakePrincipalIdentifier: role },
+        Resource: resource,
+        Permissions: permissions,
+    });
+    const grants = [
+        grant(settings.CRAWLER_ROLE_ARN, onDatabase, ["CREATE_TABLE", "DESCRIBE"]),
+        grant(settings.CRAWLER_ROLE_ARN, onTables, ["ALTER", "DESCRIBE", "INSERT", "SELECT"]),
+        grant(settings.JOB_ROLE_ARN, onDatabase, ["DESCRIBE"]),
+        grant(settings.JOB_ROLE_ARN, onTables, ["DESCRIBE", "SELECT"]),
+        grant(settings.REPORTER_ROLE_ARN, onDatabase, ["DESCRIBE"]),
+        grant(settings.REPORTER_ROLE_ARN, onTables, ["ALTER", "DESCRIBE"]),
+    ];
+    return { grants, database, connection, crawlers, job, workflow: { Name: names.workflow, Description: description }, triggers };
 }

@@ -10,6 +10,8 @@ export const catalogSettingsSchema = z.object({
     SCHEMAS_TAG_KEY: z.string().min(1),
     CRAWLER_ROLE_ARN: z.string().startsWith("arn:"),
     JOB_ROLE_ARN: z.string().startsWith("arn:"),
+    REPORTER_ROLE_ARN: z.string().startsWith("arn:"),
+    ACCOUNT_ID: z.string().regex(/^\d{12}$/),
     SECURITY_CONFIGURATION: z.string().min(1),
     SCRIPT_LOCATION: z.string().startsWith("s3://"),
     CORE_MODULE_LOCATION: z.string().startsWith("s3://"),
