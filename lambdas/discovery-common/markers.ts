@@ -11,3 +11,5 @@ export const PII_LF_TAG = "lakewarden-pii";
 /** Column comment prefix written by the reporter; anything after it is the owner's text, kept. */
 export const COMMENT_MARKER = /^\[PII: [^\]]*\] ?/;
 export const GLUE_COMMENT_MAX = 255;
+/** The reporter's metric (namespace lakewarden, dimension service=discovery-reporter) the disagreement alarm watches. */
+export const DISAGREEMENT_METRIC = "ClassificationDisagreements";

@@ -10,15 +10,13 @@ import { GlueClient } from "@aws-sdk/client-glue";
 import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { DISAGREEMENT_METRIC } from "../discovery-common/markers";
 import { StateStore } from "../discovery-common/state";
 import { readResults, report, type ReporterDeps } from "./report";
 import { jobStateChangeSchema } from "./results";
 
 const logger = new Logger({ serviceName: "discovery-reporter" });
 const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-reporter" });
-
-/** The metric the disagreement alarm watches. */
-export const DISAGREEMENT_METRIC = "ClassificationDisagreements";
 
 function required(name: string): string {
     const value = process.env[name];
