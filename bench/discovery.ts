@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const dynamo = await startStateTable();
     const state = new StateStore(dynamo.client, dynamo.tableName);
     const events = Array.from({ length: SOURCES }, (_, i) => event(i));
-    const faulty = new Set(events.filter(() => random() < 0.05).map((e) => e.arn));
+    const faulty = new Set(events.filter((_, i) => i % 20 === 7).map((e) => e.arn));
     // In-memory Glue: resources by name; each Create* counted; faulty sources' CreateJob fails once.
     const glueStore = new Map<string, string>();
     const creates = new Map<string, number>();
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         }
         return failures;
     };
-    const redelivered = events.filter(() => random() < 0.1).map((e) => e.body);
+    const redelivered = events.filter((_, i) => i % 10 === 3).map((e) => e.body);
     const stream = [...events.map((e) => e.body), ...redelivered].sort(() => random() - 0.5);
     const started = Date.now();
     const intakeFailures = await deliver(stream);

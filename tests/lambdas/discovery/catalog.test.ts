@@ -54,7 +54,12 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         lf.on(GrantPermissionsCommand).resolves({});
         // Default first: a later resolves() would replace the per-command behaviours.
         glue.resolves({});
-        for (const get of [GetDatabaseCommand, GetConnectionCommand, GetCrawlerCommand, GetJobCommand, GetWorkflowCommand, GetTriggerCommand]) glue.on(get).rejects(notFound());
+        glue.on(GetDatabaseCommand).rejects(notFound());
+        glue.on(GetConnectionCommand).rejects(notFound());
+        glue.on(GetCrawlerCommand).rejects(notFound());
+        glue.on(GetJobCommand).rejects(notFound());
+        glue.on(GetWorkflowCommand).rejects(notFound());
+        glue.on(GetTriggerCommand).rejects(notFound());
     });
     afterEach(() => dynamo.close());
 
