@@ -53,6 +53,11 @@ export function sourceEventPattern(): Record<string, unknown> {
     };
 }
 
+/** Glue Job State Change events of this environment's PII jobs in the given states. */
+export function jobStatePattern(environment: string, states: string[]): Record<string, unknown> {
+    return { source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: [{ prefix: jobPrefix(environment) }], state: states } };
+}
+
 export class DataStoreDiscovery extends pulumi.ComponentResource {
     readonly key: CustomerKey;
     readonly bucket: SecureBucket;
@@ -374,7 +379,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             {
                 name: jobRule,
                 description: "A discovery PII job run succeeded",
-                eventPattern: JSON.stringify({ source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: [{ prefix: jobPrefix(environment) }], state: ["SUCCEEDED"] } }),
+                eventPattern: JSON.stringify(jobStatePattern(environment, ["SUCCEEDED"])),
             },
             parent,
         );
@@ -487,7 +492,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             {
                 name: failedJobsRule,
                 description: "A discovery PII job run failed, timed out or stopped",
-                eventPattern: JSON.stringify({ source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: [{ prefix: jobPrefix(environment) }], state: ["FAILED", "TIMEOUT", "ERROR", "STOPPED"] } }),
+                eventPattern: JSON.stringify(jobStatePattern(environment, ["FAILED", "TIMEOUT", "ERROR", "STOPPED"])),
             },
             parent,
         );
