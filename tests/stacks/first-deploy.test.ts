@@ -196,6 +196,34 @@ describe("first deploy (issue 10)", () => {
         });
     });
 
+    describe("5. Image Builder", () => {
+        it("ships the CIS component (over the provider's 16,000-character data limit) as an encrypted S3 object the build role may read", () => {
+            const [component] = ofType(dev, "aws:imagebuilder/component:Component");
+            assert.equal(component.props.data, undefined);
+            const uri = String(component.props.uri);
+            const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+            const object = ofType(dev, "aws:s3/bucketObject:BucketObject").find((o) => o.props.bucket === bucket && o.props.key === key);
+            assert.ok(object, `nothing uploads ${uri}`);
+            assert.ok(String(object.props.content).length > 16_000, "the document is the one that does not fit in data");
+            assert.equal(object.props.serverSideEncryption, "aws:kms");
+            assert.ok(component.dependencies.includes(object.urn));
+            const buildPolicy = ofType(dev, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "producer-ami-instance");
+            assert.ok(buildPolicy && docOf(buildPolicy).Statement.some((s) => s.Action.includes("s3:GetObject") && (s.Resource ?? []).includes(`arn:aws:s3:::${bucket}/${key}`)));
+        });
+
+        it("takes the parent image and the sample cluster's image from the architecture the instance types have", () => {
+            const names = dev.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter").map((i) => String(i.inputs.name));
+            assert.deepEqual([...new Set(names)], ["/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"]);
+        });
+
+        it("refuses an instance type of the other architecture, naming the key", async () => {
+            const pipeline = { ...sectionOf<Record<string, unknown>>("dev", "amiPipeline"), architecture: "x86_64" };
+            await assert.rejects(recordStack("dev", { config: withSection("dev", "amiPipeline", pipeline) }), /lakewarden:amiPipeline\.instanceType: m7g\.large is arm64, but amiPipeline\.architecture is x86_64/);
+            const x86 = { ...pipeline, instanceType: "m7i.large" };
+            await assert.rejects(recordStack("dev", { config: withSection("dev", "amiPipeline", x86) }), /lakewarden:fleets\[0\]\.sampleCluster\.instanceType: m7g\.large is arm64/);
+        });
+    });
+
     describe("6. absent means absent", () => {
         it("gives the reconciler no role to assume and no empty variable without a management account", async () => {
             const accounts = sectionOf<{ role: string }[]>("dev", "accounts").filter((a) => a.role !== "management");
