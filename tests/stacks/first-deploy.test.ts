@@ -4,6 +4,7 @@
  * exist, Macie delegated before it is configured, no empty ARN, log buckets that accept their delivery.
  */
 import * as assert from "node:assert/strict";
+import { DEPLOY_ACCOUNT_VARIABLE } from "../../stacks/providers";
 import { ofType, recordStack, type RecordedResource, type Recording, withSection, sectionOf } from "../helpers/program";
 
 interface Statement {
@@ -267,6 +268,30 @@ describe("first deploy (issue 10)", () => {
                 const policy = ofType(dev, "aws:s3/bucketPolicy:BucketPolicy").find((p) => String(p.props.policy).includes(`-${bucket}/`));
                 assert.ok(policy && docOf(policy).Statement.some((s) => s.Sid === "DenyOtherEncryptionHeaders"), `${bucket}: AWSTOE / EMR writes without an SSE header`);
             }
+        });
+    });
+
+    describe("per-account deploy", () => {
+        afterEach(() => {
+            delete process.env[DEPLOY_ACCOUNT_VARIABLE];
+        });
+
+        it("skips credential validation and the account-id lookup on every provider outside the targeted account", async () => {
+            process.env[DEPLOY_ACCOUNT_VARIABLE] = "analytics";
+            const rec = await recordStack("dev");
+            const providers = ofType(rec, "pulumi:providers:aws");
+            for (const provider of providers) {
+                // Provider inputs travel as strings under mocks; the SDK fills the provider's defaults ("false").
+                const outside = provider.name !== "analytics";
+                assert.equal(String(provider.props.skipCredentialsValidation) === "true", outside, provider.name);
+                assert.equal(String(provider.props.skipRequestingAccountId) === "true", outside, provider.name);
+            }
+            assert.ok(ofType(dev, "pulumi:providers:aws").every((p) => String(p.props.skipCredentialsValidation) !== "true"), "a whole-environment deploy validates every account");
+        });
+
+        it("refuses a target that names no account", async () => {
+            process.env[DEPLOY_ACCOUNT_VARIABLE] = "nobody";
+            await assert.rejects(recordStack("dev"), /LAKEWARDEN_DEPLOY_ACCOUNT: names no account of dev/);
         });
     });
 });
