@@ -53,6 +53,14 @@ export class SecurityAccount extends AccountStack {
                         source: "Amazon EventBridge User Guide, Encrypting events with customer managed keys (key policy for events.amazonaws.com)",
                     },
                     {
+                        // DescribeKey carries no encryption context, so it cannot share the statement above.
+                        sid: "EventBridgeDescribesBusKey",
+                        principal: { service: "events.amazonaws.com" },
+                        actions: ["kms:DescribeKey"],
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon EventBridge User Guide, Authorizing EventBridge to use a customer managed key (kms:DescribeKey, kms:GenerateDataKey, kms:Decrypt)",
+                    },
+                    {
                         sid: "CloudWatchAlarmsPublish",
                         principal: { service: "cloudwatch.amazonaws.com" },
                         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
