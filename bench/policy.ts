@@ -12,7 +12,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
-import { policies as lakewardenPolicies } from "../policy/policies";
+import { lakewardenPolicies } from "../policy/policies";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
 import { analyzeRequest, call, configureRequest, connect, diagnostics, LEVEL_NUMBERS, stackRequest } from "../support/policy-engine";
 
@@ -169,7 +169,7 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
     const send = (method: string, bytes: Buffer) =>
         new Promise<Buffer>((resolve, reject) =>
             client.makeUnaryRequest(`/pulumirpc.Analyzer/${method}`, (b: Buffer) => b, (b: Buffer) => b, bytes, (error, response) =>
-                error || !response ? reject(error) : resolve(response),
+                error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response),
             ),
         );
     return async () => {

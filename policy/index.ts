@@ -1,5 +1,5 @@
 // Entry point the Pulumi CLI runs (via @pulumi/pulumi/cmd/run-policy-pack): serves the pack over gRPC.
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { lakewardenPolicies as policies } from "./policies";
 
 new PolicyPack("lakewarden", { policies, enforcementLevel: "mandatory" });

@@ -15,7 +15,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type PolicyConfigEntry, reconcilePolicyPackConfig } from "./lib/engine-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
 import { containsUnknown } from "./lib/unknown";
-import { policies as packPolicies } from "./policies";
+import { lakewardenPolicies as packPolicies } from "./policies";
 
 export { UNKNOWN } from "./lib/unknown";
 export type { ExemptionUse } from "./lib/runner-context";
