@@ -45,7 +45,7 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
                     return;
                 }
                 if (statement.notResources) {
-                    return; // refused by iam-no-notaction-notresource
+                    return; // refused by iam-no-allow-notaction-notresource
                 }
                 const star = (statement.resources ?? []).some(r => r === "*" && !isUnknown(r));
                 if (!star) {
