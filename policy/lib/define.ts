@@ -2,6 +2,7 @@
 // (with defaults and exemptions), type filtering the server can short-circuit, plain (unproxied)
 // property access, and the exemption gate.
 import type {
+    EnforcementLevel,
     PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
@@ -45,6 +46,12 @@ export interface Resource {
     propertyDependencies: Record<string, Resource[]>;
 }
 
+/**
+ * Every policy's level: rules declare none; the pack's default applies, and the `all` and
+ * per-policy keys of --policy-pack-config (policy/config/<stack>.json) override it.
+ */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
 export type ConfigSchema = Record<string, PolicyConfigJSONSchema>;
 export type WithExemptions<C> = C & { exemptions: Exemption[] };
 
@@ -52,8 +59,6 @@ interface RuleBase {
     name: string;
     description: string;
     severity: Severity;
-    /** Default level; `all`/per-policy keys of --policy-pack-config override it. */
-    enforcementLevel: "mandatory" | "advisory";
     remediationSteps: string;
     anchors: Anchors;
     /** Concern folder (iam, s3, kms, ...), used for tags and the README. */
@@ -90,7 +95,6 @@ function metadata(rule: RuleBase) {
     return {
         name: rule.name,
         description: rule.description,
-        enforcementLevel: rule.enforcementLevel,
         severity: rule.severity,
         remediationSteps: rule.remediationSteps,
         tags: [`concern:${rule.concern}`, ...anchorTags],

@@ -13,7 +13,6 @@ function recorder(name: string, seen: { resources: Resource[]; views: unknown }[
         concern: "s3",
         description: "records its input",
         severity: "low",
-        enforcementLevel: "advisory",
         remediationSteps: "none",
         anchors: {},
         resourceTypes: ["aws:s3/bucket:Bucket"],
