@@ -456,7 +456,9 @@ export class FakeFleetCloud {
         const template = this.templates.get(input.LaunchTemplateId ?? "");
         if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
         const imageFilter = input.Filters?.find((f) => f.Name === "image-id")?.Values ?? [];
+        const wanted = input.Versions ?? [];
         const versions = [...template.versions.entries()]
+            .filter(([version]) => wanted.length === 0 || wanted.includes(String(version)))
             .filter(([, data]) => imageFilter.length === 0 || imageFilter.includes(data.imageId))
             .map(([version, data]) => ({
                 LaunchTemplateId: template.id,
