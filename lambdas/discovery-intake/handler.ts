@@ -8,6 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { requiredEnv } from "../discovery-common/env";
 import { StateStore } from "../discovery-common/state";
 import { applyEvent } from "./intake";
 
@@ -34,8 +35,6 @@ export function intakeHandler(state: StateStore) {
 let bound: ReturnType<typeof intakeHandler> | undefined;
 
 export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const tableName = process.env.STATE_TABLE_NAME;
-    if (!tableName) throw new Error("STATE_TABLE_NAME is not set");
-    bound ??= intakeHandler(new StateStore(new DynamoDBClient({}), tableName));
+    bound ??= intakeHandler(new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")));
     return bound(event, context);
 };

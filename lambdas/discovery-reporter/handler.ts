@@ -11,6 +11,7 @@ import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { DISAGREEMENT_METRIC } from "../discovery-common/markers";
+import { requiredEnv } from "../discovery-common/env";
 import { StateStore } from "../discovery-common/state";
 import { readResults, report, type ReporterDeps } from "./report";
 import { jobStateChangeSchema } from "./results";
@@ -18,11 +19,6 @@ import { jobStateChangeSchema } from "./results";
 const logger = new Logger({ serviceName: "discovery-reporter" });
 const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-reporter" });
 
-function required(name: string): string {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-}
 
 let deps: ReporterDeps | undefined;
 
@@ -40,12 +36,12 @@ export const handler = async (event: unknown) => {
         glue: new GlueClient({}),
         lakeFormation: new LakeFormationClient({}),
         s3: new S3Client({}),
-        state: new StateStore(new DynamoDBClient({}), required("STATE_TABLE_NAME")),
-        resultsBucket: required("RESULTS_BUCKET"),
-        resultsPrefix: required("RESULTS_PREFIX"),
-        recordsPrefix: required("RECORDS_PREFIX"),
-        disagreementsPrefix: required("DISAGREEMENTS_PREFIX"),
-        catalogId: required("ACCOUNT_ID"),
+        state: new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")),
+        resultsBucket: requiredEnv("RESULTS_BUCKET"),
+        resultsPrefix: requiredEnv("RESULTS_PREFIX"),
+        recordsPrefix: requiredEnv("RECORDS_PREFIX"),
+        disagreementsPrefix: requiredEnv("DISAGREEMENTS_PREFIX"),
+        catalogId: requiredEnv("ACCOUNT_ID"),
     };
     const summary = await handleJobEvent(event, deps);
     metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);

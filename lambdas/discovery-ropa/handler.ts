@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { S3Client } from "@aws-sdk/client-s3";
+import { requiredEnv } from "../discovery-common/env";
 import { StateStore } from "../discovery-common/state";
 import { type RopaDeps, runRopa } from "./ropa";
 import { RECORD_ATTRIBUTES, readersSchema } from "./record";
@@ -16,11 +17,6 @@ import { z } from "zod";
 const logger = new Logger({ serviceName: "discovery-ropa" });
 const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-ropa" });
 
-function required(name: string): string {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-}
 
 let deps: RopaDeps | undefined;
 
@@ -28,15 +24,15 @@ export const handler = async () => {
     if (!deps) {
         const dynamodb = new DynamoDBClient({});
         deps = {
-            state: new StateStore(dynamodb, required("STATE_TABLE_NAME")),
+            state: new StateStore(dynamodb, requiredEnv("STATE_TABLE_NAME")),
             dynamodb,
             tagging: new ResourceGroupsTaggingAPIClient({}),
             s3: new S3Client({}),
-            reportTable: required("REPORT_TABLE_NAME"),
-            reportsBucket: required("REPORTS_BUCKET"),
-            reportsPrefix: required("REPORTS_PREFIX"),
-            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(required("RECORD_TAGS"))) as RopaDeps["recordTags"],
-            readers: readersSchema.parse(JSON.parse(required("READERS"))),
+            reportTable: requiredEnv("REPORT_TABLE_NAME"),
+            reportsBucket: requiredEnv("REPORTS_BUCKET"),
+            reportsPrefix: requiredEnv("REPORTS_PREFIX"),
+            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(requiredEnv("RECORD_TAGS"))) as RopaDeps["recordTags"],
+            readers: readersSchema.parse(JSON.parse(requiredEnv("READERS"))),
             now: () => new Date(),
         };
     }
