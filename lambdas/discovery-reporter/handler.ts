@@ -3,8 +3,7 @@
  * reports the run that just finished). Env: STATE_TABLE_NAME, RESULTS_BUCKET, RESULTS_PREFIX,
  * RECORDS_PREFIX, DISAGREEMENTS_PREFIX, ACCOUNT_ID.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
@@ -12,12 +11,12 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { DISAGREEMENT_METRIC } from "../discovery-common/markers";
 import { requiredEnv } from "../discovery-common/env";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { StateStore } from "../discovery-common/state";
 import { readResults, report, type ReporterDeps } from "./report";
 import { jobStateChangeSchema } from "./results";
 
-const logger = new Logger({ serviceName: "discovery-reporter" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-reporter" });
+const { logger, metrics } = telemetry("discovery-reporter");
 
 
 let deps: ReporterDeps | undefined;
@@ -43,11 +42,13 @@ export const handler = async (event: unknown) => {
         disagreementsPrefix: requiredEnv("DISAGREEMENTS_PREFIX"),
         catalogId: requiredEnv("ACCOUNT_ID"),
     };
-    const summary = await handleJobEvent(event, deps);
-    metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);
-    metrics.addMetric("ColumnsMarkedPii", MetricUnit.Count, summary.columnsMarked);
-    metrics.publishStoredMetrics();
-    if (summary.disagreements.length > 0) logger.warn("detections contradict the model", { disagreements: summary.disagreements });
-    logger.info("reported", { database: summary.database, tablesUpdated: summary.tablesUpdated, columnsMarked: summary.columnsMarked, columnsCleared: summary.columnsCleared });
-    return { ...summary, detections: summary.detections.length };
+    const ready = deps;
+    return instrumented(metrics, "ReportsFailed", async () => {
+        const summary = await handleJobEvent(event, ready);
+        metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);
+        metrics.addMetric("ColumnsMarkedPii", MetricUnit.Count, summary.columnsMarked);
+        if (summary.disagreements.length > 0) logger.warn("detections contradict the model", { disagreements: summary.disagreements });
+        logger.info("reported", { database: summary.database, tablesUpdated: summary.tablesUpdated, columnsMarked: summary.columnsMarked, columnsCleared: summary.columnsCleared });
+        return { ...summary, detections: summary.detections.length };
+    });
 };

@@ -3,19 +3,18 @@
  * and report date, so the history stays) and exports it as CSV and JSON to the reports bucket.
  * Env: STATE_TABLE_NAME, REPORT_TABLE_NAME, REPORTS_BUCKET, REPORTS_PREFIX, RECORD_TAGS (JSON), READERS (JSON).
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { S3Client } from "@aws-sdk/client-s3";
 import { requiredEnv } from "../discovery-common/env";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { StateStore } from "../discovery-common/state";
 import { type RopaDeps, runRopa } from "./ropa";
 import { RECORD_ATTRIBUTES, readersSchema } from "./record";
 import { z } from "zod";
 
-const logger = new Logger({ serviceName: "discovery-ropa" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-ropa" });
+const { logger, metrics } = telemetry("discovery-ropa");
 
 
 let deps: RopaDeps | undefined;
@@ -36,9 +35,11 @@ export const handler = async () => {
             now: () => new Date(),
         };
     }
-    const report = await runRopa(deps);
-    metrics.addMetric("SourcesLackingRecordTags", MetricUnit.Count, report.lacking.length);
-    metrics.publishStoredMetrics();
-    logger.info("record of processing written", { sources: report.entries.length, lacking: report.lacking });
-    return { sources: report.entries.length, lacking: report.lacking.length };
+    const ready = deps;
+    return instrumented(metrics, "RecordRunsFailed", async () => {
+        const report = await runRopa(ready);
+        metrics.addMetric("SourcesLackingRecordTags", MetricUnit.Count, report.lacking.length);
+        logger.info("record of processing written", { sources: report.entries.length, lacking: report.lacking });
+        return { sources: report.entries.length, lacking: report.lacking.length };
+    });
 };
