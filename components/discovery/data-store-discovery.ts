@@ -525,6 +525,25 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             parent,
         );
         new aws.cloudwatch.EventTarget(`${name}-pii-job-failed`, { rule: failedJobs.name, arn: this.alarms.arn }, parent);
+        // What a data-protection officer and the platform team look at: sources, detections, gaps, failures.
+        const metric = (service: string, name: string, label: string) => ["lakewarden", name, "service", service, { label, stat: "Sum" }];
+        const widget = (title: string, metrics: unknown[], y: number, x: number) => ({ type: "metric", x, y, width: 12, height: 6, properties: { title, region, period: 3600, view: "timeSeries", stacked: false, metrics } });
+        new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: n("dashboard"),
+                dashboardBody: JSON.stringify({
+                    widgets: [
+                        widget("Sources seen (intake)", [metric("discovery-intake", "Sources_added", "added"), metric("discovery-intake", "Sources_duplicate", "redelivered / known"), metric("discovery-intake", "Sources_retired", "retired")], 0, 0),
+                        widget("Catalog runs", [metric("discovery-catalog", "Catalog_catalogued", "catalogued"), metric("discovery-catalog", "Catalog_blocked", "blocked"), metric("discovery-catalog", "Catalog_failed", "failed"), metric("discovery-catalog", "Catalog_ignored", "not opted in")], 0, 12),
+                        widget("PII detection", [metric("discovery-reporter", "ColumnsMarkedPii", "columns marked PII"), metric("discovery-reporter", DISAGREEMENT_METRIC, "contradicting the model")], 6, 0),
+                        widget("Record of processing (art. 30)", [metric("discovery-ropa", "SourcesLackingRecordTags", "sources lacking required tags")], 6, 12),
+                        widget("Dead-letter queue", [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", `${queueName}-dlq`, { label: "events waiting", stat: "Maximum" }]], 12, 0),
+                    ],
+                }),
+            },
+            parent,
+        );
         this.registerOutputs({ stateTable: stateTableName, reportTable: reportTableName, bucket: bucketName, queue: queueName, alarmTopic: this.alarms.arn });
     }
 }
