@@ -8,3 +8,4 @@ export { iamPassRoleScoped } from "./passrole-scoped";
 export { iamTrustCrossAccountConditions } from "./trust-cross-account-conditions";
 export { iamTrustFederatedConditions } from "./trust-federated-conditions";
 export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";
+export { iamCatalogValid } from "./catalog-valid";
