@@ -208,7 +208,8 @@ export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: str
                 Sid: "ReadOrganizationTree",
                 Effect: "Allow",
                 Action: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
-                Resource: ["*"],
+                // Both take the parent (root or OU) as resource (Service Authorization Reference, AWS Organizations).
+                Resource: [`arn:aws:organizations::*:root/${organizationId}/*`, `arn:aws:organizations::*:ou/${organizationId}/*`],
             },
         ]),
     };
