@@ -9,3 +9,4 @@ export { iamTrustCrossAccountConditions } from "./trust-cross-account-conditions
 export { iamTrustFederatedConditions } from "./trust-federated-conditions";
 export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";
 export { iamCatalogValid } from "./catalog-valid";
+export { iamServiceLinkedRolesPresent } from "./service-linked-roles-present";
