@@ -10,3 +10,4 @@ export { iamTrustFederatedConditions } from "./trust-federated-conditions";
 export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";
 export { iamCatalogValid } from "./catalog-valid";
 export { iamServiceLinkedRolesPresent } from "./service-linked-roles-present";
+export { iamPrincipalsExistFirst } from "./principals-exist-first";
