@@ -124,9 +124,10 @@ function notApplicableReason(rule: RuleBase): string {
 
 export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
     const applies = typeFilter(rule);
+    const reason = notApplicableReason(rule);
     const validateResource = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
         if (!applies(args.type)) {
-            args.notApplicable(notApplicableReason(rule));
+            args.notApplicable(reason);
         }
         const config = readConfig<C>(rule.config, args.getConfig());
         const gate = new ExemptionGate(rule.name, config.exemptions, runnerContextOf(args), reportViolation);

