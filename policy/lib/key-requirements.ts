@@ -108,9 +108,11 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
         uses: (r, ix) => {
             const name = nameOf(r);
             const context: Record<string, string> = name ? { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ix.region(r)}:${ix.account(r)}:log-group:${name}` } : {};
-            return [{ principal: service(regional("logs", r, ix)), actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey"], context, why: "CloudWatch Logs encrypting the group's events" }];
+            return [{ principal: service(regional("logs", r, ix)), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context, why: "CloudWatch Logs encrypting and reading the group's events" }];
         },
-        source: "CloudWatch Logs User Guide, \"Encrypt log data in CloudWatch Logs using AWS KMS\": logs.<region>.amazonaws.com with kms:EncryptionContext:aws:logs:arn",
+        source:
+            "CloudWatch Logs User Guide, \"Encrypt log data in CloudWatch Logs using AWS KMS\": the key policy lets logs.<region>.amazonaws.com use the key " +
+            "for the group's kms:EncryptionContext:aws:logs:arn (GenerateDataKey and Decrypt are the calls, as in the CloudWatchLogsAPIKeyAccess managed policy)",
     },
     {
         type: "aws:sns/topic:Topic",

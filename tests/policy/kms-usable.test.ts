@@ -81,7 +81,7 @@ describePolicy({
             expect: /AWSServiceRoleForAmazonMacie kms:Decrypt \(a service-linked role's own policy grants no KMS actions, so the key policy must name it\)/,
         },
         { name: "an explicit Deny for the reader", mutate: setKey([...keyStatements(), { Sid: "NoReader", Effect: "Deny", Principal: { AWS: `arn:aws:iam::${P}:role/lakewarden-reader` }, Action: "kms:Decrypt", Resource: "*" }]), expect: /does not let role lakewarden-reader kms:Decrypt/ },
-        { name: "log group outside the logs statement's encryption context", mutate: r => { find(r, "fn-logs").props.name = "/aws/lambda/fn"; }, expect: /does not let service logs.eu-west-1.amazonaws.com kms:Encrypt.*CloudWatch Logs User Guide/ },
+        { name: "log group outside the logs statement's encryption context", mutate: r => { find(r, "fn-logs").props.name = "/aws/lambda/fn"; }, expect: /does not let service logs.eu-west-1.amazonaws.com kms:GenerateDataKey, kms:Decrypt.*CloudWatch Logs User Guide/ },
         { name: "a starter role without kms:GenerateDataKey for a CMK state machine", mutate: r => withStateMachine(r, false), expect: /does not let role lakewarden-starter kms:GenerateDataKey \(the key policy delegates.*\) through states, needed for starting executions/ },
         {
             name: "Macie's service-linked role cannot read a scanned bucket",
