@@ -29,6 +29,9 @@ describe("discovery backfill and record of processing", () => {
         for (const m of [tagging, s3, rds]) m.reset();
     });
     afterEach(() => dynamo.close());
+    after(() => {
+        for (const m of [tagging, s3, rds]) m.restore();
+    });
 
     it("pages through every listing, adds opted-in stores that exist once, and retires sources that are gone", async () => {
         await state.record({ arn: s3BucketArn("deleted-bucket"), kind: "s3", name: "deleted-bucket", ...home }, "2026-11-01T00:00:00Z", "event:old");

@@ -62,6 +62,9 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         glue.on(GetTriggerCommand).rejects(notFound());
     });
     afterEach(() => dynamo.close());
+    after(() => {
+        for (const m of [glue, lf, tagging, rds, secrets]) m.restore();
+    });
 
     it("catalogues opted-in sources, ignores the rest, and converges when another run created a crawler first (AlreadyExists)", async () => {
         const bucket = { arn: s3BucketArn("sales-raw"), kind: "s3" as const, name: "sales-raw", ...home };

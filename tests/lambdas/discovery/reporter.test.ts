@@ -65,6 +65,9 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         deps = { glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), s3: new S3Client({}), state, resultsBucket: "results", resultsPrefix: "detections/runs/", recordsPrefix: "detections/records/", disagreementsPrefix: "detections/disagreements/", catalogId: account };
     });
     afterEach(() => dynamo.close());
+    after(() => {
+        for (const m of [glue, lf, s3]) m.restore();
+    });
 
     it("uses the classification parameter the model's catalog writes", () => assert.equal(CLASSIFICATION_PARAMETER, MODEL_CLASSIFICATION_PARAMETER));
 
