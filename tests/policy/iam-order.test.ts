@@ -1,5 +1,8 @@
 // Policies that keep the first deploy in order: service-linked roles exist, principals exist first.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
+import { recordProgram } from "../../tools/offline/recorder";
 import { ACCOUNTS, find, PROVIDERS, resource, runPolicyPack, stack, urn, violationsOf } from "./helpers";
 import { doc, LAMBDA_TRUST, role } from "./fixtures";
 import { describePolicy } from "./harness";
@@ -126,5 +129,27 @@ describe("iam-principals-exist-first: what counts as waiting", () => {
         keyWithout(r);
         find(r, "reader-role").provider = { ...PROVIDERS.consumer, props: PROVIDERS.consumer.props };
         assert.deepStrictEqual(run(r).map(v => v.message), []);
+    });
+});
+
+describe("iam-principals-exist-first over what the recorder sees", () => {
+    // A small program under Pulumi's mocks: the dependencies reach the pack as the engine sends them.
+    async function plan(wait: "none" | "direct" | "component") {
+        const recording = await recordProgram("dev", {}, () => {
+            const provider = new aws.Provider("producer", { region: "eu-west-1", allowedAccountIds: [ACCOUNTS.producer] });
+            const role = new aws.iam.Role("reader", { name: "lakewarden-reader", assumeRolePolicy: JSON.stringify(LAMBDA_TRUST) }, { provider });
+            const holder = new pulumi.ComponentResource("lakewarden:test:Holder", "holder", {}, wait === "component" ? { dependsOn: [role] } : {});
+            new aws.kms.Key("data", { policy: JSON.stringify(readerKeyPolicy()) }, { provider, parent: holder, dependsOn: wait === "direct" ? [role] : [] });
+        });
+        return violationsOf(runPolicyPack(recording.resources, {}), "iam-principals-exist-first").map(v => v.message);
+    }
+    it("refuses a key naming the role by string without waiting", async () => {
+        assert.ok((await plan("none")).some(m => /names arn:aws:iam::111111111111:role\/lakewarden-reader/.test(m)));
+    });
+    it("accepts dependsOn on the key", async () => {
+        assert.deepStrictEqual(await plan("direct"), []);
+    });
+    it("accepts dependsOn on the key's component", async () => {
+        assert.deepStrictEqual(await plan("component"), []);
     });
 });
