@@ -86,6 +86,8 @@ export const kmsKeyUsable = stackPolicy({
     validateStack(resources, _config, report) {
         const ix = new StackIndex(resources);
         const unknownReported = new Set<Resource>();
+        // One violation per key, principal and gap, naming every resource that needs it.
+        const gaps = new Map<string, { key: Resource; text: string; source: string; consumers: string[] }>();
         for (const row of KEY_REQUIREMENTS) {
             for (const consumer of resources.filter(r => r.type === row.type && (row.applies?.(r) ?? true))) {
                 const key = ix.keyOf(consumer, row.keyProperty);
@@ -114,17 +116,19 @@ export const kmsKeyUsable = stackPolicy({
                         }
                     }
                     if (missing.length > 0) {
-                        report(
-                            `key ${key.name} does not let ${use.principal.label} ${missing.join(", ")}${use.via ? ` through ${use.via}` : ""}, needed for ${use.why} ` +
-                                `by ${consumer.type.split(":").pop()} ${consumer.name} (${row.source})`,
-                            key.urn,
-                        );
+                        const text = `key ${key.name} does not let ${use.principal.label} ${missing.join(", ")}${use.via ? ` through ${use.via}` : ""}, needed for ${use.why}`;
+                        const gap = gaps.get(`${key.urn}|${text}`) ?? { key, text, source: row.source, consumers: [] };
+                        gap.consumers.push(`${consumer.type.split(":").pop()} ${consumer.name}`);
+                        gaps.set(`${key.urn}|${text}`, gap);
                     } else if (unknown && !unknownReported.has(key)) {
                         unknownReported.add(key);
                         report(`the policy of key ${key.name} (or an identity policy of ${use.principal.label}) is not known at preview, so whether ${use.principal.label} may use it cannot be verified`, key.urn);
                     }
                 }
             }
+        }
+        for (const gap of gaps.values()) {
+            report(`${gap.text} by ${gap.consumers.join(", ")} (${gap.source})`, gap.key.urn);
         }
     },
 });
