@@ -37,7 +37,12 @@ function callerUses(ix: StackIndex, actions: string[], arn: string | undefined, 
     return arn ? ix.callers(actions, arn).map(c => ({ principal: c.principal, actions: kmsActions, via, context, why: `${why} (${c.principal.label} may ${actions[0]})` })) : [];
 }
 
-function resourcePolicyServices(r: Resource, ix: StackIndex, attachedType: string, attachProperty: string, actions: string[]): string[] {
+/** What a service principal sends on behalf of a source: its account, and the source ARN the resource policy pins. */
+function sourceContext(r: Resource, ix: StackIndex, sourceArn?: string): Record<string, string> {
+    return { "aws:SourceAccount": ix.account(r), ...(sourceArn ? { "aws:SourceArn": sourceArn } : {}) };
+}
+
+function resourcePolicyServices(r: Resource, ix: StackIndex, attachedType: string, attachProperty: string, actions: string[]): { service: string; sourceArn?: string }[] {
     const documents = [r.props.policy, ...ix.attached(r, attachedType, attachProperty).map(p => p.props.policy)];
     return ix.servicePrincipals(documents, actions);
 }
@@ -122,7 +127,7 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const arn = name ? `arn:aws:sns:${ix.region(r)}:${ix.account(r)}:${name}` : undefined;
             const publishers = resourcePolicyServices(r, ix, "aws:sns/topicPolicy:TopicPolicy", "arn", ["sns:Publish"]);
             return [
-                ...publishers.map(s => ({ principal: service(s), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: { "aws:SourceAccount": ix.account(r) }, why: "an AWS service publishing to the encrypted topic" })),
+                ...publishers.map(p => ({ principal: service(p.service), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: sourceContext(r, ix, p.sourceArn), why: `an AWS service publishing to the encrypted topic${p.sourceArn ? ` from ${p.sourceArn}` : ""}` })),
                 ...callerUses(ix, ["sns:Publish"], arn, ["kms:GenerateDataKey", "kms:Decrypt"], "sns", "publishing to the encrypted topic"),
             ];
         },
@@ -136,7 +141,7 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const arn = name ? `arn:aws:sqs:${ix.region(r)}:${ix.account(r)}:${name}` : undefined;
             const senders = resourcePolicyServices(r, ix, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", ["sqs:SendMessage"]);
             return [
-                ...senders.map(s => ({ principal: service(s), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: { "aws:SourceAccount": ix.account(r) }, why: "an AWS service sending to the encrypted queue" })),
+                ...senders.map(p => ({ principal: service(p.service), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: sourceContext(r, ix, p.sourceArn), why: `an AWS service sending to the encrypted queue${p.sourceArn ? ` from ${p.sourceArn}` : ""}` })),
                 ...callerUses(ix, ["sqs:SendMessage"], arn, ["kms:GenerateDataKey", "kms:Decrypt"], "sqs", "sending to the encrypted queue"),
                 ...callerUses(ix, ["sqs:ReceiveMessage"], arn, ["kms:Decrypt"], "sqs", "receiving from the encrypted queue"),
             ];

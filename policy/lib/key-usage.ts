@@ -5,7 +5,7 @@
 import type { Resource } from "./define";
 import { allowedAccountIds, AWS_PROVIDER_TYPE } from "./environment";
 import { globsIntersect } from "./iam/catalog";
-import { isAllow, parseDocument, wildcardMatch } from "./iam/document";
+import { isAllow, parseDocument, restrictingValues, wildcardMatch } from "./iam/document";
 import type { RequestPrincipal } from "./iam/evaluate";
 import { identityDocuments, IDENTITY_POLICY_TYPES } from "./iam/sources";
 import { isUnknown } from "./unknown";
@@ -174,9 +174,12 @@ export class StackIndex {
         return index;
     }
 
-    /** Service principals a resource policy (on the resource or a separate *Policy resource) lets call one of `actions`. */
-    servicePrincipals(documents: unknown[], actions: readonly string[]): string[] {
-        const services = new Set<string>();
+    /**
+     * Service principals a resource policy (on the resource or a separate *Policy resource) lets call one
+     * of `actions`, each with the source ARN its statement pins (aws:SourceArn), which the service sends.
+     */
+    servicePrincipals(documents: unknown[], actions: readonly string[]): { service: string; sourceArn?: string }[] {
+        const found = new Map<string, { service: string; sourceArn?: string }>();
         for (const d of documents) {
             const doc = parseDocument(d);
             if (doc.kind !== "ok") {
@@ -184,12 +187,18 @@ export class StackIndex {
             }
             for (const s of doc.statements.filter(isAllow)) {
                 const acts = (s.actions ?? []).some(p => typeof p === "string" && actions.some(a => wildcardMatch(p, a)));
-                if (acts) {
-                    (s.principals?.service ?? []).forEach(x => services.add(x));
+                if (!acts) {
+                    continue;
+                }
+                const sources = (restrictingValues(s, "aws:SourceArn") ?? []).filter((v): v is string => typeof v === "string" && !isUnknown(v));
+                for (const service of s.principals?.service ?? []) {
+                    for (const sourceArn of sources.length > 0 ? sources : [undefined]) {
+                        found.set(`${service}|${sourceArn ?? ""}`, { service, sourceArn });
+                    }
                 }
             }
         }
-        return [...services];
+        return [...found.values()];
     }
 
     /** Resources of `type` whose `property` depends on `target` (e.g. the TopicPolicy of a Topic). */

@@ -36,6 +36,15 @@ const compliant = () =>
         )), "lakewarden-reader"),
     );
 
+const RULE_ARN = `arn:aws:events:eu-west-1:${P}:rule/lakewarden-dev-findings`;
+const withDeadLetterQueue = (keyRule: string) => (r: PlannedResource[]) => {
+    setKey([...keyStatements(), { Sid: "EventBridgeDeadLetters", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*", Condition: { ArnLike: { "aws:SourceArn": [keyRule] }, StringEquals: { "aws:SourceAccount": P } } }])(r);
+    r.push(
+        encrypted("aws:sqs/queue:Queue", "dlq", "kmsMasterKeyId", { name: "lakewarden-dev-findings-dlq", kmsMasterKeyId: KEY_ARN }),
+        resource("aws:sqs/queuePolicy:QueuePolicy", "dlq-policy", { queueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/lakewarden-dev-findings-dlq", policy: JSON.stringify(doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:eu-west-1:${P}:lakewarden-dev-findings-dlq`], Condition: { ArnEquals: { "aws:SourceArn": RULE_ARN } } })) }, { propertyDependencies: { queueUrl: [urn("aws:sqs/queue:Queue", "dlq")] } }),
+    );
+};
+
 const withStateMachine = (r: PlannedResource[], starterKms: boolean) => {
     r.push(
         encrypted("aws:sfn/stateMachine:StateMachine", "workflow", "encryptionConfiguration", { name: "lakewarden-dev-quarantine", roleArn: `arn:aws:iam::${P}:role/lakewarden-reader`, definition: "{}", encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY_ARN } }),
@@ -67,6 +76,7 @@ describePolicy({
             mutate: setKey(keyStatements().map(s => (s.Sid === "UseThroughServices" ? { ...s, Condition: { StringEquals: { "kms:CallerAccount": P, "kms:ViaService": via("states") } } } : s))),
             expect: /does not let role lakewarden-reader kms:Decrypt through ssm, needed for reading the SecureString value/,
         },
+        { name: "EventBridge's dead letters from a rule the key does not name", mutate: withDeadLetterQueue(`arn:aws:events:eu-west-1:${P}:rule/other`), expect: /does not let service events.amazonaws.com kms:GenerateDataKey, kms:Decrypt, needed for an AWS service sending to the encrypted queue from arn:aws:events:eu-west-1:111111111111:rule\/lakewarden-dev-findings by Queue dlq/ },
         { name: "a reader whose own policy has no kms:Decrypt", mutate: r => { find(r, "reader").props.policy = JSON.stringify(doc({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [PARAM_ARN] })); }, expect: /kms:Decrypt \(the key policy delegates to the account, and no identity policy of the role allows it on the key\) through ssm/ },
         {
             name: "Macie's service-linked role allowed only through the account",
@@ -106,6 +116,7 @@ describePolicy({
     ],
     configCases: [
         { name: "a starter whose own policy allows kms:GenerateDataKey passes", config: {}, mutate: r => withStateMachine(r, true), expect: "pass" },
+        { name: "EventBridge's dead letters from the rule the key names pass", config: {}, mutate: withDeadLetterQueue(RULE_ARN), expect: "pass" },
         { name: "a key outside the stack is not evaluated", config: {}, mutate: r => { r.splice(r.indexOf(find(r, "data-key")), 1); }, expect: "pass" },
     ],
 });

@@ -19,10 +19,17 @@ function requestsOf(use: KeyUse, consumer: Resource, key: Resource, ix: StackInd
     if (use.via) {
         context["kms:ViaService"] = `${use.via}.${ix.region(consumer)}.amazonaws.com`;
     }
+    // DescribeKey carries no encryption context; CreateGrant for AWS resources says so.
+    const withoutEncryptionContext = Object.fromEntries(Object.entries(context).filter(([k]) => !/^kms:EncryptionContext:/i.test(k)));
     return use.actions.map(action => ({
         principal: who,
         action,
-        context: action === "kms:CreateGrant" && use.grantForAwsResource ? { ...context, "kms:GrantIsForAWSResource": "true" } : context,
+        context:
+            action === "kms:CreateGrant" && use.grantForAwsResource
+                ? { ...context, "kms:GrantIsForAWSResource": "true" }
+                : action === "kms:DescribeKey"
+                  ? withoutEncryptionContext
+                  : context,
     }));
 }
 
