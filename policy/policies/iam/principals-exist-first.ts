@@ -83,7 +83,6 @@ export const iamPrincipalsExistFirst = stackPolicy({
         "created in this stack depends on it, directly, through its component or transitively: IAM, KMS, SNS, SQS, S3 and " +
         "EventBridge refuse a policy naming a principal that does not exist yet (\"Invalid principal\").",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Build the principal from the role's output (role.arn), which records the dependency, or add `dependsOn: [role]` to the " +
         "resource (or its component) holding the policy. Across accounts the same holds: the role's stack resource must come first.",

@@ -21,7 +21,6 @@ export const iamServiceLinkedRolesPresent = stackPolicy<{ presentServiceLinkedRo
         "ServiceLinkedRole resource for that service in that account is in the stack, or the policy config declares it present " +
         "(presentServiceLinkedRoles). A fresh account has none until the service is first used, and policies naming it are refused.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Create it with aws.iam.ServiceLinkedRole (awsServiceName = the service in the ARN's path) through the account's provider, " +
         "and make the resources naming it depend on it; or, when the account already has it, list its ARN in presentServiceLinkedRoles.",

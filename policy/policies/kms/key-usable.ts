@@ -84,7 +84,6 @@ export const kmsKeyUsable = stackPolicy({
         "statements are evaluated with principal, action wildcards and conditions (kms:ViaService, kms:CallerAccount, " +
         "kms:GrantIsForAWSResource, encryption context, aws:SourceAccount/SourceArn).",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add a key policy statement for the principal and actions named (for IAM principals of the key's account, through the " +
         "service with kms:ViaService; for AWS services, their service principal with aws:SourceAccount or the encryption context).",

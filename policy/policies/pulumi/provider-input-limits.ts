@@ -13,7 +13,6 @@ export const pulumiProviderInputLimits = stackPolicy({
         "check: document and name lengths from one table (policy/lib/input-limits.ts) that names the provider validator or AWS document " +
         "of each row, the aggregate of a role's inline policies, and tag keys and values.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Shorten the input or move it where the service takes larger content (Image Builder component documents to S3 via `uri`, " +
         "large SSM values to the Advanced tier or S3, policies split across roles or managed policies).",
