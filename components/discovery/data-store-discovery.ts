@@ -292,14 +292,15 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                     Sid: "ManageDiscoveryCatalog",
                     Effect: "Allow",
                     Action: ["glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase"],
-                    Resource: catalogArns(dbPrefix),
+                    // Database actions take the catalog and database ARNs only (Service Authorization Reference).
+                    Resource: catalogArns(dbPrefix).filter((arn) => !arn.includes(":table/")),
                 },
                 {
                     Sid: "ManageDiscoveryRunners",
                     Effect: "Allow",
                     Action: [
                         "glue:CreateConnection", "glue:GetConnection", "glue:UpdateConnection",
-                        "glue:CreateCrawler", "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
+                        "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
                         "glue:CreateJob", "glue:DeleteJob", "glue:GetJob", "glue:UpdateJob",
                         "glue:CreateTrigger", "glue:DeleteTrigger", "glue:GetTrigger", "glue:UpdateTrigger",
                         "glue:CreateWorkflow", "glue:DeleteWorkflow", "glue:GetWorkflow", "glue:UpdateWorkflow",
@@ -313,6 +314,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         glueResource("workflow"),
                     ],
                 },
+                // CreateCrawler has no resource type in the Service Authorization Reference; what a crawler may do
+                // is bounded by the role it runs as, and PassRole names only the crawler role.
+                { Sid: "CreateCrawlers", Effect: "Allow", Action: ["glue:CreateCrawler"], Resource: ["*"] },
                 { Sid: "GrantOnDiscoveryDatabases", Effect: "Allow", Action: ["lakeformation:GrantPermissions"], Resource: ["*"] },
                 { Sid: "DescribeClusters", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"], Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`, `arn:aws:rds:${region}:${accountId}:subgrp:*`] },
                 // RDS-managed master secrets are named rds!cluster-<id> (RDS user guide, "Password management with Secrets Manager").
