@@ -322,11 +322,13 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 RESULTS_PREFIX: DISCOVERY_PREFIXES.runs,
                 RECORDS_PREFIX: DISCOVERY_PREFIXES.records,
                 DISAGREEMENTS_PREFIX: DISCOVERY_PREFIXES.disagreements,
+                DATASET_TAG_KEY: settings.datasetTag,
             },
             statements: [
                 stateRead,
                 tableKey,
                 bucketKey,
+                readTags,
                 { Sid: "ReadRunResults", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
                 { Sid: "WriteRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.records), objects(DISCOVERY_PREFIXES.disagreements)] },
                 { Sid: "MarkDiscoveredTables", Effect: "Allow", Action: ["glue:GetTable", "glue:GetTables", "glue:UpdateTable"], Resource: catalogArns(dbPrefix) },
@@ -346,6 +348,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 REPORTS_BUCKET: bucketName,
                 REPORTS_PREFIX: DISCOVERY_PREFIXES.ropa,
                 RECORD_TAGS: JSON.stringify(settings.recordTags),
+                DATASET_TAG_KEY: settings.datasetTag,
                 READERS: JSON.stringify(args.readers),
             },
             statements: [
