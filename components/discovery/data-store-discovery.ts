@@ -15,6 +15,7 @@ import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
 import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
+import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../kms/key-use";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { type AccountScope, resourceName } from "../naming";
@@ -92,22 +93,31 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 purpose: "discovery",
                 description: `lakewarden ${environment} data-store discovery (state, queue, results, Glue job output and logs)`,
                 viaServices: ["dynamodb", "lambda", "s3", "sqs"],
-                servicePrincipals: [
+                uses: [
+                    logGroupUse(scope, [`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`]),
                     {
-                        service: `logs.${region}.amazonaws.com`,
-                        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
-                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`] } },
+                        sid: "EventBridgeEncryptedTargets",
+                        principal: { service: "events.amazonaws.com" },
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        conditions: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } },
+                        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SQS queue and SNS topic with a customer key)",
                     },
-                    // EventBridge writes to the encrypted queue and topic (EventBridge user guide, "Permissions for encrypted targets").
-                    { service: "events.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"], condition: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } } },
-                    // CloudWatch alarms publish to the encrypted alarm topic.
-                    { service: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                    {
+                        sid: "CloudWatchAlarmsPublish",
+                        principal: { service: "cloudwatch.amazonaws.com" },
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
+                    },
+                    dynamoDbTableUse(scope),
+                    sqsQueueUse(scope),
+                    snsTopicUse(scope),
                 ],
             },
             parent,
         );
         const key = this.key;
-        this.bucket = new SecureBucket(`${name}-bucket`, { scope, purpose: "discovery", kmsKeyArn: key.arn, accessLogBucket: args.accessLogBucket }, parent);
+        this.bucket = new SecureBucket(`${name}-bucket`, { scope, purpose: "discovery", key, accessLogBucket: args.accessLogBucket }, parent);
         const bucketName = this.bucket.name;
         const bucketArn = this.bucket.arn;
         const objects = (prefix: string) => `${bucketArn}/${prefix}*`;
@@ -423,7 +433,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             { Sid: "ReadClusterSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
             { Sid: "DecryptSources", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [`arn:aws:kms:${region}:${accountId}:key/*`], Condition: { StringEquals: { "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] } } },
             // JDBC crawls and jobs run in the cluster's VPC through ENIs Glue creates and tags (Glue developer guide, "Setting up network access").
-            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            // DescribeVpcAttribute is the one network read the Service Authorization Reference scopes to a VPC.
+            { Sid: "DescribeVpcAttribute", Effect: "Allow", Action: ["ec2:DescribeVpcAttribute"], Resource: [`arn:aws:ec2:${region}:${accountId}:vpc/*`] },
             { Sid: "ManageGlueEnis", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`, `arn:aws:ec2:${region}:${accountId}:subnet/*`, `arn:aws:ec2:${region}:${accountId}:security-group/*`] },
             { Sid: "TagGlueEnis", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`], Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } } },
             { Sid: "UseConnections", Effect: "Allow", Action: ["glue:GetConnection"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, glueResource("connection")] },
