@@ -48,7 +48,8 @@ describe("OU row-filter reconciler wiring (prod)", () => {
         const policy = ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "management-org-reader");
         const statements = (JSON.parse(String(policy?.props.policy)) as Doc).Statement;
         assert.deepEqual(statements.flatMap((s) => s.Action), ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
-        assert.deepEqual(statements.flatMap((s) => s.Resource), ["arn:aws:organizations::*:root/o-lw0example1/*", "arn:aws:organizations::*:ou/o-lw0example1/*"]);
+        // Root and OU ARNs carry the management account id (Service Authorization Reference, AWS Organizations resource types).
+        assert.deepEqual(statements.flatMap((s) => s.Resource), [`arn:aws:organizations::${management}:ou/o-lw0example1/ou-*`, `arn:aws:organizations::${management}:root/o-lw0example1/r-*`]);
     });
 
     it("forwards organisation changes from us-east-1 of the management account to the security bus", () => {
