@@ -10,12 +10,12 @@
  */
 import { performance } from "node:perf_hooks";
 import { DEFAULT_QUARANTINE_PREFIX } from "../workflows/quarantine";
-import type { StoredVersion } from "../tests/workflows/remediation/fake-s3";
-import type { Item } from "../tests/workflows/remediation/fake-dynamodb";
-import type { ExecutionOutcome, Fault, FaultInjector } from "../tests/workflows/remediation/local-runtime";
-import { REMEDIATION_ENVIRONMENT } from "../tests/workflows/remediation/remediation-environment";
-import { releaseInput, seed, type Seeded } from "../tests/workflows/remediation/scenario";
-import { createWorld, type World } from "../tests/workflows/remediation/world";
+import type { StoredVersion } from "../support/remediation/fake-s3";
+import type { Item } from "../support/remediation/fake-dynamodb";
+import type { ExecutionOutcome, Fault, FaultInjector } from "../support/remediation/local-runtime";
+import { REMEDIATION_ENVIRONMENT } from "../support/remediation/remediation-environment";
+import { releaseInput, seed, type Seeded } from "../support/remediation/scenario";
+import { createWorld, type World } from "../support/remediation/world";
 
 const FINDINGS = Number(process.argv[2] ?? 1000);
 const FAULT_RATE = Number(process.argv[3] ?? 0.1);

@@ -12,7 +12,7 @@
  * The record is kept as the audit entry: who released, when, why, under which request.
  */
 import { NOTIFY_PERMANENT_ERRORS } from "../lambdas/notify-webhook/errors";
-import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/quarantine-object/errors";
+import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/shared/s3-transfer/errors";
 import { lambdaTask, type PayloadTemplate, type StateMachineDefinition } from "./asl";
 import { failurePath } from "./failure-path";
 import {

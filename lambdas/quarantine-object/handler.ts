@@ -6,11 +6,11 @@
  * Cross-account through the role named by QUARANTINE_ROLE_NAME in the bucket's account.
  */
 import { z } from "zod";
-import { InvalidTransferRequest } from "./errors";
+import { InvalidTransferRequest } from "../shared/s3-transfer/errors";
 import { expectedSchema, findingIdSchema, objectVersionSchema, quarantinePrefixSchema, topPrefix, versionRefSchema } from "./input";
 import { stepHandler } from "./step-handler";
 import { openStore, type StepDeps } from "./steps";
-import { copyVersion, deleteVerifiedSource, verifyCopy } from "./transfer";
+import { copyVersion, deleteVerifiedSource, verifyCopy } from "../shared/s3-transfer/transfer";
 
 const common = { findingId: findingIdSchema, object: objectVersionSchema };
 

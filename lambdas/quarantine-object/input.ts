@@ -1,6 +1,6 @@
 /** Payloads the quarantine and release workflows send to the object Lambdas. */
 import { z } from "zod";
-import { InvalidTransferRequest } from "./errors";
+import { InvalidTransferRequest } from "../shared/s3-transfer/errors";
 
 export const objectLocationSchema = z.strictObject({
     accountId: z.string().regex(/^\d{12}$/),

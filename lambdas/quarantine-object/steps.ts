@@ -3,10 +3,10 @@
  * that step performs on its two objects (see transfer.ts for what each step calls).
  */
 import { STSClient } from "@aws-sdk/client-sts";
-import { S3_COPY_LIMITS, type CopyLimits } from "./copy-plan";
+import { S3_COPY_LIMITS, type CopyLimits } from "../shared/s3-transfer/copy-plan";
 import { memberS3Client } from "./member-session";
-import type { ObjectStore } from "./object-store";
-import { S3ObjectStore } from "./s3-object-store";
+import type { ObjectStore } from "../shared/s3-transfer/object-store";
+import { S3ObjectStore } from "../shared/s3-transfer/s3-object-store";
 import { sessionName, type ObjectGrant } from "./session-policy";
 
 export type StepKind = "copy" | "verify" | "deleteSource";

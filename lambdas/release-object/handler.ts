@@ -6,7 +6,7 @@
  * Cross-account through the role named by RELEASE_ROLE_NAME in the bucket's account.
  */
 import { z } from "zod";
-import { ObjectVersionMissing } from "../quarantine-object/errors";
+import { ObjectVersionMissing } from "../shared/s3-transfer/errors";
 import {
     expectedSchema,
     findingIdSchema,
@@ -17,7 +17,7 @@ import {
 } from "../quarantine-object/input";
 import { stepHandler } from "../quarantine-object/step-handler";
 import { openStore, type StepDeps, type StepKind } from "../quarantine-object/steps";
-import { copyVersion, deleteVerifiedSource, verifyCopy } from "../quarantine-object/transfer";
+import { copyVersion, deleteVerifiedSource, verifyCopy } from "../shared/s3-transfer/transfer";
 
 const requestSchema = z.discriminatedUnion("action", [
     z.strictObject({

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { formatChecksum, isContentMd5, parseChecksum, sameEtag, sha256Checksum } from "../../../lambdas/quarantine-object/checksum";
-import { partSizeFor, planCopy, S3_COPY_LIMITS } from "../../../lambdas/quarantine-object/copy-plan";
+import { formatChecksum, isContentMd5, parseChecksum, sameEtag, sha256Checksum } from "../../../lambdas/shared/s3-transfer/checksum";
+import { partSizeFor, planCopy, S3_COPY_LIMITS } from "../../../lambdas/shared/s3-transfer/copy-plan";
 
 async function* chunks(data: Buffer, sizes: number[]): AsyncIterable<Uint8Array> {
     let offset = 0;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { quarantineHandler as handler, quarantineKey } from "../../workflows/remediation/handlers";
-import { QUARANTINE_ROLE_NAME, useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
-import { fakeMemberAccount, type InstalledFakes } from "../../workflows/remediation/fake-aws";
-import type { FakeS3 } from "../../workflows/remediation/fake-s3";
-import type { FakeSts } from "../../workflows/remediation/fake-sts";
+import { quarantineHandler as handler, quarantineKey } from "../../../support/remediation/handlers";
+import { QUARANTINE_ROLE_NAME, useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { fakeMemberAccount, type InstalledFakes } from "../../../support/remediation/fake-aws";
+import type { FakeS3 } from "../../../support/remediation/fake-s3";
+import type { FakeSts } from "../../../support/remediation/fake-sts";
 
 const ACCOUNT = "333333333333";
 const BUCKET = "data-handler";

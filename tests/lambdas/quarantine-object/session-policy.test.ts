@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { escapeArnPart, sessionName, sessionPolicy } from "../../../lambdas/quarantine-object/session-policy";
 import { grantsFor, type StepScope } from "../../../lambdas/quarantine-object/steps";
-import { isAllowed, type PolicyDoc } from "../../workflows/remediation/iam-eval";
+import { isAllowed, type PolicyDoc } from "../../../support/remediation/iam-eval";
 
 const scope = (step: StepScope["step"], key: string): StepScope => ({
     purpose: "quarantine",

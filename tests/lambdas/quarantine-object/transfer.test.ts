@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { ObjectStore } from "../../../lambdas/quarantine-object/object-store";
+import type { ObjectStore } from "../../../lambdas/shared/s3-transfer/object-store";
 import { openStore, type StepKind } from "../../../lambdas/quarantine-object/steps";
-import { copyVersion, deleteVerifiedSource, verifyCopy } from "../../../lambdas/quarantine-object/transfer";
-import { fakeMemberAccount, type InstalledFakes } from "../../workflows/remediation/fake-aws";
-import type { FakeS3, FixtureOptions } from "../../workflows/remediation/fake-s3";
-import { useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
+import { copyVersion, deleteVerifiedSource, verifyCopy } from "../../../lambdas/shared/s3-transfer/transfer";
+import { fakeMemberAccount, type InstalledFakes } from "../../../support/remediation/fake-aws";
+import type { FakeS3, FixtureOptions } from "../../../support/remediation/fake-s3";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 
 const ACCOUNT = "222222222222";
 const BUCKET = "data-transfer";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { releaseHandler as handler } from "../../workflows/remediation/handlers";
-import { RELEASE_ROLE_NAME, useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
-import { fakeMemberAccount, type InstalledFakes } from "../../workflows/remediation/fake-aws";
-import type { FakeS3 } from "../../workflows/remediation/fake-s3";
-import type { FakeSts } from "../../workflows/remediation/fake-sts";
+import { releaseHandler as handler } from "../../../support/remediation/handlers";
+import { RELEASE_ROLE_NAME, useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { fakeMemberAccount, type InstalledFakes } from "../../../support/remediation/fake-aws";
+import type { FakeS3 } from "../../../support/remediation/fake-s3";
+import type { FakeSts } from "../../../support/remediation/fake-sts";
 
 const ACCOUNT = "222222222222";
 const BUCKET = "data-release";

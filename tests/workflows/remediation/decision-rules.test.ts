@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { DecisionRulesInput } from "../../../lambdas/macie-decision/rules";
-import type { FindingSpec } from "./fixtures";
-import { assertQuarantined, assertUntouched, seed } from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+import type { FindingSpec } from "../../../support/remediation/fixtures";
+import { assertQuarantined, assertUntouched, seed } from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 interface Case {
     title: string;

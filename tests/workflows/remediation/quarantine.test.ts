@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { QuarantineStates } from "../../../workflows/quarantine";
 import { taskStates } from "../../../workflows/asl";
-import { faultOnceAt as faultAt } from "./local-runtime";
+import { faultOnceAt as faultAt } from "../../../support/remediation/local-runtime";
 import {
     assertQuarantined,
     assertSameObject,
@@ -11,9 +11,9 @@ import {
     releaseInput,
     seed,
     stateOf,
-} from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+} from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 
 describe("quarantine workflow (local executor)", () => {

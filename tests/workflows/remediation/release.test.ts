@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ReleaseStates } from "../../../workflows/release";
-import { faultOnceAt as faultAt } from "./local-runtime";
-import { assertQuarantined, assertSameObject, placement, releaseInput, seed, stateOf, type Seeded } from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+import { faultOnceAt as faultAt } from "../../../support/remediation/local-runtime";
+import { assertQuarantined, assertSameObject, placement, releaseInput, seed, stateOf, type Seeded } from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 
 describe("release workflow (local executor)", () => {

@@ -1,6 +1,6 @@
 /** Seeding findings into a world and reading back where each object ended up. */
 import assert from "node:assert/strict";
-import { DEFAULT_QUARANTINE_PREFIX } from "../../../workflows/quarantine";
+import { DEFAULT_QUARANTINE_PREFIX } from "../../workflows/quarantine";
 import type { FixtureOptions, StoredVersion } from "./fake-s3";
 import { contentFor, macieEvent, MEMBER_ACCOUNTS, UPLOAD_STYLES, type FindingSpec } from "./fixtures";
 import { bucketName, type World } from "./world";

@@ -6,14 +6,14 @@
  */
 import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import type { DecisionRulesInput } from "../../../lambdas/macie-decision/rules";
-import type { Notification } from "../../../lambdas/notify-webhook/input";
-import { WebhookSource } from "../../../lambdas/notify-webhook/webhook-secret";
-import { memberRoleArn } from "../../../lambdas/quarantine-object/member-session";
-import { memberRolePolicy } from "../../../lambdas/quarantine-object/member-role-policy";
-import { buildQuarantineDefinition, DEFAULT_QUARANTINE_PREFIX } from "../../../workflows/quarantine";
-import { buildReleaseDefinition } from "../../../workflows/release";
-import { TRACKING_KEY } from "../../../workflows/tracking";
+import type { DecisionRulesInput } from "../../lambdas/macie-decision/rules";
+import type { Notification } from "../../lambdas/notify-webhook/input";
+import { WebhookSource } from "../../lambdas/notify-webhook/webhook-secret";
+import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
+import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
+import { buildQuarantineDefinition, DEFAULT_QUARANTINE_PREFIX } from "../../workflows/quarantine";
+import { buildReleaseDefinition } from "../../workflows/release";
+import { TRACKING_KEY } from "../../workflows/tracking";
 import { decisionHandler, notify, quarantineHandler, releaseHandler } from "./handlers";
 import { QUARANTINE_ROLE_NAME, RELEASE_ROLE_NAME } from "./remediation-environment";
 import { installFakeAws } from "./fake-aws";

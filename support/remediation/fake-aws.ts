@@ -17,8 +17,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { memberRoleArn } from "../../../lambdas/quarantine-object/member-session";
-import { memberRolePolicy } from "../../../lambdas/quarantine-object/member-role-policy";
+import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
+import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts, type Session } from "./fake-sts";
 

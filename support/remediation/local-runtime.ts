@@ -5,7 +5,7 @@
  * A fault injector can fail a task before or after its effect, or crash the execution.
  */
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
-import { DYNAMODB_UPDATE_ITEM, taskStates, type StateMachineDefinition } from "../../../workflows/asl";
+import { DYNAMODB_UPDATE_ITEM, taskStates, type StateMachineDefinition } from "../../workflows/asl";
 import { DynamoDbError, type FakeDynamoDb, type UpdateItemInput } from "./fake-dynamodb";
 
 export type Handler = (payload: unknown) => Promise<unknown>;
