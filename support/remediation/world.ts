@@ -14,7 +14,8 @@ import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-po
 import { buildQuarantineDefinition, DEFAULT_QUARANTINE_PREFIX } from "../../workflows/quarantine";
 import { buildReleaseDefinition } from "../../workflows/release";
 import { TRACKING_KEY } from "../../workflows/tracking";
-import { decisionHandler, notify, quarantineHandler, releaseHandler } from "./handlers";
+import type { CopyLimits } from "../../lambdas/shared/s3-transfer/copy-plan";
+import { createQuarantineHandler, createReleaseHandler, decisionHandler, notify } from "./handlers";
 import { QUARANTINE_ROLE_NAME, RELEASE_ROLE_NAME } from "./remediation-environment";
 import { installFakeAws } from "./fake-aws";
 import { FakeDynamoDb, type Item } from "./fake-dynamodb";
@@ -35,6 +36,8 @@ const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:111111111111:secret:lakewar
 
 export interface WorldOptions {
     rules?: DecisionRulesInput;
+    /** Copy limits of the object Lambdas and the fake S3 (scaled down to simulate objects over 5 GiB). */
+    limits?: CopyLimits;
     /** Replace a Lambda by a test double (e.g. one that fails). */
     override?: Partial<Record<keyof typeof FUNCTIONS, (real: Handler) => Handler>>;
 }
@@ -55,7 +58,7 @@ export function bucketName(accountId: string): string {
 }
 
 export function createWorld(options: WorldOptions = {}): World {
-    const s3 = new FakeS3();
+    const s3 = new FakeS3(options.limits?.maxSingleCopyBytes);
     const sts = new FakeSts();
     for (const accountId of MEMBER_ACCOUNTS) {
         s3.createBucket(bucketName(accountId), accountId, REGION);
@@ -79,8 +82,8 @@ export function createWorld(options: WorldOptions = {}): World {
     };
     const real: Record<keyof typeof FUNCTIONS, Handler> = {
         decision: decisionHandler,
-        quarantine: quarantineHandler,
-        release: releaseHandler,
+        quarantine: createQuarantineHandler(options.limits),
+        release: createReleaseHandler(options.limits),
         notify: async (payload) => {
             const result = await notify(payload, notifyDeps);
             notifications.push(payload as Notification);

@@ -1,57 +1,72 @@
 /**
- * S3 SHA-256 checksums as S3 reports them: a full-object checksum is the base64 digest of the
- * content; a composite (multipart) checksum is the base64 digest of the concatenated part
- * digests followed by "-<part count>". ETags are content MD5s only for single-part objects that
- * are not encrypted with SSE-KMS or SSE-C, so they compare only in that case.
+ * S3 object checksums as HeadObject (ChecksumMode ENABLED) reports them. S3 User Guide, "Checking
+ * object integrity in Amazon S3": an object carries one checksum algorithm; a FULL_OBJECT checksum
+ * covers the whole content, a COMPOSITE one is the checksum of the part checksums with "-<parts>"
+ * appended, so it depends on the part layout; CRC64NVME is full-object only; multipart uploads can
+ * have full-object checksums only for CRC64NVME, CRC32 and CRC32C; S3 adds CRC64NVME to objects
+ * uploaded without a checksum. Two checksums compare only when algorithm and type are the same.
+ * ETags are content MD5s only for single-part objects not encrypted with SSE-KMS or SSE-C.
  */
-import { createHash, type Hash } from "node:crypto";
+import { crc32 } from "node:zlib";
+
+export const CHECKSUM_ALGORITHMS = ["CRC64NVME", "CRC32", "CRC32C", "SHA1", "SHA256"] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+export type ChecksumType = "FULL_OBJECT" | "COMPOSITE";
+
+/** Algorithms a multipart upload can carry as a full-object checksum. */
+export const FULL_OBJECT_MULTIPART_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC64NVME", "CRC32", "CRC32C"];
 
 export interface S3Checksum {
-    digest: string;
-    /** Number of parts for a composite checksum, null for a full-object checksum. */
-    parts: number | null;
+    algorithm: ChecksumAlgorithm;
+    type: ChecksumType;
+    /** As S3 reports it: base64, with "-<parts>" for a composite checksum. */
+    value: string;
 }
 
-export function parseChecksum(value: string | undefined): S3Checksum | undefined {
-    if (!value) return undefined;
-    const composite = /^([A-Za-z0-9+/=]+)-(\d+)$/.exec(value);
-    return composite ? { digest: composite[1], parts: Number(composite[2]) } : { digest: value, parts: null };
-}
+/** The Checksum* fields of HeadObject, CopyPartResult, ListParts parts and similar outputs. */
+export type ChecksumFields = { [A in ChecksumAlgorithm as `Checksum${A}`]?: string } & { ChecksumType?: string };
 
-export function formatChecksum(checksum: S3Checksum): string {
-    return checksum.parts === null ? checksum.digest : `${checksum.digest}-${checksum.parts}`;
-}
-
-/**
- * SHA-256 of a byte stream in S3's form: full-object when partSize is null, else composite
- * over parts of partSize bytes (the last part shorter).
- */
-export async function sha256Checksum(body: AsyncIterable<Uint8Array>, partSize: number | null): Promise<string> {
-    if (partSize === null) {
-        const hash = createHash("sha256");
-        for await (const chunk of body) hash.update(chunk);
-        return hash.digest("base64");
-    }
-    const partDigests: Buffer[] = [];
-    let part: Hash = createHash("sha256");
-    let filled = 0;
-    for await (const chunk of body) {
-        let offset = 0;
-        while (offset < chunk.length) {
-            const take = Math.min(partSize - filled, chunk.length - offset);
-            part.update(chunk.subarray(offset, offset + take));
-            filled += take;
-            offset += take;
-            if (filled === partSize) {
-                partDigests.push(part.digest());
-                part = createHash("sha256");
-                filled = 0;
-            }
+export function checksumFrom(fields: ChecksumFields): S3Checksum | undefined {
+    for (const algorithm of CHECKSUM_ALGORITHMS) {
+        const value = fields[`Checksum${algorithm}`];
+        if (value) {
+            const composite = fields.ChecksumType === "COMPOSITE" || /-\d+$/.test(value);
+            return { algorithm, type: composite ? "COMPOSITE" : "FULL_OBJECT", value };
         }
     }
-    if (filled > 0 || partDigests.length === 0) partDigests.push(part.digest());
-    const digest = createHash("sha256").update(Buffer.concat(partDigests)).digest("base64");
-    return `${digest}-${partDigests.length}`;
+    return undefined;
+}
+
+/** The request/response field that carries a checksum of this algorithm. */
+export function checksumField(algorithm: ChecksumAlgorithm): `Checksum${ChecksumAlgorithm}` {
+    return `Checksum${algorithm}`;
+}
+
+export const sameKind = (a: S3Checksum, b: S3Checksum): boolean => a.algorithm === b.algorithm && a.type === b.type;
+
+/** "ALGORITHM:TYPE:value" (base64 has no colon), as the tracking record keeps it. */
+export function formatChecksum(checksum: S3Checksum): string {
+    return `${checksum.algorithm}:${checksum.type}:${checksum.value}`;
+}
+
+export function parseRecordedChecksum(text: string): S3Checksum | undefined {
+    const [algorithm, type, value] = text.split(":");
+    if (!value || !(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm) || (type !== "FULL_OBJECT" && type !== "COMPOSITE")) {
+        return undefined;
+    }
+    return { algorithm: algorithm as ChecksumAlgorithm, type, value };
+}
+
+/** A running CRC32 (zlib's, the same polynomial as S3's CRC32): resumable across invocations. */
+export function crc32Update(running: number, chunk: Uint8Array): number {
+    return crc32(chunk, running);
+}
+
+/** CRC32 in S3's form: the big-endian 4 bytes, base64. */
+export function crc32Base64(value: number): string {
+    const bytes = Buffer.alloc(4);
+    bytes.writeUInt32BE(value >>> 0);
+    return bytes.toString("base64");
 }
 
 const stripQuotes = (etag: string): string => etag.replace(/^"|"$/g, "");

@@ -1,89 +1,64 @@
 /**
- * Whether two object versions hold the same bytes, using the cheapest evidence that is
- * conclusive: S3 checksums of the same form, then content-MD5 ETags, then a SHA-256 computed
- * by reading the source in the form of the target's checksum.
+ * Whether a copy holds the same bytes as its source, using the evidence S3 already has, like with
+ * like: checksums of the same algorithm and type, then content-MD5 ETags; only when neither exists
+ * (objects uploaded before S3 kept checksums) the source is read and its CRC32 compared with the
+ * copy's full-object CRC32 (copy-plan.ts gives such copies one), one bounded window per call.
  */
-import { isContentMd5, parseChecksum, sameEtag, sha256Checksum } from "./checksum";
-import { partSizeFor, type CopyLimits } from "./copy-plan";
+import { crc32Base64, crc32Update, isContentMd5, sameEtag, sameKind } from "./checksum";
+import type { CopyLimits } from "./copy-plan";
+import { NoComparableEvidence } from "./errors";
 import type { ObjectHead, ObjectStore } from "./object-store";
 
-export type MatchMethod = "size" | "checksum" | "etag-md5" | "streamed-sha256";
+export type MatchMethod = "size" | "checksum" | "etag-md5" | "streamed-crc32";
 
-export interface ContentMatch {
-    equal: boolean;
-    method: MatchMethod;
-    /** The target's SHA-256 checksum in S3 form (from S3, or computed when S3 has none). */
-    targetChecksumSHA256?: string;
-    detail: string;
+/** How far a streamed comparison got: the next byte to read and the CRC32 so far. */
+export interface StreamProgress {
+    offset: number;
+    crc32: number;
 }
 
-const md5Etag = (head: ObjectHead): boolean =>
-    isContentMd5(head.eTag, head.serverSideEncryption, head.sseCustomerAlgorithm !== undefined);
+export type ContentMatch =
+    | { equal: boolean; method: MatchMethod; detail: string }
+    | { inProgress: StreamProgress };
+
+const md5Etag = (head: ObjectHead): boolean => isContentMd5(head.eTag, head.serverSideEncryption, head.sseCustomerAlgorithm !== undefined);
 
 export async function compareContent(
     store: ObjectStore,
     source: ObjectHead,
     target: ObjectHead,
     limits: CopyLimits,
+    progress: StreamProgress = { offset: 0, crc32: 0 },
 ): Promise<ContentMatch> {
     if (source.size !== target.size) {
         return { equal: false, method: "size", detail: `size ${target.size} differs from source size ${source.size}` };
     }
-    const sourceSum = parseChecksum(source.checksumSHA256);
-    const targetSum = parseChecksum(target.checksumSHA256);
-    if (sourceSum && targetSum && sourceSum.parts === targetSum.parts) {
-        if (sourceSum.digest === targetSum.digest) {
-            return { equal: true, method: "checksum", targetChecksumSHA256: target.checksumSHA256, detail: "SHA-256 checksums equal" };
-        }
-        // Full-object digests of different content differ; composites may differ by part layout only.
-        if (sourceSum.parts === null) {
-            return { equal: false, method: "checksum", targetChecksumSHA256: target.checksumSHA256, detail: "SHA-256 checksums differ" };
-        }
+    if (source.checksum && target.checksum && sameKind(source.checksum, target.checksum)) {
+        const equal = source.checksum.value === target.checksum.value;
+        const kind = `${source.checksum.type} ${source.checksum.algorithm}`;
+        return { equal, method: "checksum", detail: equal ? `${kind} checksums equal` : `${kind} checksums differ` };
     }
     if (md5Etag(source) && md5Etag(target)) {
         const equal = sameEtag(source.eTag, target.eTag);
-        return {
-            equal,
-            method: "etag-md5",
-            targetChecksumSHA256: target.checksumSHA256,
-            detail: equal ? "content MD5 ETags equal" : "content MD5 ETags differ",
-        };
+        return { equal, method: "etag-md5", detail: equal ? "content MD5 ETags equal" : "content MD5 ETags differ" };
     }
-    const computed = await streamedChecksums(store, source, target, limits);
-    const equal = computed.source === computed.target;
+    const targetCrc = target.checksum?.algorithm === "CRC32" && target.checksum.type === "FULL_OBJECT" ? target.checksum.value : undefined;
+    if (!targetCrc) {
+        throw new NoComparableEvidence(
+            `s3://${target.bucket}/${target.key}: no checksum comparable with the source's (${source.checksum?.algorithm ?? "none"}) and no full-object CRC32`,
+        );
+    }
+    let { offset, crc32 } = progress;
+    const last = Math.min(source.size, offset + limits.maxBytesPerInvocation) - 1;
+    if (last >= offset) {
+        for await (const chunk of store.readRange(source, offset, last)) crc32 = crc32Update(crc32, chunk);
+        offset = last + 1;
+    }
+    if (offset < source.size) return { inProgress: { offset, crc32 } };
+    const equal = crc32Base64(crc32) === targetCrc;
     return {
         equal,
-        method: "streamed-sha256",
-        targetChecksumSHA256: target.checksumSHA256 ?? computed.target,
-        detail: equal
-            ? "SHA-256 of the source content equals the target's"
-            : `source content SHA-256 ${computed.source} differs from ${computed.target}`,
+        method: "streamed-crc32",
+        detail: equal ? "CRC32 of the source content equals the copy's" : `source content CRC32 ${crc32Base64(crc32)} differs from ${targetCrc}`,
     };
-}
-
-/**
- * Reads the source in the form of the target's S3 checksum when that form is known (full, or
- * composite with our copy layout), else reads both and compares full-object digests.
- */
-async function streamedChecksums(
-    store: ObjectStore,
-    source: ObjectHead,
-    target: ObjectHead,
-    limits: CopyLimits,
-): Promise<{ source: string; target: string }> {
-    const targetSum = parseChecksum(target.checksumSHA256);
-    if (target.checksumSHA256 && targetSum) {
-        if (targetSum.parts === null) {
-            return { source: await sha256Checksum(store.read(source), null), target: target.checksumSHA256 };
-        }
-        const partSize = partSizeFor(target.size, limits);
-        if (partSize !== null && Math.ceil(target.size / partSize) === targetSum.parts) {
-            return { source: await sha256Checksum(store.read(source), partSize), target: target.checksumSHA256 };
-        }
-    }
-    const [sourceSum, targetFull] = await Promise.all([
-        sha256Checksum(store.read(source), null),
-        sha256Checksum(store.read(target), null),
-    ]);
-    return { source: sourceSum, target: targetFull };
 }

@@ -23,9 +23,10 @@ describe("quarantine workflow (local executor)", () => {
 
     it("quarantines a high-severity object: exact copy under quarantine/, exact version deleted, tracked, notified", async () => {
         world = createWorld();
-        // One finding per upload style: full checksum, multipart composite, none (SSE-S3), none (SSE-KMS, IA).
-        const methods = ["checksum", "streamed-sha256", "etag-md5", "streamed-sha256"];
-        for (const index of [0, 1, 2, 3]) {
+        // One finding per upload style: full SHA-256, composite SHA-256, none (SSE-S3), none (SSE-KMS, IA),
+        // CRC64NVME, composite CRC32: S3's own checksums compare like with like; only checksum-less KMS objects are read.
+        const methods = ["checksum", "checksum", "etag-md5", "streamed-crc32", "checksum", "checksum"];
+        for (const index of [0, 1, 2, 3, 4, 5]) {
             const finding = seed(world, index, { severity: "High" });
             const original = placement(world, finding).original[0];
 
@@ -36,14 +37,14 @@ describe("quarantine workflow (local executor)", () => {
             assertSameObject(copy, finding, original);
             const record = world.record(finding.spec.findingId, finding.spec.versionId);
             assert.deepEqual(record?.quarantineKey, { S: quarantineKeyOf(finding) });
-            assert.deepEqual(record?.checksumSHA256, { S: copy.checksumSHA256 });
+            assert.deepEqual(record?.checksum, { S: `${copy.checksum?.algorithm}:${copy.checksum?.type}:${copy.checksum?.value}` });
             assert.deepEqual(record?.size, { N: String(finding.body.length) });
             assert.deepEqual(record?.notified, { BOOL: true });
             assert.deepEqual(record?.verifyMethod, { S: methods[index] }, "cheapest conclusive verification");
         }
         assert.deepEqual(
             world.notifications.map((n) => n.kind),
-            ["QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED"],
+            ["QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED"],
         );
     });
 
