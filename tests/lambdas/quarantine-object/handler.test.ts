@@ -35,6 +35,16 @@ describe("quarantine-object handler", () => {
         assert.equal(s3.versions(BUCKET, `quarantine/${versionId}/in/a b+c.csv`).length, 1);
     });
 
+    it("accepts a pre-2018 us-east-1 bucket name (uppercase, underscores, dots) and transfers from it", async () => {
+        const legacy = "Legacy_Exports.2017";
+        installed.restore();
+        ({ s3, sts, installed } = fakeMemberAccount("quarantine", ACCOUNT, legacy, QUARANTINE_ROLE_NAME));
+        const versionId = s3.putObject(legacy, "a.csv", Buffer.from("content"));
+        const result = await handler({ action: "copy", findingId: "f1", quarantinePrefix: "quarantine/", object: { ...object("a.csv", versionId), bucket: legacy } });
+        assert.equal((result as { outcome: string }).outcome, "COPIED");
+        assert.equal(s3.versions(legacy, `quarantine/${versionId}/a.csv`).length, 1);
+    });
+
     it("rejects payloads the workflow would never send, as InvalidTransferRequest", async () => {
         const valid = { action: "copy", findingId: "f1", quarantinePrefix: "quarantine/", object: object("k", "v1") };
         for (const payload of [
