@@ -13,7 +13,7 @@
  *   npx ts-node --transpile-only bench/quarantine.ts [findings] [faultRate]
  */
 import { performance } from "node:perf_hooks";
-import type { Item } from "../support/remediation/fake-dynamodb";
+import type { Item } from "../support/remediation/local-table";
 import type { ExecutionOutcome, Fault, FaultInjector } from "../support/remediation/local-runtime";
 import { REMEDIATION_ENVIRONMENT } from "../support/remediation/remediation-environment";
 import { MEMBER_ACCOUNTS } from "../support/remediation/fixtures";
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     // Silent Powertools and the member role names the object Lambdas read.
     Object.assign(process.env, REMEDIATION_ENVIRONMENT);
     const rng = random(20240501);
-    const world = createWorld({ limits: SCALED_LIMITS });
+    const world = await createWorld({ limits: SCALED_LIMITS });
     for (const accountId of MEMBER_ACCOUNTS) {
         world.s3.configureBucket(bucketName(accountId), {
             replication: [

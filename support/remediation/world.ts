@@ -18,7 +18,7 @@ import type { CopyLimits } from "../../lambdas/shared/s3-transfer/copy-plan";
 import { createQuarantineHandler, createReleaseHandler, decisionHandler, notify } from "./handlers";
 import { QUARANTINE_ROLE_NAME, RELEASE_ROLE_NAME } from "./remediation-environment";
 import { installFakeAws } from "./fake-aws";
-import { FakeDynamoDb, type Item } from "./fake-dynamodb";
+import { LocalTable, type Item } from "./local-table";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts } from "./fake-sts";
 import { MEMBER_ACCOUNTS, REGION } from "./fixtures";
@@ -45,7 +45,7 @@ export interface WorldOptions {
 export interface World {
     s3: FakeS3;
     sts: FakeSts;
-    table: FakeDynamoDb;
+    table: LocalTable;
     quarantine: LocalWorkflow;
     release: LocalWorkflow;
     notifications: Notification[];
@@ -57,7 +57,7 @@ export function bucketName(accountId: string): string {
     return `data-${accountId}`;
 }
 
-export function createWorld(options: WorldOptions = {}): World {
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
     const s3 = new FakeS3(options.limits?.maxSingleCopyBytes);
     const sts = new FakeSts();
     for (const accountId of MEMBER_ACCOUNTS) {
@@ -74,7 +74,7 @@ export function createWorld(options: WorldOptions = {}): World {
     secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
         SecretString: JSON.stringify({ kind: "teams", url: "https://contoso.webhook.office.com/webhookb2/abc" }),
     });
-    const table = new FakeDynamoDb(TABLE, [TRACKING_KEY.partition, TRACKING_KEY.sort]);
+    const table = await LocalTable.start(TABLE, [TRACKING_KEY.partition, TRACKING_KEY.sort]);
     const notifications: Notification[] = [];
     const notifyDeps = {
         webhooks: new WebhookSource(new SecretsManagerClient({}), SECRET_ARN),
@@ -120,6 +120,7 @@ export function createWorld(options: WorldOptions = {}): World {
         dispose() {
             installed.restore();
             secrets.restore();
+            table.close();
         },
     };
 }

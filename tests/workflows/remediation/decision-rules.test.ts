@@ -72,7 +72,7 @@ describe("quarantine workflow decision rules from config", () => {
 
     for (const c of cases) {
         it(c.title, async () => {
-            world = createWorld({ rules: c.rules });
+            world = await createWorld({ rules: c.rules });
             const finding = seed(world, 11, c.finding);
 
             const outcome = await world.quarantine.run(finding.event);

@@ -20,7 +20,7 @@ describe("remediation transfer semantics (local executor)", () => {
     afterEach(() => world.dispose());
 
     it("hides a versioned key with a delete marker: the older, never-scanned version does not become current; release serves the content again", async () => {
-        world = createWorld();
+        world = await createWorld();
         const older = seed(world, 5, { severity: "Low" });
         const finding = seed(world, 5, { severity: "High", key: older.spec.key, findingId: "f-current" });
         const { bucket, key } = finding.spec;
@@ -36,7 +36,7 @@ describe("remediation transfer semantics (local executor)", () => {
     });
 
     it("contains only the flagged version when the key was overwritten after the finding; the release then refuses to replace the newer content", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 2, { severity: "High" });
         const newer = world.s3.putObject(finding.spec.bucket, finding.spec.key, Buffer.from("written after the finding"));
 
@@ -60,7 +60,7 @@ describe("remediation transfer semantics (local executor)", () => {
             w.s3.configureBucket(bucket, { objectLock: { defaultRetention: { Mode: "COMPLIANCE", Days: 365 } } })],
     ] as const) {
         it(`BLOCKS, visibly and without moving anything, when ${what}`, async () => {
-            world = createWorld();
+            world = await createWorld();
             const finding = seed(world, 0, { severity: "High" });
             configure(world, finding.spec.bucket);
             const before = JSON.stringify(world.s3.listVersions(finding.spec.bucket).map(({ key, version }) => [key, version.versionId]));
@@ -78,7 +78,7 @@ describe("remediation transfer semantics (local executor)", () => {
     }
 
     it("BLOCKS a version under legal hold", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 1, { severity: "High" });
         world.s3.configureBucket(finding.spec.bucket, { objectLock: {} });
         world.s3.lockVersion(finding.spec.bucket, finding.spec.key, finding.spec.versionId, { legalHold: true });
@@ -88,7 +88,7 @@ describe("remediation transfer semantics (local executor)", () => {
     });
 
     it("moves objects over the (scaled) single-copy limit in bounded iterations, both ways, leaving no open upload", async () => {
-        world = createWorld({ limits: SCALED });
+        world = await createWorld({ limits: SCALED });
         // One per upload style (composite SHA-256, none/KMS, CRC64NVME, full SHA-256, none/SSE-S3, composite CRC32).
         for (const index of [1, 3, 4, 6, 8, 11]) {
             const finding = seed(world, index, { severity: "High" });
@@ -103,7 +103,7 @@ describe("remediation transfer semantics (local executor)", () => {
     });
 
     it("aborts the multipart upload when the copy fails for good after some iterations", async () => {
-        world = createWorld({ limits: SCALED });
+        world = await createWorld({ limits: SCALED });
         const finding = seed(world, 4, { severity: "High" });
         let calls = 0;
         // The first bounded call succeeds (upload open, parts copied), every later one fails.
