@@ -3,21 +3,27 @@
  * with the real Lambda handlers against the fake S3/STS/DynamoDB, and 10% of task invocations
  * faulted (transient errors before or after the task's effect, outages that exhaust the
  * retries, executor crashes before or after the effect). Every execution that does not
- * succeed is re-run until it does. At the end every object must be either in place or in
- * quarantine and tracked: none lost, none duplicated.
+ * succeed is re-run until it does. The objects include versioned keys (an older version under
+ * the flagged one; a newer one written after the finding), objects over the single-copy limit
+ * (S3's 5 GiB scaled to 128 bytes, so they take the bounded multipart path) and keys a
+ * replication rule covers (which must end BLOCKED). At the end every object must be in place,
+ * in quarantine, released or blocked, and tracked: none lost, duplicated or inconsistent, and
+ * no incomplete multipart upload left.
  *
  *   npx ts-node --transpile-only bench/quarantine.ts [findings] [faultRate]
  */
 import { performance } from "node:perf_hooks";
-import { DEFAULT_QUARANTINE_PREFIX } from "../workflows/quarantine";
-import type { StoredVersion } from "../tests/workflows/remediation/fake-s3";
-import type { Item } from "../tests/workflows/remediation/fake-dynamodb";
-import type { ExecutionOutcome, Fault, FaultInjector } from "../tests/workflows/remediation/local-runtime";
-import { REMEDIATION_ENVIRONMENT } from "../tests/workflows/remediation/remediation-environment";
-import { releaseInput, seed, type Seeded } from "../tests/workflows/remediation/scenario";
-import { createWorld, type World } from "../tests/workflows/remediation/world";
+import type { Item } from "../support/remediation/local-table";
+import type { ExecutionOutcome, Fault, FaultInjector } from "../support/remediation/local-runtime";
+import { REMEDIATION_ENVIRONMENT } from "../support/remediation/remediation-environment";
+import { MEMBER_ACCOUNTS } from "../support/remediation/fixtures";
+import { quarantineKeyOf, releaseInput, seed, type Seeded } from "../support/remediation/scenario";
+import { bucketName, createWorld, type World } from "../support/remediation/world";
 
 const FINDINGS = Number(process.argv[2] ?? 1000);
+/** S3's limits scaled: 5 GiB -> 128 bytes, parts of 16 bytes, 64 bytes per invocation. */
+const SCALED_LIMITS = { maxSingleCopyBytes: 128, minPartBytes: 16, maxParts: 10_000, maxBytesPerInvocation: 64 };
+const REPLICATED_PREFIX = "replicated/";
 const FAULT_RATE = Number(process.argv[3] ?? 0.1);
 const CONCURRENCY = 32;
 const MAX_RUNS = 100;
@@ -99,13 +105,33 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Prom
     );
 }
 
-/** A deterministic mix: ~40% High, ~15% public Low/Medium, the rest private Low/Medium. */
-function seedFindings(world: World, rng: () => number): Seeded[] {
+type Shape = "plain" | "older version below" | "overwritten after the finding" | "replicated";
+
+interface Finding extends Seeded {
+    shape: Shape;
+    /** Versions of the key that are not the flagged one (they must stay as they are). */
+    others: string[];
+}
+
+/** A deterministic mix: ~40% High, ~15% public Low/Medium, the rest private Low/Medium; 10% / 5% / 5% of the shapes. */
+function seedFindings(world: World, rng: () => number): Finding[] {
     return Array.from({ length: FINDINGS }, (_, index) => {
+        const shapeRoll = rng();
+        const shape: Shape = shapeRoll < 0.1 ? "older version below" : shapeRoll < 0.15 ? "overwritten after the finding" : shapeRoll < 0.2 ? "replicated" : "plain";
+        const key = `${shape === "replicated" ? REPLICATED_PREFIX : "exports/"}2024 Q${1 + (index % 4)}/customers-${index}.csv`;
+        const accountId = MEMBER_ACCOUNTS[index % MEMBER_ACCOUNTS.length];
+        const others: string[] = [];
+        if (shape === "older version below") others.push(world.s3.putObject(bucketName(accountId), key, Buffer.from(`older export ${index}`)));
         const roll = rng();
-        if (roll < 0.4) return seed(world, index, { severity: "High" });
-        if (roll < 0.55) return seed(world, index, { severity: rng() < 0.5 ? "Low" : "Medium", objectPublic: rng() < 0.5, bucketPermission: "PUBLIC" });
-        return seed(world, index, { severity: rng() < 0.5 ? "Low" : "Medium" });
+        const overrides =
+            roll < 0.4
+                ? { severity: "High" as const }
+                : roll < 0.55
+                  ? { severity: rng() < 0.5 ? ("Low" as const) : ("Medium" as const), objectPublic: rng() < 0.5, bucketPermission: "PUBLIC" as const }
+                  : { severity: rng() < 0.5 ? ("Low" as const) : ("Medium" as const) };
+        const seeded = seed(world, index, { ...overrides, key });
+        if (shape === "overwritten after the finding") others.push(world.s3.putObject(bucketName(accountId), key, Buffer.from(`newer export ${index}`)));
+        return { ...seeded, shape, others };
     });
 }
 
@@ -114,22 +140,35 @@ const text = (item: Item | undefined, field: string): string | undefined => {
     return value && "S" in value ? value.S : undefined;
 };
 
-type Verdict = "in place" | "in quarantine" | "released" | "lost" | "duplicated" | "inconsistent";
+type Verdict = "in place" | "in quarantine" | "released" | "blocked" | "lost" | "duplicated" | "inconsistent";
 
-function verdict(world: World, finding: Seeded, expectQuarantine: boolean): Verdict {
+function verdict(world: World, finding: Finding, expectQuarantine: boolean): Verdict {
     const { bucket, key, versionId, findingId } = finding.spec;
-    const originals = world.s3.versions(bucket, key);
-    const copies: StoredVersion[] = world.s3.versions(bucket, `${DEFAULT_QUARANTINE_PREFIX}${versionId}/${key}`);
+    const all = world.s3.versions(bucket, key);
+    const originals = all.filter((v) => !v.deleteMarker);
+    const markers = all.filter((v) => v.deleteMarker);
+    const copies = world.s3.versions(bucket, quarantineKeyOf(finding));
     const holders = [...originals, ...copies].filter((v) => v.body.equals(finding.body));
     if (holders.length === 0) return "lost";
-    if (holders.length > 1 || originals.length + copies.length > 1) return "duplicated";
+    if (holders.length > 1 || copies.length > 1) return "duplicated";
+    // The other versions of the key are untouched, nothing else appeared.
+    const others = originals.filter((v) => !v.body.equals(finding.body)).map((v) => v.versionId);
+    if (JSON.stringify(others) !== JSON.stringify(finding.others) || markers.length > 1) return "inconsistent";
     const record = world.record(findingId, versionId);
     const state = text(record, "state");
+    const current = world.s3.current(bucket, key);
     if (!expectQuarantine) {
-        return originals[0]?.versionId === versionId && record === undefined ? "in place" : "inconsistent";
+        return holders[0].versionId === versionId && record === undefined && copies.length === 0 ? "in place" : "inconsistent";
     }
-    if (state === "QUARANTINED" && copies.length === 1 && text(record, "quarantineVersionId") === copies[0].versionId) return "in quarantine";
-    if (state === "RELEASED" && originals.length === 1 && text(record, "restoredVersionId") === originals[0].versionId) return "released";
+    if (finding.shape === "replicated") {
+        return state === "BLOCKED" && holders[0].versionId === versionId && copies.length === 0 && markers.length === 0 ? "blocked" : "inconsistent";
+    }
+    if (state === "QUARANTINED" && copies.length === 1 && text(record, "quarantineVersionId") === copies[0].versionId) {
+        // The key never serves the flagged content: hidden by a delete marker, or a newer version on top.
+        const hidden = finding.shape === "overwritten after the finding" ? current?.versionId === finding.others[0] && markers.length === 0 : current === undefined;
+        return hidden ? "in quarantine" : "inconsistent";
+    }
+    if (state === "RELEASED" && copies.length === 0 && current?.versionId === text(record, "restoredVersionId") && current?.body.equals(finding.body)) return "released";
     return "inconsistent";
 }
 
@@ -137,7 +176,21 @@ async function main(): Promise<void> {
     // Silent Powertools and the member role names the object Lambdas read.
     Object.assign(process.env, REMEDIATION_ENVIRONMENT);
     const rng = random(20240501);
-    const world = createWorld();
+    const world = await createWorld({ limits: SCALED_LIMITS });
+    for (const accountId of MEMBER_ACCOUNTS) {
+        world.s3.configureBucket(bucketName(accountId), {
+            replication: [
+                {
+                    ID: "to-dr-region",
+                    Status: "Enabled",
+                    Priority: 1,
+                    Filter: { Prefix: REPLICATED_PREFIX },
+                    Destination: { Bucket: `arn:aws:s3:::dr-${accountId}` },
+                    DeleteMarkerReplication: { Status: "Disabled" },
+                },
+            ],
+        });
+    }
     const faults = new Faults(FAULT_RATE, rng);
     const findings = seedFindings(world, rng);
     const quarantineStats = newStats();
@@ -147,8 +200,11 @@ async function main(): Promise<void> {
     await inParallel(findings, (finding) => untilSucceeded(() => world.quarantine.run(finding.event, faults), quarantineStats));
     const quarantineDone = performance.now();
 
-    const quarantined = findings.filter((f) => text(world.record(f.spec.findingId, f.spec.versionId), "state") === "QUARANTINED");
-    const toRelease = quarantined.filter((_, index) => index % 2 === 0);
+    const stateOfFinding = (f: Finding) => text(world.record(f.spec.findingId, f.spec.versionId), "state");
+    const quarantined = findings.filter((f) => stateOfFinding(f) === "QUARANTINED");
+    const blocked = findings.filter((f) => stateOfFinding(f) === "BLOCKED");
+    // A version overwritten after the finding is not released over the newer content (TargetKeyOccupied).
+    const toRelease = quarantined.filter((f, index) => index % 2 === 0 && f.shape !== "overwritten after the finding");
     await inParallel(toRelease, (finding) => untilSucceeded(() => world.release.run(releaseInput(finding), faults), releaseStats));
     // A second release of every tenth released object must change nothing.
     const releasedTwice = toRelease.filter((_, index) => index % 10 === 0);
@@ -159,7 +215,7 @@ async function main(): Promise<void> {
     const after = releasedTwice.map((f) => JSON.stringify(world.s3.versions(f.spec.bucket, f.spec.key).map((v) => v.versionId)));
     const elapsed = performance.now() - started;
 
-    const quarantineSet = new Set(quarantined.map((f) => f.spec.findingId));
+    const quarantineSet = new Set([...quarantined, ...blocked].map((f) => f.spec.findingId));
     const verdicts = new Map<Verdict, number>();
     for (const finding of findings) {
         const v = verdict(world, finding, quarantineSet.has(finding.spec.findingId));
@@ -169,8 +225,10 @@ async function main(): Promise<void> {
         const detail = (f.event.detail as { severity: { description: string }; resourcesAffected: { s3Object: { publicAccess: boolean }; s3Bucket: { publicAccess: { effectivePermission: string } } } });
         return detail.severity.description === "High" || detail.resourcesAffected.s3Object.publicAccess || detail.resourcesAffected.s3Bucket.publicAccess.effectivePermission === "PUBLIC";
     }).length;
-    const objectVersions = world.s3.listVersions("data-222222222222").length + world.s3.listVersions("data-333333333333").length;
     const count = (v: Verdict) => verdicts.get(v) ?? 0;
+    const shapes = (shape: Shape) => findings.filter((f) => f.shape === shape).length;
+    const overLimit = findings.filter((f) => f.body.length > SCALED_LIMITS.maxSingleCopyBytes).length;
+    const expectedBlocked = findings.filter((f) => f.shape === "replicated" && quarantineSet.has(f.spec.findingId)).length;
 
     const lines = [
         `findings                    ${FINDINGS} (${expectedQuarantines} meet the quarantine rules, ${FINDINGS - expectedQuarantines} notify only)`,
@@ -179,10 +237,12 @@ async function main(): Promise<void> {
         `release executions          ${releaseStats.executions} for ${toRelease.length} releases + ${releasedTwice.length} repeated (${releaseStats.reruns} re-runs: ${releaseStats.failed} failed, ${releaseStats.crashed} crashed)`,
         `repeated releases unchanged ${before.filter((b, i) => b === after[i]).length}/${releasedTwice.length}`,
         `objects in place            ${count("in place")} (notify only)`,
-        `objects in quarantine       ${count("in quarantine")} (tracked QUARANTINED)`,
+        `objects in quarantine       ${count("in quarantine")} (tracked QUARANTINED; key hidden by a delete marker or a newer version)`,
+        `objects blocked             ${count("blocked")} (replicated keys: tracked BLOCKED, nothing moved, notified)`,
         `objects released            ${count("released")} (tracked RELEASED, restored)`,
         `lost / duplicated / inconsistent  ${count("lost")} / ${count("duplicated")} / ${count("inconsistent")}`,
-        `object versions in buckets  ${objectVersions} for ${FINDINGS} objects; open multipart uploads ${world.s3.openUploads()}`,
+        `shapes                      ${shapes("older version below")} with an older version, ${shapes("overwritten after the finding")} overwritten after the finding, ${shapes("replicated")} replicated; ${overLimit} over the (scaled) 5 GiB single-copy limit`,
+        `incomplete multipart uploads ${world.s3.openUploads()}`,
         `notifications delivered     ${world.notifications.length}`,
         `wall time                   ${(elapsed / 1000).toFixed(2)} s (quarantine ${((quarantineDone - started) / 1000).toFixed(2)} s, release ${((elapsed - (quarantineDone - started)) / 1000).toFixed(2)} s)`,
         `throughput                  ${((quarantineStats.executions + releaseStats.executions) / (elapsed / 1000)).toFixed(0)} executions/s; ${(quarantineStats.executions / FINDINGS).toFixed(2)} quarantine executions per finding`,
@@ -194,12 +254,12 @@ async function main(): Promise<void> {
         count("lost") === 0 &&
         count("duplicated") === 0 &&
         count("inconsistent") === 0 &&
-        quarantined.length === expectedQuarantines &&
-        count("in place") + count("in quarantine") + count("released") === FINDINGS &&
-        objectVersions === FINDINGS &&
+        quarantined.length + blocked.length === expectedQuarantines &&
+        count("in place") + count("in quarantine") + count("released") + count("blocked") === FINDINGS &&
+        count("blocked") === expectedBlocked &&
         world.s3.openUploads() === 0 &&
         before.every((b, i) => b === after[i]);
-    console.log(ok ? "result                      OK: every object in place or in quarantine and tracked" : "result                      FAILED");
+    console.log(ok ? "result                      OK: every object in place, in quarantine, released or blocked, and tracked" : "result                      FAILED");
     process.exitCode = ok ? 0 : 1;
 }
 

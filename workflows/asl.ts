@@ -67,7 +67,14 @@ export interface FailState {
     CausePath?: string;
 }
 
-export type State = TaskState | ChoiceState | SucceedState | FailState;
+export interface PassState extends Transition {
+    Type: "Pass";
+    Comment?: string;
+    Result: JsonValue;
+    ResultPath: string;
+}
+
+export type State = TaskState | ChoiceState | PassState | SucceedState | FailState;
 
 export interface StateMachineDefinition {
     Comment: string;
@@ -137,4 +144,52 @@ export function lambdaTask(args: LambdaTaskArgs): TaskState {
 /** Every Task state of a definition, by name (tests use it to assert Retry/Catch coverage). */
 export function taskStates(definition: StateMachineDefinition): [string, TaskState][] {
     return Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
+}
+
+/** What a bounded task returns while work remains; the loop calls it again. */
+export const IN_PROGRESS = "IN_PROGRESS";
+
+/**
+ * Execution history events one loop iteration adds: TaskStateEntered, TaskScheduled, TaskStarted,
+ * TaskSucceeded, TaskStateExited, then ChoiceStateEntered/Exited (a Step Functions standard
+ * execution keeps at most 25,000 events: Step Functions quotas).
+ */
+export const HISTORY_EVENTS_PER_ITERATION = 7;
+export const MAX_HISTORY_EVENTS = 25_000;
+
+export interface ResumableLoopArgs {
+    /** Name of the task state; the loop re-enters it while its result's `outcome` is IN_PROGRESS. */
+    name: string;
+    /** The bounded task; its result must land at `resultPath` and its Next is replaced. */
+    task: TaskState & { ResultPath: string };
+    /** Where the loop continues once the task's outcome is not IN_PROGRESS. */
+    next: string;
+    /**
+     * A first result placed at ResultPath before the first call, so the task's payload can pass the
+     * previous call's progress back (e.g. `${ResultPath}.progress`) from the first iteration on.
+     */
+    initialResult?: JsonValue;
+}
+
+/**
+ * A task that does a bounded amount of work per invocation and is called again until done: the
+ * Lambda timeout bounds each call, the execution's history bounds the number of calls (budget it
+ * with HISTORY_EVENTS_PER_ITERATION). Entry point: `${name}Start` when initialResult is given, else `name`.
+ */
+export function resumableLoop(args: ResumableLoopArgs): Record<string, State> {
+    const check = `${args.name}Loop`;
+    const states: Record<string, State> = {
+        [args.name]: { ...args.task, Next: check },
+        [check]: {
+            Type: "Choice",
+            Comment: "Bounded work per call: call again while work remains.",
+            Choices: [{ Variable: `${args.task.ResultPath}.outcome`, StringEquals: IN_PROGRESS, Next: args.name }],
+            Default: args.next,
+        },
+    };
+    if (args.initialResult === undefined) return states;
+    return {
+        [`${args.name}Start`]: { Type: "Pass", Result: args.initialResult, ResultPath: args.task.ResultPath, Next: args.name },
+        ...states,
+    };
 }

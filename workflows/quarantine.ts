@@ -3,22 +3,24 @@
  *
  *   Decide ─ notify only ─> NotifyFinding
  *      └─ quarantine ─> RecordFinding ─> Resume (by record state)
- *           RECORDED ─> CopyToQuarantine ─> MarkCopied (COPIED)
- *           COPIED   ─> VerifyQuarantineCopy ─> MarkVerified (VERIFIED)
+ *           RECORDED ─> CheckContainment ─ BLOCKED ─> MarkBlocked (BLOCKED) ─> NotifyBlocked
+ *                          └─ CLEAR ─> CopyToQuarantine ⟲ IN_PROGRESS ─> MarkCopied (COPIED)
+ *           COPIED   ─> VerifyQuarantineCopy ⟲ IN_PROGRESS ─> MarkVerified (VERIFIED)
  *           VERIFIED ─> DeleteOriginalVersion ─> MarkQuarantined (QUARANTINED)
- *           QUARANTINED, not notified ─> NotifyQuarantined ─> MarkNotified
+ *           QUARANTINED / BLOCKED, not notified ─> notify ─> MarkNotified
  *           released or done ─> NothingToDo
  *
  * Every task retries passing faults and catches the rest into RecordFailure -> ReportFailure ->
- * QuarantineFailed. The original version is deleted only after the copy was verified and the
- * record says VERIFIED; a re-run of the same event resumes from the record's state.
+ * QuarantineFailed; a failed copy first aborts its multipart upload (AbortCopy). The original
+ * version is deleted only after the copy was verified and the record says VERIFIED; if it is the
+ * key's current version a delete marker hides the key first. A re-run resumes from the record.
  */
 import { DECISION_PERMANENT_ERRORS } from "../lambdas/macie-decision/errors";
 import { decisionRulesSchema, type DecisionRulesInput } from "../lambdas/macie-decision/rules";
 import { NOTIFY_PERMANENT_ERRORS } from "../lambdas/notify-webhook/errors";
-import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/quarantine-object/errors";
+import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/shared/s3-transfer/errors";
 import { quarantinePrefixSchema } from "../lambdas/quarantine-object/input";
-import { lambdaTask, type JsonValue, type PayloadTemplate, type StateMachineDefinition } from "./asl";
+import { lambdaTask, resumableLoop, type JsonValue, type PayloadTemplate, type StateMachineDefinition } from "./asl";
 import { failurePath } from "./failure-path";
 import {
     EXECUTION_ID,
@@ -59,10 +61,18 @@ export const QuarantineStates = {
     NotifyFinding: "NotifyFinding",
     RecordFinding: "RecordFinding",
     Resume: "Resume",
+    CheckContainment: "CheckContainment",
+    ContainmentOutcome: "ContainmentOutcome",
+    MarkBlocked: "MarkBlocked",
+    NotifyBlocked: "NotifyBlocked",
     CopyToQuarantine: "CopyToQuarantine",
+    AbortCopy: "AbortCopy",
+    CopyToQuarantineLoop: "CopyToQuarantineLoop",
     CopyOutcome: "CopyOutcome",
+    VerifyQuarantineCopyLoop: "VerifyQuarantineCopyLoop",
     MarkCopied: "MarkCopied",
     VerifyQuarantineCopy: "VerifyQuarantineCopy",
+    VerifyQuarantineCopyStart: "VerifyQuarantineCopyStart",
     MarkVerified: "MarkVerified",
     DeleteOriginalVersion: "DeleteOriginalVersion",
     MarkQuarantined: "MarkQuarantined",
@@ -187,13 +197,15 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                 Type: "Choice",
                 Comment: "Continue from the record's state: a re-run completes what a failed run left.",
                 Choices: [
-                    whenState(TrackingState.Recorded, S.CopyToQuarantine),
-                    whenState(TrackingState.Copied, S.VerifyQuarantineCopy),
+                    whenState(TrackingState.Recorded, S.CheckContainment),
+                    whenState(TrackingState.Copied, S.VerifyQuarantineCopyStart),
                     whenState(TrackingState.Verified, S.DeleteOriginalVersion),
                     whenStateAndNotified(TrackingState.Quarantined, "notified", S.NothingToDo),
                     whenState(TrackingState.Quarantined, S.NotifyQuarantined),
                     whenStateAndNotified(TrackingState.SourceMissing, "notified", S.NothingToDo),
                     whenState(TrackingState.SourceMissing, S.NotifySourceMissing),
+                    whenStateAndNotified(TrackingState.Blocked, "notified", S.NothingToDo),
+                    whenState(TrackingState.Blocked, S.NotifyBlocked),
                     // A released object was judged by a person: never quarantine it again for this finding.
                     whenState(TrackingState.Restored, S.NothingToDo),
                     whenState(TrackingState.RestoreVerified, S.NothingToDo),
@@ -201,15 +213,61 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                 ],
                 Default: S.UnexpectedTrackingState,
             },
-            [S.CopyToQuarantine]: lambdaTask({
-                comment: "Create-once copy to <prefix><versionId>/<key> in the same bucket, via the member role.",
+            [S.CheckContainment]: lambdaTask({
+                comment: "Replication, Object Lock default retention, legal hold or retention would defeat the quarantine.",
                 functionArn: args.quarantineFunctionArn,
-                payload: transfer("copy", { quarantinePrefix }),
-                resultPath: "$.copy",
-                timeoutSeconds: 900,
+                payload: transfer("checkContainment", {}),
+                resultPath: "$.containment",
+                timeoutSeconds: 60,
                 permanentErrors: TRANSFER_PERMANENT_ERRORS,
-                next: S.CopyOutcome,
+                next: S.ContainmentOutcome,
                 onError: S.RecordFailure,
+            }),
+            [S.ContainmentOutcome]: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.containment.outcome", StringEquals: "BLOCKED", Next: S.MarkBlocked }],
+                Default: S.CopyToQuarantine,
+            },
+            [S.MarkBlocked]: move({
+                comment: "Nothing copied, nothing deleted: a person decides.",
+                to: TrackingState.Blocked,
+                from: [TrackingState.Recorded, TrackingState.Blocked],
+                set: { blockedReasons: { "S.$": "States.JsonToString($.containment.reasons)" }, blockedAt: EXECUTION_TIME },
+                next: S.NotifyBlocked,
+            }),
+            [S.NotifyBlocked]: notify(
+                { kind: "FINDING", "subject.$": "$.finding", "reasons.$": "States.StringToJson($.tracking.item.blockedReasons.S)" },
+                S.MarkNotified,
+                S.RecordFailure,
+            ),
+            ...resumableLoop({
+                name: S.CopyToQuarantine,
+                task: {
+                    ...lambdaTask({
+                        comment: "Create-once copy to <prefix><versionId>/<key>, bounded per call (multipart resumes the open upload).",
+                        functionArn: args.quarantineFunctionArn,
+                        payload: transfer("copy", { quarantinePrefix }),
+                        resultPath: "$.copy",
+                        timeoutSeconds: 900,
+                        permanentErrors: TRANSFER_PERMANENT_ERRORS,
+                        next: S.CopyOutcome,
+                        onError: S.AbortCopy,
+                    }),
+                    ResultPath: "$.copy",
+                },
+                next: S.CopyOutcome,
+            }),
+            [S.AbortCopy]: lambdaTask({
+                comment: "A failed copy leaves no billed incomplete upload (the bucket's lifecycle rule is the backstop).",
+                functionArn: args.quarantineFunctionArn,
+                payload: transfer("abortCopy", { quarantinePrefix }),
+                resultPath: "$.abort",
+                timeoutSeconds: 120,
+                permanentErrors: TRANSFER_PERMANENT_ERRORS,
+                next: S.RecordFailure,
+                onError: S.RecordFailure,
+                // Keep the copy's error at $.error for the record and the report.
+                errorPath: "$.abortError",
             }),
             [S.CopyOutcome]: {
                 Type: "Choice",
@@ -226,17 +284,25 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                     copiedAt: EXECUTION_TIME,
                 },
                 pinned: ["quarantineVersionId", { "S.$": "$.copy.quarantineVersionId" }],
-                next: S.VerifyQuarantineCopy,
+                next: S.VerifyQuarantineCopyStart,
             }),
-            [S.VerifyQuarantineCopy]: lambdaTask({
-                comment: "Size and SHA-256 of the quarantine copy against the original version.",
-                functionArn: args.quarantineFunctionArn,
-                payload: transfer("verify", { quarantine: QUARANTINE_COPY }),
-                resultPath: "$.verification",
-                timeoutSeconds: 900,
-                permanentErrors: TRANSFER_PERMANENT_ERRORS,
+            ...resumableLoop({
+                name: S.VerifyQuarantineCopy,
+                task: {
+                    ...lambdaTask({
+                        comment: "Size and S3 checksum, like with like; reading a source without one is bounded per call.",
+                        functionArn: args.quarantineFunctionArn,
+                        payload: transfer("verify", { quarantine: QUARANTINE_COPY, "progress.$": "$.verification.progress" }),
+                        resultPath: "$.verification",
+                        timeoutSeconds: 900,
+                        permanentErrors: TRANSFER_PERMANENT_ERRORS,
+                        next: S.MarkVerified,
+                        onError: S.RecordFailure,
+                    }),
+                    ResultPath: "$.verification",
+                },
                 next: S.MarkVerified,
-                onError: S.RecordFailure,
+                initialResult: { outcome: "STARTED", progress: { offset: 0, crc32: 0 } },
             }),
             [S.MarkVerified]: move({
                 comment: "The checksum recorded here is what the delete step re-checks.",
@@ -244,18 +310,18 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                 from: [TrackingState.Copied, TrackingState.Verified],
                 set: {
                     size: { "N.$": "States.JsonToString($.verification.size)" },
-                    checksumSHA256: { "S.$": "$.verification.checksumSHA256" },
+                    checksum: { "S.$": "$.verification.checksum" },
                     verifyMethod: { "S.$": "$.verification.method" },
                     verifiedAt: EXECUTION_TIME,
                 },
                 next: S.DeleteOriginalVersion,
             }),
             [S.DeleteOriginalVersion]: lambdaTask({
-                comment: "Delete exactly the original version, after re-checking the verified copy.",
+                comment: "Hide the key with a delete marker if the version is current, then delete exactly that version.",
                 functionArn: args.quarantineFunctionArn,
                 payload: transfer("deleteOriginal", {
                     quarantine: QUARANTINE_COPY,
-                    expected: { "size.$": "$.tracking.item.size.N", "checksumSHA256.$": trackedString("checksumSHA256") },
+                    expected: { "size.$": "$.tracking.item.size.N", "checksum.$": trackedString("checksum") },
                 }),
                 resultPath: "$.deletion",
                 timeoutSeconds: 120,
@@ -267,7 +333,8 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                 comment: "Only a verified copy becomes the quarantined object.",
                 to: TrackingState.Quarantined,
                 from: [TrackingState.Verified, TrackingState.Quarantined],
-                set: { quarantinedAt: EXECUTION_TIME },
+                // Audit: whether a delete marker now hides the key, and its version id.
+                set: { quarantinedAt: EXECUTION_TIME, deletion: { "S.$": "States.JsonToString($.deletion)" } },
                 next: S.NotifyQuarantined,
             }),
             [S.NotifyQuarantined]: notify(

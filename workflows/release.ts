@@ -3,17 +3,22 @@
  * { findingId, versionId, reason, requestId, requestedBy: { principalArn, ... } }:
  *
  *   RecordReleaseRequest (only QUARANTINED or later) ─> Resume (by record state)
- *     QUARANTINED      ─> RestoreObject ─> MarkRestored (RESTORED)
- *     RESTORED         ─> VerifyRestored ─> MarkRestoreVerified (RESTORE_VERIFIED)
+ *     QUARANTINED      ─> RestoreObject ⟲ IN_PROGRESS ─> MarkRestored (RESTORED)   (failure: AbortRestore)
+ *     RESTORED         ─> VerifyRestored ⟲ IN_PROGRESS ─> MarkRestoreVerified (RESTORE_VERIFIED)
  *     RESTORE_VERIFIED ─> DeleteQuarantineCopy ─> MarkReleased (RELEASED)
  *     RELEASED, not notified ─> NotifyReleased ─> MarkReleaseNotified
  *     RELEASED, notified ─> AlreadyReleased (a second release is a no-op)
  *
- * The record is kept as the audit entry: who released, when, why, under which request.
+ * The record is kept as the audit entry: who released, when, why, under which request. Idempotent by
+ * record state, not by caller: a retry from another session (or a concurrent one, whose conditional
+ * copy S3 answers 409 ConditionalRequestConflict, retried) resumes or finds the release done.
+ * The restore never overwrites: if the key serves other content (the owner wrote it after the
+ * quarantine, or the version was not current when quarantined), the release fails visibly with
+ * TargetKeyOccupied and the quarantine copy stays.
  */
 import { NOTIFY_PERMANENT_ERRORS } from "../lambdas/notify-webhook/errors";
-import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/quarantine-object/errors";
-import { lambdaTask, type PayloadTemplate, type StateMachineDefinition } from "./asl";
+import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/shared/s3-transfer/errors";
+import { lambdaTask, resumableLoop, type JsonValue, type PayloadTemplate, type State, type StateMachineDefinition, type TaskState } from "./asl";
 import { failurePath } from "./failure-path";
 import {
     EXECUTION_ID,
@@ -44,8 +49,12 @@ export const ReleaseStates = {
     RecordReleaseRequest: "RecordReleaseRequest",
     Resume: "Resume",
     RestoreObject: "RestoreObject",
+    RestoreObjectLoop: "RestoreObjectLoop",
+    AbortRestore: "AbortRestore",
     MarkRestored: "MarkRestored",
+    VerifyRestoredStart: "VerifyRestoredStart",
     VerifyRestored: "VerifyRestored",
+    VerifyRestoredLoop: "VerifyRestoredLoop",
     MarkRestoreVerified: "MarkRestoreVerified",
     DeleteQuarantineCopy: "DeleteQuarantineCopy",
     MarkReleased: "MarkReleased",
@@ -83,8 +92,8 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
     const table = args.trackingTableName;
     const move = (transition: Omit<TransitionArgs, "tableName" | "keyPaths" | "onError">) =>
         transitionTask({ tableName: table, keyPaths: REQUEST_KEY, onError: S.RecordFailure, ...transition });
-    const release = (action: string, object: PayloadTemplate, extra: PayloadTemplate, resultPath: string, next: string, comment: string) =>
-        lambdaTask({
+    const release = (action: string, object: PayloadTemplate, extra: PayloadTemplate, resultPath: string, next: string, comment: string, onError: string = S.RecordFailure) => ({
+        ...lambdaTask({
             comment,
             functionArn: args.releaseFunctionArn,
             payload: { action, "findingId.$": "$.findingId", object, quarantine: QUARANTINE_COPY, ...extra },
@@ -92,8 +101,12 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
             timeoutSeconds: 900,
             permanentErrors: TRANSFER_PERMANENT_ERRORS,
             next,
-            onError: S.RecordFailure,
-        });
+            onError,
+        }),
+        ResultPath: resultPath,
+    });
+    const loop = (name: string, task: TaskState & { ResultPath: string }, next: string, initialResult?: JsonValue): Record<string, State> =>
+        resumableLoop({ name, task, next, initialResult });
 
     return {
         Comment: "lakewarden: release a quarantined object version (restore, verify, delete the quarantine copy) and keep the audit record.",
@@ -132,42 +145,63 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
                 Type: "Choice",
                 Choices: [
                     whenState(TrackingState.Quarantined, S.RestoreObject),
-                    whenState(TrackingState.Restored, S.VerifyRestored),
+                    whenState(TrackingState.Restored, S.VerifyRestoredStart),
                     whenState(TrackingState.RestoreVerified, S.DeleteQuarantineCopy),
                     whenStateAndNotified(TrackingState.Released, "releaseNotified", S.AlreadyReleased),
                     whenState(TrackingState.Released, S.NotifyReleased),
                 ],
                 Default: S.UnexpectedTrackingState,
             },
-            [S.RestoreObject]: release(
-                "restore",
-                LOCATION,
-                { expected: { "size.$": "$.tracking.item.size.N", "checksumSHA256.$": trackedString("checksumSHA256") } },
-                "$.restore",
+            ...loop(
+                S.RestoreObject,
+                release(
+                    "restore",
+                    LOCATION,
+                    { expected: { "size.$": "$.tracking.item.size.N", "checksum.$": trackedString("checksum") } },
+                    "$.restore",
+                    S.MarkRestored,
+                    "Create-once copy back to the original key, bounded per call; refuses to overwrite other content there.",
+                    S.AbortRestore,
+                ),
                 S.MarkRestored,
-                "Create-once copy back to the original key; refuses to overwrite other content there.",
             ),
+            [S.AbortRestore]: lambdaTask({
+                comment: "A failed restore leaves no billed incomplete upload.",
+                functionArn: args.releaseFunctionArn,
+                payload: { action: "abortRestore", "findingId.$": "$.findingId", object: LOCATION, quarantine: QUARANTINE_COPY },
+                resultPath: "$.abort",
+                timeoutSeconds: 120,
+                permanentErrors: TRANSFER_PERMANENT_ERRORS,
+                next: S.RecordFailure,
+                onError: S.RecordFailure,
+                errorPath: "$.abortError",
+            }),
             [S.MarkRestored]: move({
                 comment: "Only from QUARANTINED, and never to a different restored version.",
                 to: TrackingState.Restored,
                 from: [TrackingState.Quarantined, TrackingState.Restored],
                 set: { restoredVersionId: { "S.$": "$.restore.restoredVersionId" }, restoredAt: EXECUTION_TIME },
                 pinned: ["restoredVersionId", { "S.$": "$.restore.restoredVersionId" }],
-                next: S.VerifyRestored,
+                next: S.VerifyRestoredStart,
             }),
-            [S.VerifyRestored]: release(
-                "verify",
-                RESTORED,
-                {},
-                "$.verification",
+            ...loop(
+                S.VerifyRestored,
+                release(
+                    "verify",
+                    RESTORED,
+                    { "progress.$": "$.verification.progress" },
+                    "$.verification",
+                    S.MarkRestoreVerified,
+                    "Size and S3 checksum of the restored version against the quarantine copy, like with like.",
+                ),
                 S.MarkRestoreVerified,
-                "Size and SHA-256 of the restored version against the quarantine copy.",
+                { outcome: "STARTED", progress: { offset: 0, crc32: 0 } },
             ),
             [S.MarkRestoreVerified]: move({
                 comment: "The checksum recorded here is what the delete step re-checks.",
                 to: TrackingState.RestoreVerified,
                 from: [TrackingState.Restored, TrackingState.RestoreVerified],
-                set: { restoredChecksumSHA256: { "S.$": "$.verification.checksumSHA256" }, restoreVerifiedAt: EXECUTION_TIME },
+                set: { restoredChecksum: { "S.$": "$.verification.checksum" }, restoreVerifiedAt: EXECUTION_TIME },
                 next: S.DeleteQuarantineCopy,
             }),
             [S.DeleteQuarantineCopy]: release(
@@ -176,12 +210,12 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
                 {
                     expected: {
                         "size.$": "$.tracking.item.size.N",
-                        "checksumSHA256.$": trackedString("restoredChecksumSHA256"),
+                        "checksum.$": trackedString("restoredChecksum"),
                     },
                 },
                 "$.deletion",
                 S.MarkReleased,
-                "Delete exactly the quarantine version, after re-checking the restored one.",
+                "Delete exactly the quarantine version after re-checking the restored one.",
             ),
             [S.MarkReleased]: move({
                 comment: "Audit entry: the first completed release keeps who, when, why.",

@@ -25,10 +25,12 @@ export const TrackingState = {
     Recorded: "RECORDED",
     /** Quarantine copy exists (quarantineKey, quarantineVersionId). */
     Copied: "COPIED",
-    /** Copy verified equal to the original (checksumSHA256, size). */
+    /** Copy verified equal to the original (checksum, size). */
     Verified: "VERIFIED",
-    /** Original version deleted; only the quarantine copy remains. */
+    /** Original version deleted (a delete marker hides the key if it was current); only the quarantine copy remains. */
     Quarantined: "QUARANTINED",
+    /** Replication, Object Lock or a legal hold would defeat the quarantine: nothing moved, reported. */
+    Blocked: "BLOCKED",
     /** The original version was already gone before it could be copied. */
     SourceMissing: "SOURCE_MISSING",
     /** Release: copy written back to the original key (restoredVersionId). */

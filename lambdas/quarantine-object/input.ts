@@ -1,12 +1,14 @@
 /** Payloads the quarantine and release workflows send to the object Lambdas. */
 import { z } from "zod";
-import { InvalidTransferRequest } from "./errors";
+import { InvalidTransferRequest } from "../shared/s3-transfer/errors";
 
 export const objectLocationSchema = z.strictObject({
     accountId: z.string().regex(/^\d{12}$/),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    // Buckets created in us-east-1 before 1 March 2018 may have up to 255 characters with uppercase
+    // letters and underscores (S3 User Guide, "General purpose bucket naming rules", legacy names).
+    bucket: z.string().regex(/^[A-Za-z0-9._-]{3,255}$/),
     key: z.string().min(1),
 });
 
@@ -20,8 +22,12 @@ export const objectVersionSchema = objectLocationSchema.extend({ versionId: vers
 export const expectedSchema = z.strictObject({
     /** DynamoDB numbers reach the payload as strings. */
     size: z.coerce.number().int().nonnegative(),
-    checksumSHA256: z.string().min(1),
+    /** formatChecksum of the kept copy ("ALGORITHM:TYPE:value"). */
+    checksum: z.string().min(1),
 });
+
+/** Where a streamed verification stopped (content-match.ts StreamProgress). */
+export const progressSchema = z.strictObject({ offset: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() });
 
 /** One path segment ending in "/", starting with a letter or digit ("quarantine/"). */
 export const quarantinePrefixSchema = z

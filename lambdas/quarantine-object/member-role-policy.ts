@@ -29,9 +29,9 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
-const STEPS: StepKind[] = ["copy", "verify", "deleteSource"];
+const STEPS: StepKind[] = ["containment", "copy", "verify", "deleteSource", "abort"];
 
-function unionOf(side: "source" | "target"): string[] {
+function unionOf(side: "bucket" | "source" | "target"): string[] {
     return [...new Set(STEPS.flatMap((step) => stepActions(step)[side]))].sort();
 }
 
@@ -43,12 +43,12 @@ export function memberRolePolicy(purpose: "quarantine" | "release", args: Member
     const ownAccount = { StringEquals: { "aws:ResourceAccount": args.accountId } };
     // Quarantine: originals are the source, the quarantine prefix the target. Release: reversed.
     const [originals, copies] = purpose === "quarantine" ? [unionOf("source"), unionOf("target")] : [unionOf("target"), unionOf("source")];
-    const writesNeverInQuarantine = purpose === "quarantine" ? ["s3:DeleteObjectVersion"] : ["s3:PutObject", "s3:PutObjectTagging"];
+    const writesNeverInQuarantine = purpose === "quarantine" ? ["s3:DeleteObject", "s3:DeleteObjectVersion"] : ["s3:PutObject", "s3:PutObjectTagging"];
     const dnsSuffix = args.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ListForNotFound", Effect: "Allow", Action: ["s3:ListBucket"], Resource: s3(""), Condition: ownAccount },
+            { Sid: "Buckets", Effect: "Allow", Action: ["s3:ListBucket", ...unionOf("bucket")].sort(), Resource: s3(""), Condition: ownAccount },
             { Sid: "OriginalObjects", Effect: "Allow", Action: originals, Resource: anywhere, Condition: ownAccount },
             { Sid: "QuarantineCopies", Effect: "Allow", Action: copies, Resource: inQuarantine, Condition: ownAccount },
             {

@@ -19,8 +19,9 @@ export interface SessionScope {
     partition: string;
     region: string;
     accountId: string;
-    /** s3:ListBucket on it, so a missing object reads as 404 rather than 403. */
+    /** s3:ListBucket on it, so a missing object reads as 404 rather than 403, plus the step's bucket actions. */
     bucket: string;
+    bucketActions: readonly string[];
     grants: ObjectGrant[];
 }
 
@@ -44,9 +45,9 @@ function document(scope: SessionScope, resourceOf: (grant: ObjectGrant) => strin
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "ListForNotFound",
+                Sid: "Bucket",
                 Effect: "Allow",
-                Action: ["s3:ListBucket"],
+                Action: ["s3:ListBucket", ...scope.bucketActions].sort(),
                 Resource: `arn:${scope.partition}:s3:::${scope.bucket}`,
             },
             ...scope.grants.map((grant, index) => ({

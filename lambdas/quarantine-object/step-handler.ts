@@ -3,6 +3,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { z } from "zod";
 import { parsePayload } from "./input";
+import { S3_COPY_LIMITS, type CopyLimits } from "../shared/s3-transfer/copy-plan";
 import { depsFromEnvironment, type StepDeps } from "./steps";
 
 export function stepHandler<R extends { action: string; findingId: string }, O>(
@@ -11,13 +12,15 @@ export function stepHandler<R extends { action: string; findingId: string }, O>(
     roleNameVariable: string,
     schema: z.ZodType<R>,
     run: (request: R, deps: StepDeps) => Promise<O>,
+    /** S3's limits in production; scaled down where tests and the bench simulate objects over 5 GiB. */
+    limits: CopyLimits = S3_COPY_LIMITS,
 ): (payload: unknown) => Promise<O> {
     const logger = new Logger({ serviceName });
     const metrics = new Metrics({ namespace: "lakewarden", serviceName });
     let deps: StepDeps | undefined;
     return async (payload: unknown) => {
         const request = parsePayload(schema, payload);
-        deps ??= depsFromEnvironment(roleNameVariable);
+        deps ??= depsFromEnvironment(roleNameVariable, limits);
         const count = (name: string): void => {
             const metric = metrics.singleMetric();
             metric.addDimension("action", request.action);

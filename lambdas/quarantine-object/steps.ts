@@ -3,26 +3,46 @@
  * that step performs on its two objects (see transfer.ts for what each step calls).
  */
 import { STSClient } from "@aws-sdk/client-sts";
-import { S3_COPY_LIMITS, type CopyLimits } from "./copy-plan";
+import type { CopyLimits } from "../shared/s3-transfer/copy-plan";
 import { memberS3Client } from "./member-session";
-import type { ObjectStore } from "./object-store";
-import { S3ObjectStore } from "./s3-object-store";
+import type { ObjectStore } from "../shared/s3-transfer/object-store";
+import { S3ObjectStore } from "../shared/s3-transfer/s3-object-store";
 import { sessionName, type ObjectGrant } from "./session-policy";
 
-export type StepKind = "copy" | "verify" | "deleteSource";
+export type StepKind = "containment" | "copy" | "verify" | "deleteSource" | "abort";
 
-const STEP_ACTIONS: Record<StepKind, { source: readonly string[]; target: readonly string[] }> = {
-    // HeadObject/GetObject/CopyObject of a version; CopyObject TaggingDirective COPY and the
-    // multipart path read the source version's tags.
-    copy: {
-        source: ["s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
-        target: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"],
+export interface StepActions {
+    /** On the bucket ARN. */
+    bucket: readonly string[];
+    source: readonly string[];
+    target: readonly string[];
+}
+
+const STEP_ACTIONS: Record<StepKind, StepActions> = {
+    // GetBucketReplication, GetObjectLockConfiguration, GetObjectLegalHold/Retention of the version.
+    containment: {
+        bucket: ["s3:GetReplicationConfiguration", "s3:GetBucketObjectLockConfiguration"],
+        source: ["s3:GetObjectLegalHold", "s3:GetObjectRetention"],
+        target: [],
     },
-    verify: { source: ["s3:GetObjectVersion"], target: ["s3:GetObjectVersion"] },
-    deleteSource: { source: ["s3:GetObjectVersion", "s3:DeleteObjectVersion"], target: ["s3:GetObjectVersion"] },
+    // HeadObject/GetObjectAttributes/CopyObject of a version (TaggingDirective COPY and the multipart
+    // path read its tags); ListMultipartUploads/ListParts find the upload to resume.
+    copy: {
+        bucket: ["s3:ListBucketMultipartUploads"],
+        source: ["s3:GetObjectVersion", "s3:GetObjectVersionAttributes", "s3:GetObjectVersionTagging"],
+        target: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectTagging", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+    },
+    verify: { bucket: [], source: ["s3:GetObjectVersion"], target: ["s3:GetObjectVersion"] },
+    // ListObjectVersions finds the current version; DeleteObject without a version id puts the delete marker.
+    deleteSource: {
+        bucket: ["s3:ListBucketVersions"],
+        source: ["s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+        target: ["s3:GetObjectVersion"],
+    },
+    abort: { bucket: ["s3:ListBucketMultipartUploads"], source: [], target: ["s3:AbortMultipartUpload"] },
 };
 
-export function stepActions(step: StepKind): { source: readonly string[]; target: readonly string[] } {
+export function stepActions(step: StepKind): StepActions {
     return STEP_ACTIONS[step];
 }
 
@@ -54,7 +74,7 @@ export function grantsFor(scope: StepScope): ObjectGrant[] {
     return [
         { actions: actions.source, bucket: scope.location.bucket, key: scope.source.key, widenTo: scope.source.widenTo },
         { actions: actions.target, bucket: scope.location.bucket, key: scope.target.key, widenTo: scope.target.widenTo },
-    ];
+    ].filter((grant) => grant.actions.length > 0);
 }
 
 export async function openStore(deps: StepDeps, scope: StepScope): Promise<ObjectStore> {
@@ -66,16 +86,17 @@ export async function openStore(deps: StepDeps, scope: StepScope): Promise<Objec
         region,
         accountId,
         bucket,
+        bucketActions: stepActions(scope.step).bucket,
         grants: grantsFor(scope),
     });
     return new S3ObjectStore(s3, accountId, deps.limits);
 }
 
 /** Handler dependencies from the Lambda environment: the member role name is in `variable`. */
-export function depsFromEnvironment(variable: string): StepDeps {
+export function depsFromEnvironment(variable: string, limits: CopyLimits): StepDeps {
     const roleName = process.env[variable];
     if (!roleName || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
         throw new Error(`${variable} must name the member-account remediation role`);
     }
-    return { sts: new STSClient({}), roleName, limits: S3_COPY_LIMITS };
+    return { sts: new STSClient({}), roleName, limits };
 }

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decide } from "../../../lambdas/macie-decision/decide";
 import { parseFindingEvent } from "../../../lambdas/macie-decision/finding";
-import { decisionHandler as handler } from "../../workflows/remediation/handlers";
-import { useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
+import { decisionHandler as handler } from "../../../support/remediation/handlers";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import { DEFAULT_DECISION_RULES } from "../../../lambdas/macie-decision/rules";
-import { macieEvent, type FindingSpec } from "../../workflows/remediation/fixtures";
+import { macieEvent, type FindingSpec } from "../../../support/remediation/fixtures";
 
 const base: FindingSpec = {
     findingId: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4",

@@ -2,8 +2,8 @@ import { mock } from "node:test";
 import assert from "node:assert/strict";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { notifyHandler as handler, notify } from "../../workflows/remediation/handlers";
-import { useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
+import { notifyHandler as handler, notify } from "../../../support/remediation/handlers";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import type { Notification } from "../../../lambdas/notify-webhook/input";
 import { WebhookSource } from "../../../lambdas/notify-webhook/webhook-secret";
 

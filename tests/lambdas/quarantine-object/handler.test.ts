@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { quarantineHandler as handler, quarantineKey } from "../../workflows/remediation/handlers";
-import { QUARANTINE_ROLE_NAME, useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
-import { fakeMemberAccount, type InstalledFakes } from "../../workflows/remediation/fake-aws";
-import type { FakeS3 } from "../../workflows/remediation/fake-s3";
-import type { FakeSts } from "../../workflows/remediation/fake-sts";
+import { quarantineHandler as handler, quarantineKey } from "../../../support/remediation/handlers";
+import { QUARANTINE_ROLE_NAME, useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { fakeMemberAccount, type InstalledFakes } from "../../../support/remediation/fake-aws";
+import type { FakeS3 } from "../../../support/remediation/fake-s3";
+import type { FakeSts } from "../../../support/remediation/fake-sts";
 
 const ACCOUNT = "333333333333";
 const BUCKET = "data-handler";
@@ -33,6 +33,16 @@ describe("quarantine-object handler", () => {
         assert.ok(resources.includes(`arn:aws:s3:::${BUCKET}/in/a b+c.csv`));
         assert.ok(resources.includes(`arn:aws:s3:::${BUCKET}/quarantine/${versionId}/in/a b+c.csv`));
         assert.equal(s3.versions(BUCKET, `quarantine/${versionId}/in/a b+c.csv`).length, 1);
+    });
+
+    it("accepts a pre-2018 us-east-1 bucket name (uppercase, underscores, dots) and transfers from it", async () => {
+        const legacy = "Legacy_Exports.2017";
+        installed.restore();
+        ({ s3, sts, installed } = fakeMemberAccount("quarantine", ACCOUNT, legacy, QUARANTINE_ROLE_NAME));
+        const versionId = s3.putObject(legacy, "a.csv", Buffer.from("content"));
+        const result = await handler({ action: "copy", findingId: "f1", quarantinePrefix: "quarantine/", object: { ...object("a.csv", versionId), bucket: legacy } });
+        assert.equal((result as { outcome: string }).outcome, "COPIED");
+        assert.equal(s3.versions(legacy, `quarantine/${versionId}/a.csv`).length, 1);
     });
 
     it("rejects payloads the workflow would never send, as InvalidTransferRequest", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { memberRolePolicy } from "../../../lambdas/quarantine-object/member-role-policy";
-import { isAllowed, type PolicyDoc } from "../../workflows/remediation/iam-eval";
+import { isAllowed, type PolicyDoc } from "../../../support/remediation/iam-eval";
 
 const args = { partition: "aws", accountId: "222222222222", quarantinePrefix: "quarantine/", buckets: ["data-a"] };
 const own = { "aws:ResourceAccount": "222222222222" };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { escapeArnPart, sessionName, sessionPolicy } from "../../../lambdas/quarantine-object/session-policy";
-import { grantsFor, type StepScope } from "../../../lambdas/quarantine-object/steps";
-import { isAllowed, type PolicyDoc } from "../../workflows/remediation/iam-eval";
+import { grantsFor, stepActions, type StepScope } from "../../../lambdas/quarantine-object/steps";
+import { isAllowed, type PolicyDoc } from "../../../support/remediation/iam-eval";
 
 const scope = (step: StepScope["step"], key: string): StepScope => ({
     purpose: "quarantine",
@@ -13,7 +13,7 @@ const scope = (step: StepScope["step"], key: string): StepScope => ({
 });
 
 function policyFor(s: StepScope): PolicyDoc {
-    return JSON.parse(sessionPolicy({ ...s.location, grants: grantsFor(s) })) as PolicyDoc;
+    return JSON.parse(sessionPolicy({ ...s.location, bucketActions: stepActions(s.step).bucket, grants: grantsFor(s) })) as PolicyDoc;
 }
 
 describe("quarantine-object session policy", () => {
@@ -44,7 +44,7 @@ describe("quarantine-object session policy", () => {
 
     it("widens to the prefix when exact ARNs would exceed 2,048 characters, and stays within the bucket", () => {
         const longKey = `deep/${"x".repeat(900)}.csv`;
-        const text = sessionPolicy({ ...scope("copy", longKey).location, grants: grantsFor(scope("copy", longKey)) });
+        const text = sessionPolicy({ ...scope("copy", longKey).location, bucketActions: stepActions("copy").bucket, grants: grantsFor(scope("copy", longKey)) });
         assert.ok(text.length <= 2048);
         const policy = JSON.parse(text) as PolicyDoc;
         assert.ok(isAllowed(policy, "s3:PutObject", `arn:aws:s3:::data-a/quarantine/v1/${longKey}`));

@@ -4,8 +4,8 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecu
 import { mockClient } from "aws-sdk-client-mock";
 import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
 import type { ProxyResult } from "../../../lambdas/release-api/handler";
-import { handleRelease, releaseApiHandler as handler } from "../../workflows/remediation/handlers";
-import { useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
+import { handleRelease, releaseApiHandler as handler } from "../../../support/remediation/handlers";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import { releaseExecutionName } from "../../../lambdas/release-api/start-release";
 
 const STATE_MACHINE = "arn:aws:states:eu-west-1:111111111111:stateMachine:lakewarden-release";

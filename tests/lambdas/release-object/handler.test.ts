@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { releaseHandler as handler } from "../../workflows/remediation/handlers";
-import { RELEASE_ROLE_NAME, useRemediationEnvironment } from "../../workflows/remediation/remediation-environment";
-import { fakeMemberAccount, type InstalledFakes } from "../../workflows/remediation/fake-aws";
-import type { FakeS3 } from "../../workflows/remediation/fake-s3";
-import type { FakeSts } from "../../workflows/remediation/fake-sts";
+import { releaseHandler as handler } from "../../../support/remediation/handlers";
+import { RELEASE_ROLE_NAME, useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { fakeMemberAccount, type InstalledFakes } from "../../../support/remediation/fake-aws";
+import type { FakeS3 } from "../../../support/remediation/fake-s3";
+import type { FakeSts } from "../../../support/remediation/fake-sts";
 
 const ACCOUNT = "222222222222";
 const BUCKET = "data-release";
@@ -26,7 +26,7 @@ describe("release-object handler", () => {
     afterEach(() => installed.restore());
 
     const restore = () =>
-        handler({ action: "restore", findingId: "f1", object: location, quarantine, expected: { size: String(content.length), checksumSHA256: checksum } });
+        handler({ action: "restore", findingId: "f1", object: location, quarantine, expected: { size: String(content.length), checksum: `SHA256:FULL_OBJECT:${checksum}` } });
 
     it("restores the quarantine copy to the original key through the release role", async () => {
         const result = (await restore()) as { outcome: string; restoredVersionId: string };
@@ -55,7 +55,7 @@ describe("release-object handler", () => {
                 findingId: "f1",
                 object: { ...location, key: "quarantine/elsewhere.csv" },
                 quarantine,
-                expected: { size: content.length, checksumSHA256: checksum },
+                expected: { size: content.length, checksum: `SHA256:FULL_OBJECT:${checksum}` },
             }),
             { name: "AccessDenied" },
         );
@@ -65,7 +65,7 @@ describe("release-object handler", () => {
     it("validates the payload strictly", async () => {
         await assert.rejects(handler({ action: "restore", findingId: "f1", object: location, quarantine }), { name: "InvalidTransferRequest" });
         await assert.rejects(
-            handler({ action: "deleteQuarantineCopy", findingId: "f1", object: location, quarantine, expected: { size: -1, checksumSHA256: "x" } }),
+            handler({ action: "deleteQuarantineCopy", findingId: "f1", object: location, quarantine, expected: { size: -1, checksum: "x" } }),
             { name: "InvalidTransferRequest" },
         );
     });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { DecisionRulesInput } from "../../../lambdas/macie-decision/rules";
-import type { FindingSpec } from "./fixtures";
-import { assertQuarantined, assertUntouched, seed } from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+import type { FindingSpec } from "../../../support/remediation/fixtures";
+import { assertQuarantined, assertUntouched, seed } from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 interface Case {
     title: string;
@@ -72,7 +72,7 @@ describe("quarantine workflow decision rules from config", () => {
 
     for (const c of cases) {
         it(c.title, async () => {
-            world = createWorld({ rules: c.rules });
+            world = await createWorld({ rules: c.rules });
             const finding = seed(world, 11, c.finding);
 
             const outcome = await world.quarantine.run(finding.event);

@@ -3,7 +3,7 @@ import { taskStates, type State, type StateMachineDefinition } from "../../../wo
 import { buildQuarantineDefinition, QuarantineStates } from "../../../workflows/quarantine";
 import { buildReleaseDefinition, ReleaseStates } from "../../../workflows/release";
 import { compileUpdate } from "../../../workflows/tracking";
-import { FUNCTIONS, TABLE } from "./world";
+import { FUNCTIONS, TABLE } from "../../../support/remediation/world";
 
 // asl-validator ships no type declarations.
 const aslValidator = require("asl-validator") as (

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { QuarantineStates } from "../../../workflows/quarantine";
 import { taskStates } from "../../../workflows/asl";
-import { faultOnceAt as faultAt } from "./local-runtime";
+import { faultOnceAt as faultAt } from "../../../support/remediation/local-runtime";
 import {
     assertQuarantined,
     assertSameObject,
@@ -11,9 +11,9 @@ import {
     releaseInput,
     seed,
     stateOf,
-} from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+} from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 
 describe("quarantine workflow (local executor)", () => {
@@ -22,10 +22,11 @@ describe("quarantine workflow (local executor)", () => {
     afterEach(() => world.dispose());
 
     it("quarantines a high-severity object: exact copy under quarantine/, exact version deleted, tracked, notified", async () => {
-        world = createWorld();
-        // One finding per upload style: full checksum, multipart composite, none (SSE-S3), none (SSE-KMS, IA).
-        const methods = ["checksum", "streamed-sha256", "etag-md5", "streamed-sha256"];
-        for (const index of [0, 1, 2, 3]) {
+        world = await createWorld();
+        // One finding per upload style: full SHA-256, composite SHA-256, none (SSE-S3), none (SSE-KMS, IA),
+        // CRC64NVME, composite CRC32: S3's own checksums compare like with like; only checksum-less KMS objects are read.
+        const methods = ["checksum", "checksum", "etag-md5", "streamed-crc32", "checksum", "checksum"];
+        for (const index of [0, 1, 2, 3, 4, 5]) {
             const finding = seed(world, index, { severity: "High" });
             const original = placement(world, finding).original[0];
 
@@ -36,19 +37,19 @@ describe("quarantine workflow (local executor)", () => {
             assertSameObject(copy, finding, original);
             const record = world.record(finding.spec.findingId, finding.spec.versionId);
             assert.deepEqual(record?.quarantineKey, { S: quarantineKeyOf(finding) });
-            assert.deepEqual(record?.checksumSHA256, { S: copy.checksumSHA256 });
+            assert.deepEqual(record?.checksum, { S: `${copy.checksum?.algorithm}:${copy.checksum?.type}:${copy.checksum?.value}` });
             assert.deepEqual(record?.size, { N: String(finding.body.length) });
             assert.deepEqual(record?.notified, { BOOL: true });
             assert.deepEqual(record?.verifyMethod, { S: methods[index] }, "cheapest conclusive verification");
         }
         assert.deepEqual(
             world.notifications.map((n) => n.kind),
-            ["QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED"],
+            ["QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED"],
         );
     });
 
     it("quarantines a low-severity object that is public, by object ACL or by bucket policy", async () => {
-        world = createWorld();
+        world = await createWorld();
         const publicObject = seed(world, 1, { severity: "Low", objectPublic: true });
         const publicBucket = seed(world, 2, { severity: "Medium", bucketPermission: "PUBLIC" });
 
@@ -62,7 +63,7 @@ describe("quarantine workflow (local executor)", () => {
 
     for (const severity of ["Low", "Medium"] as const) {
         it(`only notifies for a ${severity.toLowerCase()}-severity private object: no record, object untouched`, async () => {
-            world = createWorld();
+            world = await createWorld();
             const finding = seed(world, 3, { severity });
 
             const outcome = await world.quarantine.run(finding.event);
@@ -79,7 +80,7 @@ describe("quarantine workflow (local executor)", () => {
     }
 
     it("never deletes when the copy fails: original in place, record RECORDED with the error, failure reported", async () => {
-        world = createWorld({
+        world = await createWorld({
             override: {
                 quarantine: (real) => async (payload) => {
                     if ((payload as { action: string }).action === "copy") {
@@ -107,7 +108,7 @@ describe("quarantine workflow (local executor)", () => {
     });
 
     it("never deletes when the copy does not verify (content changed under the quarantine key)", async () => {
-        world = createWorld({
+        world = await createWorld({
             override: {
                 quarantine: (real) => async (payload) => {
                     const result = await real(payload);
@@ -144,7 +145,7 @@ describe("quarantine workflow (local executor)", () => {
     for (const task of happyPathTasks) {
         for (const fault of ["crash-before", "crash-after"] as const) {
             it(`completes on re-run after a ${fault} at ${task}: one copy, original version gone, nothing lost`, async () => {
-                world = createWorld();
+                world = await createWorld();
                 const finding = seed(world, 6);
 
                 const first = await world.quarantine.run(finding.event, faultAt(task, fault));
@@ -165,7 +166,7 @@ describe("quarantine workflow (local executor)", () => {
     }
 
     it("absorbs a transient fault or a lost response at every task through Retry", async () => {
-        world = createWorld();
+        world = await createWorld();
         const tasks = taskStates(world.quarantine.definition).map(([name]) => name);
         for (const [index, task] of tasks.entries()) {
             for (const fault of ["transient-before", "transient-after"] as const) {
@@ -178,7 +179,7 @@ describe("quarantine workflow (local executor)", () => {
     });
 
     it("a re-run of a finished quarantine changes nothing and does not notify again", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 7);
         await world.quarantine.run(finding.event);
         const before = JSON.stringify(world.s3.listVersions(finding.spec.bucket));
@@ -193,7 +194,7 @@ describe("quarantine workflow (local executor)", () => {
     });
 
     it("two concurrent executions of the same event make one copy (conditional write) and one consistent record", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 8);
 
         const outcomes = await Promise.all([world.quarantine.run(finding.event), world.quarantine.run(finding.event)]);
@@ -206,7 +207,7 @@ describe("quarantine workflow (local executor)", () => {
     });
 
     it("records SOURCE_MISSING when the version was deleted before the run, and does not copy", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 9);
         world.s3.removeVersion(finding.spec.bucket, finding.spec.key, finding.spec.versionId);
 
@@ -222,7 +223,7 @@ describe("quarantine workflow (local executor)", () => {
     });
 
     it("leaves a released object alone when its finding is processed again", async () => {
-        world = createWorld();
+        world = await createWorld();
         const finding = seed(world, 10);
         await world.quarantine.run(finding.event);
         assert.equal((await world.release.run(releaseInput(finding))).status, "SUCCEEDED");

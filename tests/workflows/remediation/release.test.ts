@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ReleaseStates } from "../../../workflows/release";
-import { faultOnceAt as faultAt } from "./local-runtime";
-import { assertQuarantined, assertSameObject, placement, releaseInput, seed, stateOf, type Seeded } from "./scenario";
-import { useRemediationEnvironment } from "./remediation-environment";
-import { createWorld, type World } from "./world";
+import { faultOnceAt as faultAt } from "../../../support/remediation/local-runtime";
+import { assertQuarantined, assertSameObject, placement, releaseInput, seed, stateOf, type Seeded } from "../../../support/remediation/scenario";
+import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
+import { createWorld, type World } from "../../../support/remediation/world";
 
 
 describe("release workflow (local executor)", () => {
@@ -20,7 +20,7 @@ describe("release workflow (local executor)", () => {
     }
 
     it("restores the exact object to its key, removes the quarantine copy and keeps the audit record", async () => {
-        world = createWorld();
+        world = await createWorld();
         for (const index of [0, 1, 2, 3]) {
             // One per upload style: full checksum, multipart composite, no checksum (SSE-S3 / SSE-KMS, IA class).
             const { finding, original } = await quarantined(index);
@@ -44,7 +44,7 @@ describe("release workflow (local executor)", () => {
     });
 
     it("releasing twice is a no-op: objects unchanged, first releaser kept, no second notice", async () => {
-        world = createWorld();
+        world = await createWorld();
         const { finding } = await quarantined(4);
         assert.equal((await world.release.run(releaseInput(finding))).status, "SUCCEEDED");
         const objects = JSON.stringify(world.s3.listVersions(finding.spec.bucket));
@@ -61,7 +61,7 @@ describe("release workflow (local executor)", () => {
     });
 
     it("refuses to release an unknown finding or an unfinished quarantine, touching nothing", async () => {
-        world = createWorld({
+        world = await createWorld({
             override: {
                 quarantine: (real) => async (payload) => {
                     if ((payload as { action: string }).action === "deleteOriginal") {
@@ -86,7 +86,7 @@ describe("release workflow (local executor)", () => {
     });
 
     it("does not overwrite a new object written to the original key since quarantine", async () => {
-        world = createWorld();
+        world = await createWorld();
         const { finding } = await quarantined(6);
         world.s3.putObject(finding.spec.bucket, finding.spec.key, Buffer.from("sanitised replacement"));
 
@@ -115,7 +115,7 @@ describe("release workflow (local executor)", () => {
     for (const task of releaseTasks) {
         for (const fault of ["crash-before", "crash-after"] as const) {
             it(`completes on re-run after a ${fault} at ${task}: one restored version, copy removed`, async () => {
-                world = createWorld();
+                world = await createWorld();
                 const { finding } = await quarantined(7);
 
                 assert.deepEqual(await world.release.run(releaseInput(finding), faultAt(task, fault)), { status: "CRASHED", state: task });

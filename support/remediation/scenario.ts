@@ -1,6 +1,6 @@
 /** Seeding findings into a world and reading back where each object ended up. */
 import assert from "node:assert/strict";
-import { DEFAULT_QUARANTINE_PREFIX } from "../../../workflows/quarantine";
+import { DEFAULT_QUARANTINE_PREFIX } from "../../workflows/quarantine";
 import type { FixtureOptions, StoredVersion } from "./fake-s3";
 import { contentFor, macieEvent, MEMBER_ACCOUNTS, UPLOAD_STYLES, type FindingSpec } from "./fixtures";
 import { bucketName, type World } from "./world";
@@ -31,9 +31,10 @@ export interface Placement {
     quarantine: StoredVersion[];
 }
 
+/** The object versions at the original and the quarantine key (delete markers left out). */
 export function placement(world: World, seeded: Seeded): Placement {
     return {
-        original: world.s3.versions(seeded.spec.bucket, seeded.spec.key),
+        original: world.s3.versions(seeded.spec.bucket, seeded.spec.key).filter((v) => !v.deleteMarker),
         quarantine: world.s3.versions(seeded.spec.bucket, quarantineKeyOf(seeded)),
     };
 }
@@ -47,12 +48,14 @@ export function assertSameObject(copy: StoredVersion, seeded: Seeded, original: 
     assert.equal(copy.storageClass, original.storageClass);
     assert.equal(copy.serverSideEncryption, original.serverSideEncryption);
     assert.equal(copy.sseKmsKeyId, original.sseKmsKeyId);
+    assert.equal(copy.websiteRedirectLocation, original.websiteRedirectLocation);
 }
 
 /** Quarantined: the exact original version is gone and exactly one verified copy holds it. */
 export function assertQuarantined(world: World, seeded: Seeded): StoredVersion {
     const { original, quarantine } = placement(world, seeded);
     assert.equal(original.some((v) => v.versionId === seeded.spec.versionId), false, "original version deleted");
+    assert.equal(world.s3.current(seeded.spec.bucket, seeded.spec.key), undefined, "the key serves nothing (delete marker)");
     assert.equal(quarantine.length, 1, "exactly one quarantine copy");
     const record = world.record(seeded.spec.findingId, seeded.spec.versionId);
     assert.equal(record?.state && "S" in record.state ? record.state.S : undefined, "QUARANTINED");

@@ -42,6 +42,27 @@ export class VerifiedCopyChanged extends NamedError {
     }
 }
 
+/** S3 refused the request (403): a HEAD 403 arrives from the SDK as `Unknown`, so it is renamed here. */
+export class S3AccessDenied extends NamedError {
+    constructor(message: string) {
+        super("AccessDenied", message);
+    }
+}
+
+/** A concurrent conditional write to the same key (409 ConditionalRequestConflict): retried. */
+export class S3ConditionalConflict extends NamedError {
+    constructor(message: string) {
+        super("ConditionalRequestConflict", message);
+    }
+}
+
+/** No checksum of the source and copy can be compared and the source cannot be read within the bounds. */
+export class NoComparableEvidence extends NamedError {
+    constructor(message: string) {
+        super("NoComparableEvidence", message);
+    }
+}
+
 /**
  * Not retried by the workflows: ours, plus S3 errors that mean configuration (access, archived
  * storage class, missing bucket) rather than a passing fault.
@@ -52,8 +73,8 @@ export const TRANSFER_PERMANENT_ERRORS = [
     "TargetKeyOccupied",
     "ObjectVersionMissing",
     "VerifiedCopyChanged",
+    "NoComparableEvidence",
     "AccessDenied",
-    "Forbidden",
     "InvalidObjectState",
     "NoSuchBucket",
 ] as const;

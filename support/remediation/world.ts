@@ -6,18 +6,19 @@
  */
 import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import type { DecisionRulesInput } from "../../../lambdas/macie-decision/rules";
-import type { Notification } from "../../../lambdas/notify-webhook/input";
-import { WebhookSource } from "../../../lambdas/notify-webhook/webhook-secret";
-import { memberRoleArn } from "../../../lambdas/quarantine-object/member-session";
-import { memberRolePolicy } from "../../../lambdas/quarantine-object/member-role-policy";
-import { buildQuarantineDefinition, DEFAULT_QUARANTINE_PREFIX } from "../../../workflows/quarantine";
-import { buildReleaseDefinition } from "../../../workflows/release";
-import { TRACKING_KEY } from "../../../workflows/tracking";
-import { decisionHandler, notify, quarantineHandler, releaseHandler } from "./handlers";
+import type { DecisionRulesInput } from "../../lambdas/macie-decision/rules";
+import type { Notification } from "../../lambdas/notify-webhook/input";
+import { WebhookSource } from "../../lambdas/notify-webhook/webhook-secret";
+import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
+import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
+import { buildQuarantineDefinition, DEFAULT_QUARANTINE_PREFIX } from "../../workflows/quarantine";
+import { buildReleaseDefinition } from "../../workflows/release";
+import { TRACKING_KEY } from "../../workflows/tracking";
+import type { CopyLimits } from "../../lambdas/shared/s3-transfer/copy-plan";
+import { createQuarantineHandler, createReleaseHandler, decisionHandler, notify } from "./handlers";
 import { QUARANTINE_ROLE_NAME, RELEASE_ROLE_NAME } from "./remediation-environment";
 import { installFakeAws } from "./fake-aws";
-import { FakeDynamoDb, type Item } from "./fake-dynamodb";
+import { LocalTable, type Item } from "./local-table";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts } from "./fake-sts";
 import { MEMBER_ACCOUNTS, REGION } from "./fixtures";
@@ -35,6 +36,8 @@ const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:111111111111:secret:lakewar
 
 export interface WorldOptions {
     rules?: DecisionRulesInput;
+    /** Copy limits of the object Lambdas and the fake S3 (scaled down to simulate objects over 5 GiB). */
+    limits?: CopyLimits;
     /** Replace a Lambda by a test double (e.g. one that fails). */
     override?: Partial<Record<keyof typeof FUNCTIONS, (real: Handler) => Handler>>;
 }
@@ -42,7 +45,7 @@ export interface WorldOptions {
 export interface World {
     s3: FakeS3;
     sts: FakeSts;
-    table: FakeDynamoDb;
+    table: LocalTable;
     quarantine: LocalWorkflow;
     release: LocalWorkflow;
     notifications: Notification[];
@@ -54,8 +57,8 @@ export function bucketName(accountId: string): string {
     return `data-${accountId}`;
 }
 
-export function createWorld(options: WorldOptions = {}): World {
-    const s3 = new FakeS3();
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
+    const s3 = new FakeS3(options.limits?.maxSingleCopyBytes);
     const sts = new FakeSts();
     for (const accountId of MEMBER_ACCOUNTS) {
         s3.createBucket(bucketName(accountId), accountId, REGION);
@@ -71,7 +74,7 @@ export function createWorld(options: WorldOptions = {}): World {
     secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
         SecretString: JSON.stringify({ kind: "teams", url: "https://contoso.webhook.office.com/webhookb2/abc" }),
     });
-    const table = new FakeDynamoDb(TABLE, [TRACKING_KEY.partition, TRACKING_KEY.sort]);
+    const table = await LocalTable.start(TABLE, [TRACKING_KEY.partition, TRACKING_KEY.sort]);
     const notifications: Notification[] = [];
     const notifyDeps = {
         webhooks: new WebhookSource(new SecretsManagerClient({}), SECRET_ARN),
@@ -79,8 +82,8 @@ export function createWorld(options: WorldOptions = {}): World {
     };
     const real: Record<keyof typeof FUNCTIONS, Handler> = {
         decision: decisionHandler,
-        quarantine: quarantineHandler,
-        release: releaseHandler,
+        quarantine: createQuarantineHandler(options.limits),
+        release: createReleaseHandler(options.limits),
         notify: async (payload) => {
             const result = await notify(payload, notifyDeps);
             notifications.push(payload as Notification);
@@ -117,6 +120,7 @@ export function createWorld(options: WorldOptions = {}): World {
         dispose() {
             installed.restore();
             secrets.restore();
+            table.close();
         },
     };
 }

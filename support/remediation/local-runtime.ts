@@ -1,18 +1,19 @@
 /**
  * Runs a workflow definition in aws-local-stepfunctions with every Task overridden: function
  * ARNs call the real Lambda handlers in-process (payload and result JSON round-tripped, as
- * Lambda does), the DynamoDB integration calls the fake table with Step Functions error names.
+ * Lambda does), the DynamoDB integration calls the dynalite table with Step Functions error names.
  * A fault injector can fail a task before or after its effect, or crash the execution.
  */
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
-import { DYNAMODB_UPDATE_ITEM, taskStates, type StateMachineDefinition } from "../../../workflows/asl";
-import { DynamoDbError, type FakeDynamoDb, type UpdateItemInput } from "./fake-dynamodb";
+import { DYNAMODB_UPDATE_ITEM, taskStates, type StateMachineDefinition } from "../../workflows/asl";
+import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import type { LocalTable } from "./local-table";
 
 export type Handler = (payload: unknown) => Promise<unknown>;
 
 export interface LocalAws {
     functions: Record<string, Handler>;
-    dynamodb: FakeDynamoDb;
+    dynamodb: LocalTable;
 }
 
 /** transient: a retryable error; outage: the task fails every attempt in this execution; crash: the run stops. */
@@ -68,11 +69,12 @@ export class LocalWorkflow {
     private async invoke(resource: string, input: unknown): Promise<unknown> {
         if (resource === DYNAMODB_UPDATE_ITEM) {
             try {
-                return this.aws.dynamodb.updateItem(input as UpdateItemInput);
+                return await this.aws.dynamodb.updateItem(input as UpdateItemCommandInput);
             } catch (error) {
-                if (error instanceof DynamoDbError) {
-                    const named = new Error(error.message);
-                    named.name = `DynamoDB.${error.name}`;
+                // Step Functions prefixes the service's error name ("DynamoDB.ConditionalCheckFailedException").
+                if ((error as { $metadata?: unknown }).$metadata) {
+                    const named = new Error((error as Error).message);
+                    named.name = `DynamoDB.${(error as Error).name}`;
                     throw named;
                 }
                 throw error;

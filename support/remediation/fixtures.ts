@@ -73,12 +73,18 @@ export function macieEvent(spec: FindingSpec): Record<string, unknown> {
     };
 }
 
-/** Objects uploaded the ways clients upload: with a full checksum, multipart, none; SSE-KMS or SSE-S3. */
+/**
+ * Objects uploaded the ways clients upload: a full SHA-256, a multipart composite SHA-256, none
+ * (objects from before S3 kept checksums; SSE-S3 and SSE-KMS), the CRC64NVME S3 adds to uploads
+ * without a checksum, and the SDK's default multipart CRC32 (composite).
+ */
 export const UPLOAD_STYLES: FixtureOptions[] = [
     { checksum: "full", encryption: "aws:kms", contentType: "text/csv", metadata: { team: "payments" }, tags: { classification: "internal" } },
     { checksum: { multipartPartSize: 7 }, encryption: "aws:kms", contentType: "application/json" },
     { checksum: "none", encryption: "AES256", metadata: { source: "legacy-sync" } },
     { checksum: "none", encryption: "aws:kms", storageClass: "STANDARD_IA", tags: { retention: "7y" } },
+    { checksum: { algorithm: "CRC64NVME" }, encryption: "aws:kms", websiteRedirectLocation: "/exports/latest.csv" },
+    { checksum: { algorithm: "CRC32", multipartPartSize: 16 }, encryption: "aws:kms", contentType: "text/csv" },
 ];
 
 export function contentFor(seed: number): Buffer {

@@ -9,16 +9,24 @@ import {
     CopyObjectCommand,
     CreateMultipartUploadCommand,
     DeleteObjectCommand,
+    GetBucketReplicationCommand,
+    GetObjectAttributesCommand,
     GetObjectCommand,
+    GetObjectLegalHoldCommand,
+    GetObjectLockConfigurationCommand,
+    GetObjectRetentionCommand,
     GetObjectTaggingCommand,
     HeadObjectCommand,
+    ListMultipartUploadsCommand,
+    ListObjectVersionsCommand,
+    ListPartsCommand,
     S3Client,
     UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { memberRoleArn } from "../../../lambdas/quarantine-object/member-session";
-import { memberRolePolicy } from "../../../lambdas/quarantine-object/member-role-policy";
+import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
+import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts, type Session } from "./fake-sts";
 
@@ -47,6 +55,14 @@ export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
     s3Mock.on(CompleteMultipartUploadCommand).callsFake(route(s3.completeMultipartUpload.bind(s3)));
     s3Mock.on(AbortMultipartUploadCommand).callsFake(route(s3.abortMultipartUpload.bind(s3)));
     s3Mock.on(DeleteObjectCommand).callsFake(route(s3.deleteObject.bind(s3)));
+    s3Mock.on(GetObjectAttributesCommand).callsFake(route(s3.getObjectAttributes.bind(s3)));
+    s3Mock.on(ListMultipartUploadsCommand).callsFake(route(s3.listMultipartUploads.bind(s3)));
+    s3Mock.on(ListPartsCommand).callsFake(route(s3.listParts.bind(s3)));
+    s3Mock.on(ListObjectVersionsCommand).callsFake(route(s3.listObjectVersions.bind(s3)));
+    s3Mock.on(GetBucketReplicationCommand).callsFake(route(s3.getBucketReplication.bind(s3)));
+    s3Mock.on(GetObjectLockConfigurationCommand).callsFake(route(s3.getObjectLockConfiguration.bind(s3)));
+    s3Mock.on(GetObjectLegalHoldCommand).callsFake(route(s3.getObjectLegalHold.bind(s3)));
+    s3Mock.on(GetObjectRetentionCommand).callsFake(route(s3.getObjectRetention.bind(s3)));
     stsMock.on(AssumeRoleCommand).callsFake((input) => sts.assumeRole(input));
     return {
         restore() {
