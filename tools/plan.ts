@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
+import { type AccessReport, computeAccessReport, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
 import { recordProgram, type RecordedResource } from "./offline/recorder";
+import { approvalsOf, readPolicyConfig } from "./offline/policy-config";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 
 /**
@@ -29,6 +31,10 @@ export interface PlanResult {
     accounts: AccountPlan[];
     resources: RecordedResource[];
     policy?: PolicyRunResult;
+    /** Who can read what, from the recorded Lake Formation resources. */
+    access?: AccessReport;
+    /** The policy pack config file the run used. */
+    policyConfigFile?: string;
     configError?: ConfigError["problems"];
     seconds: number;
 }
@@ -38,8 +44,19 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const preview = options.preview ?? false;
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const config = options.config ?? readStackConfig(options.stack);
+    // The gate never runs with pack defaults by accident: a missing file is a config error.
+    const policyConfigFile = path.resolve(options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`));
+    if (!existsSync(policyConfigFile)) {
+        const key = options.policyConfigFile ? "--policy-pack-config" : `policy/config/${options.stack}.json`;
+        return {
+            exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], seconds: elapsed(),
+            configError: [{ key, message: `policy pack config ${policyConfigFile} does not exist; every stack needs one (copy policy/config/prod.json)` }],
+        };
+    }
     let recording;
+    let policyConfig: Record<string, unknown>;
     try {
+        policyConfig = readPolicyConfig(policyConfigFile);
         recording = await recordProgram(options.stack, config, evaluateIndex, { preview });
     } catch (error) {
         if (error instanceof ConfigError) {
@@ -48,24 +65,23 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         throw error;
     }
     options.mutate?.(recording.resources);
-    const policyConfigFile = options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`);
-    const policy = await runPolicyPack(recording.resources, {
-        ...(existsSync(policyConfigFile) ? { config: JSON.parse(readFileSync(policyConfigFile, "utf8")) } : {}),
-        preview,
-    });
+    const policy = await runPolicyPack(recording.resources, { config: policyConfig, preview });
     const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
+    const accounts = accountPlans(recording.resources);
     return {
         exitCode: mandatory ? 1 : 0,
         stack: options.stack,
         preview,
-        accounts: accountPlans(recording.resources),
+        accounts,
         resources: recording.resources,
         policy,
+        access: computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig)),
+        policyConfigFile: path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile,
         seconds: elapsed(),
     };
 }
 
-export function renderPlan(result: PlanResult): string {
+export function renderPlan(result: PlanResult, verbose = false): string {
     if (result.configError) {
         return [`lakewarden plan: stack ${result.stack}: configuration error, nothing registered`, ...result.configError.map((p) => `  - ${p.key}: ${p.message}`)].join("\n");
     }
@@ -74,8 +90,13 @@ export function renderPlan(result: PlanResult): string {
         `lakewarden plan: stack ${result.stack}${result.preview ? " (preview: outputs of new resources unknown)" : ""}: ` +
             `${result.accounts.length} accounts, ${total} resources, ${result.seconds.toFixed(1)}s`,
         "",
+        `policy pack config: ${result.policyConfigFile}`,
+        "",
         ...result.accounts.map((a) => renderAccount(a) + "\n"),
     ];
+    if (result.access) {
+        lines.push(renderAccessReport(result.access, verbose), "");
+    }
     const policy = result.policy;
     if (policy) {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
@@ -102,6 +123,8 @@ export function planJson(result: PlanResult): unknown {
         accounts: result.accounts,
         violations: result.policy?.violations ?? [],
         exemptionsUsed: result.policy?.exemptionsUsed ?? [],
+        policyConfigFile: result.policyConfigFile,
+        access: result.access,
     };
 }
 
