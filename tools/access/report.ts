@@ -4,6 +4,7 @@
 import { grantPrincipal } from "../../policy/lib/lakeformation";
 import { type AccountPlan } from "../offline/plan-model";
 import type { RecordedResource } from "../offline/recorder";
+import { isExpired } from "../../policy/lib/exemptions";
 import { isUnknown } from "../../policy/lib/unknown";
 import { asList, dig, isTrue } from "../../policy/lib/values";
 
@@ -95,7 +96,7 @@ const strings = (v: unknown): string[] | undefined => {
     return list.every((x) => str(x) !== undefined) ? (list as string[]) : undefined;
 };
 
-export function computeAccessReport(resources: RecordedResource[], accounts: AccountPlan[], approvals: Approval[] = []): AccessReport {
+export function computeAccessReport(resources: RecordedResource[], accounts: AccountPlan[], approvals: Approval[] = [], now = new Date()): AccessReport {
     const nameOf = (id: string | undefined): string => accounts.find((a) => a.accountId === id)?.name ?? id ?? "?";
     const tables: Table[] = resources
         .filter((r) => r.type === TABLE)
@@ -206,7 +207,8 @@ export function computeAccessReport(resources: RecordedResource[], accounts: Acc
         for (const c of e.columns.filter((col) => SENSITIVE.has(col.classification))) {
             const column = `${e.resource}.${c.name}`;
             const dbTableColumn = column.slice(column.indexOf(":") + 1);
-            const approval = approvals.find((a) => a.column === dbTableColumn && nameOf(a.account) === e.principalAccount);
+            // Same rule as the pack (lf-sensitive-data-requires-filter): the approval names the receiving account and has not expired.
+            const approval = approvals.find((a) => a.column === dbTableColumn && nameOf(a.account) === e.principalAccount && !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now));
             crossings.push({ column, classification: c.classification, owner, account: e.principalAccount, principal: e.principal, grant: e.grant, ...(e.rowFilter ? { rowFilter: e.rowFilter } : {}), ...(approval ? { approval } : {}) });
         }
     }
