@@ -5,8 +5,8 @@ import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
 import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
-import { recordProgram, type RecordedResource } from "./offline/recorder";
 import { approvalsOf, readBaseAccess, readPolicyConfig } from "./offline/policy-config";
+import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 
 /**
@@ -23,6 +23,8 @@ export interface PlanOptions {
     policyConfigFile?: string;
     /** A base plan's JSON (`--against FILE`): the plan then reports what this change does to access. */
     against?: string;
+    /** An evaluation of this stack's program already made (tests share one); default: evaluate index.ts now. */
+    recording?: Recording;
     /** Changes the recorded resources before the pack runs: how tests prove a bad change is caught. */
     mutate?: (resources: RecordedResource[]) => void;
 }
@@ -64,7 +66,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     try {
         policyConfig = readPolicyConfig(policyConfigFile);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
-        recording = await recordProgram(options.stack, config, evaluateIndex, { preview });
+        recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
         if (error instanceof ConfigError) {
             return { exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], configError: error.problems, seconds: elapsed() };

@@ -5,6 +5,7 @@ import { diffAccess, renderAccessDiff } from "../../tools/access/diff";
 import { computeAccessReport, renderAccessReport } from "../../tools/access/report";
 import { planJson, type PlanResult, renderPlan, runPlan } from "../../tools/plan";
 import type { RecordedResource } from "../../tools/offline/recorder";
+import { sectionOf, withSection } from "../helpers/program";
 
 // Exact, like the grant plan tests: the report is what a security reviewer signs off, so any change
 // to who reads what must show up here as a reviewed diff.
@@ -102,6 +103,18 @@ describe("access diff (--against)", () => {
         ]);
     });
 
+    it("a row-filtered share whose columns leave the pii column out passes config and gate, and nothing pii reaches marketing", async function () {
+        this.timeout(300_000);
+        const shares = sectionOf<Record<string, unknown>[]>("prod", "shares");
+        const filtered = shares.find((s) => s.rowFilter !== undefined)!;
+        filtered.columns = ["country", "customer_id", "segment"];
+        const result = await runPlan({ stack: "prod", config: withSection("prod", "shares", shares) });
+        assert.equal(result.exitCode, 0, renderPlan(result));
+        assert.deepEqual(result.access!.crossings.filter((c) => c.account === "marketing"), []);
+        const campaigns = result.access!.roles.find((r) => r.role.endsWith("marketing-campaigns-runtime"))!;
+        assert.ok(campaigns.entries.some((e) => e.filter === "lw_marketing_customers" && e.columns?.map((c) => c.name).join(",") === "customer_id,country,segment"));
+    });
+
     it("a base file without an access report is a config error naming it", async () => {
         const file = `${tmpdir()}/lw-empty-${process.pid}.json`;
         writeFileSync(file, "{}");
@@ -121,6 +134,7 @@ const DEV = [
             "    databases: producer:company",
             "  role arn:aws:iam::444455556666:role/lakewarden-dev-ou-row-filters-fn (security) reads:",
             "    security:amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_1_0 (whole table): columns not known; all rows [DESCRIBE,SELECT, grantable]",
+            "  role arn:aws:iam::777788889999:role/lakewarden-dev-discovery-reporter-fn (producer) reads no rows (metadata only)",
             "  role arn:aws:iam::123456789012:role/lakewarden-dev-analytics-hr-runtime (analytics) reads:",
             "    producer:company.employees: uid, name[pii], department, salary[secret]; all rows [SELECT]",
             "  role arn:aws:iam::123456789012:role/lakewarden-dev-analytics-sales-runtime (analytics) reads:",
@@ -153,6 +167,8 @@ const PROD = [
             "    sales-lake:sales.customers filter lw_marketing_customers: customer_id, email[pii], country, segment; rows where country IN ('DE', 'FR', 'NL') [SELECT, grantable]",
             "    sales-lake:sales.customers (metadata only) [DESCRIBE, grantable]",
             "    databases: hr-lake:company, sales-lake:sales",
+            "  role arn:aws:iam::222233334444:role/lakewarden-prod-discovery-reporter-fn (hr-lake) reads no rows (metadata only)",
+            "  role arn:aws:iam::333344445555:role/lakewarden-prod-discovery-reporter-fn (sales-lake) reads no rows (metadata only)",
             "  role arn:aws:iam::666677778888:role/lakewarden-prod-analytics-hr-runtime (analytics) reads:",
             "    hr-lake:company.employees: uid, name[pii], department, salary[secret]; all rows [SELECT]",
             "  role arn:aws:iam::666677778888:role/lakewarden-prod-analytics-sales-runtime (analytics) reads:",

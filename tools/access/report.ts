@@ -270,7 +270,7 @@ export function renderAccessReport(report: AccessReport, verbose = false): strin
     }
     for (const role of report.roles) {
         const reads = role.entries.filter((e) => verbose || e.reads);
-        lines.push(`  role ${role.role} (${role.account}) ${reads.length === 0 ? "reads nothing" : "reads:"}`);
+        lines.push(`  role ${role.role} (${role.account}) ${reads.length === 0 ? "reads no rows (metadata only)" : "reads:"}`);
         for (const e of reads) lines.push(`    ${describeEntry(e, verbose)}`);
     }
     if (verbose) {
