@@ -74,7 +74,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         throw error;
     }
     options.mutate?.(recording.resources);
-    const policy = await runPolicyPack(recording.resources, { config: policyConfig, preview });
+    const policy = runPolicyPack(recording.resources, { config: policyConfig, preview });
     const accounts = accountPlans(recording.resources);
     const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
     const accessDiff = base && diffAccess(base, access);

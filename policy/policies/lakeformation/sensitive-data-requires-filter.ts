@@ -104,7 +104,6 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
         "cells filter or a column-restricted grant that leaves every pii/secret column out (or names each one it shares " +
         "with an approval in approvedColumns: reason, approver, expiry; never through a wildcard or a whole-table grant).",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Share sensitive tables with tableWithColumns.columnNames listing only public/internal columns (or wildcard + " +
         "excludedColumnNames covering the pii/secret ones), or with a DataCellsFilter whose columns exclude them. Table-level " +
