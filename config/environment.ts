@@ -56,6 +56,7 @@ export function parseEnvironment(name: string, raw: Record<string, unknown>): En
 export function environmentFromConfig(name: string, config: Record<string, string>): Environment {
     const raw: Record<string, unknown> = {};
     const unknown: string[] = [];
+    const problems = checkForeignKeys(config);
     for (const [key, value] of Object.entries(config)) {
         const [namespace, section] = key.split(":");
         if (namespace !== CONFIG_NAMESPACE) {
@@ -67,12 +68,50 @@ export function environmentFromConfig(name: string, config: Record<string, strin
             unknown.push(key);
         }
     }
-    if (unknown.length > 0) {
-        throw new ConfigError(
-            unknown.map((key) => ({ key, message: `unknown config key (known: ${Object.keys(sections).join(", ")})` })),
-        );
+    problems.push(...unknown.map((key) => ({ key, message: `unknown config key (known: ${Object.keys(sections).join(", ")})` })));
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
     }
     return parseEnvironment(name, raw);
+}
+
+/**
+ * Keys outside `lakewarden:` that would silently change what is deployed: a near-miss namespace
+ * (`lakwarden:remediation` would drop the section) and default providers left on (a resource
+ * without an explicit provider would land in whatever account the credentials point to).
+ */
+function checkForeignKeys(config: Record<string, string>): { key: string; message: string }[] {
+    const problems: { key: string; message: string }[] = [];
+    for (const key of Object.keys(config)) {
+        const namespace = key.split(":")[0];
+        if (namespace !== CONFIG_NAMESPACE && namespace.length > 0 && closeTo(namespace, CONFIG_NAMESPACE)) {
+            problems.push({ key, message: `config namespace "${namespace}" is not "${CONFIG_NAMESPACE}" (did you mean ${CONFIG_NAMESPACE}:${key.slice(namespace.length + 1)}?); the section would be ignored` });
+        }
+    }
+    const providers = config["pulumi:disable-default-providers"];
+    let parsed: unknown;
+    try {
+        parsed = providers === undefined ? undefined : JSON.parse(providers);
+    } catch {
+        parsed = providers;
+    }
+    if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0] !== "aws") {
+        problems.push({ key: "pulumi:disable-default-providers", message: `must be ["aws"] (every resource names its account's provider), got ${providers ?? "nothing"}` });
+    }
+    return problems;
+}
+
+/** Within two edits (insert, delete, substitute) of `target`. */
+function closeTo(word: string, target: string): boolean {
+    let previous = Array.from({ length: target.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= word.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= target.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word[i - 1] === target[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[target.length] <= 2;
 }
 
 function parseConfigValue(value: string): unknown {

@@ -51,13 +51,16 @@ function checkShare(env: SharingSections, ctx: z.RefinementCtx, tables: Map<stri
     }
     checkColumns(ctx, table, share.columns, ["shares", index, "columns"]);
     const sensitive = table.columns.filter(isSensitive).map((c) => c.name);
-    if (sensitive.length > 0 && !share.columns && !share.rowFilter) {
+    // A row filter limits rows, not columns: without `columns` its data cells filter has every column
+    // (columnWildcard), which the pack's lf-sensitive-data-requires-filter refuses. Agree with it here.
+    if (sensitive.length > 0 && !share.columns) {
         ctx.addIssue({
             code: "custom",
             path: ["shares", index],
             message:
                 `table ${share.database}.${share.table} has pii/secret columns (${sensitive.join(", ")}); ` +
-                "share it with an explicit `columns` allow-list or a `rowFilter`",
+                `share it with an explicit \`columns\` allow-list${share.rowFilter !== undefined ? " (a rowFilter limits rows, not columns)" : ""}; ` +
+                "a pii/secret column named there also needs an approval in the policy pack config (lf-sensitive-data-requires-filter.approvedColumns)",
         });
     }
 }
@@ -96,6 +99,10 @@ function checkConsumerAccess(
                     path: [...path, "columns"],
                     message: `${read.database}.${read.table} reaches consumer "${access.consumer}" through a row filter; a role reads the whole filter, so drop \`columns\` here and narrow the filter in lakewarden:shares`,
                 });
+                return;
+            }
+            if (share.rowFilter !== undefined) {
+                // The role is granted the share's data cells filter: exactly the share's columns and rows.
                 return;
             }
             const beyond = (read.columns ?? table.columns.map((c) => c.name)).filter((c) => share.columns && !share.columns.includes(c));

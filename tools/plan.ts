@@ -1,15 +1,18 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
+import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
+import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
+import { approvalsOf, readBaseAccess, readPolicyConfig } from "./offline/policy-config";
 import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 
 /**
  * The offline plan: evaluates the real program (index.ts) for a stack's config under Pulumi's
  * mock runtime, lists what each account would hold, and runs the policy pack over every resource.
- * Exit codes: 0 clean, 1 a mandatory violation, 2 a config error.
+ * Exit codes: 0 clean, 1 a mandatory violation, 2 a config error, 3 a crash of the program.
  */
 export interface PlanOptions {
     stack: string;
@@ -18,6 +21,8 @@ export interface PlanOptions {
     config?: Record<string, string>;
     /** --policy-pack-config file; default policy/config/<stack>.json when it exists. */
     policyConfigFile?: string;
+    /** A base plan's JSON (`--against FILE`): the plan then reports what this change does to access. */
+    against?: string;
     /** An evaluation of this stack's program already made (tests share one); default: evaluate index.ts now. */
     recording?: Recording;
     /** Changes the recorded resources before the pack runs: how tests prove a bad change is caught. */
@@ -31,6 +36,12 @@ export interface PlanResult {
     accounts: AccountPlan[];
     resources: RecordedResource[];
     policy?: PolicyRunResult;
+    /** Who can read what, from the recorded Lake Formation resources. */
+    access?: AccessReport;
+    accessDiff?: AccessDiff;
+    /** The policy pack config file the run used. */
+    policyConfigFile?: string;
+    against?: string;
     configError?: ConfigError["problems"];
     seconds: number;
 }
@@ -40,8 +51,21 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const preview = options.preview ?? false;
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const config = options.config ?? readStackConfig(options.stack);
+    // The gate never runs with pack defaults by accident: a missing file is a config error.
+    const policyConfigFile = path.resolve(options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`));
+    if (!existsSync(policyConfigFile)) {
+        const key = options.policyConfigFile ? "--policy-pack-config" : `policy/config/${options.stack}.json`;
+        return {
+            exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], seconds: elapsed(),
+            configError: [{ key, message: `policy pack config ${policyConfigFile} does not exist; every stack needs one (copy policy/config/prod.json)` }],
+        };
+    }
     let recording;
+    let policyConfig: Record<string, unknown>;
+    let base: AccessReport | undefined;
     try {
+        policyConfig = readPolicyConfig(policyConfigFile);
+        base = options.against === undefined ? undefined : readBaseAccess(options.against);
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
         if (error instanceof ConfigError) {
@@ -50,24 +74,40 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         throw error;
     }
     options.mutate?.(recording.resources);
-    const policyConfigFile = options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`);
-    const policy = runPolicyPack(recording.resources, {
-        ...(existsSync(policyConfigFile) ? { config: JSON.parse(readFileSync(policyConfigFile, "utf8")) } : {}),
-        preview,
-    });
+    const policy = runPolicyPack(recording.resources, { config: policyConfig, preview });
+    const accounts = accountPlans(recording.resources);
+    const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
+    const accessDiff = base && diffAccess(base, access);
+    for (const crossing of accessDiff?.newCrossings.filter((c) => !c.approval) ?? []) {
+        policy.violations.push({
+            policyName: "access-new-sensitive-crossing",
+            enforcementLevel: "mandatory",
+            severity: "critical",
+            urn: crossing.grant.urn,
+            resourceType: "aws:lakeformation/permissions:Permissions",
+            resourceName: crossing.grant.name,
+            message:
+                `this change makes ${describeCrossing(crossing)}; add an approval (column, account, reason, approver, expires) ` +
+                `to lf-sensitive-data-requires-filter.approvedColumns in ${path.relative(REPO_ROOT, policyConfigFile)} after review, or keep the column out`,
+        });
+    }
     const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
     return {
         exitCode: mandatory ? 1 : 0,
         stack: options.stack,
         preview,
-        accounts: accountPlans(recording.resources),
+        accounts,
         resources: recording.resources,
         policy,
+        access,
+        ...(accessDiff ? { accessDiff } : {}),
+        policyConfigFile: path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile,
+        ...(options.against ? { against: options.against } : {}),
         seconds: elapsed(),
     };
 }
 
-export function renderPlan(result: PlanResult): string {
+export function renderPlan(result: PlanResult, verbose = false): string {
     if (result.configError) {
         return [`lakewarden plan: stack ${result.stack}: configuration error, nothing registered`, ...result.configError.map((p) => `  - ${p.key}: ${p.message}`)].join("\n");
     }
@@ -76,8 +116,16 @@ export function renderPlan(result: PlanResult): string {
         `lakewarden plan: stack ${result.stack}${result.preview ? " (preview: outputs of new resources unknown)" : ""}: ` +
             `${result.accounts.length} accounts, ${total} resources, ${result.seconds.toFixed(1)}s`,
         "",
+        `policy pack config: ${result.policyConfigFile}`,
+        "",
         ...result.accounts.map((a) => renderAccount(a) + "\n"),
     ];
+    if (result.access) {
+        lines.push(renderAccessReport(result.access, verbose), "");
+    }
+    if (result.accessDiff) {
+        lines.push(renderAccessDiff(result.accessDiff, result.against ?? "base"), "");
+    }
     const policy = result.policy;
     if (policy) {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
@@ -104,42 +152,87 @@ export function planJson(result: PlanResult): unknown {
         accounts: result.accounts,
         violations: result.policy?.violations ?? [],
         exemptionsUsed: result.policy?.exemptionsUsed ?? [],
+        policyConfigFile: result.policyConfigFile,
+        access: result.access,
+        accessDiff: result.accessDiff,
     };
 }
 
-function parseArgs(argv: string[]): { options: PlanOptions; json?: string } {
-    let stack: string | undefined;
-    let json: string | undefined;
-    let preview = false;
-    let policyConfigFile: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--stack" || arg === "-s") stack = argv[++i];
-        else if (arg === "--json") json = argv[++i];
-        else if (arg === "--preview") preview = true;
-        else if (arg === "--policy-pack-config") policyConfigFile = argv[++i];
-        else throw new Error(`unknown argument ${arg}; usage: npm run plan -- --stack <dev|prod> [--preview] [--json FILE] [--policy-pack-config FILE]`);
-    }
-    if (!stack) {
-        throw new Error("missing --stack; usage: npm run plan -- --stack <dev|prod> [--preview] [--json FILE]");
-    }
-    return { options: { stack, preview, policyConfigFile }, json };
+export const USAGE = `usage: npm run plan -- --stack <stack> [options]
+
+Evaluates index.ts for Pulumi.<stack>.yaml under Pulumi's mock runtime (no cloud, no engine), lists
+what each account would hold, computes who can read what, and runs the policy pack.
+
+  --stack, -s NAME            stack to plan (Pulumi.NAME.yaml); required
+  --preview                   outputs of new resources stay unknown, as in a first pulumi preview
+  --policy-pack-config FILE   policy pack config (default policy/config/NAME.json; must exist)
+  --against FILE              a base plan's --json output: print what this change adds/removes in access
+  --json FILE                 write the whole result (accounts, violations, access report) as JSON
+  --verbose, -v               access report with every grant, its resource name and URN
+  --help, -h                  this text
+
+exit codes: 0 clean, 1 mandatory violation, 2 configuration error, 3 program crash`;
+
+export interface CliArgs {
+    options: PlanOptions;
+    json?: string;
+    verbose: boolean;
+    help: boolean;
 }
 
+export function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { options: { stack: "" }, verbose: false, help: false };
+    const value = (i: number, flag: string): string => {
+        const v = argv[i];
+        if (v === undefined || v.startsWith("-")) {
+            throw new UsageError(`${flag} needs a value`);
+        }
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--stack" || arg === "-s") args.options.stack = value(++i, arg);
+        else if (arg === "--json") args.json = value(++i, arg);
+        else if (arg === "--preview") args.options.preview = true;
+        else if (arg === "--policy-pack-config") args.options.policyConfigFile = value(++i, arg);
+        else if (arg === "--against") args.options.against = value(++i, arg);
+        else if (arg === "--verbose" || arg === "-v") args.verbose = true;
+        else if (arg === "--help" || arg === "-h") args.help = true;
+        else throw new UsageError(`unknown argument ${arg}`);
+    }
+    if (!args.help && !args.options.stack) {
+        throw new UsageError("missing --stack");
+    }
+    return args;
+}
+
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
-    const { options, json } = parseArgs(process.argv.slice(2));
-    const result = await runPlan(options);
-    console.log(renderPlan(result));
-    if (json) {
-        writeFileSync(json, JSON.stringify(planJson(result), null, 2));
-        console.log(`wrote ${json}`);
+    let args: CliArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (error) {
+        console.error(`${(error as Error).message}\n\n${USAGE}`);
+        process.exit(2);
+    }
+    if (args.help) {
+        console.log(USAGE);
+        return;
+    }
+    const result = await runPlan(args.options);
+    console.log(renderPlan(result, args.verbose));
+    if (args.json) {
+        writeFileSync(args.json, JSON.stringify(planJson(result), null, 2));
+        console.log(`wrote ${args.json}`);
     }
     process.exit(result.exitCode);
 }
 
 if (require.main === module) {
+    // A crash of the program (not a config error: those are exit 2 with the key) shows where it happened.
     main().catch((error: unknown) => {
-        console.error(error instanceof Error ? error.message : error);
-        process.exit(2);
+        console.error(`lakewarden plan: the program crashed (a defect, not a configuration error):\n${error instanceof Error ? error.stack : String(error)}`);
+        process.exit(3);
     });
 }

@@ -1,7 +1,8 @@
 // The Pulumi CLI's handling of --policy-pack-config, reproduced for the offline runner:
 // parse (string = enforcement level, object = level + properties), start from each policy's
 // declared level and schema defaults, apply `all`, then per-policy keys, then validate the result
-// against each policy's schema. Keys that name no policy are ignored, as the CLI does.
+// against each policy's schema. Stricter than the CLI: a key that names no policy, or a property
+// a policy does not declare, is an error (a misspelled key would silently do nothing).
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { validateJsonSchema } from "./json-schema";
@@ -61,6 +62,7 @@ export function reconcilePolicyPackConfig(
     raw: unknown,
 ): Map<string, PolicyConfigEntry> {
     const given = parsePolicyPackConfig(raw);
+    const errors: string[] = [];
     const result = new Map<string, PolicyConfigEntry>();
     for (const p of policies) {
         const properties: Record<string, unknown> = {};
@@ -80,6 +82,10 @@ export function reconcilePolicyPackConfig(
     for (const [name, entry] of given) {
         const target = result.get(name);
         if (!target) {
+            if (name !== "all") {
+                const near = closest(name, [...result.keys()]);
+                errors.push(`${name}: no policy of this name${near ? ` (did you mean ${near}?)` : ""}`);
+            }
             continue;
         }
         if (entry.enforcementLevel) {
@@ -87,12 +93,12 @@ export function reconcilePolicyPackConfig(
         }
         Object.assign(target.properties, entry.properties ?? {});
     }
-    const errors: string[] = [];
     for (const p of policies) {
         const schema: PolicyConfigJSONSchema = {
             type: "object",
             properties: p.configSchema?.properties ?? {},
             required: p.configSchema?.required,
+            additionalProperties: false,
         };
         for (const problem of validateJsonSchema(schema, result.get(p.name)?.properties ?? {}, "")) {
             errors.push(`${p.name}: ${problem}`);
@@ -102,4 +108,28 @@ export function reconcilePolicyPackConfig(
         throw new Error(`invalid policy pack config:\n  ${errors.join("\n  ")}`);
     }
     return result;
+}
+
+/** The candidate within edit distance 3 of `name`, for "did you mean". */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+    let best: { candidate: string; distance: number } | undefined;
+    for (const candidate of candidates) {
+        const distance = editDistance(name, candidate);
+        if (distance <= 3 && (!best || distance < best.distance)) {
+            best = { candidate, distance };
+        }
+    }
+    return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }

@@ -85,6 +85,27 @@ describe("environment model", () => {
         assert.throws(() => environmentFromConfig("dev", config), (e: unknown) => e instanceof ConfigError && e.problems[0].key === "lakewarden:acounts");
     });
 
+    it("rejects a near-miss namespace that would silently drop a section", () => {
+        const config = { ...readStackConfig("dev"), "lakwarden:remediation": "{}" };
+        assert.throws(
+            () => environmentFromConfig("dev", config),
+            (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "lakwarden:remediation" && /did you mean lakewarden:remediation\?/.test(p.message)),
+        );
+    });
+
+    it("rejects default providers left on or disabled for something else than aws", () => {
+        for (const value of [undefined, "[]", '["gcp"]', "true"]) {
+            const config: Record<string, string> = { ...readStackConfig("dev") };
+            if (value === undefined) delete config["pulumi:disable-default-providers"];
+            else config["pulumi:disable-default-providers"] = value;
+            assert.throws(
+                () => environmentFromConfig("dev", config),
+                (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "pulumi:disable-default-providers" && /must be \["aws"\]/.test(p.message)),
+                String(value),
+            );
+        }
+    });
+
     it("reports every problem at once, each with its key", () => {
         const problems = problemsOf(
             mutate("dev", (r) => {

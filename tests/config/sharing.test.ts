@@ -1,4 +1,6 @@
-import { expectProblem, mutate } from "../helpers/config";
+import * as assert from "node:assert/strict";
+import { parseEnvironment } from "../../config/environment";
+import { expectProblem, mutate, type Raw } from "../helpers/config";
 
 describe("data-sharing model validation", () => {
     it("rejects an unknown table in a share", () => {
@@ -11,6 +13,25 @@ describe("data-sharing model validation", () => {
 
     it("rejects a pii/secret table shared without a column allow-list or row filter", () => {
         expectProblem(mutate("dev", (r) => delete r.shares[0].columns), "lakewarden:shares[0]", /pii\/secret columns \(name, salary\)/);
+    });
+
+    it("rejects a row filter alone on a pii/secret table: it limits rows, not columns (the pack would refuse the filter)", () => {
+        expectProblem(
+            mutate("dev", (r) => {
+                delete r.shares[0].columns;
+                r.shares[0].rowFilter = "department = 'sales'";
+            }),
+            "lakewarden:shares[0]",
+            /pii\/secret columns \(name, salary\).*a rowFilter limits rows, not columns/,
+        );
+    });
+
+    it("accepts a row-filtered share whose columns leave the pii column out, read by a role without columns", () => {
+        const raw = mutate("prod", (r) => {
+            const share = r.shares.find((s) => s.rowFilter !== undefined) as Raw;
+            share.columns = ["country", "customer_id", "segment"];
+        });
+        assert.doesNotThrow(() => parseEnvironment("prod", raw));
     });
 
     it("rejects a duplicate share of one table to one consumer", () => {

@@ -115,6 +115,7 @@ describe("iam-catalog-valid building blocks", () => {
                 region: "eu-west-1",
                 accountId: ACCOUNTS.producer,
                 bucket: "lw-raw",
+                bucketActions: actions.bucket,
                 grants: [
                     { actions: actions.source, bucket: "lw-raw", key: "sales/2026/a*.csv", widenTo: "sales/2026/" },
                     { actions: actions.target, bucket: "lw-raw", key: "quarantine/sales/2026/a*.csv", widenTo: "quarantine/" },

@@ -118,6 +118,7 @@ describePolicy({
     ],
 });
 
+const approval = (column: string) => ({ column, account: ACCOUNTS.consumer, reason: "reviewed: analytics needs it", approver: "SEC-1", expires: "2099-12-31" });
 const sensitiveGrantProps = ["tableWithColumns", "tableWithColumns.databaseName", "tableWithColumns.name", "tableWithColumns.columnNames*"];
 describePolicy({
     policy: "lf-sensitive-data-requires-filter",
@@ -138,9 +139,11 @@ describePolicy({
     ],
     configCases: [
         { name: "table-level DESCRIBE on a sensitive table is metadata only", config: {}, mutate: set("columns-select", { tableWithColumns: undefined, table: { databaseName: "company", name: "employees" }, permissions: ["DESCRIBE"], permissionsWithGrantOptions: [] }), expect: "pass" },
-        { name: "allowNamedSensitiveColumns accepts a pii column listed by name", config: { allowNamedSensitiveColumns: true }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }), expect: "pass" },
-        { name: "allowNamedSensitiveColumns still refuses a wildcard that reaches a secret", config: { allowNamedSensitiveColumns: true }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] } }), expect: /exposes the sensitive columns salary/ },
-        { name: "allowNamedSensitiveColumns still refuses the whole table", config: { allowNamedSensitiveColumns: true }, mutate: set("columns-select", { tableWithColumns: undefined, table: { databaseName: "company", name: "employees" } }), expect: /whole table company.employees exposes/ },
+        { name: "an approval for the receiving account accepts a pii column listed by name", config: { approvedColumns: [approval("company.employees.name")] }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }), expect: "pass" },
+        { name: "an expired approval no longer does", config: { approvedColumns: [{ ...approval("company.employees.name"), expires: "2020-01-31" }] }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }), expect: /exposes the sensitive columns name without an unexpired approval/ },
+        { name: "an approval for another account does not", config: { approvedColumns: [{ ...approval("company.employees.name"), account: ACCOUNTS.producer }] }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }), expect: /exposes the sensitive columns name/ },
+        { name: "approvals still refuse a wildcard that reaches a secret", config: { approvedColumns: [approval("company.employees.salary")] }, mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] } }), expect: /exposes the sensitive columns salary/ },
+        { name: "approvals still refuse the whole table", config: { approvedColumns: [approval("company.employees.name"), approval("company.employees.salary")] }, mutate: set("columns-select", { tableWithColumns: undefined, table: { databaseName: "company", name: "employees" } }), expect: /whole table company.employees exposes/ },
     ],
 });
 

@@ -19,9 +19,9 @@ describe("offline runner", () => {
             assert.throws(() => runPolicyPack([], { config: { "s3-bucket-versioning": { exemptions: [{ urn: "**", reason: "long enough reason", expires: "soon" }] } } }), /expires: does not match/);
         });
 
-        it("ignores keys that name no policy, as the CLI does", () => {
-            const result = runPolicyPack(wildcardPolicy(), { config: { "no-such-policy": "disabled" } });
-            assert.strictEqual(violationsOf(result, "iam-no-wildcard-actions").length, 1);
+        it("rejects keys that name no policy (suggesting the close match) and properties a policy does not declare", () => {
+            assert.throws(() => runPolicyPack(wildcardPolicy(), { config: { "iam-no-wildcard-action": "disabled" } }), /iam-no-wildcard-action: no policy of this name \(did you mean iam-no-wildcard-actions\?\)/);
+            assert.throws(() => runPolicyPack(wildcardPolicy(), { config: { "log-group-retention": { minRetentionDay: 30 } } }), /log-group-retention: minRetentionDay: additional property not allowed/);
         });
 
         it("loads the dev and prod config files: prod is all mandatory, dev relaxes a few", () => {

@@ -11,6 +11,7 @@ import {
     type TableColumns,
     tableColumns,
 } from "../../lib/lakeformation";
+import { isExpired } from "../../lib/exemptions";
 import { isUnknown } from "../../lib/unknown";
 import { asList, dig, isTrue } from "../../lib/values";
 
@@ -22,12 +23,46 @@ interface Selection {
     excluded: unknown;
 }
 
+/** A reviewed decision to let one named sensitive column reach one account (README "Access report"). */
+export interface ColumnApproval {
+    /** `<database>.<table>.<column>`. */
+    column: string;
+    /** The receiving account id; covers its roles too. */
+    account: string;
+    reason: string;
+    /** Ticket or person who approved, e.g. `SEC-1234`. */
+    approver: string;
+    /** Last day (UTC, YYYY-MM-DD) on which the approval applies. */
+    expires: string;
+}
+
+export const approvedColumnsSchema = {
+    type: "array" as const,
+    description: "Named pii/secret columns approved to cross into an account: column (db.table.column), account id, reason, approver, expires.",
+    items: {
+        type: "object" as const,
+        properties: {
+            column: { type: "string" as const, pattern: "^[^.]+\\.[^.]+\\.[^.]+$" },
+            account: { type: "string" as const, pattern: "^\\d{12}$" },
+            reason: { type: "string" as const, minLength: 10 },
+            approver: { type: "string" as const, minLength: 3 },
+            expires: { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+        },
+        required: ["column", "account", "reason", "approver", "expires"],
+        additionalProperties: false,
+    },
+    default: [],
+};
+
+/** Accepts a named sensitive column only with an unexpired approval for the receiving account. */
+type Approved = (column: string) => ColumnApproval | undefined;
+
 /**
  * Reports sensitive columns a column selection (names, or wildcard minus exclusions) lets through.
- * With `namedAllowed`, a sensitive column listed by name is a reviewed decision and passes; one
+ * A sensitive column listed by name passes only with an approval for the receiving account; one
  * reached by a wildcard or a whole-table grant never does (a column added later would follow).
  */
-function checkColumns(selection: Selection, table: TableColumns, what: string, say: Say, namedAllowed: boolean): void {
+function checkColumns(selection: Selection, table: TableColumns, what: string, say: Say, approved: Approved): void {
     if (table.unknown) {
         say(`${what}: the columns of ${table.database}.${table.name} or their classification are not known at preview, so sensitive columns cannot be checked`);
         return;
@@ -39,9 +74,11 @@ function checkColumns(selection: Selection, table: TableColumns, what: string, s
         return;
     }
     const sensitive = sensitiveColumns(table);
-    const leaked = selection.wildcard ? sensitive.filter(c => !excluded.includes(c)) : namedAllowed ? [] : sensitive.filter(c => names.includes(c));
+    const leaked = selection.wildcard
+        ? sensitive.filter(c => !excluded.includes(c))
+        : sensitive.filter(c => names.includes(c) && !approved(`${table.database}.${table.name}.${c}`));
     if (leaked.length > 0) {
-        say(`${what} exposes the sensitive columns ${leaked.join(", ")}`);
+        say(`${what} exposes the sensitive columns ${leaked.join(", ")}${selection.wildcard ? "" : " without an unexpired approval in approvedColumns"}`);
     }
 }
 
@@ -59,13 +96,13 @@ function describeTable(database: unknown, name: unknown): string {
     return `${String(database)}.${String(name)}`;
 }
 
-export const lfSensitiveDataRequiresFilter = stackPolicy<{ allowNamedSensitiveColumns: boolean }>({
+export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: ColumnApproval[] }>({
     name: "lf-sensitive-data-requires-filter",
     concern: "lakeformation",
     description:
         "Tables with pii/secret columns (column parameter lakewarden:classification) are shared across accounts only through a data " +
-        "cells filter or a column-restricted grant that leaves every pii/secret column out (or, with allowNamedSensitiveColumns, " +
-        "names each one it shares: never through a wildcard or a whole-table grant).",
+        "cells filter or a column-restricted grant that leaves every pii/secret column out (or names each one it shares " +
+        "with an approval in approvedColumns: reason, approver, expiry; never through a wildcard or a whole-table grant).",
     severity: "critical",
     remediationSteps:
         "Share sensitive tables with tableWithColumns.columnNames listing only public/internal columns (or wildcard + " +
@@ -73,9 +110,9 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ allowNamedSensitiveCo
         "DESCRIBE (metadata only) stays allowed.",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],
-    config: { allowNamedSensitiveColumns: { type: "boolean", default: false } },
+    config: { approvedColumns: approvedColumnsSchema },
     validateStack(resources, config, report) {
-        const named = config.allowNamedSensitiveColumns;
+        const now = new Date();
         const tables = resources.filter(r => r.type === TABLE_TYPE).map(tableColumns).filter((t): t is TableColumns => t !== undefined);
         const filters = resources.filter(r => r.type === FILTER_TYPE);
         const findTable = (database: unknown, name: unknown) => tables.find(t => t.database === database && t.name === name);
@@ -90,6 +127,9 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ allowNamedSensitiveCo
                 continue;
             }
             const say: Say = m => report(m, grant.urn);
+            const account = principal.account;
+            const named: Approved = column =>
+                config.approvedColumns.find(a => a.column === column && a.account === account && !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now));
             const who = principal.kind === "unknown" ? "a grant whose principal is not known at preview" : `cross-account grant to ${principal.value}`;
             const located = (database: unknown, name: unknown): TableColumns | undefined => {
                 if (isUnknown(database) || isUnknown(name)) {

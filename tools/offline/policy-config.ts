@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../../config/errors";
+import type { AccessReport, Approval } from "../access/report";
+
+/** Reads a --policy-pack-config file; a JSON syntax error is a config error naming the file. */
+export function readPolicyConfig(file: string): Record<string, unknown> {
+    const text = readFileSync(file, "utf8");
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+            throw new Error("expected a JSON object");
+        }
+        return parsed as Record<string, unknown>;
+    } catch (error) {
+        throw new ConfigError([{ key: file, message: `not valid policy pack config JSON: ${(error as Error).message}` }]);
+    }
+}
+
+/** The per-column approvals the pack's lf-sensitive-data-requires-filter reads (shown in the access report). */
+export function approvalsOf(config: Record<string, unknown>): Approval[] {
+    const entry = config["lf-sensitive-data-requires-filter"];
+    const list = entry && typeof entry === "object" ? (entry as { approvedColumns?: unknown }).approvedColumns : undefined;
+    return Array.isArray(list) ? (list as Approval[]) : [];
+}
+
+/** The access report of a base plan's JSON (`--against`); a file without one is a config error naming it. */
+export function readBaseAccess(file: string): AccessReport {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new ConfigError([{ key: "--against", message: `${file}: ${(error as Error).message}` }]);
+    }
+    const access = (parsed as { access?: AccessReport } | null)?.access;
+    if (!access || !Array.isArray(access.consumers) || !Array.isArray(access.crossings)) {
+        throw new ConfigError([{ key: "--against", message: `${file} holds no access report; write it with npm run plan -- --stack <stack> --json FILE` }]);
+    }
+    return access;
+}
