@@ -21,7 +21,7 @@ export interface SessionScope {
     accountId: string;
     /** s3:ListBucket on it, so a missing object reads as 404 rather than 403, plus the step's bucket actions. */
     bucket: string;
-    bucketActions: readonly string[];
+    bucketActions?: readonly string[];
     grants: ObjectGrant[];
 }
 
@@ -47,7 +47,7 @@ function document(scope: SessionScope, resourceOf: (grant: ObjectGrant) => strin
             {
                 Sid: "Bucket",
                 Effect: "Allow",
-                Action: ["s3:ListBucket", ...scope.bucketActions].sort(),
+                Action: ["s3:ListBucket", ...(scope.bucketActions ?? [])].sort(),
                 Resource: `arn:${scope.partition}:s3:::${scope.bucket}`,
             },
             ...scope.grants.map((grant, index) => ({
