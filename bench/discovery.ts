@@ -78,9 +78,9 @@ async function main(): Promise<void> {
     // Loaded after the environment is set, so the handlers' loggers and metrics stay quiet.
     process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     process.env.POWERTOOLS_METRICS_DISABLED = "true";
-     
+
     const { intakeHandler } = require("../lambdas/discovery-intake/handler") as typeof import("../lambdas/discovery-intake/handler");
-     
+
     const { runCatalog } = require("../lambdas/discovery-catalog/catalog") as typeof import("../lambdas/discovery-catalog/catalog");
     const dynamo = await startStateTable();
     const events = Array.from({ length: SOURCES }, (_, i) => event(i));

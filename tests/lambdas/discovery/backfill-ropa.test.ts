@@ -103,11 +103,9 @@ describe("discovery backfill and record of processing", () => {
 
     it("asks the Tagging API for at most 100 ARNs per call", async () => {
         const arns = Array.from({ length: 230 }, (_, i) => s3BucketArn(`bucket-${String(i).padStart(3, "0")}`));
-        tagging
-            .on(GetResourcesCommand)
-            .callsFake((input: { ResourceARNList: string[] }) => ({
-                ResourceTagMappingList: input.ResourceARNList.map(arn => ({ ResourceARN: arn, Tags: optIn })),
-            }));
+        tagging.on(GetResourcesCommand).callsFake((input: { ResourceARNList: string[] }) => ({
+            ResourceTagMappingList: input.ResourceARNList.map(arn => ({ ResourceARN: arn, Tags: optIn })),
+        }));
         const tags = await tagsOf(new ResourceGroupsTaggingAPIClient({}), arns);
         assert.deepEqual(
             tagging.commandCalls(GetResourcesCommand).map(c => c.args[0].input.ResourceARNList?.length),
