@@ -337,7 +337,8 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                     Sid: "ManageDiscoveryCatalog",
                     Effect: "Allow",
                     Action: ["glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase"],
-                    Resource: catalogArns(dbPrefix),
+                    // Database actions take the catalog and database ARNs only (Service Authorization Reference).
+                    Resource: catalogArns(dbPrefix).filter(arn => !arn.includes(":table/")),
                 },
                 {
                     Sid: "ManageDiscoveryRunners",
@@ -346,7 +347,6 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         "glue:CreateConnection",
                         "glue:GetConnection",
                         "glue:UpdateConnection",
-                        "glue:CreateCrawler",
                         "glue:DeleteCrawler",
                         "glue:GetCrawler",
                         "glue:UpdateCrawler",
@@ -372,6 +372,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         glueResource("workflow"),
                     ],
                 },
+                // CreateCrawler has no resource type in the Service Authorization Reference; what a crawler may do
+                // is bounded by the role it runs as, and PassRole names only the crawler role.
+                { Sid: "CreateCrawlers", Effect: "Allow", Action: ["glue:CreateCrawler"], Resource: ["*"] },
                 { Sid: "GrantOnDiscoveryDatabases", Effect: "Allow", Action: ["lakeformation:GrantPermissions"], Resource: ["*"] },
                 {
                     Sid: "DescribeClusters",
