@@ -84,11 +84,27 @@ export function checkDiscovery(env: { accounts: Account[]; datasets: { database:
         return;
     }
     discovery.producers.forEach((name, index) => checkAccountRef(env.accounts, ctx, ["discovery", "producers", index], name, ["producer"]));
-    checkUnique(ctx, discovery.producers, (p) => p, (i) => ["discovery", "producers", i], "discovery producer");
-    checkUnique(ctx, discovery.records, (r) => r.database, (i) => ["discovery", "records", i, "database"], "record of processing");
+    checkUnique(
+        ctx,
+        discovery.producers,
+        p => p,
+        i => ["discovery", "producers", i],
+        "discovery producer",
+    );
+    checkUnique(
+        ctx,
+        discovery.records,
+        r => r.database,
+        i => ["discovery", "records", i, "database"],
+        "record of processing",
+    );
     discovery.records.forEach((record, index) => {
-        if (!env.datasets.some((d) => d.database === record.database)) {
-            ctx.addIssue({ code: "custom", path: ["discovery", "records", index, "database"], message: `database "${record.database}" is not in lakewarden:datasets` });
+        if (!env.datasets.some(d => d.database === record.database)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["discovery", "records", index, "database"],
+                message: `database "${record.database}" is not in lakewarden:datasets`,
+            });
         }
     });
     const keys: [string, PropertyKey[]][] = [
@@ -97,5 +113,11 @@ export function checkDiscovery(env: { accounts: Account[]; datasets: { database:
         [discovery.schemasTag, ["discovery", "schemasTag"]],
         ...Object.entries(discovery.recordTags).map(([attribute, key]): [string, PropertyKey[]] => [key, ["discovery", "recordTags", attribute]]),
     ];
-    checkUnique(ctx, keys, ([key]) => key, (i) => keys[i][1], "discovery tag key");
+    checkUnique(
+        ctx,
+        keys,
+        ([key]) => key,
+        i => keys[i][1],
+        "discovery tag key",
+    );
 }

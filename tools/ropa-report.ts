@@ -21,13 +21,27 @@ export interface ExportedSource {
 /** The record: every model dataset (attributes from `discovery.records`) and every exported source (from its tags). */
 export function recordOfProcessing(env: Environment & { discovery: Discovery }, exported: ExportedSource[], generatedAt: string): RopaReport {
     const discovery = env.discovery;
-    const modelSources: RopaSource[] = env.datasets.map((dataset) => {
-        const { database: _database, ...attributes } = discovery.records.find((r) => r.database === dataset.database) ?? { database: dataset.database };
-        return { arn: `lakewarden:dataset/${dataset.producer}/${dataset.database}`, kind: "dataset", name: dataset.database, status: "declared", dataset: dataset.database, attributes };
+    const modelSources: RopaSource[] = env.datasets.map(dataset => {
+        const { database: _database, ...attributes } = discovery.records.find(r => r.database === dataset.database) ?? { database: dataset.database };
+        return {
+            arn: `lakewarden:dataset/${dataset.producer}/${dataset.database}`,
+            kind: "dataset",
+            name: dataset.database,
+            status: "declared",
+            dataset: dataset.database,
+            attributes,
+        };
     });
-    const discovered: RopaSource[] = exported.map((s) => {
+    const discovered: RopaSource[] = exported.map(s => {
         const dataset = s.tags[discovery.datasetTag] || undefined;
-        return { arn: s.arn, kind: s.kind, name: s.name, status: s.status, ...(dataset ? { dataset } : {}), attributes: attributesFromTags(s.tags, discovery.recordTags) };
+        return {
+            arn: s.arn,
+            kind: s.kind,
+            name: s.name,
+            status: s.status,
+            ...(dataset ? { dataset } : {}),
+            attributes: attributesFromTags(s.tags, discovery.recordTags),
+        };
     });
     return buildRopa([...modelSources, ...discovered], readersByDatabase(env), generatedAt);
 }
@@ -51,7 +65,8 @@ function main(): void {
     const exported = file ? (JSON.parse(readFileSync(file, "utf8")) as ExportedSource[]) : [];
     const report = recordOfProcessing({ ...env, discovery }, exported, new Date().toISOString());
     process.stdout.write(format === "csv" ? toCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
-    if (report.lacking.length > 0) console.error(`${report.lacking.length} source(s) lack required record-of-processing attributes: ${report.lacking.join(", ")}`);
+    if (report.lacking.length > 0)
+        console.error(`${report.lacking.length} source(s) lack required record-of-processing attributes: ${report.lacking.join(", ")}`);
 }
 
 if (require.main === module) main();

@@ -37,7 +37,7 @@ const GLUE_SCRIPT_DIR = path.resolve(__dirname, "..", "..", "glue", "pii_detecti
 const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
 /** Key prefixes inside the discovery bucket. */
-export const DISCOVERY_PREFIXES = {
+const DISCOVERY_PREFIXES = {
     scripts: "glue/pii_detection/",
     runs: "detections/runs/",
     records: "detections/records/",
@@ -48,11 +48,13 @@ export const DISCOVERY_PREFIXES = {
 
 export function sourceEventPattern(): Record<string, unknown> {
     const sources = Object.keys(SOURCE_EVENTS);
-    const names = Object.values(SOURCE_EVENTS).flatMap((e) => [...e.create, ...e.remove]).sort();
+    const names = Object.values(SOURCE_EVENTS)
+        .flatMap(e => [...e.create, ...e.remove])
+        .sort();
     return {
         source: sources,
         "detail-type": [CLOUDTRAIL_DETAIL_TYPE],
-        detail: { eventSource: sources.map((s) => `${s.slice(4)}.amazonaws.com`), eventName: names },
+        detail: { eventSource: sources.map(s => `${s.slice(4)}.amazonaws.com`), eventName: names },
     };
 }
 
@@ -79,7 +81,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         // The report Lambda carries the readers and record tags in its environment (4 KB in all, Lambda quotas).
         const environmentSize = JSON.stringify(settings.recordTags).length + JSON.stringify(args.readers).length;
         if (environmentSize > LAMBDA_ENVIRONMENT_LIMIT - 512) {
-            throw new Error(`DataStoreDiscovery ${name}: the readers and record tags (${environmentSize} bytes) exceed what the report Lambda's environment can hold`);
+            throw new Error(
+                `DataStoreDiscovery ${name}: the readers and record tags (${environmentSize} bytes) exceed what the report Lambda's environment can hold`,
+            );
         }
         const { accountId, region, environment } = scope;
         const parent = { parent: this };
@@ -132,7 +136,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 name: stateTableName,
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: STATE_TABLE_SCHEMA.hashKey,
-                attributes: STATE_TABLE_SCHEMA.attributes.map((a) => ({ ...a })),
+                attributes: STATE_TABLE_SCHEMA.attributes.map(a => ({ ...a })),
                 globalSecondaryIndexes: [{ name: STATE_TABLE_SCHEMA.statusIndex, hashKey: "status", projectionType: "ALL" }],
                 serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
                 pointInTimeRecovery: { enabled: true },
@@ -149,14 +153,19 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: REPORT_TABLE_SCHEMA.hashKey,
                 rangeKey: REPORT_TABLE_SCHEMA.rangeKey,
-                attributes: REPORT_TABLE_SCHEMA.attributes.map((a) => ({ ...a })),
+                attributes: REPORT_TABLE_SCHEMA.attributes.map(a => ({ ...a })),
                 serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
                 pointInTimeRecovery: { enabled: true },
                 deletionProtectionEnabled: true,
             },
             { parent: this, protect: true },
         );
-        const stateRead: Statement = { Sid: "ReadSources", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: [stateTableArn, `${stateTableArn}/index/${STATE_TABLE_SCHEMA.statusIndex}`] };
+        const stateRead: Statement = {
+            Sid: "ReadSources",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem", "dynamodb:Query"],
+            Resource: [stateTableArn, `${stateTableArn}/index/${STATE_TABLE_SCHEMA.statusIndex}`],
+        };
         const stateWrite: Statement = { Sid: "WriteSources", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [stateTableArn] };
         const tableKey = keyUseStatement("StateKeyViaDynamoDb", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "dynamodb");
         const bucketKey = keyUseStatement("BucketKeyViaS3", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "s3");
@@ -165,7 +174,11 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         // Queue and dead-letter queue, both under the customer key.
         const queueName = n("events");
         const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
-        this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, { name: `${queueName}-dlq`, kmsMasterKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 }, parent);
+        this.deadLetterQueue = new aws.sqs.Queue(
+            `${name}-dlq`,
+            { name: `${queueName}-dlq`, kmsMasterKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
+            parent,
+        );
         this.queue = new aws.sqs.Queue(
             `${name}-queue`,
             {
@@ -192,20 +205,39 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         Resource: [queueArn],
                         Condition: { ArnEquals: { "aws:SourceArn": ruleArn(eventsRule) } },
                     },
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sqs:*"], Resource: [queueArn], Condition: { Bool: { "aws:SecureTransport": false } } },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["sqs:*"],
+                        Resource: [queueArn],
+                        Condition: { Bool: { "aws:SecureTransport": false } },
+                    },
                 ]),
             },
             parent,
         );
         const rule = new aws.cloudwatch.EventRule(
             `${name}-source-events`,
-            { name: eventsRule, description: "Creation and removal of S3 buckets, DynamoDB tables and RDS clusters (CloudTrail)", eventPattern: JSON.stringify(sourceEventPattern()) },
+            {
+                name: eventsRule,
+                description: "Creation and removal of S3 buckets, DynamoDB tables and RDS clusters (CloudTrail)",
+                eventPattern: JSON.stringify(sourceEventPattern()),
+            },
             parent,
         );
-        new aws.cloudwatch.EventTarget(`${name}-source-events`, { rule: rule.name, arn: this.queue.arn, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } }, parent);
+        new aws.cloudwatch.EventTarget(
+            `${name}-source-events`,
+            { rule: rule.name, arn: this.queue.arn, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } },
+            parent,
+        );
 
         const fn = (functionName: string, extra: Omit<BundledFunctionArgs, "scope" | "key" | "functionName" | "entry">) =>
-            new BundledFunction(`${name}-${functionName}`, { scope, key, functionName: `discovery-${functionName}`, entry: `lambdas/discovery-${functionName}/handler.ts`, ...extra }, parent);
+            new BundledFunction(
+                `${name}-${functionName}`,
+                { scope, key, functionName: `discovery-${functionName}`, entry: `lambdas/discovery-${functionName}/handler.ts`, ...extra },
+                parent,
+            );
 
         const intake = fn("intake", {
             description: "Applies CloudTrail creation/removal events from the queue to the discovery state table",
@@ -213,14 +245,25 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             environment: { STATE_TABLE_NAME: stateTableName },
             statements: [
                 stateWrite,
-                { Sid: "ConsumeQueue", Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn] },
+                {
+                    Sid: "ConsumeQueue",
+                    Effect: "Allow",
+                    Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+                    Resource: [queueArn],
+                },
                 keyUseStatement("QueueKeyViaSqs", scope, key, ["kms:Decrypt"], "sqs"),
                 tableKey,
             ],
         });
         new aws.lambda.EventSourceMapping(
             `${name}-intake`,
-            { eventSourceArn: this.queue.arn, functionName: intake.function.name, batchSize: 10, maximumBatchingWindowInSeconds: 5, functionResponseTypes: ["ReportBatchItemFailures"] },
+            {
+                eventSourceArn: this.queue.arn,
+                functionName: intake.function.name,
+                batchSize: 10,
+                maximumBatchingWindowInSeconds: 5,
+                functionResponseTypes: ["ReportBatchItemFailures"],
+            },
             { parent: this, dependsOn: [intake] },
         );
 
@@ -295,17 +338,30 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Action: ["glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase"],
                     // Database actions take the catalog and database ARNs only (Service Authorization Reference).
-                    Resource: catalogArns(dbPrefix).filter((arn) => !arn.includes(":table/")),
+                    Resource: catalogArns(dbPrefix).filter(arn => !arn.includes(":table/")),
                 },
                 {
                     Sid: "ManageDiscoveryRunners",
                     Effect: "Allow",
                     Action: [
-                        "glue:CreateConnection", "glue:GetConnection", "glue:UpdateConnection",
-                        "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
-                        "glue:CreateJob", "glue:DeleteJob", "glue:GetJob", "glue:UpdateJob",
-                        "glue:CreateTrigger", "glue:DeleteTrigger", "glue:GetTrigger", "glue:UpdateTrigger",
-                        "glue:CreateWorkflow", "glue:DeleteWorkflow", "glue:GetWorkflow", "glue:UpdateWorkflow",
+                        "glue:CreateConnection",
+                        "glue:GetConnection",
+                        "glue:UpdateConnection",
+                        "glue:DeleteCrawler",
+                        "glue:GetCrawler",
+                        "glue:UpdateCrawler",
+                        "glue:CreateJob",
+                        "glue:DeleteJob",
+                        "glue:GetJob",
+                        "glue:UpdateJob",
+                        "glue:CreateTrigger",
+                        "glue:DeleteTrigger",
+                        "glue:GetTrigger",
+                        "glue:UpdateTrigger",
+                        "glue:CreateWorkflow",
+                        "glue:DeleteWorkflow",
+                        "glue:GetWorkflow",
+                        "glue:UpdateWorkflow",
                     ],
                     Resource: [
                         `arn:aws:glue:${region}:${accountId}:catalog`,
@@ -320,9 +376,19 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 // is bounded by the role it runs as, and PassRole names only the crawler role.
                 { Sid: "CreateCrawlers", Effect: "Allow", Action: ["glue:CreateCrawler"], Resource: ["*"] },
                 { Sid: "GrantOnDiscoveryDatabases", Effect: "Allow", Action: ["lakeformation:GrantPermissions"], Resource: ["*"] },
-                { Sid: "DescribeClusters", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"], Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`, `arn:aws:rds:${region}:${accountId}:subgrp:*`] },
+                {
+                    Sid: "DescribeClusters",
+                    Effect: "Allow",
+                    Action: ["rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"],
+                    Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`, `arn:aws:rds:${region}:${accountId}:subgrp:*`],
+                },
                 // RDS-managed master secrets are named rds!cluster-<id> (RDS user guide, "Password management with Secrets Manager").
-                { Sid: "DescribeClusterSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
+                {
+                    Sid: "DescribeClusterSecrets",
+                    Effect: "Allow",
+                    Action: ["secretsmanager:DescribeSecret"],
+                    Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`],
+                },
                 passRoles,
             ],
         });
@@ -346,11 +412,35 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 bucketKey,
                 readTags,
                 { Sid: "ReadRunResults", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
-                { Sid: "WriteRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.records), objects(DISCOVERY_PREFIXES.disagreements)] },
-                { Sid: "MarkDiscoveredTables", Effect: "Allow", Action: ["glue:GetTable", "glue:GetTables", "glue:UpdateTable"], Resource: catalogArns(dbPrefix) },
+                {
+                    Sid: "WriteRecords",
+                    Effect: "Allow",
+                    Action: ["s3:PutObject"],
+                    Resource: [objects(DISCOVERY_PREFIXES.records), objects(DISCOVERY_PREFIXES.disagreements)],
+                },
+                {
+                    Sid: "MarkDiscoveredTables",
+                    Effect: "Allow",
+                    Action: ["glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
+                    Resource: catalogArns(dbPrefix),
+                },
                 // The model's own tables are read for their declared classifications.
-                { Sid: "ReadModelTables", Effect: "Allow", Action: ["glue:GetTable"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, `arn:aws:glue:${region}:${accountId}:database/*`, `arn:aws:glue:${region}:${accountId}:table/*/*`] },
-                { Sid: "TagColumns", Effect: "Allow", Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags", "lakeformation:RemoveLFTagsFromResource"], Resource: ["*"] },
+                {
+                    Sid: "ReadModelTables",
+                    Effect: "Allow",
+                    Action: ["glue:GetTable"],
+                    Resource: [
+                        `arn:aws:glue:${region}:${accountId}:catalog`,
+                        `arn:aws:glue:${region}:${accountId}:database/*`,
+                        `arn:aws:glue:${region}:${accountId}:table/*/*`,
+                    ],
+                },
+                {
+                    Sid: "TagColumns",
+                    Effect: "Allow",
+                    Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags", "lakeformation:RemoveLFTagsFromResource"],
+                    Resource: ["*"],
+                },
             ],
         });
 
@@ -397,7 +487,10 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         description,
                         ...rule,
                         target: { function: target },
-                        retryPolicy: label === "pii-job-succeeded" ? { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 86_400 } : { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+                        retryPolicy:
+                            label === "pii-job-succeeded"
+                                ? { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 86_400 }
+                                : { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
                     },
                     parent,
                 ).deadLetterQueue,
@@ -419,44 +512,144 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         for (const file of ["job.py", "core.py"]) {
             new aws.s3.BucketObjectv2(
                 `${name}-${file}`,
-                { bucket: bucketName, key: `${DISCOVERY_PREFIXES.scripts}${file}`, source: new pulumi.asset.FileAsset(path.join(GLUE_SCRIPT_DIR, file)), serverSideEncryption: "aws:kms", kmsKeyId: key.arn },
+                {
+                    bucket: bucketName,
+                    key: `${DISCOVERY_PREFIXES.scripts}${file}`,
+                    source: new pulumi.asset.FileAsset(path.join(GLUE_SCRIPT_DIR, file)),
+                    serverSideEncryption: "aws:kms",
+                    kmsKeyId: key.arn,
+                },
                 { parent: this, dependsOn: [this.bucket] },
             );
         }
         const glueLogs = `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`;
         const glueBase: Statement[] = [
-            { Sid: "WriteGlueLogs", Effect: "Allow", Action: ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: [glueLogs, `${glueLogs}:*`] },
-            { Sid: "ReadSourceBuckets", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::*"], Condition: { StringEquals: { "s3:ResourceAccount": accountId } } },
-            { Sid: "ReadSourceTables", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:Scan"], Resource: [`arn:aws:dynamodb:${region}:${accountId}:table/*`] },
-            { Sid: "ReadClusterSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
-            { Sid: "DecryptSources", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [`arn:aws:kms:${region}:${accountId}:key/*`], Condition: { StringEquals: { "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] } } },
+            {
+                Sid: "WriteGlueLogs",
+                Effect: "Allow",
+                Action: ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: [glueLogs, `${glueLogs}:*`],
+            },
+            {
+                Sid: "ReadSourceBuckets",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: ["arn:aws:s3:::*"],
+                Condition: { StringEquals: { "s3:ResourceAccount": accountId } },
+            },
+            {
+                Sid: "ReadSourceTables",
+                Effect: "Allow",
+                Action: ["dynamodb:DescribeTable", "dynamodb:Scan"],
+                Resource: [`arn:aws:dynamodb:${region}:${accountId}:table/*`],
+            },
+            {
+                Sid: "ReadClusterSecrets",
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue"],
+                Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`],
+            },
+            {
+                Sid: "DecryptSources",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: [`arn:aws:kms:${region}:${accountId}:key/*`],
+                Condition: {
+                    StringEquals: {
+                        "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`],
+                    },
+                },
+            },
             // JDBC crawls and jobs run in the cluster's VPC through ENIs Glue creates and tags (Glue developer guide, "Setting up network access").
-            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            {
+                Sid: "DescribeNetwork",
+                Effect: "Allow",
+                Action: [
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeVpcEndpoints",
+                    "ec2:DescribeRouteTables",
+                ],
+                Resource: ["*"],
+            },
             // DescribeVpcAttribute is the one network read the Service Authorization Reference scopes to a VPC.
             { Sid: "DescribeVpcAttribute", Effect: "Allow", Action: ["ec2:DescribeVpcAttribute"], Resource: [`arn:aws:ec2:${region}:${accountId}:vpc/*`] },
-            { Sid: "ManageGlueEnis", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`, `arn:aws:ec2:${region}:${accountId}:subnet/*`, `arn:aws:ec2:${region}:${accountId}:security-group/*`] },
-            { Sid: "TagGlueEnis", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`], Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } } },
-            { Sid: "UseConnections", Effect: "Allow", Action: ["glue:GetConnection"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, glueResource("connection")] },
+            {
+                Sid: "ManageGlueEnis",
+                Effect: "Allow",
+                Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+                Resource: [
+                    `arn:aws:ec2:${region}:${accountId}:network-interface/*`,
+                    `arn:aws:ec2:${region}:${accountId}:subnet/*`,
+                    `arn:aws:ec2:${region}:${accountId}:security-group/*`,
+                ],
+            },
+            {
+                Sid: "TagGlueEnis",
+                Effect: "Allow",
+                Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+                Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`],
+                Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } },
+            },
+            {
+                Sid: "UseConnections",
+                Effect: "Allow",
+                Action: ["glue:GetConnection"],
+                Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, glueResource("connection")],
+            },
             { Sid: "GetDataAccess", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
             bucketKey,
         ];
         const glueRole = (label: string, roleName: string, extra: Statement[]) => {
-            const role = new aws.iam.Role(`${name}-${label}`, { name: roleName, description: `lakewarden ${environment} discovery ${label}`, assumeRolePolicy: serviceTrust("glue.amazonaws.com", accountId) }, parent);
+            const role = new aws.iam.Role(
+                `${name}-${label}`,
+                {
+                    name: roleName,
+                    description: `lakewarden ${environment} discovery ${label}`,
+                    assumeRolePolicy: serviceTrust("glue.amazonaws.com", accountId),
+                },
+                parent,
+            );
             new aws.iam.RolePolicy(`${name}-${label}`, { role: role.name, policy: policyDocument([...glueBase, ...extra]) }, parent);
             return role;
         };
         this.crawlerRole = glueRole("crawler", crawlerRoleName, [
-            { Sid: "WriteDiscoveryCatalog", Effect: "Allow", Action: ["glue:BatchGetPartition", "glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:UpdateTable", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:GetPartitions"], Resource: catalogArns(dbPrefix) },
+            {
+                Sid: "WriteDiscoveryCatalog",
+                Effect: "Allow",
+                Action: [
+                    "glue:BatchGetPartition",
+                    "glue:CreateTable",
+                    "glue:GetDatabase",
+                    "glue:GetTable",
+                    "glue:GetTables",
+                    "glue:UpdateTable",
+                    "glue:BatchCreatePartition",
+                    "glue:UpdatePartition",
+                    "glue:GetPartitions",
+                ],
+                Resource: catalogArns(dbPrefix),
+            },
         ]);
         this.jobRole = glueRole("pii-job", jobRoleName, [
-            { Sid: "ReadDiscoveryCatalog", Effect: "Allow", Action: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"], Resource: catalogArns(dbPrefix) },
+            {
+                Sid: "ReadDiscoveryCatalog",
+                Effect: "Allow",
+                Action: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
+                Resource: catalogArns(dbPrefix),
+            },
             { Sid: "ReadScripts", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.scripts)] },
             { Sid: "WriteRunResults", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
             { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.temp)] },
             { Sid: "ListDiscoveryBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
         ]);
         // Lake Formation resources wait for what the caller orders them after (the account's LF settings).
-        const piiTag = new aws.lakeformation.LfTag(`${name}-pii-tag`, { key: PII_LF_TAG, values: ["false", "true"] }, { parent: this, dependsOn: childDependsOn(opts) });
+        const piiTag = new aws.lakeformation.LfTag(
+            `${name}-pii-tag`,
+            { key: PII_LF_TAG, values: ["false", "true"] },
+            { parent: this, dependsOn: childDependsOn(opts) },
+        );
         // The reporter assigns the tag (ASSOCIATE); its rights on the tables come from the catalog step's grants.
         new aws.lakeformation.Permissions(
             `${name}-pii-tag-reporter`,
@@ -467,7 +660,11 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         // Alarms: a message in the dead-letter queue, failed PII jobs, failed scheduled runs, disagreements.
         this.alarms = new aws.sns.Topic(`${name}-alarms`, { name: n("alarms"), kmsMasterKeyId: key.arn }, parent);
         const alarm = (label: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions">) =>
-            new aws.cloudwatch.MetricAlarm(`${name}-${label}`, { name: n(label), alarmActions: [this.alarms.arn], okActions: [this.alarms.arn], treatMissingData: "notBreaching", ...args }, parent);
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${label}`,
+                { name: n(label), alarmActions: [this.alarms.arn], okActions: [this.alarms.arn], treatMissingData: "notBreaching", ...args },
+                parent,
+            );
         alarm("dlq-depth", {
             alarmDescription: "Source events that failed five times wait in the discovery dead-letter queue",
             namespace: "AWS/SQS",
@@ -492,7 +689,12 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanThreshold",
             }),
         );
-        for (const [label, f] of [["catalog-errors", catalog], ["backfill-errors", backfill], ["reporter-errors", reporter], ["ropa-errors", ropa]] as const) {
+        for (const [label, f] of [
+            ["catalog-errors", catalog],
+            ["backfill-errors", backfill],
+            ["reporter-errors", reporter],
+            ["ropa-errors", ropa],
+        ] as const) {
             alarm(label, {
                 alarmDescription: `${f.name} failed`,
                 namespace: "AWS/Lambda",
@@ -553,18 +755,62 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         new aws.cloudwatch.EventTarget(`${name}-pii-job-failed`, { rule: failedJobs.name, arn: this.alarms.arn }, parent);
         // What a data-protection officer and the platform team look at: sources, detections, gaps, failures.
         const metric = (service: string, name: string, label: string) => ["lakewarden", name, "service", service, { label, stat: "Sum" }];
-        const widget = (title: string, metrics: unknown[], y: number, x: number) => ({ type: "metric", x, y, width: 12, height: 6, properties: { title, region, period: 3600, view: "timeSeries", stacked: false, metrics } });
+        const widget = (title: string, metrics: unknown[], y: number, x: number) => ({
+            type: "metric",
+            x,
+            y,
+            width: 12,
+            height: 6,
+            properties: { title, region, period: 3600, view: "timeSeries", stacked: false, metrics },
+        });
         new aws.cloudwatch.Dashboard(
             `${name}-dashboard`,
             {
                 dashboardName: n("dashboard"),
                 dashboardBody: JSON.stringify({
                     widgets: [
-                        widget("Sources seen (intake)", [metric("discovery-intake", "Sources_added", "added"), metric("discovery-intake", "Sources_duplicate", "redelivered / known"), metric("discovery-intake", "Sources_retired", "retired")], 0, 0),
-                        widget("Catalog runs", [metric("discovery-catalog", "Catalog_catalogued", "catalogued"), metric("discovery-catalog", "Catalog_blocked", "blocked"), metric("discovery-catalog", "Catalog_failed", "failed"), metric("discovery-catalog", "Catalog_ignored", "not opted in")], 0, 12),
-                        widget("PII detection", [metric("discovery-reporter", "ColumnsMarkedPii", "columns marked PII"), metric("discovery-reporter", DISAGREEMENT_METRIC, "contradicting the model")], 6, 0),
-                        widget("Record of processing (art. 30)", [metric("discovery-ropa", "SourcesLackingRecordTags", "sources lacking required tags")], 6, 12),
-                        widget("Dead-letter queue", [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", `${queueName}-dlq`, { label: "events waiting", stat: "Maximum" }]], 12, 0),
+                        widget(
+                            "Sources seen (intake)",
+                            [
+                                metric("discovery-intake", "Sources_added", "added"),
+                                metric("discovery-intake", "Sources_duplicate", "redelivered / known"),
+                                metric("discovery-intake", "Sources_retired", "retired"),
+                            ],
+                            0,
+                            0,
+                        ),
+                        widget(
+                            "Catalog runs",
+                            [
+                                metric("discovery-catalog", "Catalog_catalogued", "catalogued"),
+                                metric("discovery-catalog", "Catalog_blocked", "blocked"),
+                                metric("discovery-catalog", "Catalog_failed", "failed"),
+                                metric("discovery-catalog", "Catalog_ignored", "not opted in"),
+                            ],
+                            0,
+                            12,
+                        ),
+                        widget(
+                            "PII detection",
+                            [
+                                metric("discovery-reporter", "ColumnsMarkedPii", "columns marked PII"),
+                                metric("discovery-reporter", DISAGREEMENT_METRIC, "contradicting the model"),
+                            ],
+                            6,
+                            0,
+                        ),
+                        widget(
+                            "Record of processing (art. 30)",
+                            [metric("discovery-ropa", "SourcesLackingRecordTags", "sources lacking required tags")],
+                            6,
+                            12,
+                        ),
+                        widget(
+                            "Dead-letter queue",
+                            [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", `${queueName}-dlq`, { label: "events waiting", stat: "Maximum" }]],
+                            12,
+                            0,
+                        ),
                     ],
                 }),
             },

@@ -20,11 +20,11 @@ export function readersByDatabase(env: Environment): Readers {
     const consumers = accountsWithRole(env, "consumer");
     for (const producer of accountsWithRole(env, "producer")) {
         for (const grant of producerGrants(env, producer.name)) {
-            const consumer = consumers.find((c) => c.id === grant.principal);
+            const consumer = consumers.find(c => c.id === grant.principal);
             const target = tableOf(grant.resource);
             if (!consumer || !target?.table || !grant.permissions.includes("SELECT")) continue;
             const list = (readers[target.database] ??= []);
-            let entry = list.find((r) => r.accountId === consumer.id);
+            let entry = list.find(r => r.accountId === consumer.id);
             if (!entry) list.push((entry = { account: consumer.name, accountId: consumer.id, tables: [], roles: [] }));
             if (!entry.tables.includes(target.table)) entry.tables.push(target.table);
         }
@@ -33,9 +33,9 @@ export function readersByDatabase(env: Environment): Readers {
         for (const grant of consumerGrants(env, consumer.name)) {
             const target = tableOf(grant.resource);
             if (!target?.table || !grant.permissions.includes("SELECT")) continue;
-            const entry = readers[target.database]?.find((r) => r.accountId === consumer.id);
+            const entry = readers[target.database]?.find(r => r.accountId === consumer.id);
             if (!entry) continue;
-            let role = entry.roles.find((r) => r.roleArn === grant.principal);
+            let role = entry.roles.find(r => r.roleArn === grant.principal);
             if (!role) entry.roles.push((role = { roleArn: grant.principal, tables: [] }));
             if (!role.tables.includes(target.table)) role.tables.push(target.table);
         }
@@ -45,7 +45,7 @@ export function readersByDatabase(env: Environment): Readers {
         for (const entry of list) {
             entry.tables.sort();
             entry.roles.sort((a, b) => a.roleArn.localeCompare(b.roleArn));
-            entry.roles.forEach((r) => r.tables.sort());
+            entry.roles.forEach(r => r.tables.sort());
         }
     }
     return readers;

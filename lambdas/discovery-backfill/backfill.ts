@@ -29,7 +29,7 @@ export interface BackfillSummary {
 }
 
 /** ARNs of every store that exists now, per kind (each listing paginated). */
-export async function existingStores(deps: Pick<BackfillDeps, "s3" | "dynamodb" | "rds" | "home">): Promise<Record<SourceKind, Set<string>>> {
+async function existingStores(deps: Pick<BackfillDeps, "s3" | "dynamodb" | "rds" | "home">): Promise<Record<SourceKind, Set<string>>> {
     const { accountId, region } = deps.home;
     const s3 = new Set<string>();
     for await (const page of paginateListBuckets({ client: deps.s3 }, { BucketRegion: region })) {

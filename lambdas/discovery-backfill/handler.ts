@@ -12,7 +12,6 @@ import { type BackfillDeps, type BackfillSummary, runBackfill } from "./backfill
 const { logger, metrics } = telemetry("discovery-backfill");
 let deps: BackfillDeps | undefined;
 
-
 export const handler = async (): Promise<BackfillSummary> => {
     deps ??= {
         state: new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")),

@@ -43,23 +43,34 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 export async function runCatalog(deps: CatalogDeps): Promise<CatalogSummary> {
     const summary: CatalogSummary = { catalogued: [], ignored: [], blocked: [], cleaned: [], failed: [] };
     const discovered = await collect(deps.state.withStatus("discovered"));
-    const tags = await tagsOf(deps.tagging, discovered.map((s) => s.arn));
+    const tags = await tagsOf(
+        deps.tagging,
+        discovered.map(s => s.arn),
+    );
     for (const source of discovered) {
         try {
             const sourceTags = tags.get(source.arn) ?? {};
             if (sourceTags[deps.settings.OPT_IN_TAG_KEY] !== deps.settings.OPT_IN_TAG_VALUE) {
-                if (await deps.state.transition(source.arn, "discovered", "ignored", { reason: `no ${deps.settings.OPT_IN_TAG_KEY}=${deps.settings.OPT_IN_TAG_VALUE} tag` })) summary.ignored.push(source.arn);
+                if (
+                    await deps.state.transition(source.arn, "discovered", "ignored", {
+                        reason: `no ${deps.settings.OPT_IN_TAG_KEY}=${deps.settings.OPT_IN_TAG_VALUE} tag`,
+                    })
+                )
+                    summary.ignored.push(source.arn);
                 continue;
             }
             const dataset = sourceTags[deps.settings.DATASET_TAG_KEY] || undefined;
-            const schemas = (sourceTags[deps.settings.SCHEMAS_TAG_KEY] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+            const schemas = (sourceTags[deps.settings.SCHEMAS_TAG_KEY] ?? "")
+                .split(",")
+                .map(s => s.trim())
+                .filter(Boolean);
             const cluster = source.kind === "rds" ? await clusterConnection(deps.rds, deps.secrets, source.name) : undefined;
             const plan = catalogPlan(deps.settings, source, { schemas, cluster, dataset });
             await applyPlan(deps.glue, deps.lakeFormation, plan);
             const moved = await deps.state.transition(source.arn, "discovered", "catalogued", {
                 glueDatabase: plan.database.Name,
                 glueJob: plan.job.Name,
-                glueCrawlers: plan.crawlers.map((c) => c.Name).join(","),
+                glueCrawlers: plan.crawlers.map(c => c.Name).join(","),
             });
             if (moved) summary.catalogued.push(source.arn);
         } catch (error) {

@@ -35,9 +35,19 @@ export const handler = async (): Promise<Omit<CatalogSummary, "failed"> & { fail
     return instrumented(metrics, "CatalogRunsFailed", async () => {
         const summary = await runCatalog(ready);
         for (const [key, value] of Object.entries(summary)) metrics.addMetric(`Catalog_${key}`, MetricUnit.Count, value.length);
-        logger.info("catalog run", { catalogued: summary.catalogued.length, ignored: summary.ignored.length, blocked: summary.blocked, failed: summary.failed });
+        logger.info("catalog run", {
+            catalogued: summary.catalogued.length,
+            ignored: summary.ignored.length,
+            blocked: summary.blocked,
+            failed: summary.failed,
+        });
         if (summary.failed.length > 0) {
-            throw new Error(`${summary.failed.length} source(s) failed to catalog: ${summary.failed.map((f) => `${f.arn} (${f.error})`).join("; ").slice(0, 2000)}`);
+            throw new Error(
+                `${summary.failed.length} source(s) failed to catalog: ${summary.failed
+                    .map(f => `${f.arn} (${f.error})`)
+                    .join("; ")
+                    .slice(0, 2000)}`,
+            );
         }
         return { ...summary, failed: 0 };
     });

@@ -9,7 +9,7 @@ import type { CatalogSettings } from "./settings";
  * Managed entity types the job asks for (Glue "Managed sensitive data types"; the same names DataBrew's
  * EntityDetectorConfiguration lists): personal identifiers, contact and financial data.
  */
-export const ENTITY_TYPES = [
+const ENTITY_TYPES = [
     "BANK_ACCOUNT",
     "CREDIT_CARD",
     "EMAIL",
@@ -39,7 +39,11 @@ export interface CatalogPlan {
     grants: GrantPermissionsRequest[];
 }
 
-export function catalogPlan(settings: CatalogSettings, source: SourceRef, options: { schemas?: string[]; cluster?: ClusterConnection; dataset?: string }): CatalogPlan {
+export function catalogPlan(
+    settings: CatalogSettings,
+    source: SourceRef,
+    options: { schemas?: string[]; cluster?: ClusterConnection; dataset?: string },
+): CatalogPlan {
     const names = glueNames(settings.LAKEWARDEN_ENVIRONMENT, source);
     const description = `lakewarden discovery: ${source.kind} ${source.name} (${source.arn})`;
     const database: DatabaseInput = {
@@ -75,9 +79,13 @@ export function catalogPlan(settings: CatalogSettings, source: SourceRef, option
                 // SSL with hostname matching on the client (Glue ConnectionInput: the default is false).
                 JDBC_ENFORCE_SSL: "true",
             },
-            PhysicalConnectionRequirements: { SubnetId: cluster.subnetId, AvailabilityZone: cluster.availabilityZone, SecurityGroupIdList: cluster.securityGroupIds },
+            PhysicalConnectionRequirements: {
+                SubnetId: cluster.subnetId,
+                AvailabilityZone: cluster.availabilityZone,
+                SecurityGroupIdList: cluster.securityGroupIds,
+            },
         };
-        crawlers = (options.schemas?.length ? options.schemas : ["public"]).map((schema) => ({
+        crawlers = (options.schemas?.length ? options.schemas : ["public"]).map(schema => ({
             ...common,
             Name: names.crawler(schema),
             Targets: { JdbcTargets: [{ ConnectionName: names.connection, Path: `${cluster.database}/${schema}/%` }] },
@@ -115,14 +123,14 @@ export function catalogPlan(settings: CatalogSettings, source: SourceRef, option
             WorkflowName: names.workflow,
             Type: "SCHEDULED",
             Schedule: settings.DETECTION_SCHEDULE,
-            Actions: crawlers.map((c) => ({ CrawlerName: c.Name })),
+            Actions: crawlers.map(c => ({ CrawlerName: c.Name })),
             StartOnCreation: true,
         },
         {
             Name: names.detectTrigger,
             WorkflowName: names.workflow,
             Type: "CONDITIONAL",
-            Predicate: { Logical: "AND", Conditions: crawlers.map((c) => ({ LogicalOperator: "EQUALS", CrawlerName: c.Name, CrawlState: "SUCCEEDED" })) },
+            Predicate: { Logical: "AND", Conditions: crawlers.map(c => ({ LogicalOperator: "EQUALS", CrawlerName: c.Name, CrawlState: "SUCCEEDED" })) },
             Actions: [{ JobName: names.job }],
             StartOnCreation: true,
         },
@@ -130,7 +138,11 @@ export function catalogPlan(settings: CatalogSettings, source: SourceRef, option
     const catalogId = settings.ACCOUNT_ID;
     const onDatabase = { Database: { CatalogId: catalogId, Name: names.database } };
     const onTables = { Table: { CatalogId: catalogId, DatabaseName: names.database, TableWildcard: {} } };
-    const grant = (role: string, resource: GrantPermissionsRequest["Resource"], permissions: GrantPermissionsRequest["Permissions"]): GrantPermissionsRequest => ({
+    const grant = (
+        role: string,
+        resource: GrantPermissionsRequest["Resource"],
+        permissions: GrantPermissionsRequest["Permissions"],
+    ): GrantPermissionsRequest => ({
         CatalogId: catalogId,
         Principal: { DataLakePrincipalIdentifier: role },
         Resource: resource,

@@ -33,12 +33,15 @@ export async function clusterConnection(rds: RDSClient, secrets: SecretsManagerC
     // DescribeSecret omits KmsKeyId when the secret uses the AWS managed key aws/secretsmanager.
     const secret = await secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));
     if (!secret.KmsKeyId) throw new SourceBlocked(`secret ${secretArn} is encrypted with aws/secretsmanager, not a customer key`);
-    const groups = (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId).filter((id): id is string => !!id).sort();
+    const groups = (cluster.VpcSecurityGroups ?? [])
+        .map(g => g.VpcSecurityGroupId)
+        .filter((id): id is string => !!id)
+        .sort();
     if (groups.length === 0) throw new SourceBlocked(`cluster ${clusterId} has no VPC security group`);
     if (!cluster.DBSubnetGroup) throw new SourceBlocked(`cluster ${clusterId} has no DB subnet group`);
     const subnets = await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: cluster.DBSubnetGroup }));
     const subnet = [...(subnets.DBSubnetGroups?.[0]?.Subnets ?? [])]
-        .filter((s) => s.SubnetStatus === "Active" && s.SubnetIdentifier && s.SubnetAvailabilityZone?.Name)
+        .filter(s => s.SubnetStatus === "Active" && s.SubnetIdentifier && s.SubnetAvailabilityZone?.Name)
         .sort((a, b) => a.SubnetIdentifier!.localeCompare(b.SubnetIdentifier!))[0];
     if (!subnet) throw new SourceBlocked(`subnet group ${cluster.DBSubnetGroup} has no active subnet`);
     return {

@@ -22,7 +22,10 @@ const detailSchema = z.object({
     eventTime: z.iso.datetime(),
     eventID: z.string().min(1),
     awsRegion: z.string().min(1),
-    recipientAccountId: z.string().regex(/^\d{12}$/).optional(),
+    recipientAccountId: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
     errorCode: z.string().optional(),
     // Real records carry JSON null here for calls without parameters or responses.
     requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -30,7 +33,7 @@ const detailSchema = z.object({
 });
 
 /** Powertools' EventBridge envelope with the CloudTrail record as detail. */
-export const cloudTrailEventSchema = EventBridgeSchema.extend({
+const cloudTrailEventSchema = EventBridgeSchema.extend({
     "detail-type": z.literal(CLOUDTRAIL_DETAIL_TYPE),
     account: z.string().regex(/^\d{12}$/),
     detail: detailSchema,
@@ -45,7 +48,7 @@ const str = (record: Record<string, unknown> | null | undefined, key: string): s
     return typeof value === "string" && value.length > 0 ? value : undefined;
 };
 
-export class InvalidSourceEvent extends Error {
+class InvalidSourceEvent extends Error {
     override name = "InvalidSourceEvent";
 }
 

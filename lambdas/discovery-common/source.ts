@@ -3,9 +3,8 @@
  * by its ARN, and the deterministic names of what discovery creates for it in Glue.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 
-export const SOURCE_KINDS = ["s3", "dynamodb", "rds"] as const;
+const SOURCE_KINDS = ["s3", "dynamodb", "rds"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /**
@@ -13,7 +12,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
  * ignored: lacks the opt-in tag (the backfill re-adds it once tagged); blocked: cannot be catalogued until
  * fixed (reason recorded); retired: the store was removed (its Glue jobs and triggers are removed too).
  */
-export const SOURCE_STATUSES = ["discovered", "catalogued", "ignored", "blocked", "retired"] as const;
+const SOURCE_STATUSES = ["discovered", "catalogued", "ignored", "blocked", "retired"] as const;
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 
 export interface SourceRef {
@@ -50,10 +49,14 @@ export function dynamoDbTableArn(region: string, accountId: string, table: strin
 
 /** Glue names: lower-case [a-z0-9_], so a bucket `a-b` and `a.b` differ only by the ARN hash suffix. */
 function slug(value: string, max: number): string {
-    return value.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, max);
+    return value
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")
+        .slice(0, max);
 }
 
-export function sourceId(source: SourceRef): string {
+function sourceId(source: SourceRef): string {
     return createHash("sha256").update(source.arn).digest("hex").slice(0, 10);
 }
 
@@ -74,7 +77,7 @@ export function glueNames(environment: string, source: SourceRef): GlueNames {
     const base = `lakewarden-${environment}-${source.kind}-${slug(source.name, 60).replace(/_/g, "-")}-${id}`;
     return {
         database: `lw_${slug(environment, 20)}_${source.kind}_${slug(source.name, 60)}_${id}`,
-        crawler: (target) => `${base}-${slug(target, 40).replace(/_/g, "-")}`,
+        crawler: target => `${base}-${slug(target, 40).replace(/_/g, "-")}`,
         connection: `${base}-jdbc`,
         job: `${jobPrefix(environment)}${source.kind}-${id}`,
         workflow: `${base}-wf`,
@@ -87,11 +90,3 @@ export function glueNames(environment: string, source: SourceRef): GlueNames {
 export function jobPrefix(environment: string): string {
     return `lakewarden-${environment}-pii-`;
 }
-
-export const sourceRefSchema = z.object({
-    arn: z.string().min(1),
-    kind: z.enum(SOURCE_KINDS),
-    name: z.string().min(1),
-    accountId: z.string().regex(/^\d{12}$/),
-    region: z.string().min(1),
-});

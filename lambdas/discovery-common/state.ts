@@ -176,7 +176,12 @@ export class StateStore {
                     UpdateExpression: "SET reason = :reason, updatedAt = :now ADD failures :one",
                     ConditionExpression: "#status = :status",
                     ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: { ":reason": s(reason.slice(0, 1000)), ":now": s(this.now().toISOString()), ":one": { N: "1" }, ":status": s(status) },
+                    ExpressionAttributeValues: {
+                        ":reason": s(reason.slice(0, 1000)),
+                        ":now": s(this.now().toISOString()),
+                        ":one": { N: "1" },
+                        ":status": s(status),
+                    },
                 }),
             );
         } catch (error) {

@@ -5,17 +5,17 @@ import { paginateGetResources, type ResourceGroupsTaggingAPIClient } from "@aws-
 const ARNS_PER_CALL = 100;
 
 /** Resource type filters of the stores discovery handles ("service[:resourceType]"). */
-export const SOURCE_RESOURCE_TYPES = ["s3", "dynamodb:table", "rds:cluster"];
+const SOURCE_RESOURCE_TYPES = ["s3", "dynamodb:table", "rds:cluster"];
 
 export type Tags = Record<string, string>;
 
 export async function tagsOf(client: ResourceGroupsTaggingAPIClient, arns: string[]): Promise<Map<string, Tags>> {
-    const result = new Map<string, Tags>(arns.map((arn) => [arn, {}]));
+    const result = new Map<string, Tags>(arns.map(arn => [arn, {}]));
     for (let i = 0; i < arns.length; i += ARNS_PER_CALL) {
         const pages = paginateGetResources({ client }, { ResourceARNList: arns.slice(i, i + ARNS_PER_CALL) });
         for await (const page of pages) {
             for (const mapping of page.ResourceTagMappingList ?? []) {
-                if (mapping.ResourceARN) result.set(mapping.ResourceARN, Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])));
+                if (mapping.ResourceARN) result.set(mapping.ResourceARN, Object.fromEntries((mapping.Tags ?? []).map(t => [t.Key!, t.Value ?? ""])));
             }
         }
     }
@@ -27,7 +27,7 @@ export async function* taggedWith(client: ResourceGroupsTaggingAPIClient, key: s
     const pages = paginateGetResources({ client }, { TagFilters: [{ Key: key, Values: [value] }], ResourceTypeFilters: SOURCE_RESOURCE_TYPES });
     for await (const page of pages) {
         for (const mapping of page.ResourceTagMappingList ?? []) {
-            if (mapping.ResourceARN) yield { arn: mapping.ResourceARN, tags: Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])) };
+            if (mapping.ResourceARN) yield { arn: mapping.ResourceARN, tags: Object.fromEntries((mapping.Tags ?? []).map(t => [t.Key!, t.Value ?? ""])) };
         }
     }
 }

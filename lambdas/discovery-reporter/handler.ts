@@ -19,7 +19,6 @@ import { jobStateChangeSchema } from "./results";
 
 const { logger, metrics } = telemetry("discovery-reporter");
 
-
 let deps: ReporterDeps | undefined;
 
 export async function handleJobEvent(event: unknown, d: ReporterDeps) {
@@ -51,7 +50,12 @@ export const handler = async (event: unknown) => {
         metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);
         metrics.addMetric("ColumnsMarkedPii", MetricUnit.Count, summary.columnsMarked);
         if (summary.disagreements.length > 0) logger.warn("detections contradict the model", { disagreements: summary.disagreements });
-        logger.info("reported", { database: summary.database, tablesUpdated: summary.tablesUpdated, columnsMarked: summary.columnsMarked, columnsCleared: summary.columnsCleared });
+        logger.info("reported", {
+            database: summary.database,
+            tablesUpdated: summary.tablesUpdated,
+            columnsMarked: summary.columnsMarked,
+            columnsCleared: summary.columnsCleared,
+        });
         return { ...summary, detections: summary.detections.length };
     });
 };

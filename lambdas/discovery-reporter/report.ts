@@ -5,8 +5,22 @@
  * counts them in a metric whose alarm notifies; the file lists them until a clean run replaces it).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { GetTableCommand, type GlueClient, paginateGetTables, type Table, type TableInput, UpdateTableCommand, EntityNotFoundException } from "@aws-sdk/client-glue";
-import { AddLFTagsToResourceCommand, type LakeFormationClient, type LFTagError, RemoveLFTagsFromResourceCommand, type Resource } from "@aws-sdk/client-lakeformation";
+import {
+    GetTableCommand,
+    type GlueClient,
+    paginateGetTables,
+    type Table,
+    type TableInput,
+    UpdateTableCommand,
+    EntityNotFoundException,
+} from "@aws-sdk/client-glue";
+import {
+    AddLFTagsToResourceCommand,
+    type LakeFormationClient,
+    type LFTagError,
+    RemoveLFTagsFromResourceCommand,
+    type Resource,
+} from "@aws-sdk/client-lakeformation";
 import { type Detection, detectionsSchema } from "../../contracts/detections";
 import { CLASSIFICATION_PARAMETER, PII_LF_TAG } from "../discovery-common/markers";
 import type { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
@@ -33,7 +47,7 @@ export interface ReporterDeps {
     catalogId: string;
 }
 
-export interface Disagreement {
+interface Disagreement {
     database: string;
     table: string;
     column: string;
@@ -69,7 +83,7 @@ const tableInputOf = (table: Table, columns: TableInput["StorageDescriptor"] ext
 
 function failuresOf(call: string, failures: LFTagError[] | undefined): void {
     if (failures && failures.length > 0) {
-        throw new Error(`${call}: ${failures.map((f) => `${f.Error?.ErrorCode}: ${f.Error?.ErrorMessage}`).join("; ")}`);
+        throw new Error(`${call}: ${failures.map(f => `${f.Error?.ErrorCode}: ${f.Error?.ErrorMessage}`).join("; ")}`);
     }
 }
 
@@ -84,7 +98,7 @@ async function declaredColumns(glue: GlueClient, catalogId: string, database: st
     try {
         const out = await glue.send(new GetTableCommand({ CatalogId: catalogId, DatabaseName: database, Name: table }));
         const columns = out.Table?.StorageDescriptor?.Columns ?? [];
-        return new Map(columns.filter((c) => c.Name && c.Parameters?.[CLASSIFICATION_PARAMETER]).map((c) => [c.Name!, c.Parameters![CLASSIFICATION_PARAMETER]]));
+        return new Map(columns.filter(c => c.Name && c.Parameters?.[CLASSIFICATION_PARAMETER]).map(c => [c.Name!, c.Parameters![CLASSIFICATION_PARAMETER]]));
     } catch (error) {
         if (error instanceof EntityNotFoundException) return undefined;
         throw error;
@@ -94,45 +108,58 @@ async function declaredColumns(glue: GlueClient, catalogId: string, database: st
 export async function report(deps: ReporterDeps, results: JobResults): Promise<ReportSummary> {
     const source = await deps.state.get(results.sourceArn);
     if (!source) throw new Error(`results for ${results.sourceArn}, which the state table does not know`);
-    if (source.glueDatabase !== results.database) throw new Error(`results name database ${results.database}, the source is catalogued in ${source.glueDatabase}`);
+    if (source.glueDatabase !== results.database)
+        throw new Error(`results name database ${results.database}, the source is catalogued in ${source.glueDatabase}`);
     const dataset = (await tagsOf(deps.tagging, [source.arn])).get(source.arn)?.[deps.datasetTagKey] || undefined;
     const summary: ReportSummary = { database: results.database, tablesUpdated: 0, columnsMarked: 0, columnsCleared: 0, detections: [], disagreements: [] };
     const lfTag = (resource: Resource, value: "true" | "false") =>
-        deps.lakeFormation.send(new AddLFTagsToResourceCommand({ CatalogId: deps.catalogId, Resource: resource, LFTags: [{ CatalogId: deps.catalogId, TagKey: PII_LF_TAG, TagValues: [value] }] }));
+        deps.lakeFormation.send(
+            new AddLFTagsToResourceCommand({
+                CatalogId: deps.catalogId,
+                Resource: resource,
+                LFTags: [{ CatalogId: deps.catalogId, TagKey: PII_LF_TAG, TagValues: [value] }],
+            }),
+        );
     for await (const page of paginateGetTables({ client: deps.glue }, { CatalogId: deps.catalogId, DatabaseName: results.database })) {
         for (const table of page.TableList ?? []) {
             const detected = results.tables[table.Name!];
             // A table the run did not scan keeps its marks: absence of a result is not absence of PII.
             if (!detected) continue;
-            const marked = (table.StorageDescriptor?.Columns ?? []).map((c) => markColumn(c, detected[c.Name!]));
+            const marked = (table.StorageDescriptor?.Columns ?? []).map(c => markColumn(c, detected[c.Name!]));
             const declared = dataset ? await declaredColumns(deps.glue, deps.catalogId, dataset, table.Name!) : undefined;
-            if (marked.some((m) => m.changed)) {
+            if (marked.some(m => m.changed)) {
                 await deps.glue.send(
                     new UpdateTableCommand({
                         CatalogId: deps.catalogId,
                         DatabaseName: results.database,
                         // Optimistic concurrency: fails if the crawler changed the table since GetTables.
                         VersionId: table.VersionId,
-                        TableInput: tableInputOf(table, { ...table.StorageDescriptor, Columns: marked.map((m) => m.column) }),
+                        TableInput: tableInputOf(table, { ...table.StorageDescriptor, Columns: marked.map(m => m.column) }),
                     }),
                 );
                 summary.tablesUpdated++;
             }
             const tableResource: Resource = { Table: { CatalogId: deps.catalogId, DatabaseName: results.database, Name: table.Name } };
             failuresOf("AddLFTagsToResource(table)", (await lfTag(tableResource, "false")).Failures);
-            const pii = marked.filter((m) => m.entities.length > 0).map((m) => m.column.Name!);
-            const cleared = marked.filter((m) => m.entities.length === 0 && m.wasMarked).map((m) => m.column.Name!);
-            const columnsResource = (names: string[]): Resource => ({ TableWithColumns: { CatalogId: deps.catalogId, DatabaseName: results.database, Name: table.Name, ColumnNames: names } });
+            const pii = marked.filter(m => m.entities.length > 0).map(m => m.column.Name!);
+            const cleared = marked.filter(m => m.entities.length === 0 && m.wasMarked).map(m => m.column.Name!);
+            const columnsResource = (names: string[]): Resource => ({
+                TableWithColumns: { CatalogId: deps.catalogId, DatabaseName: results.database, Name: table.Name, ColumnNames: names },
+            });
             if (pii.length > 0) failuresOf("AddLFTagsToResource(columns)", (await lfTag(columnsResource(pii), "true")).Failures);
             if (cleared.length > 0) {
                 const out = await deps.lakeFormation.send(
-                    new RemoveLFTagsFromResourceCommand({ CatalogId: deps.catalogId, Resource: columnsResource(cleared), LFTags: [{ CatalogId: deps.catalogId, TagKey: PII_LF_TAG, TagValues: ["true"] }] }),
+                    new RemoveLFTagsFromResourceCommand({
+                        CatalogId: deps.catalogId,
+                        Resource: columnsResource(cleared),
+                        LFTags: [{ CatalogId: deps.catalogId, TagKey: PII_LF_TAG, TagValues: ["true"] }],
+                    }),
                 );
                 failuresOf("RemoveLFTagsFromResource(columns)", out.Failures);
             }
             summary.columnsMarked += pii.length;
             summary.columnsCleared += cleared.length;
-            for (const m of marked.filter((x) => x.entities.length > 0)) {
+            for (const m of marked.filter(x => x.entities.length > 0)) {
                 const column = m.column.Name!;
                 // Records name the model's table when the source declares one: that is what the sanitiser shares.
                 summary.detections.push({

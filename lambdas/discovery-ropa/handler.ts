@@ -16,7 +16,6 @@ import { z } from "zod";
 
 const { logger, metrics } = telemetry("discovery-ropa");
 
-
 let deps: RopaDeps | undefined;
 
 export const handler = async () => {
@@ -30,7 +29,7 @@ export const handler = async () => {
             reportTable: requiredEnv("REPORT_TABLE_NAME"),
             reportsBucket: requiredEnv("REPORTS_BUCKET"),
             reportsPrefix: requiredEnv("REPORTS_PREFIX"),
-            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(requiredEnv("RECORD_TAGS"))) as RopaDeps["recordTags"],
+            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(requiredEnv("RECORD_TAGS"))),
             datasetTagKey: requiredEnv("DATASET_TAG_KEY"),
             readers: readersSchema.parse(JSON.parse(requiredEnv("READERS"))),
             now: () => new Date(),

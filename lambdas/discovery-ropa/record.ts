@@ -9,7 +9,14 @@ export type RecordAttribute = (typeof RECORD_ATTRIBUTES)[number];
 
 export const readersSchema = z.record(
     z.string(),
-    z.array(z.object({ account: z.string(), accountId: z.string(), tables: z.array(z.string()), roles: z.array(z.object({ roleArn: z.string(), tables: z.array(z.string()) })) })),
+    z.array(
+        z.object({
+            account: z.string(),
+            accountId: z.string(),
+            tables: z.array(z.string()),
+            roles: z.array(z.object({ roleArn: z.string(), tables: z.array(z.string()) })),
+        }),
+    ),
 );
 /** Per model database: the consumer accounts granted access, and within each the runtime roles and what they read. */
 export type Readers = z.infer<typeof readersSchema>;
@@ -25,7 +32,7 @@ export interface RopaSource {
     attributes: Partial<Record<RecordAttribute, string>>;
 }
 
-export interface RopaEntry extends RopaSource {
+interface RopaEntry extends RopaSource {
     missing: RecordAttribute[];
     readers: Readers[string];
 }
@@ -49,12 +56,12 @@ export function attributesFromTags(tags: Record<string, string>, recordTags: Rec
 export function buildRopa(sources: RopaSource[], readers: Readers, generatedAt: string): RopaReport {
     const entries = [...sources]
         .sort((a, b) => a.arn.localeCompare(b.arn))
-        .map((source) => ({
+        .map(source => ({
             ...source,
-            missing: RECORD_ATTRIBUTES.filter((a) => !source.attributes[a]),
+            missing: RECORD_ATTRIBUTES.filter(a => !source.attributes[a]),
             readers: source.dataset ? (readers[source.dataset] ?? []) : [],
         }));
-    return { generatedAt, entries, lacking: entries.filter((e) => e.missing.length > 0).map((e) => e.arn) };
+    return { generatedAt, entries, lacking: entries.filter(e => e.missing.length > 0).map(e => e.arn) };
 }
 
 const CSV_COLUMNS = ["arn", "kind", "name", "status", "dataset", ...RECORD_ATTRIBUTES, "missing", "readerAccounts", "readerRoles"] as const;
@@ -66,16 +73,16 @@ function csvCell(value: string): string {
 }
 
 export function toCsv(report: RopaReport): string {
-    const rows = report.entries.map((e) => [
+    const rows = report.entries.map(e => [
         e.arn,
         e.kind,
         e.name,
         e.status,
         e.dataset ?? "",
-        ...RECORD_ATTRIBUTES.map((a) => e.attributes[a] ?? ""),
+        ...RECORD_ATTRIBUTES.map(a => e.attributes[a] ?? ""),
         e.missing.join(" "),
-        e.readers.map((r) => `${r.account} (${r.accountId}): ${r.tables.join(" ")}`).join("; "),
-        e.readers.flatMap((r) => r.roles.map((role) => `${role.roleArn}: ${role.tables.join(" ")}`)).join("; "),
+        e.readers.map(r => `${r.account} (${r.accountId}): ${r.tables.join(" ")}`).join("; "),
+        e.readers.flatMap(r => r.roles.map(role => `${role.roleArn}: ${role.tables.join(" ")}`)).join("; "),
     ]);
-    return [CSV_COLUMNS.join(","), ...rows.map((row) => row.map(csvCell).join(","))].join("\n") + "\n";
+    return [CSV_COLUMNS.join(","), ...rows.map(row => row.map(csvCell).join(","))].join("\n") + "\n";
 }

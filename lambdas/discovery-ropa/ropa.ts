@@ -22,7 +22,14 @@ export interface RopaDeps {
 }
 
 /** Report table key: source ARN + report date (history of what each source declared, day by day). */
-export const REPORT_TABLE_SCHEMA = { hashKey: "arn", rangeKey: "reportDate", attributes: [{ name: "arn", type: "S" }, { name: "reportDate", type: "S" }] } as const;
+export const REPORT_TABLE_SCHEMA = {
+    hashKey: "arn",
+    rangeKey: "reportDate",
+    attributes: [
+        { name: "arn", type: "S" },
+        { name: "reportDate", type: "S" },
+    ],
+} as const;
 
 /** BatchWriteItem takes at most 25 requests; unprocessed items are retried until written. */
 async function writeAll(client: DynamoDBClient, table: string, requests: WriteRequest[]): Promise<void> {
@@ -30,7 +37,7 @@ async function writeAll(client: DynamoDBClient, table: string, requests: WriteRe
         let pending: WriteRequest[] = requests.slice(i, i + 25);
         for (let attempt = 0; pending.length > 0; attempt++) {
             if (attempt >= 8) throw new Error(`${pending.length} report item(s) stayed unprocessed after ${attempt} attempts`);
-            if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+            if (attempt > 0) await new Promise(r => setTimeout(r, 50 * 2 ** attempt));
             const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
             pending = out.UnprocessedItems?.[table] ?? [];
         }
@@ -42,13 +49,23 @@ export async function runRopa(deps: RopaDeps): Promise<RopaReport> {
     for (const status of ["discovered", "catalogued", "ignored", "blocked"] as const) {
         for await (const source of deps.state.withStatus(status)) sources.push(source);
     }
-    const tags = await tagsOf(deps.tagging, sources.map((s) => s.arn));
+    const tags = await tagsOf(
+        deps.tagging,
+        sources.map(s => s.arn),
+    );
     const now = deps.now();
     const report = buildRopa(
-        sources.map((s) => {
+        sources.map(s => {
             const sourceTags = tags.get(s.arn) ?? {};
             const dataset = sourceTags[deps.datasetTagKey] || undefined;
-            return { arn: s.arn, kind: s.kind, name: s.name, status: s.status, ...(dataset ? { dataset } : {}), attributes: attributesFromTags(sourceTags, deps.recordTags) };
+            return {
+                arn: s.arn,
+                kind: s.kind,
+                name: s.name,
+                status: s.status,
+                ...(dataset ? { dataset } : {}),
+                attributes: attributesFromTags(sourceTags, deps.recordTags),
+            };
         }),
         deps.readers,
         now.toISOString(),
@@ -57,7 +74,7 @@ export async function runRopa(deps: RopaDeps): Promise<RopaReport> {
     await writeAll(
         deps.dynamodb,
         deps.reportTable,
-        report.entries.map((e) => ({
+        report.entries.map(e => ({
             PutRequest: {
                 Item: {
                     arn: { S: e.arn },

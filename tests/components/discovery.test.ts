@@ -25,7 +25,11 @@ function build(): void {
         assumeRoles: [{ roleArn: `arn:aws:iam::${producer}:role/lakewarden-deploy`, sessionName: "lakewarden-test" }],
         defaultTags: { tags: { project: "lakewarden" } },
     });
-    new DataStoreDiscovery("discovery", { scope, settings, accessLogBucket: "lw-test-logs", readers: readersByDatabase(environmentFromConfig("dev", readStackConfig("dev"))) }, { provider });
+    new DataStoreDiscovery(
+        "discovery",
+        { scope, settings, accessLogBucket: "lw-test-logs", readers: readersByDatabase(environmentFromConfig("dev", readStackConfig("dev"))) },
+        { provider },
+    );
 }
 
 describe("DataStoreDiscovery component", () => {
@@ -34,7 +38,7 @@ describe("DataStoreDiscovery component", () => {
         recording = await recordComponent(build);
     });
     const named = (type: string, name: string) => {
-        const found = ofType(recording, type).find((r) => r.props.name === name);
+        const found = ofType(recording, type).find(r => r.props.name === name);
         assert.ok(found, `${type} ${name}`);
         return found;
     };
@@ -50,10 +54,17 @@ describe("DataStoreDiscovery component", () => {
         assert.deepEqual(pattern.detail.eventName, ["CreateBucket", "CreateDBCluster", "CreateTable", "DeleteBucket", "DeleteDBCluster", "DeleteTable"]);
         const rule = named("aws:cloudwatch/eventRule:EventRule", "lakewarden-test-discovery-source-events");
         assert.deepEqual(JSON.parse(String(rule.props.eventPattern)), pattern);
-        const policy = ofType(recording, "aws:sqs/queuePolicy:QueuePolicy").map((p) => docOf(p.props.policy)).find((d) => d.Statement[0].Sid === "EventBridgeSourceEvents");
+        const policy = ofType(recording, "aws:sqs/queuePolicy:QueuePolicy")
+            .map(p => docOf(p.props.policy))
+            .find(d => d.Statement[0].Sid === "EventBridgeSourceEvents");
         assert.ok(policy);
-        assert.deepEqual(policy.Statement.map((st) => st.Sid), ["EventBridgeSourceEvents", "DenyInsecureTransport"]);
-        assert.deepEqual(policy.Statement[0].Condition, { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-west-1:777788889999:rule/lakewarden-test-discovery-source-events" } });
+        assert.deepEqual(
+            policy.Statement.map(st => st.Sid),
+            ["EventBridgeSourceEvents", "DenyInsecureTransport"],
+        );
+        assert.deepEqual(policy.Statement[0].Condition, {
+            ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-west-1:777788889999:rule/lakewarden-test-discovery-source-events" },
+        });
     });
 
     it("runs the reporter on a PII job's success, never on a schedule; backfill, catalog and report are scheduled", () => {
@@ -63,8 +74,15 @@ describe("DataStoreDiscovery component", () => {
             "detail-type": ["Glue Job State Change"],
             detail: { jobName: [{ prefix: "lakewarden-test-pii-" }], state: ["SUCCEEDED"] },
         });
-        const scheduled = ofType(recording, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.props.scheduleExpression).map((r) => r.props.name).sort();
-        assert.deepEqual(scheduled, ["lakewarden-test-discovery-backfill-schedule", "lakewarden-test-discovery-catalog-schedule", "lakewarden-test-discovery-ropa-schedule"]);
+        const scheduled = ofType(recording, "aws:cloudwatch/eventRule:EventRule")
+            .filter(r => r.props.scheduleExpression)
+            .map(r => r.props.name)
+            .sort();
+        assert.deepEqual(scheduled, [
+            "lakewarden-test-discovery-backfill-schedule",
+            "lakewarden-test-discovery-catalog-schedule",
+            "lakewarden-test-discovery-ropa-schedule",
+        ]);
     });
 
     it("keeps the state and report tables on the customer key with PITR; the state table has the status index", () => {
@@ -87,23 +105,36 @@ describe("DataStoreDiscovery component", () => {
         assert.equal(encryption.jobBookmarksEncryption.jobBookmarksEncryptionMode, "CSE-KMS");
         assert.equal(ofType(recording, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policies (AWSGlueServiceRole is broad)");
         for (const role of ["lakewarden-test-discovery-crawler", "lakewarden-test-discovery-pii-job"]) {
-            const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find((p) => p.props.role === role);
+            const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find(p => p.props.role === role);
             assert.ok(policy, role);
             const doc = docOf(policy.props.policy);
-            for (const s of doc.Statement) assert.ok(!s.Action.some((a) => a.endsWith(":*")), `${role} ${s.Sid}`);
-            const writes = doc.Statement.filter((s) => s.Action.includes("s3:PutObject"));
-            for (const s of writes) assert.ok(s.Resource?.every((r) => r.includes("-discovery/")), `${role} writes only to the discovery bucket`);
+            for (const s of doc.Statement) assert.ok(!s.Action.some(a => a.endsWith(":*")), `${role} ${s.Sid}`);
+            const writes = doc.Statement.filter(s => s.Action.includes("s3:PutObject"));
+            for (const s of writes)
+                assert.ok(
+                    s.Resource?.every(r => r.includes("-discovery/")),
+                    `${role} writes only to the discovery bucket`,
+                );
         }
-        const scripts = ofType(recording, "aws:s3/bucketObjectv2:BucketObjectv2").map((o) => o.props.key).sort();
+        const scripts = ofType(recording, "aws:s3/bucketObjectv2:BucketObjectv2")
+            .map(o => o.props.key)
+            .sort();
         assert.deepEqual(scripts, ["glue/pii_detection/core.py", "glue/pii_detection/job.py"]);
     });
 
     it("alarms on the dead-letter queue, failed runs and model disagreements; the LF-tag exists and the reporter may assign it", () => {
-        const alarms = ofType(recording, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.props.name).sort();
+        const alarms = ofType(recording, "aws:cloudwatch/metricAlarm:MetricAlarm")
+            .map(a => a.props.name)
+            .sort();
         assert.ok(alarms.includes("lakewarden-test-discovery-dlq-depth"));
         assert.ok(alarms.includes("lakewarden-test-discovery-disagreements"));
         const failed = named("aws:cloudwatch/eventRule:EventRule", "lakewarden-test-discovery-pii-job-failed");
-        assert.deepEqual((JSON.parse(String(failed.props.eventPattern)) as { detail: { state: string[] } }).detail.state, ["FAILED", "TIMEOUT", "ERROR", "STOPPED"]);
+        assert.deepEqual((JSON.parse(String(failed.props.eventPattern)) as { detail: { state: string[] } }).detail.state, [
+            "FAILED",
+            "TIMEOUT",
+            "ERROR",
+            "STOPPED",
+        ]);
         const [tag] = ofType(recording, "aws:lakeformation/lfTag:LfTag");
         assert.deepEqual(tag.props.values, ["false", "true"]);
         const [grant] = ofType(recording, "aws:lakeformation/permissions:Permissions");
@@ -113,12 +144,17 @@ describe("DataStoreDiscovery component", () => {
 
     it("has a dashboard of sources, detections, record gaps and dead letters", () => {
         const [dashboard] = ofType(recording, "aws:cloudwatch/dashboard:Dashboard");
-        const titles = (JSON.parse(String(dashboard.props.dashboardBody)) as { widgets: { properties: { title: string } }[] }).widgets.map((w) => w.properties.title);
+        const titles = (JSON.parse(String(dashboard.props.dashboardBody)) as { widgets: { properties: { title: string } }[] }).widgets.map(
+            w => w.properties.title,
+        );
         assert.deepEqual(titles, ["Sources seen (intake)", "Catalog runs", "PII detection", "Record of processing (art. 30)", "Dead-letter queue"]);
     });
 
     it("passes the policy pack with no violation", () => {
         const result = runPolicyPack(recording.resources, { configFile: path.join(__dirname, "../../policy/config/prod.json") });
-        assert.deepEqual(result.violations.map((v) => `${v.policyName}: ${v.resourceName}: ${v.message}`), []);
+        assert.deepEqual(
+            result.violations.map(v => `${v.policyName}: ${v.resourceName}: ${v.message}`),
+            [],
+        );
     });
 });

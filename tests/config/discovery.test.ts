@@ -18,9 +18,21 @@ describe("discovery config (lakewarden:discovery)", () => {
     it("names the key of each bad value", () => {
         expectProblem(withDiscovery({ producers: ["analytics"] }), "lakewarden:discovery.producers[0]", /role consumer, expected producer/);
         expectProblem(withDiscovery({ producers: ["nobody"] }), "lakewarden:discovery.producers[0]", /unknown account "nobody"/);
-        expectProblem(withDiscovery({ producers: ["producer"], schedules: { detection: "rate(1 day)" } }), "lakewarden:discovery.schedules.detection", /Glue cron/);
-        expectProblem(withDiscovery({ producers: ["producer"], records: [{ database: "missing" }] }), "lakewarden:discovery.records[0].database", /not in lakewarden:datasets/);
+        expectProblem(
+            withDiscovery({ producers: ["producer"], schedules: { detection: "rate(1 day)" } }),
+            "lakewarden:discovery.schedules.detection",
+            /Glue cron/,
+        );
+        expectProblem(
+            withDiscovery({ producers: ["producer"], records: [{ database: "missing" }] }),
+            "lakewarden:discovery.records[0].database",
+            /not in lakewarden:datasets/,
+        );
         expectProblem(withDiscovery({ producers: ["producer"], detection: { sampleFraction: 0 } }), "lakewarden:discovery.detection.sampleFraction", /.+/);
-        expectProblem(withDiscovery({ producers: ["producer"], datasetTag: "lakewarden:discover" }), "lakewarden:discovery.datasetTag", /duplicate discovery tag key "lakewarden:discover"/);
+        expectProblem(
+            withDiscovery({ producers: ["producer"], datasetTag: "lakewarden:discover" }),
+            "lakewarden:discovery.datasetTag",
+            /duplicate discovery tag key "lakewarden:discover"/,
+        );
     });
 });

@@ -25,7 +25,10 @@ describe("npm run ropa: the record of processing from the dev model", () => {
                 ],
             },
         ]);
-        assert.match(toCsv(report).split("\n")[0], /^arn,kind,name,status,dataset,dataSubjects,purpose,consumers,owner,retention,lawfulBasis,missing,readerAccounts,readerRoles$/);
+        assert.match(
+            toCsv(report).split("\n")[0],
+            /^arn,kind,name,status,dataset,dataSubjects,purpose,consumers,owner,retention,lawfulBasis,missing,readerAccounts,readerRoles$/,
+        );
     });
 
     it("flags a discovered source lacking required tags; one holding a model dataset inherits its readers", () => {
@@ -33,12 +36,18 @@ describe("npm run ropa: the record of processing from the dev model", () => {
             { ...env, discovery },
             [
                 { arn: "arn:aws:s3:::untagged", kind: "s3", name: "untagged", status: "catalogued", tags: {} },
-                { arn: "arn:aws:s3:::hr-copy", kind: "s3", name: "hr-copy", status: "catalogued", tags: { "lakewarden:dataset": "company", "gdpr:purpose": "payroll" } },
+                {
+                    arn: "arn:aws:s3:::hr-copy",
+                    kind: "s3",
+                    name: "hr-copy",
+                    status: "catalogued",
+                    tags: { "lakewarden:dataset": "company", "gdpr:purpose": "payroll" },
+                },
             ],
             "2026-12-02T00:00:00.000Z",
         );
         assert.deepEqual(report.lacking, ["arn:aws:s3:::hr-copy", "arn:aws:s3:::untagged"]);
-        assert.equal(report.entries.find((e) => e.arn === "arn:aws:s3:::hr-copy")?.readers[0].accountId, "123456789012");
-        assert.deepEqual(report.entries.find((e) => e.arn === "arn:aws:s3:::untagged")?.readers, []);
+        assert.equal(report.entries.find(e => e.arn === "arn:aws:s3:::hr-copy")?.readers[0].accountId, "123456789012");
+        assert.deepEqual(report.entries.find(e => e.arn === "arn:aws:s3:::untagged")?.readers, []);
     });
 });

@@ -1,5 +1,26 @@
 import * as assert from "node:assert/strict";
-import { AlreadyExistsException, CreateConnectionCommand, DeleteCrawlerCommand, DeleteJobCommand, DeleteTriggerCommand, DeleteWorkflowCommand, CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, CreateTriggerCommand, CreateWorkflowCommand, EntityNotFoundException, GetConnectionCommand, GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, GetTriggerCommand, GetWorkflowCommand, GlueClient, UpdateCrawlerCommand } from "@aws-sdk/client-glue";
+import {
+    AlreadyExistsException,
+    CreateConnectionCommand,
+    DeleteCrawlerCommand,
+    DeleteJobCommand,
+    DeleteTriggerCommand,
+    DeleteWorkflowCommand,
+    CreateCrawlerCommand,
+    CreateDatabaseCommand,
+    CreateJobCommand,
+    CreateTriggerCommand,
+    CreateWorkflowCommand,
+    EntityNotFoundException,
+    GetConnectionCommand,
+    GetCrawlerCommand,
+    GetDatabaseCommand,
+    GetJobCommand,
+    GetTriggerCommand,
+    GetWorkflowCommand,
+    GlueClient,
+    UpdateCrawlerCommand,
+} from "@aws-sdk/client-glue";
 import { GrantPermissionsCommand, LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { DescribeDBClustersCommand, DescribeDBSubnetGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
@@ -52,7 +73,15 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         rds = mockClient(RDSClient);
         secrets = mockClient(SecretsManagerClient);
     });
-    const deps = () => ({ state, glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), tagging: new ResourceGroupsTaggingAPIClient({}), rds: new RDSClient({}), secrets: new SecretsManagerClient({}), settings });
+    const deps = () => ({
+        state,
+        glue: new GlueClient({}),
+        lakeFormation: new LakeFormationClient({}),
+        tagging: new ResourceGroupsTaggingAPIClient({}),
+        rds: new RDSClient({}),
+        secrets: new SecretsManagerClient({}),
+        settings,
+    });
 
     beforeEach(async () => {
         dynamo = await startStateTable();
@@ -79,7 +108,16 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         await state.record(bucket, "2026-12-01T00:00:00Z", "test");
         await state.record(table, "2026-12-01T00:00:00Z", "test");
         tagging.on(GetResourcesCommand).resolves({
-            ResourceTagMappingList: [{ ResourceARN: bucket.arn, Tags: [{ Key: "lakewarden:discover", Value: "true" }, { Key: "lakewarden:dataset", Value: "company" }] }, { ResourceARN: table.arn, Tags: [] }],
+            ResourceTagMappingList: [
+                {
+                    ResourceARN: bucket.arn,
+                    Tags: [
+                        { Key: "lakewarden:discover", Value: "true" },
+                        { Key: "lakewarden:dataset", Value: "company" },
+                    ],
+                },
+                { ResourceARN: table.arn, Tags: [] },
+            ],
         });
         glue.on(CreateCrawlerCommand).rejects(new AlreadyExistsException({ message: "exists", $metadata: {} }));
         const summary = await runCatalog(deps());
@@ -90,7 +128,10 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         assert.equal(glue.commandCalls(UpdateCrawlerCommand)[0].args[0].input.Name, names.crawler("bucket"));
         assert.deepEqual(glue.commandCalls(CreateCrawlerCommand)[0].args[0].input.Targets, { S3Targets: [{ Path: "s3://sales-raw/" }] });
         assert.equal(glue.commandCalls(CreateDatabaseCommand)[0].args[0].input.DatabaseInput?.Parameters?.["lakewarden:dataset"], "company");
-        const detect = glue.commandCalls(CreateTriggerCommand).map((c) => c.args[0].input).find((t) => t.Type === "CONDITIONAL");
+        const detect = glue
+            .commandCalls(CreateTriggerCommand)
+            .map(c => c.args[0].input)
+            .find(t => t.Type === "CONDITIONAL");
         assert.deepEqual(detect?.Predicate?.Conditions, [{ LogicalOperator: "EQUALS", CrawlerName: names.crawler("bucket"), CrawlState: "SUCCEEDED" }]);
         assert.deepEqual(detect?.Actions, [{ JobName: names.job }]);
         const item = await state.get(bucket.arn);
@@ -109,24 +150,58 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         await state.record(cluster, "2026-12-01T00:00:00Z", "test");
         await state.record(other, "2026-12-01T00:00:00Z", "test");
         const optIn = [{ Key: "lakewarden:discover", Value: "true" }];
-        tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: cluster.arn, Tags: [...optIn, { Key: "lakewarden:schemas", Value: "public, sales" }] }, { ResourceARN: other.arn, Tags: optIn }] });
+        tagging.on(GetResourcesCommand).resolves({
+            ResourceTagMappingList: [
+                { ResourceARN: cluster.arn, Tags: [...optIn, { Key: "lakewarden:schemas", Value: "public, sales" }] },
+                { ResourceARN: other.arn, Tags: optIn },
+            ],
+        });
         const described = (id: string) => ({
-            DBClusters: [{ DBClusterIdentifier: id, Engine: "aurora-postgresql", Endpoint: `${id}.cluster-abc.eu-west-1.rds.amazonaws.com`, Port: 5432, DatabaseName: "orders", DBSubnetGroup: "orders-subnets", VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-f839b688" }], MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-${id}-AbCdEf` } }],
+            DBClusters: [
+                {
+                    DBClusterIdentifier: id,
+                    Engine: "aurora-postgresql",
+                    Endpoint: `${id}.cluster-abc.eu-west-1.rds.amazonaws.com`,
+                    Port: 5432,
+                    DatabaseName: "orders",
+                    DBSubnetGroup: "orders-subnets",
+                    VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-f839b688" }],
+                    MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-${id}-AbCdEf` },
+                },
+            ],
         });
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: "orders-cluster" }).resolves(described("orders-cluster"));
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: "legacy" }).resolves(described("legacy"));
-        rds.on(DescribeDBSubnetGroupsCommand).resolves({ DBSubnetGroups: [{ Subnets: [{ SubnetIdentifier: "subnet-b", SubnetStatus: "Active", SubnetAvailabilityZone: { Name: "eu-west-1b" } }, { SubnetIdentifier: "subnet-a", SubnetStatus: "Active", SubnetAvailabilityZone: { Name: "eu-west-1a" } }] }] });
-        secrets.on(DescribeSecretCommand, { SecretId: `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-orders-cluster-AbCdEf` }).resolves({ KmsKeyId: `arn:aws:kms:eu-west-1:${account}:key/1234` });
+        rds.on(DescribeDBSubnetGroupsCommand).resolves({
+            DBSubnetGroups: [
+                {
+                    Subnets: [
+                        { SubnetIdentifier: "subnet-b", SubnetStatus: "Active", SubnetAvailabilityZone: { Name: "eu-west-1b" } },
+                        { SubnetIdentifier: "subnet-a", SubnetStatus: "Active", SubnetAvailabilityZone: { Name: "eu-west-1a" } },
+                    ],
+                },
+            ],
+        });
+        secrets
+            .on(DescribeSecretCommand, { SecretId: `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-orders-cluster-AbCdEf` })
+            .resolves({ KmsKeyId: `arn:aws:kms:eu-west-1:${account}:key/1234` });
         secrets.on(DescribeSecretCommand, { SecretId: `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-legacy-AbCdEf` }).resolves({});
         const summary = await runCatalog(deps());
         assert.deepEqual(summary.catalogued, [cluster.arn]);
         assert.deepEqual(summary.blocked, [other.arn]);
         const connection = glue.commandCalls(CreateConnectionCommand)[0].args[0].input.ConnectionInput!;
         assert.equal(connection.ConnectionProperties?.JDBC_ENFORCE_SSL, "true");
-        assert.equal(connection.ConnectionProperties?.JDBC_CONNECTION_URL, "jdbc:postgresql://orders-cluster.cluster-abc.eu-west-1.rds.amazonaws.com:5432/orders");
+        assert.equal(
+            connection.ConnectionProperties?.JDBC_CONNECTION_URL,
+            "jdbc:postgresql://orders-cluster.cluster-abc.eu-west-1.rds.amazonaws.com:5432/orders",
+        );
         assert.equal(connection.ConnectionProperties?.SECRET_ID, `arn:aws:secretsmanager:eu-west-1:${account}:secret:rds!cluster-orders-cluster-AbCdEf`);
-        assert.deepEqual(connection.PhysicalConnectionRequirements, { SubnetId: "subnet-a", AvailabilityZone: "eu-west-1a", SecurityGroupIdList: ["sg-f839b688"] });
-        const paths = glue.commandCalls(CreateCrawlerCommand).map((c) => c.args[0].input.Targets?.JdbcTargets?.[0].Path);
+        assert.deepEqual(connection.PhysicalConnectionRequirements, {
+            SubnetId: "subnet-a",
+            AvailabilityZone: "eu-west-1a",
+            SecurityGroupIdList: ["sg-f839b688"],
+        });
+        const paths = glue.commandCalls(CreateCrawlerCommand).map(c => c.args[0].input.Targets?.JdbcTargets?.[0].Path);
         assert.deepEqual(paths, ["orders/public/%", "orders/sales/%"]);
         assert.match((await state.get(other.arn))?.reason ?? "", /aws\/secretsmanager/);
     });
@@ -136,7 +211,9 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         const b = { arn: s3BucketArn("bucket-b"), kind: "s3" as const, name: "bucket-b", ...home };
         await state.record(a, "2026-12-01T00:00:00Z", "test");
         await state.record(b, "2026-12-01T00:00:00Z", "test");
-        tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [a, b].map((s) => ({ ResourceARN: s.arn, Tags: [{ Key: "lakewarden:discover", Value: "true" }] })) });
+        tagging
+            .on(GetResourcesCommand)
+            .resolves({ ResourceTagMappingList: [a, b].map(s => ({ ResourceARN: s.arn, Tags: [{ Key: "lakewarden:discover", Value: "true" }] })) });
         glue.on(CreateWorkflowCommand, { Name: glueNames("dev", a).workflow }).rejects(new Error("throttled"));
         const summary = await runCatalog(deps());
         assert.deepEqual(summary.catalogued, [b.arn]);
@@ -150,13 +227,20 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         const bucket = { arn: s3BucketArn("gone-bucket"), kind: "s3" as const, name: "gone-bucket", ...home };
         const names = glueNames("dev", bucket);
         await state.record(bucket, "2026-12-01T00:00:00Z", "test");
-        await state.transition(bucket.arn, "discovered", "catalogued", { glueDatabase: names.database, glueJob: names.job, glueCrawlers: names.crawler("bucket") });
+        await state.transition(bucket.arn, "discovered", "catalogued", {
+            glueDatabase: names.database,
+            glueJob: names.job,
+            glueCrawlers: names.crawler("bucket"),
+        });
         await state.retire(bucket.arn, "2026-12-02T00:00:00Z", "DeleteBucket");
         tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
         glue.on(DeleteTriggerCommand, { Name: names.startTrigger }).rejects(notFound());
         const summary = await runCatalog(deps());
         assert.deepEqual(summary.cleaned, [bucket.arn]);
-        assert.deepEqual(glue.commandCalls(DeleteTriggerCommand).map((c) => c.args[0].input.Name), [names.startTrigger, names.detectTrigger]);
+        assert.deepEqual(
+            glue.commandCalls(DeleteTriggerCommand).map(c => c.args[0].input.Name),
+            [names.startTrigger, names.detectTrigger],
+        );
         assert.equal(glue.commandCalls(DeleteWorkflowCommand)[0].args[0].input.Name, names.workflow);
         assert.equal(glue.commandCalls(DeleteJobCommand)[0].args[0].input.JobName, names.job);
         assert.equal(glue.commandCalls(DeleteCrawlerCommand)[0].args[0].input.Name, names.crawler("bucket"));

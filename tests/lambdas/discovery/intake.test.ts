@@ -43,7 +43,13 @@ describe("discovery intake: real CloudTrail events into the state table (dynalit
         const bucket = parseSourceChange(JSON.parse(fixture("create-bucket.json")));
         const table = parseSourceChange(JSON.parse(fixture("create-table.json")));
         const cluster = parseSourceChange(JSON.parse(fixture("create-db-cluster.json")));
-        assert.deepEqual(bucket.action === "create" && bucket.source, { arn: "arn:aws:s3:::bucket-test-iad", kind: "s3", name: "bucket-test-iad", accountId: "123456789012", region: "us-east-1" });
+        assert.deepEqual(bucket.action === "create" && bucket.source, {
+            arn: "arn:aws:s3:::bucket-test-iad",
+            kind: "s3",
+            name: "bucket-test-iad",
+            accountId: "123456789012",
+            region: "us-east-1",
+        });
         assert.equal(table.action === "create" && table.source.arn, "arn:aws:dynamodb:us-west-2:111122223333:table/Music");
         assert.equal(cluster.action === "create" && cluster.source.arn, "arn:aws:rds:us-east-1:123456789012:cluster:orders-cluster");
     });
@@ -57,8 +63,12 @@ describe("discovery intake: real CloudTrail events into the state table (dynalit
         assert.deepEqual(again.batchItemFailures, []);
         const discovered = [];
         for await (const item of state.withStatus("discovered")) discovered.push(item.arn);
-        assert.deepEqual(discovered.sort(), ["arn:aws:dynamodb:us-west-2:111122223333:table/Music", "arn:aws:rds:us-east-1:123456789012:cluster:orders-cluster", "arn:aws:s3:::bucket-test-iad"]);
-        assert.equal((await state.record(parseSource(bodies[0]), "2016-02-20T01:09:13Z", "event:x")), "duplicate");
+        assert.deepEqual(discovered.sort(), [
+            "arn:aws:dynamodb:us-west-2:111122223333:table/Music",
+            "arn:aws:rds:us-east-1:123456789012:cluster:orders-cluster",
+            "arn:aws:s3:::bucket-test-iad",
+        ]);
+        assert.equal(await state.record(parseSource(bodies[0]), "2016-02-20T01:09:13Z", "event:x"), "duplicate");
     });
 
     it("retires on removal; a late creation event older than the removal does not resurrect it, a newer one does", async () => {
@@ -84,7 +94,10 @@ describe("discovery intake: real CloudTrail events into the state table (dynalit
         failedCall.id = "failed-call";
         failedCall.detail.errorCode = "ResourceInUseException";
         failedCall.detail.responseElements = null;
-        const out = await handler(sqs(fixture("create-bucket.json"), "{not json", JSON.stringify({ "detail-type": "AWS API Call via CloudTrail" }), JSON.stringify(failedCall)), context);
+        const out = await handler(
+            sqs(fixture("create-bucket.json"), "{not json", JSON.stringify({ "detail-type": "AWS API Call via CloudTrail" }), JSON.stringify(failedCall)),
+            context,
+        );
         assert.deepEqual(out.batchItemFailures, [{ itemIdentifier: "m-1" }, { itemIdentifier: "m-2" }]);
         assert.equal((await state.get("arn:aws:s3:::bucket-test-iad"))?.status, "discovered");
         assert.equal(await state.get("arn:aws:dynamodb:us-west-2:111122223333:table/Music"), undefined);

@@ -18,10 +18,24 @@ import { type LocalDynamo, startStateTable } from "./dynalite";
 const account = "777788889999";
 const source = { arn: s3BucketArn("bucket-test-iad"), kind: "s3" as const, name: "bucket-test-iad", accountId: account, region: "eu-west-1" };
 const database = glueNames("dev", source).database;
-const results = () => readFileSync(path.join(__dirname, "..", "..", "fixtures", "aws", "discovery", "classify-columns-results.json"), "utf8").replace("DATABASE_PLACEHOLDER", database);
+const results = () =>
+    readFileSync(path.join(__dirname, "..", "..", "fixtures", "aws", "discovery", "classify-columns-results.json"), "utf8").replace(
+        "DATABASE_PLACEHOLDER",
+        database,
+    );
 // GetObject bodies are SDK streams; the reporter only calls transformToString().
 const body = (text: string) => ({ transformToString: async () => text }) as never;
-const jobEvent = { version: "0", id: "e", "detail-type": "Glue Job State Change", source: "aws.glue", account, time: "2026-12-02T02:41:07Z", region: "eu-west-1", resources: [], detail: { jobName: "lakewarden-dev-pii-s3-abc", severity: "INFO", state: "SUCCEEDED", jobRunId: "jr_1", message: "Job run succeeded" } };
+const jobEvent = {
+    version: "0",
+    id: "e",
+    "detail-type": "Glue Job State Change",
+    source: "aws.glue",
+    account,
+    time: "2026-12-02T02:41:07Z",
+    region: "eu-west-1",
+    resources: [],
+    detail: { jobName: "lakewarden-dev-pii-s3-abc", severity: "INFO", state: "SUCCEEDED", jobRunId: "jr_1", message: "Job run succeeded" },
+};
 
 const customers = (): Table => ({
     Name: "customers",
@@ -37,7 +51,16 @@ const customers = (): Table => ({
             { Name: "card_number", Type: "string" },
             { Name: "full_name", Type: "string" },
             // Marked by an earlier run; no longer detected: marks are cleared, the owner's comment kept.
-            { Name: "notes", Type: "string", Comment: "[PII: PHONE_NUMBER] free text", Parameters: { [DETECTED_ENTITIES_PARAMETER]: "PHONE_NUMBER", [CLASSIFICATION_PARAMETER]: "pii", "lakewarden:classification-source": "detection" } },
+            {
+                Name: "notes",
+                Type: "string",
+                Comment: "[PII: PHONE_NUMBER] free text",
+                Parameters: {
+                    [DETECTED_ENTITIES_PARAMETER]: "PHONE_NUMBER",
+                    [CLASSIFICATION_PARAMETER]: "pii",
+                    "lakewarden:classification-source": "detection",
+                },
+            },
         ],
     },
 });
@@ -61,17 +84,48 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         for (const m of [glue, lf, s3]) m.reset();
         s3.on(GetObjectCommand, { Bucket: "results", Key: "detections/runs/lakewarden-dev-pii-s3-abc/jr_1.json" }).resolves({ Body: body(results()) });
         s3.on(PutObjectCommand).resolves({});
-        glue.on(GetTablesCommand, { DatabaseName: database }).resolvesOnce({ TableList: [customers()], NextToken: "page-2" }).resolvesOnce({ TableList: [{ Name: "orders", DatabaseName: database, StorageDescriptor: { Columns: [{ Name: "order_id", Type: "string" }] } }, { Name: "not_scanned", DatabaseName: database, StorageDescriptor: { Columns: [] } }] });
+        glue.on(GetTablesCommand, { DatabaseName: database })
+            .resolvesOnce({ TableList: [customers()], NextToken: "page-2" })
+            .resolvesOnce({
+                TableList: [
+                    { Name: "orders", DatabaseName: database, StorageDescriptor: { Columns: [{ Name: "order_id", Type: "string" }] } },
+                    { Name: "not_scanned", DatabaseName: database, StorageDescriptor: { Columns: [] } },
+                ],
+            });
         // The model declares company.customers.email internal: the detection contradicts it.
-        glue.on(GetTableCommand, { DatabaseName: "company", Name: "customers" }).resolves({ Table: { Name: "customers", StorageDescriptor: { Columns: [{ Name: "email", Type: "string", Parameters: { [CLASSIFICATION_PARAMETER]: "internal" } }, { Name: "full_name", Type: "string", Parameters: { [CLASSIFICATION_PARAMETER]: "pii" } }] } } });
+        glue.on(GetTableCommand, { DatabaseName: "company", Name: "customers" }).resolves({
+            Table: {
+                Name: "customers",
+                StorageDescriptor: {
+                    Columns: [
+                        { Name: "email", Type: "string", Parameters: { [CLASSIFICATION_PARAMETER]: "internal" } },
+                        { Name: "full_name", Type: "string", Parameters: { [CLASSIFICATION_PARAMETER]: "pii" } },
+                    ],
+                },
+            },
+        });
         glue.on(GetTableCommand, { DatabaseName: "company", Name: "orders" }).resolves({ Table: { Name: "orders", StorageDescriptor: { Columns: [] } } });
         glue.on(UpdateTableCommand).resolves({});
         lf.on(AddLFTagsToResourceCommand).resolves({ Failures: [] });
         lf.on(RemoveLFTagsFromResourceCommand).resolves({ Failures: [] });
         // The source declares (by tag, read at report time) that it holds the model's `company` database.
         const tagging = new ResourceGroupsTaggingAPIClient({});
-        mockClient(tagging).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [{ Key: "lakewarden:dataset", Value: "company" }] }] });
-        deps = { glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), s3: new S3Client({}), state, tagging, datasetTagKey: "lakewarden:dataset", resultsBucket: "results", resultsPrefix: "detections/runs/", recordsPrefix: "detections/records/", disagreementsPrefix: "detections/disagreements/", catalogId: account };
+        mockClient(tagging)
+            .on(GetResourcesCommand)
+            .resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [{ Key: "lakewarden:dataset", Value: "company" }] }] });
+        deps = {
+            glue: new GlueClient({}),
+            lakeFormation: new LakeFormationClient({}),
+            s3: new S3Client({}),
+            state,
+            tagging,
+            datasetTagKey: "lakewarden:dataset",
+            resultsBucket: "results",
+            resultsPrefix: "detections/runs/",
+            recordsPrefix: "detections/records/",
+            disagreementsPrefix: "detections/disagreements/",
+            catalogId: account,
+        };
     });
     afterEach(() => dynamo.close());
     after(() => {
@@ -85,22 +139,29 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         const update = glue.commandCalls(UpdateTableCommand);
         assert.equal(update.length, 1, "orders has no detection and no marks: unchanged");
         assert.equal(update[0].args[0].input.VersionId, "7");
-        const columns = Object.fromEntries(update[0].args[0].input.TableInput!.StorageDescriptor!.Columns!.map((c) => [c.Name, c]));
+        const columns = Object.fromEntries(update[0].args[0].input.TableInput!.StorageDescriptor!.Columns!.map(c => [c.Name, c]));
         assert.equal(columns.email.Comment, "[PII: EMAIL] contact address");
-        assert.deepEqual(columns.email.Parameters, { [DETECTED_ENTITIES_PARAMETER]: "EMAIL", [CLASSIFICATION_PARAMETER]: "pii", "lakewarden:classification-source": "detection" });
+        assert.deepEqual(columns.email.Parameters, {
+            [DETECTED_ENTITIES_PARAMETER]: "EMAIL",
+            [CLASSIFICATION_PARAMETER]: "pii",
+            "lakewarden:classification-source": "detection",
+        });
         assert.equal(columns.card_number.Parameters?.[DETECTED_ENTITIES_PARAMETER], "CREDIT_CARD");
         assert.deepEqual(columns.notes.Parameters, {});
         assert.equal(columns.notes.Comment, "free text");
         assert.deepEqual(columns.id.Parameters, {});
-        const added = lf.commandCalls(AddLFTagsToResourceCommand).map((c) => c.args[0].input);
-        assert.deepEqual(added.find((a) => a.Resource?.TableWithColumns)?.Resource?.TableWithColumns?.ColumnNames, ["email", "card_number", "full_name"]);
-        assert.deepEqual(added.find((a) => a.Resource?.TableWithColumns)?.LFTags, [{ CatalogId: account, TagKey: PII_LF_TAG, TagValues: ["true"] }]);
-        assert.equal(added.filter((a) => a.Resource?.Table && a.LFTags?.[0].TagValues?.[0] === "false").length, 2);
+        const added = lf.commandCalls(AddLFTagsToResourceCommand).map(c => c.args[0].input);
+        assert.deepEqual(added.find(a => a.Resource?.TableWithColumns)?.Resource?.TableWithColumns?.ColumnNames, ["email", "card_number", "full_name"]);
+        assert.deepEqual(added.find(a => a.Resource?.TableWithColumns)?.LFTags, [{ CatalogId: account, TagKey: PII_LF_TAG, TagValues: ["true"] }]);
+        assert.equal(added.filter(a => a.Resource?.Table && a.LFTags?.[0].TagValues?.[0] === "false").length, 2);
         assert.deepEqual(lf.commandCalls(RemoveLFTagsFromResourceCommand)[0].args[0].input.Resource?.TableWithColumns?.ColumnNames, ["notes"]);
         assert.deepEqual(summary.disagreements, [{ database: "company", table: "customers", column: "email", declared: "internal", detected: ["EMAIL"] }]);
-        const puts = Object.fromEntries(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, JSON.parse(String(c.args[0].input.Body))]));
+        const puts = Object.fromEntries(s3.commandCalls(PutObjectCommand).map(c => [c.args[0].input.Key, JSON.parse(String(c.args[0].input.Body))]));
         const records = detectionsSchema.parse(puts["detections/records/company.json"]);
-        assert.deepEqual(records.map((r) => `${r.database}.${r.table}.${r.column}:${r.entityTypes.join("+")}`), ["company.customers.email:EMAIL", "company.customers.card_number:CREDIT_CARD", "company.customers.full_name:PERSON_NAME"]);
+        assert.deepEqual(
+            records.map(r => `${r.database}.${r.table}.${r.column}:${r.entityTypes.join("+")}`),
+            ["company.customers.email:EMAIL", "company.customers.card_number:CREDIT_CARD", "company.customers.full_name:PERSON_NAME"],
+        );
         assert.equal(puts["detections/disagreements/company.json"].disagreements.length, 1);
     });
 
@@ -117,11 +178,13 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
 
     it("without a dataset tag, records name the discovered database and nothing is compared with the model", async () => {
         const untagged = new ResourceGroupsTaggingAPIClient({});
-        mockClient(untagged).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [] }] });
+        mockClient(untagged)
+            .on(GetResourcesCommand)
+            .resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [] }] });
         const summary = await handleJobEvent(jobEvent, { ...deps, tagging: untagged });
         assert.deepEqual(summary.disagreements, []);
         assert.equal(glue.commandCalls(GetTableCommand).length, 0);
-        assert.ok(summary.detections.every((d) => d.database === database));
-        assert.ok(s3.commandCalls(PutObjectCommand).some((c) => c.args[0].input.Key === `detections/records/${database}.json`));
+        assert.ok(summary.detections.every(d => d.database === database));
+        assert.ok(s3.commandCalls(PutObjectCommand).some(c => c.args[0].input.Key === `detections/records/${database}.json`));
     });
 });
