@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Account, type AccountRole, accountsSchema } from "./accounts";
+import { type Account, type AccountRole, accountsSchema, checkMacieMembers } from "./accounts";
 import { datasetsSchema } from "./datasets";
 import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
@@ -34,7 +34,7 @@ export const sections = {
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline, checkDiscovery];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline, checkDiscovery, checkMacieMembers];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
 

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { accountNamed, type Environment, regionOf } from "../config/environment";
-import type { Fleet } from "../config/ami-pipeline";
+import { ECS_OPTIMISED_AL2023, type Fleet } from "../config/ami-pipeline";
 import { ImageDistributionRole } from "../components/fleet/distribution-role";
 import { FleetRefresh } from "../components/fleet/fleet-refresh";
 import { SampleEcsCluster } from "../components/fleet/sample-ecs-cluster";
@@ -16,7 +16,6 @@ import { type AccountScope, kmsAlias } from "../components/naming";
 import type { SecureBucket } from "../components/storage/secure-bucket";
 import { accountProvider } from "./providers";
 
-const ECS_OPTIMISED_AL2023 = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 export const imageParameterName = (env: Environment) => `/lakewarden/${env.name}/ami/ecs-hardened`;
 
 /** Build account (called from ProducerAccount when env.amiPipeline?.buildAccount === account.name). */
@@ -69,7 +68,7 @@ export function deployFleet(parent: pulumi.ComponentResource, env: Environment, 
         imageBuilderRole: pipeline.imageBuilderRole,
     }, { parent });
     const sample = fleet.sampleCluster && new SampleEcsCluster(`${name}-sample`, {
-        scope, ebsKey: key, imageId: resolveParentImage(ECS_OPTIMISED_AL2023, { parent }),
+        scope, ebsKey: key, imageId: resolveParentImage(ECS_OPTIMISED_AL2023[requirePipeline(env).architecture], { parent }),
         clusterTags: fleet.clusterTags, ...fleet.sampleCluster,
     }, { parent, dependsOn: autoScalingRoles });
     return new FleetRefresh(`${name}-refresh`, {

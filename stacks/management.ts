@@ -14,15 +14,20 @@ import { accountProvider } from "./providers";
 
 export interface ManagementAccountArgs extends AccountStackArgs {
     security: Account;
+    /**
+     * Security-account roles this account's policies name (the reconciler's, the workflow functions'):
+     * IAM rejects a trust policy naming a role that does not exist yet, across accounts too.
+     */
+    securityPrincipals: { reconciler?: pulumi.Resource; workflowFunctions: pulumi.Resource[] };
 }
 
 /** Organizations publishes its CloudTrail events in us-east-1 only. */
 export const ORGANIZATIONS_EVENTS_REGION = "us-east-1";
 
 /** The management account's read-only Organizations role, assumed by the security account's reconciler. */
-export function orgReaderRoleArn(env: Environment): string {
+export function orgReaderRoleArn(env: Environment): string | undefined {
     const [management] = accountsWithRole(env, "management");
-    return management ? roleArnOf(management.id, resourceName(env.name, "org-reader")) : "";
+    return management ? roleArnOf(management.id, resourceName(env.name, "org-reader")) : undefined;
 }
 
 export function securityBusArn(env: Environment, security: Account): string {
@@ -36,11 +41,14 @@ export function securityBusArn(env: Environment, security: Account): string {
  * changes (from us-east-1, where Organizations publishes them) to the security bus.
  */
 export class ManagementAccount extends AccountStack {
+    /** The Macie delegation to the security account (its Macie organisation settings wait for it). */
+    readonly macieAdmin: aws.macie2.OrganizationAdminAccount;
+
     constructor(args: ManagementAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const env = this.env;
         const macie = new aws.macie2.Account(this.child("macie"), { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, { parent: this });
-        new aws.macie2.OrganizationAdminAccount(this.child("macie-admin"), { adminAccountId: args.security.id }, { parent: this, dependsOn: [macie] });
+        this.macieAdmin = new aws.macie2.OrganizationAdminAccount(this.child("macie-admin"), { adminAccountId: args.security.id }, { parent: this, dependsOn: [macie] });
         const { targetOus, bucketOwners, existingConfigRecorder } = env.sensitiveData;
         if (targetOus.length > 0) {
             new BucketTagPolicy(this.child("bucket-tags"), { environment: env.name, bucketOwners, targetOus }, { parent: this });
@@ -66,15 +74,16 @@ export class ManagementAccount extends AccountStack {
                           }
                         : {}),
                 },
-                { parent: this },
+                // The StackSet's member roles trust the security account's workflow function roles.
+                { parent: this, dependsOn: args.securityPrincipals.workflowFunctions },
             );
         }
         if (env.ouSharing.mappings.length > 0) {
-            const reader = orgReaderPolicies(roleArnOf(args.security.id, resourceName(env.name, "ou-row-filters", "fn")), env.organization.id);
+            const reader = orgReaderPolicies(roleArnOf(args.security.id, resourceName(env.name, "ou-row-filters", "fn")), env.organization.id, this.account.id);
             const role = new aws.iam.Role(
                 this.child("org-reader"),
                 { name: resourceName(env.name, "org-reader"), description: "Read-only view of the OU tree for the OU row-filter reconciler", assumeRolePolicy: reader.trust, maxSessionDuration: 3600 },
-                { parent: this },
+                { parent: this, dependsOn: args.securityPrincipals.reconciler ? [args.securityPrincipals.reconciler] : [] },
             );
             new aws.iam.RolePolicy(this.child("org-reader"), { role: role.name, policy: reader.permissions }, { parent: this });
             this.forwardOrganizationEvents(args.security);

@@ -10,6 +10,7 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
+import { linkedRole } from "../components/iam/service-linked-role";
 import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
@@ -30,6 +31,8 @@ export class ProducerAccount extends AccountStack {
     readonly grants: LakeFormationGrants;
     /** The hardened-image pipeline, when this is the build account. */
     readonly amiPipeline?: AmiPipeline;
+    /** Macie's service-linked role here, when this program creates it (remediation on). */
+    readonly macieRole?: pulumi.Resource;
 
     constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -37,6 +40,19 @@ export class ProducerAccount extends AccountStack {
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
+        if (this.env.remediation) {
+            // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
+            // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
+            const macie = linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent);
+            this.macieRole = macie.resource;
+            key.allow({
+                sid: "MacieClassifiesObjects",
+                principal: { aws: [macie.arn] },
+                actions: ["kms:Decrypt"],
+                source: "Amazon Macie User Guide, Analyzing encrypted S3 objects (key policy statement for AWSServiceRoleForAmazonMacie)",
+                principalResources: macie.resource ? [macie.resource] : [],
+            });
+        }
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
             this.amiPipeline = deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
         }

@@ -16,6 +16,7 @@ import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
 import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../kms/key-use";
+import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { type AccountScope, resourceName } from "../naming";
@@ -191,6 +192,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         Resource: [queueArn],
                         Condition: { ArnEquals: { "aws:SourceArn": ruleArn(eventsRule) } },
                     },
+                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sqs:*"], Resource: [queueArn], Condition: { Bool: { "aws:SecureTransport": false } } },
                 ]),
             },
             parent,
@@ -292,14 +294,15 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                     Sid: "ManageDiscoveryCatalog",
                     Effect: "Allow",
                     Action: ["glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase"],
-                    Resource: catalogArns(dbPrefix),
+                    // Database actions take the catalog and database ARNs only (Service Authorization Reference).
+                    Resource: catalogArns(dbPrefix).filter((arn) => !arn.includes(":table/")),
                 },
                 {
                     Sid: "ManageDiscoveryRunners",
                     Effect: "Allow",
                     Action: [
                         "glue:CreateConnection", "glue:GetConnection", "glue:UpdateConnection",
-                        "glue:CreateCrawler", "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
+                        "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
                         "glue:CreateJob", "glue:DeleteJob", "glue:GetJob", "glue:UpdateJob",
                         "glue:CreateTrigger", "glue:DeleteTrigger", "glue:GetTrigger", "glue:UpdateTrigger",
                         "glue:CreateWorkflow", "glue:DeleteWorkflow", "glue:GetWorkflow", "glue:UpdateWorkflow",
@@ -313,6 +316,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         glueResource("workflow"),
                     ],
                 },
+                // CreateCrawler has no resource type in the Service Authorization Reference; what a crawler may do
+                // is bounded by the role it runs as, and PassRole names only the crawler role.
+                { Sid: "CreateCrawlers", Effect: "Allow", Action: ["glue:CreateCrawler"], Resource: ["*"] },
                 { Sid: "GrantOnDiscoveryDatabases", Effect: "Allow", Action: ["lakeformation:GrantPermissions"], Resource: ["*"] },
                 { Sid: "DescribeClusters", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"], Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`, `arn:aws:rds:${region}:${accountId}:subgrp:*`] },
                 // RDS-managed master secrets are named rds!cluster-<id> (RDS user guide, "Password management with Secrets Manager").
@@ -332,11 +338,13 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 RESULTS_PREFIX: DISCOVERY_PREFIXES.runs,
                 RECORDS_PREFIX: DISCOVERY_PREFIXES.records,
                 DISAGREEMENTS_PREFIX: DISCOVERY_PREFIXES.disagreements,
+                DATASET_TAG_KEY: settings.datasetTag,
             },
             statements: [
                 stateRead,
                 tableKey,
                 bucketKey,
+                readTags,
                 { Sid: "ReadRunResults", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
                 { Sid: "WriteRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.records), objects(DISCOVERY_PREFIXES.disagreements)] },
                 { Sid: "MarkDiscoveredTables", Effect: "Allow", Action: ["glue:GetTable", "glue:GetTables", "glue:UpdateTable"], Resource: catalogArns(dbPrefix) },
@@ -356,6 +364,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 REPORTS_BUCKET: bucketName,
                 REPORTS_PREFIX: DISCOVERY_PREFIXES.ropa,
                 RECORD_TAGS: JSON.stringify(settings.recordTags),
+                DATASET_TAG_KEY: settings.datasetTag,
                 READERS: JSON.stringify(args.readers),
             },
             statements: [
@@ -369,38 +378,30 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         });
         this.functions = { intake, backfill, catalog, reporter, ropa };
 
-        // Schedules: plain EventBridge rules invoking the functions asynchronously (failures → their DLQ).
-        for (const [label, target, expression] of [
-            ["backfill", backfill, settings.schedules.backfill],
-            ["catalog", catalog, settings.schedules.catalog],
-            ["ropa", ropa, settings.schedules.report],
-        ] as const) {
-            const ruleName = n(label, "schedule");
-            const schedule = new aws.cloudwatch.EventRule(`${name}-${label}`, { name: ruleName, scheduleExpression: expression, description: `discovery ${label}` }, parent);
-            new aws.lambda.Permission(
-                `${name}-${label}`,
-                { function: target.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn(ruleName), sourceAccount: accountId },
-                { parent: this, dependsOn: [target] },
-            );
-            new aws.cloudwatch.EventTarget(`${name}-${label}`, { rule: schedule.name, arn: target.function.arn, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } }, { parent: this, dependsOn: [target] });
-        }
-        // The reporter runs when a PII job succeeds, never on a clock.
-        const jobRule = n("pii-job-succeeded");
-        const jobSucceeded = new aws.cloudwatch.EventRule(
-            `${name}-pii-job-succeeded`,
-            {
-                name: jobRule,
-                description: "A discovery PII job run succeeded",
-                eventPattern: JSON.stringify(jobStatePattern(environment, ["SUCCEEDED"])),
-            },
-            parent,
+        // Schedules and the reporter's job-completion rule: EventTrigger (retries, CMK dead-letter queue).
+        const triggers = [
+            ["backfill", backfill, { scheduleExpression: settings.schedules.backfill }, "discovery backfill"],
+            ["catalog", catalog, { scheduleExpression: settings.schedules.catalog }, "discovery catalog step"],
+            ["ropa", ropa, { scheduleExpression: settings.schedules.report }, "discovery record of processing"],
+            // The reporter runs when a PII job succeeds, never on a clock.
+            ["pii-job-succeeded", reporter, { eventPattern: jobStatePattern(environment, ["SUCCEEDED"]) }, "A discovery PII job run succeeded"],
+        ] as const;
+        const triggerQueues = triggers.map(
+            ([label, target, rule, description]) =>
+                new EventTrigger(
+                    `${name}-${label}`,
+                    {
+                        scope,
+                        key,
+                        ruleName: label === "pii-job-succeeded" ? `discovery-${label}` : `discovery-${label}-schedule`,
+                        description,
+                        ...rule,
+                        target: { function: target },
+                        retryPolicy: label === "pii-job-succeeded" ? { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 86_400 } : { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+                    },
+                    parent,
+                ).deadLetterQueue,
         );
-        new aws.lambda.Permission(
-            `${name}-pii-job-succeeded`,
-            { function: reporter.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn(jobRule), sourceAccount: accountId },
-            { parent: this, dependsOn: [reporter] },
-        );
-        new aws.cloudwatch.EventTarget(`${name}-pii-job-succeeded`, { rule: jobSucceeded.name, arn: reporter.function.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 86_400 } }, { parent: this, dependsOn: [reporter] });
 
         // Glue: security configuration (everything encrypted), job script, roles without managed policies.
         new aws.glue.SecurityConfiguration(
@@ -478,6 +479,19 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             threshold: 0,
             comparisonOperator: "GreaterThanThreshold",
         });
+        triggers.forEach(([label], index) =>
+            alarm(`${label}-undelivered`, {
+                alarmDescription: `EventBridge could not deliver ${label} events to its function: they wait in the rule's dead-letter queue`,
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: triggerQueues[index].name },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+            }),
+        );
         for (const [label, f] of [["catalog-errors", catalog], ["backfill-errors", backfill], ["reporter-errors", reporter], ["ropa-errors", ropa]] as const) {
             alarm(label, {
                 alarmDescription: `${f.name} failed`,

@@ -31,7 +31,7 @@ export interface FleetRefreshArgs {
     polling?: FleetRefreshConfig["polling"];
 }
 
-const DEFAULT_POLLING = { initialIntervalSeconds: 60, maxIntervalSeconds: 600, backoffRate: 1.5, timeoutSeconds: 21_600 };
+export const DEFAULT_POLLING = { initialIntervalSeconds: 60, maxIntervalSeconds: 600, backoffRate: 1.5, timeoutSeconds: 21_600 };
 
 /**
  * The fleet-refresh workflow of one account: the three functions, a customer-key notification topic,

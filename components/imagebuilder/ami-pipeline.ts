@@ -70,6 +70,8 @@ export function hardeningComponentDocument(environment: string): ComponentDocume
 export class AmiPipeline extends pulumi.ComponentResource {
     readonly keys: Record<string, CustomerKey>;
     readonly logs: SecureBucket;
+    /** Holds the component documents Image Builder reads at CreateComponent (`uri`). */
+    readonly components: SecureBucket;
     readonly pipeline: aws.imagebuilder.ImagePipeline;
     readonly componentArn: string;
     /** AWSServiceRoleForImageBuilder of the build account: distribution roles in the fleet accounts trust it. */
@@ -114,18 +116,32 @@ export class AmiPipeline extends pulumi.ComponentResource {
         const document = hardeningComponentDocument(environment);
         const version = componentVersion(document);
         this.componentArn = `arn:aws:imagebuilder:${region}:${accountId}:component/${document.name}/${version}/1`;
+        // The document (~26,000 characters) exceeds the 16,000 the provider allows for `data`
+        // (terraform-provider-aws internal/service/imagebuilder/component.go: StringLenBetween(1, 16000);
+        // exactly one of data and uri): it travels as an S3 object, encrypted with the AMI key.
+        this.components = new SecureBucket(
+            `${name}-components`,
+            { scope: args.scope, purpose: "image-components", key, accessLogBucket: args.accessLogBucket, noncurrentVersionExpirationDays: 30 },
+            parent,
+        );
+        const documentKey = `components/${document.name}/${version}.yaml`;
+        const documentObject = new aws.s3.BucketObject(
+            `${name}-cis-docker`,
+            { bucket: this.components.name, key: documentKey, content: document.content, contentType: "application/x-yaml", serverSideEncryption: "aws:kms", kmsKeyId: key.arn },
+            { parent: this, dependsOn: [this.components] },
+        );
         const component = new aws.imagebuilder.Component(
             `${name}-cis-docker`,
             {
                 name: document.name,
                 version,
                 platform: "Linux",
-                data: document.content,
+                uri: `s3://${this.components.name}/${documentKey}`,
                 kmsKeyId: key.arn,
                 description: "CIS Docker Benchmark sections 1-3 (see the document header)",
                 supportedOsVersions: ["Amazon Linux 2023"],
             },
-            { parent: this, retainOnDelete: true },
+            { parent: this, retainOnDelete: true, dependsOn: [documentObject] },
         );
 
         const blockDeviceMappings = [
@@ -179,6 +195,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
                         benchArchive: parseS3Uri(args.dockerBench.archiveS3Uri),
                         logBucketArn: this.logs.arn,
                         writePrefixes: [LOG_PREFIX, REPORT_PREFIX],
+                        componentDocumentArn: `${this.components.arn}/${documentKey}`,
                     }),
                 ),
             },

@@ -12,8 +12,8 @@ export interface OuRowFiltersArgs {
     key: KeyRef;
     mapping: OuMappingDocument;
     schedule: string;
-    /** Read-only Organizations role in the management account; the Lambda assumes it. */
-    orgReadRoleArn: string;
+    /** Read-only Organizations role in the management account, which the Lambda assumes; absent without a management account. */
+    orgReadRoleArn?: string;
     /** The bus organisation changes are forwarded to (in this account). */
     eventBusName: pulumi.Input<string>;
     eventBusArn: string;
@@ -111,11 +111,14 @@ export class OuRowFilters extends pulumi.ComponentResource {
                 memoryMb: 512,
                 reservedConcurrency: 1,
                 deadLetterQueue: true,
-                environment: { MAPPING_PARAMETER_NAME: parameterName, ORG_READ_ROLE_ARN: args.orgReadRoleArn },
+                // Absent means absent: no role to assume, no empty ARN in the environment or the policy.
+                environment: { MAPPING_PARAMETER_NAME: parameterName, ...(args.orgReadRoleArn ? { ORG_READ_ROLE_ARN: args.orgReadRoleArn } : {}) },
                 statements: [
                     { Sid: "ReadMapping", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [`arn:aws:ssm:${region}:${accountId}:parameter${parameterName}`] },
                     keyUseStatement("DecryptMapping", args.scope, args.key, ["kms:Decrypt"], "ssm"),
-                    { Sid: "ReadOrganizationThroughManagementRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [args.orgReadRoleArn] },
+                    ...(args.orgReadRoleArn
+                        ? [{ Sid: "ReadOrganizationThroughManagementRole", Effect: "Allow" as const, Action: ["sts:AssumeRole"], Resource: [args.orgReadRoleArn] }]
+                        : []),
                     { Sid: "ManageOwnedFiltersAndGrants", Effect: "Allow", Action: LF_FILTER_ACTIONS, Resource: ["*"] },
                     ...LAKE_FORMATION_RAM_STATEMENTS,
                 ],
@@ -177,7 +180,16 @@ export class OuRowFilters extends pulumi.ComponentResource {
 }
 
 /** Trust and permissions of the management account's read-only role for the reconciler. */
-export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: string): { trust: pulumi.Output<string>; permissions: pulumi.Output<string> } {
+/**
+ * ListAccountsForParent and ListOrganizationalUnitsForParent take the parent (root or OU) as resource
+ * (Service Authorization Reference, AWS Organizations: resource types root and organizationalunit), so the
+ * role reads this organisation's tree and nothing else.
+ */
+export function orgReaderPolicies(
+    reconcilerRoleArn: string,
+    organizationId: string,
+    managementAccountId: string,
+): { trust: pulumi.Output<string>; permissions: pulumi.Output<string> } {
     return {
         trust: policyDocument([
             {
@@ -193,7 +205,10 @@ export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: str
                 Sid: "ReadOrganizationTree",
                 Effect: "Allow",
                 Action: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
-                Resource: ["*"],
+                Resource: [
+                    `arn:aws:organizations::${managementAccountId}:ou/${organizationId}/ou-*`,
+                    `arn:aws:organizations::${managementAccountId}:root/${organizationId}/r-*`,
+                ],
             },
         ]),
     };

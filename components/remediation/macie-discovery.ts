@@ -19,8 +19,18 @@ export interface MacieDiscoveryArgs {
     accessLogBucket: pulumi.Input<string>;
     quarantinePrefix: string;
     customDataIdentifiers: CustomDataIdentifierConfig[];
-    /** Enrol member accounts automatically (needs the management account's delegation first). */
+    /** Enrol accounts that join the organisation later automatically (needs the management account's delegation first). */
     autoEnableMembers?: boolean;
+    /**
+     * The management account's OrganizationAdminAccount: OrganizationConfiguration and CreateMember work only
+     * for the delegated administrator (Macie API Reference, UpdateOrganizationConfiguration). Absent when the
+     * delegation is made outside this program (README, "Before the first deploy").
+     */
+    delegation?: Promise<pulumi.Resource[]>;
+    /** Existing member accounts to enrol (autoEnable covers only accounts that join later). */
+    members?: { accountId: string; email: string }[];
+    /** What must exist in the members first (their Macie service-linked roles, which their keys name). */
+    memberPrerequisites?: Promise<pulumi.Resource[]>;
 }
 
 export const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
@@ -73,8 +83,26 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         args.key.allow(macieResultsKeyUse(args.scope));
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
-        const members =
-            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, enabled)];
+        const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then((d) => [this.account, ...d]);
+        const organization =
+            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
+        const prerequisites: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.all([args.delegation ?? [], args.memberPrerequisites ?? []]).then(([d, p]) => [
+            this.account,
+            ...organization,
+            ...d,
+            ...p,
+        ]);
+        const members = [
+            ...organization,
+            ...(args.members ?? []).map(
+                (member) =>
+                    new aws.macie2.Member(
+                        `${name}-${member.accountId}`,
+                        { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
+                        { parent: this, dependsOn: prerequisites },
+                    ),
+            ),
+        ];
         this.results = new SecureBucket(
             `${name}-results`,
             {

@@ -60,7 +60,6 @@ export async function runCatalog(deps: CatalogDeps): Promise<CatalogSummary> {
                 glueDatabase: plan.database.Name,
                 glueJob: plan.job.Name,
                 glueCrawlers: plan.crawlers.map((c) => c.Name).join(","),
-                dataset,
             });
             if (moved) summary.catalogued.push(source.arn);
         } catch (error) {

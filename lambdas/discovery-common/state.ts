@@ -35,8 +35,6 @@ export interface SourceItem extends SourceRef {
     glueJob?: string;
     /** Comma-separated crawler names (an RDS source has one per schema). */
     glueCrawlers?: string;
-    /** Model database the source declares it holds (the dataset tag), if any. */
-    dataset?: string;
     /** How many catalog attempts failed in a row. */
     failures?: number;
 }
@@ -62,7 +60,6 @@ function toItem(record: Record<string, AttributeValue>): SourceItem {
         ...(str("glueDatabase") ? { glueDatabase: str("glueDatabase") } : {}),
         ...(str("glueJob") ? { glueJob: str("glueJob") } : {}),
         ...(str("glueCrawlers") ? { glueCrawlers: str("glueCrawlers") } : {}),
-        ...(str("dataset") ? { dataset: str("dataset") } : {}),
         ...(record.failures?.N ? { failures: Number(record.failures.N) } : {}),
     };
 }
@@ -139,7 +136,7 @@ export class StateStore {
         arn: string,
         from: SourceStatus,
         to: SourceStatus,
-        fields: Partial<Pick<SourceItem, "reason" | "glueDatabase" | "glueJob" | "glueCrawlers" | "dataset">> = {},
+        fields: Partial<Pick<SourceItem, "reason" | "glueDatabase" | "glueJob" | "glueCrawlers">> = {},
         remove: ("glueJob" | "glueCrawlers" | "reason")[] = [],
     ): Promise<boolean> {
         const names: Record<string, string> = { "#status": "status" };

@@ -1,12 +1,13 @@
 /**
  * Triggered by EventBridge on "Glue Job State Change" SUCCEEDED of a PII job (never by a clock, so it
  * reports the run that just finished). Env: STATE_TABLE_NAME, RESULTS_BUCKET, RESULTS_PREFIX,
- * RECORDS_PREFIX, DISAGREEMENTS_PREFIX, ACCOUNT_ID.
+ * RECORDS_PREFIX, DISAGREEMENTS_PREFIX, DATASET_TAG_KEY, ACCOUNT_ID.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
+import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { DISAGREEMENT_METRIC } from "../discovery-common/markers";
@@ -36,6 +37,8 @@ export const handler = async (event: unknown) => {
         lakeFormation: new LakeFormationClient({}),
         s3: new S3Client({}),
         state: new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")),
+        tagging: new ResourceGroupsTaggingAPIClient({}),
+        datasetTagKey: requiredEnv("DATASET_TAG_KEY"),
         resultsBucket: requiredEnv("RESULTS_BUCKET"),
         resultsPrefix: requiredEnv("RESULTS_PREFIX"),
         recordsPrefix: requiredEnv("RECORDS_PREFIX"),

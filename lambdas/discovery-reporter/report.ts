@@ -9,7 +9,9 @@ import { GetTableCommand, type GlueClient, paginateGetTables, type Table, type T
 import { AddLFTagsToResourceCommand, type LakeFormationClient, type LFTagError, RemoveLFTagsFromResourceCommand, type Resource } from "@aws-sdk/client-lakeformation";
 import { type Detection, detectionsSchema } from "../../contracts/detections";
 import { CLASSIFICATION_PARAMETER, PII_LF_TAG } from "../discovery-common/markers";
+import type { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import type { StateStore } from "../discovery-common/state";
+import { tagsOf } from "../discovery-common/tags";
 import { markColumn } from "./columns";
 import { type JobResults, jobResultsSchema, resultsKey } from "./results";
 
@@ -18,6 +20,9 @@ export interface ReporterDeps {
     lakeFormation: LakeFormationClient;
     s3: S3Client;
     state: StateStore;
+    tagging: ResourceGroupsTaggingAPIClient;
+    /** Tag naming the model database a source holds: read at report time, so a retag takes effect at once. */
+    datasetTagKey: string;
     resultsBucket: string;
     /** Key prefix of job results inside the bucket, e.g. `detections/runs/`. */
     resultsPrefix: string;
@@ -90,6 +95,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
     const source = await deps.state.get(results.sourceArn);
     if (!source) throw new Error(`results for ${results.sourceArn}, which the state table does not know`);
     if (source.glueDatabase !== results.database) throw new Error(`results name database ${results.database}, the source is catalogued in ${source.glueDatabase}`);
+    const dataset = (await tagsOf(deps.tagging, [source.arn])).get(source.arn)?.[deps.datasetTagKey] || undefined;
     const summary: ReportSummary = { database: results.database, tablesUpdated: 0, columnsMarked: 0, columnsCleared: 0, detections: [], disagreements: [] };
     const lfTag = (resource: Resource, value: "true" | "false") =>
         deps.lakeFormation.send(new AddLFTagsToResourceCommand({ CatalogId: deps.catalogId, Resource: resource, LFTags: [{ CatalogId: deps.catalogId, TagKey: PII_LF_TAG, TagValues: [value] }] }));
@@ -99,7 +105,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
             // A table the run did not scan keeps its marks: absence of a result is not absence of PII.
             if (!detected) continue;
             const marked = (table.StorageDescriptor?.Columns ?? []).map((c) => markColumn(c, detected[c.Name!]));
-            const declared = source.dataset ? await declaredColumns(deps.glue, deps.catalogId, source.dataset, table.Name!) : undefined;
+            const declared = dataset ? await declaredColumns(deps.glue, deps.catalogId, dataset, table.Name!) : undefined;
             if (marked.some((m) => m.changed)) {
                 await deps.glue.send(
                     new UpdateTableCommand({
@@ -130,7 +136,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
                 const column = m.column.Name!;
                 // Records name the model's table when the source declares one: that is what the sanitiser shares.
                 summary.detections.push({
-                    database: source.dataset ?? results.database,
+                    database: dataset ?? results.database,
                     table: table.Name!,
                     column,
                     entityTypes: m.entities,
@@ -139,7 +145,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
                 });
                 const declaredClass = declared?.get(column);
                 if (declaredClass && !SENSITIVE.has(declaredClass)) {
-                    summary.disagreements.push({ database: source.dataset!, table: table.Name!, column, declared: declaredClass, detected: m.entities });
+                    summary.disagreements.push({ database: dataset!, table: table.Name!, column, declared: declaredClass, detected: m.entities });
                 }
             }
         }
@@ -148,7 +154,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
     await deps.s3.send(
         new PutObjectCommand({
             Bucket: deps.resultsBucket,
-            Key: `${deps.recordsPrefix}${source.dataset ?? results.database}.json`,
+            Key: `${deps.recordsPrefix}${dataset ?? results.database}.json`,
             Body: JSON.stringify(records, null, 2),
             ContentType: "application/json",
             ServerSideEncryption: "aws:kms",
@@ -157,7 +163,7 @@ export async function report(deps: ReporterDeps, results: JobResults): Promise<R
     await deps.s3.send(
         new PutObjectCommand({
             Bucket: deps.resultsBucket,
-            Key: `${deps.disagreementsPrefix}${source.dataset ?? results.database}.json`,
+            Key: `${deps.disagreementsPrefix}${dataset ?? results.database}.json`,
             Body: JSON.stringify({ sourceArn: results.sourceArn, detectedAt: results.detectedAt, disagreements: summary.disagreements }, null, 2),
             ContentType: "application/json",
             ServerSideEncryption: "aws:kms",

@@ -1,7 +1,7 @@
 /**
  * Scheduled: writes the art. 30 record of every known source to the report table (one item per source
  * and report date, so the history stays) and exports it as CSV and JSON to the reports bucket.
- * Env: STATE_TABLE_NAME, REPORT_TABLE_NAME, REPORTS_BUCKET, REPORTS_PREFIX, RECORD_TAGS (JSON), READERS (JSON).
+ * Env: STATE_TABLE_NAME, REPORT_TABLE_NAME, REPORTS_BUCKET, REPORTS_PREFIX, RECORD_TAGS (JSON), DATASET_TAG_KEY, READERS (JSON).
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -31,6 +31,7 @@ export const handler = async () => {
             reportsBucket: requiredEnv("REPORTS_BUCKET"),
             reportsPrefix: requiredEnv("REPORTS_PREFIX"),
             recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(requiredEnv("RECORD_TAGS"))) as RopaDeps["recordTags"],
+            datasetTagKey: requiredEnv("DATASET_TAG_KEY"),
             readers: readersSchema.parse(JSON.parse(requiredEnv("READERS"))),
             now: () => new Date(),
         };

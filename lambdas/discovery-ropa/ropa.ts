@@ -15,6 +15,8 @@ export interface RopaDeps {
     reportsBucket: string;
     reportsPrefix: string;
     recordTags: Record<RecordAttribute, string>;
+    /** Tag naming the model database a source holds (read live: a retag shows in the next report). */
+    datasetTagKey: string;
     readers: Readers;
     now: () => Date;
 }
@@ -43,14 +45,11 @@ export async function runRopa(deps: RopaDeps): Promise<RopaReport> {
     const tags = await tagsOf(deps.tagging, sources.map((s) => s.arn));
     const now = deps.now();
     const report = buildRopa(
-        sources.map((s) => ({
-            arn: s.arn,
-            kind: s.kind,
-            name: s.name,
-            status: s.status,
-            ...(s.dataset ? { dataset: s.dataset } : {}),
-            attributes: attributesFromTags(tags.get(s.arn) ?? {}, deps.recordTags),
-        })),
+        sources.map((s) => {
+            const sourceTags = tags.get(s.arn) ?? {};
+            const dataset = sourceTags[deps.datasetTagKey] || undefined;
+            return { arn: s.arn, kind: s.kind, name: s.name, status: s.status, ...(dataset ? { dataset } : {}), attributes: attributesFromTags(sourceTags, deps.recordTags) };
+        }),
         deps.readers,
         now.toISOString(),
     );

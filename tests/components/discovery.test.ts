@@ -50,7 +50,9 @@ describe("DataStoreDiscovery component", () => {
         assert.deepEqual(pattern.detail.eventName, ["CreateBucket", "CreateDBCluster", "CreateTable", "DeleteBucket", "DeleteDBCluster", "DeleteTable"]);
         const rule = named("aws:cloudwatch/eventRule:EventRule", "lakewarden-test-discovery-source-events");
         assert.deepEqual(JSON.parse(String(rule.props.eventPattern)), pattern);
-        const policy = docOf(ofType(recording, "aws:sqs/queuePolicy:QueuePolicy")[0].props.policy);
+        const policy = ofType(recording, "aws:sqs/queuePolicy:QueuePolicy").map((p) => docOf(p.props.policy)).find((d) => d.Statement[0].Sid === "EventBridgeSourceEvents");
+        assert.ok(policy);
+        assert.deepEqual(policy.Statement.map((st) => st.Sid), ["EventBridgeSourceEvents", "DenyInsecureTransport"]);
         assert.deepEqual(policy.Statement[0].Condition, { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-west-1:777788889999:rule/lakewarden-test-discovery-source-events" } });
     });
 

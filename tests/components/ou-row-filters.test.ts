@@ -46,8 +46,10 @@ describe("OU row-filter reconciler wiring (prod)", () => {
         assert.deepEqual(trust.Statement[0].Principal, { AWS: `arn:aws:iam::${security}:role/lakewarden-prod-ou-row-filters-fn` });
         assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } });
         const policy = ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "management-org-reader");
-        const actions = (JSON.parse(String(policy?.props.policy)) as Doc).Statement.flatMap((s) => s.Action);
-        assert.deepEqual(actions, ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
+        const statements = (JSON.parse(String(policy?.props.policy)) as Doc).Statement;
+        assert.deepEqual(statements.flatMap((s) => s.Action), ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
+        // Root and OU ARNs carry the management account id (Service Authorization Reference, AWS Organizations resource types).
+        assert.deepEqual(statements.flatMap((s) => s.Resource), [`arn:aws:organizations::${management}:ou/o-lw0example1/ou-*`, `arn:aws:organizations::${management}:root/o-lw0example1/r-*`]);
     });
 
     it("forwards organisation changes from us-east-1 of the management account to the security bus", () => {

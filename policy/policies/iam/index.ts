@@ -8,3 +8,6 @@ export { iamPassRoleScoped } from "./passrole-scoped";
 export { iamTrustCrossAccountConditions } from "./trust-cross-account-conditions";
 export { iamTrustFederatedConditions } from "./trust-federated-conditions";
 export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";
+export { iamCatalogValid } from "./catalog-valid";
+export { iamServiceLinkedRolesPresent } from "./service-linked-roles-present";
+export { iamPrincipalsExistFirst } from "./principals-exist-first";

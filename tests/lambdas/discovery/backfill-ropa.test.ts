@@ -86,15 +86,15 @@ describe("discovery backfill and record of processing", () => {
         const partial = { arn: dynamoDbTableArn("eu-west-1", account, "Music"), kind: "dynamodb" as const, name: "Music", ...home };
         await state.record(complete, "2026-12-01T00:00:00Z", "t");
         await state.record(partial, "2026-12-01T00:00:00Z", "t");
-        await state.transition(complete.arn, "discovered", "catalogued", { glueDatabase: "lw_db", dataset: "company" });
-        const tags = Object.entries({ "gdpr:data-subjects": "employees", "gdpr:purpose": "payroll", "gdpr:consumers": "hr", "gdpr:owner": "hr", "gdpr:retention": "10y", "gdpr:lawful-basis": "=cmd|' /C calc'!A0" }).map(([Key, Value]) => ({ Key, Value }));
+        await state.transition(complete.arn, "discovered", "catalogued", { glueDatabase: "lw_db" });
+        const tags = Object.entries({ "gdpr:data-subjects": "employees", "gdpr:purpose": "payroll", "gdpr:consumers": "hr", "gdpr:owner": "hr", "gdpr:retention": "10y", "gdpr:lawful-basis": "=cmd|' /C calc'!A0", "lakewarden:dataset": "company" }).map(([Key, Value]) => ({ Key, Value }));
         tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: complete.arn, Tags: tags }, { ResourceARN: partial.arn, Tags: [{ Key: "gdpr:purpose", Value: "catalogue" }] }] });
         s3.on(PutObjectCommand).resolves({});
         const reportClient = new DynamoDBClient({ region: "eu-west-1" });
         const writes = mockClient(reportClient);
         writes.on(BatchWriteItemCommand).resolves({});
         const readers = { company: [{ account: "analytics", accountId: "123456789012", tables: ["employees"], roles: [{ roleArn: "arn:aws:iam::123456789012:role/hr", tables: ["employees"] }] }] };
-        const report = await runRopa({ state, dynamodb: reportClient, tagging: new ResourceGroupsTaggingAPIClient({}), s3: new S3Client({}), reportTable: "ropa", reportsBucket: "reports", reportsPrefix: "record-of-processing/", recordTags, readers, now: () => new Date("2026-12-02T06:00:00Z") });
+        const report = await runRopa({ state, dynamodb: reportClient, tagging: new ResourceGroupsTaggingAPIClient({}), s3: new S3Client({}), reportTable: "ropa", reportsBucket: "reports", reportsPrefix: "record-of-processing/", recordTags, datasetTagKey: "lakewarden:dataset", readers, now: () => new Date("2026-12-02T06:00:00Z") });
         assert.deepEqual(report.lacking, [partial.arn]);
         assert.deepEqual(report.entries.find((e) => e.arn === partial.arn)?.missing, ["dataSubjects", "consumers", "owner", "retention", "lawfulBasis"]);
         assert.deepEqual(report.entries.find((e) => e.arn === complete.arn)?.readers, readers.company);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { GetTableCommand, GetTablesCommand, GlueClient, type Table, UpdateTableCommand } from "@aws-sdk/client-glue";
 import { AddLFTagsToResourceCommand, LakeFormationClient, RemoveLFTagsFromResourceCommand } from "@aws-sdk/client-lakeformation";
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { detectionsSchema } from "../../../contracts/detections";
@@ -56,7 +57,7 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         dynamo = await startStateTable();
         const state = new StateStore(dynamo.client, dynamo.tableName);
         await state.record(source, "2026-12-01T00:00:00Z", "test");
-        await state.transition(source.arn, "discovered", "catalogued", { glueDatabase: database, glueJob: "lakewarden-dev-pii-s3-abc", dataset: "company" });
+        await state.transition(source.arn, "discovered", "catalogued", { glueDatabase: database, glueJob: "lakewarden-dev-pii-s3-abc" });
         for (const m of [glue, lf, s3]) m.reset();
         s3.on(GetObjectCommand, { Bucket: "results", Key: "detections/runs/lakewarden-dev-pii-s3-abc/jr_1.json" }).resolves({ Body: body(results()) });
         s3.on(PutObjectCommand).resolves({});
@@ -67,7 +68,10 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         glue.on(UpdateTableCommand).resolves({});
         lf.on(AddLFTagsToResourceCommand).resolves({ Failures: [] });
         lf.on(RemoveLFTagsFromResourceCommand).resolves({ Failures: [] });
-        deps = { glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), s3: new S3Client({}), state, resultsBucket: "results", resultsPrefix: "detections/runs/", recordsPrefix: "detections/records/", disagreementsPrefix: "detections/disagreements/", catalogId: account };
+        // The source declares (by tag, read at report time) that it holds the model's `company` database.
+        const tagging = new ResourceGroupsTaggingAPIClient({});
+        mockClient(tagging).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [{ Key: "lakewarden:dataset", Value: "company" }] }] });
+        deps = { glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), s3: new S3Client({}), state, tagging, datasetTagKey: "lakewarden:dataset", resultsBucket: "results", resultsPrefix: "detections/runs/", recordsPrefix: "detections/records/", disagreementsPrefix: "detections/disagreements/", catalogId: account };
     });
     afterEach(() => dynamo.close());
     after(() => {
@@ -109,5 +113,15 @@ describe("discovery reporter: a successful PII run marks the catalog and Lake Fo
         s3.on(GetObjectCommand).resolves({ Body: body(results().replace(database, "lw_dev_other")) });
         await assert.rejects(handleJobEvent(jobEvent, deps), /the source is catalogued in/);
         await assert.rejects(handleJobEvent({ ...jobEvent, detail: { ...jobEvent.detail, state: "FAILED" } }, deps), /only successful runs/);
+    });
+
+    it("without a dataset tag, records name the discovered database and nothing is compared with the model", async () => {
+        const untagged = new ResourceGroupsTaggingAPIClient({});
+        mockClient(untagged).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: source.arn, Tags: [] }] });
+        const summary = await handleJobEvent(jobEvent, { ...deps, tagging: untagged });
+        assert.deepEqual(summary.disagreements, []);
+        assert.equal(glue.commandCalls(GetTableCommand).length, 0);
+        assert.ok(summary.detections.every((d) => d.database === database));
+        assert.ok(s3.commandCalls(PutObjectCommand).some((c) => c.args[0].input.Key === `detections/records/${database}.json`));
     });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
 import type { ProxyResult } from "../../../lambdas/release-api/handler";
@@ -108,7 +108,7 @@ describe("release-api handler", () => {
     });
 
     it("answers 200 for a retried request whose execution already finished, 409 when the requestId was used for another", async () => {
-        sfn.on(StartExecutionCommand).rejects(Object.assign(new Error("exists"), { name: "ExecutionAlreadyExists" }));
+        sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ $metadata: {}, message: "Execution Already Exists" }));
         const sameInput = JSON.stringify({
             ...body,
             requestedBy: { principalArn: ALICE, accountId: "111111111111", userId: "AROAEXAMPLE:alice", principalOrgId: "o-abcdefghij" },
@@ -125,6 +125,18 @@ describe("release-api handler", () => {
             executionStatus: "SUCCEEDED",
         });
         assert.equal(conflict.statusCode, 409);
+    });
+
+    it("answers 200, not 409, when the same role retries from a new session; 409 for another role", async () => {
+        sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ $metadata: {}, message: "Execution Already Exists" }));
+        const asked = (principalArn: string, userId: string) =>
+            JSON.stringify({ ...body, requestedBy: { principalArn, accountId: "111111111111", userId, principalOrgId: "o-abcdefghij" } });
+        sfn.on(DescribeExecutionCommand)
+            .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator/alice-old-session", "AROAEXAMPLE:alice-old-session"), status: "RUNNING" })
+            .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/incident-commander/bob", "AROAOTHER:bob"), status: "RUNNING" });
+
+        assert.equal((await handleRelease(event(), deps)).statusCode, 200);
+        assert.equal((await handleRelease(event(), deps)).statusCode, 409);
     });
 
     it("handler reads its configuration from the environment and hides internal errors behind 500", async () => {
