@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
+import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
+import { lakewardenPolicies } from "../policy/policies";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
 import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
@@ -42,6 +44,8 @@ export interface PlanResult {
     /** The policy pack config file the run used. */
     policyConfigFile?: string;
     against?: string;
+    /** Policies the config runs below mandatory (advisory or disabled): listed in every plan. */
+    relaxed?: { policy: string; level: string }[];
     configError?: ConfigError["problems"];
     seconds: number;
 }
@@ -101,6 +105,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         policy,
         access,
         ...(accessDiff ? { accessDiff } : {}),
+        relaxed: [...reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", policyConfig)]
+            .filter(([, entry]) => entry.enforcementLevel !== "mandatory")
+            .map(([policy, entry]) => ({ policy, level: entry.enforcementLevel })),
         policyConfigFile: path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile,
         ...(options.against ? { against: options.against } : {}),
         seconds: elapsed(),
@@ -129,6 +136,9 @@ export function renderPlan(result: PlanResult, verbose = false): string {
     const policy = result.policy;
     if (policy) {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
+        if (result.relaxed && result.relaxed.length > 0) {
+            lines.push(`  relaxed below mandatory by ${result.policyConfigFile}: ${result.relaxed.map((r) => `${r.policy} (${r.level})`).join(", ")}`);
+        }
         for (const v of policy.violations) {
             lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.resourceType ?? "stack"} ${v.resourceName ?? ""}${v.urn ? ` (${v.urn})` : ""}\n      ${v.message.split("\n").join("\n      ")}`);
         }
@@ -155,6 +165,7 @@ export function planJson(result: PlanResult): unknown {
         policyConfigFile: result.policyConfigFile,
         access: result.access,
         accessDiff: result.accessDiff,
+        relaxed: result.relaxed ?? [],
     };
 }
 

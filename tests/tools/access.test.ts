@@ -39,6 +39,12 @@ describe("access report", () => {
         assert.equal(json.policyConfigFile, "policy/config/prod.json");
     });
 
+    it("the plan lists every policy the config relaxes below mandatory: dev some, prod none", () => {
+        assert.ok(dev.relaxed!.some((r) => r.policy === "s3-bucket-access-logging" && r.level === "advisory"));
+        assert.match(renderPlan(dev), /relaxed below mandatory by policy\/config\/dev\.json: .*s3-bucket-access-logging \(advisory\)/);
+        assert.deepEqual(prod.relaxed, []);
+    });
+
     it("an expired approval leaves the crossing unapproved in the report, as in the pack", () => {
         const approvals = [{ column: "company.employees.name", account: "123456789012", reason: "reviewed once", approver: "SEC-1", expires: "2026-01-31" }];
         const report = computeAccessReport(dev.resources, dev.accounts, approvals, new Date("2026-02-01T00:00:00Z"));
