@@ -198,7 +198,7 @@ async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Prom
     for (let r = 0; r < rounds; r++) {
         for (const [i, preview] of previews.entries()) {
             const figure = await preview();
-            if (!best[i] || figure.seconds < (best[i] as Figure).seconds) {
+            if (!best[i] || figure.seconds < (best[i]).seconds) {
                 best[i] = figure;
             }
         }

@@ -3,7 +3,6 @@
  * by its ARN, and the deterministic names of what discovery creates for it in Glue.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 
 export const SOURCE_KINDS = ["s3", "dynamodb", "rds"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -87,11 +86,3 @@ export function glueNames(environment: string, source: SourceRef): GlueNames {
 export function jobPrefix(environment: string): string {
     return `lakewarden-${environment}-pii-`;
 }
-
-export const sourceRefSchema = z.object({
-    arn: z.string().min(1),
-    kind: z.enum(SOURCE_KINDS),
-    name: z.string().min(1),
-    accountId: z.string().regex(/^\d{12}$/),
-    region: z.string().min(1),
-});

@@ -35,7 +35,7 @@ export const handler = async () => {
             reportTable: required("REPORT_TABLE_NAME"),
             reportsBucket: required("REPORTS_BUCKET"),
             reportsPrefix: required("REPORTS_PREFIX"),
-            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(required("RECORD_TAGS"))) as RopaDeps["recordTags"],
+            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(required("RECORD_TAGS"))),
             readers: readersSchema.parse(JSON.parse(required("READERS"))),
             now: () => new Date(),
         };

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { STATE_TABLE_SCHEMA } from "../../../lambdas/discovery-common/state";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const dynalite = require("dynalite") as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => import("node:http").Server;
 
 export interface LocalDynamo {

@@ -74,7 +74,7 @@ describe("discovery Glue workflow: crawl, then detect, then report", () => {
         const conditional = rdsPlan.triggers.filter((t) => t.Type === "CONDITIONAL");
         assert.equal(conditional.length, 1);
         assert.equal(conditional[0].Predicate?.Logical, "AND");
-        for (const c of conditional[0].Predicate!.Conditions!) assert.ok(started.has(c.CrawlerName), `${c.CrawlerName} is started by the schedule`);
+        for (const c of conditional[0].Predicate.Conditions!) assert.ok(started.has(c.CrawlerName), `${c.CrawlerName} is started by the schedule`);
         assert.deepEqual(conditional[0].Actions, [{ JobName: rdsPlan.job.Name }]);
         assert.ok(rdsPlan.job.Name!.startsWith(jobPrefix("dev")));
         assert.ok(rdsPlan.triggers.every((t) => t.StartOnCreation), "triggers are active once created");
