@@ -112,6 +112,8 @@ function generateProgram(size: number): PlannedResource[] {
 
 interface Figure {
     seconds: number;
+    /** Bytes the pack answered with per resource (diagnostics and not-applicable entries). */
+    responseBytes?: number;
     resources: number;
     violations: number;
     mandatory: number;
@@ -122,7 +124,8 @@ const perResource = (f: Figure) => (f.seconds * 1e6) / f.resources;
 function print(label: string, f: Figure, extra = ""): void {
     console.log(
         `  ${label.padEnd(26)} ${(f.seconds * 1000).toFixed(0).padStart(6)} ms  ${perResource(f).toFixed(0).padStart(5)} us/resource  ` +
-            `${(f.resources / f.seconds).toFixed(0).padStart(6)} resources/s  ${f.mandatory} mandatory / ${f.violations} violations${extra}`,
+            `${(f.resources / f.seconds).toFixed(0).padStart(6)} resources/s  ${f.mandatory} mandatory / ${f.violations} violations` +
+            `${f.responseBytes === undefined ? "" : `  ${f.responseBytes.toFixed(0)} B answered/resource`}${extra}`,
     );
 }
 
@@ -181,7 +184,8 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
         responses.push(await send("AnalyzeStack", stack));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const found = responses.flatMap((bytes, i) => diagnostics(AnalyzeResponse.deserializeBinary(bytes), resources[i]?.urn));
-        return { seconds, resources: resources.length, violations: found.length, mandatory: found.filter(d => d.enforcementLevel === "mandatory").length };
+        const responseBytes = responses.reduce((sum, b) => sum + b.length, 0) / resources.length;
+        return { seconds, responseBytes, resources: resources.length, violations: found.length, mandatory: found.filter(d => d.enforcementLevel === "mandatory").length };
     };
 }
 
@@ -194,7 +198,7 @@ async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Prom
     for (let r = 0; r < rounds; r++) {
         for (const [i, preview] of previews.entries()) {
             const figure = await preview();
-            if (!best[i] || figure.seconds < (best[i] as Figure).seconds) {
+            if (!best[i] || figure.seconds < (best[i]).seconds) {
                 best[i] = figure;
             }
         }
@@ -260,7 +264,12 @@ async function main(): Promise<void> {
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
         if (aws) {
+            const perCheck = (f: Figure, policies: number) => perResource(f) / policies;
             print("awsguard, engine path", aws, `  lakewarden/awsguard per resource ${(perResource(served) / perResource(aws)).toFixed(2)}x (<= 1.00 is the target)`);
+            console.log(
+                `  per resource and policy: lakewarden ${perCheck(served, lakewardenPolicies.length).toFixed(1)} us, awsguard ${perCheck(aws, guard?.policies.length ?? 1).toFixed(1)} us` +
+                    ` (${(perCheck(served, lakewardenPolicies.length) / perCheck(aws, guard?.policies.length ?? 1)).toFixed(2)}x)`,
+            );
         } else {
             console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
         }

@@ -21,4 +21,3 @@ export const organizationSchema = z.strictObject({
         .default([]),
 });
 
-export type Organization = z.infer<typeof organizationSchema>;

@@ -35,6 +35,4 @@ export const sharesSchema = z.array(shareSchema).default([]);
 export const consumerAccessListSchema = z.array(consumerAccessSchema).default([]);
 
 export type Share = z.infer<typeof shareSchema>;
-export type RuntimeRole = z.infer<typeof runtimeRoleSchema>;
-export type Read = z.infer<typeof readSchema>;
 export type ConsumerAccess = z.infer<typeof consumerAccessSchema>;

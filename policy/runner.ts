@@ -215,7 +215,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
             if (e instanceof proxyModule.UnknownValueError) {
                 out.push({
                     policyName: p.name,
-                    message: `can't run ${from} during preview: ${(e as Error).message}`,
+                    message: `can't run ${from} during preview: ${(e).message}`,
                     enforcementLevel: "advisory",
                     severity: p.severity,
                 });
@@ -258,7 +258,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
                     name: r.name,
                     opts: resourceOptions(r),
                     stackTags,
-                    isType: ((cls: unknown) => isTypeOf(r.type, cls)) as ResourceValidationArgs["isType"],
+                    isType: ((cls: unknown) => isTypeOf(r.type, cls)),
                     asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
                     getConfig: getConfigFor(p.name) as ResourceValidationArgs["getConfig"],
                     notApplicable: throwNotApplicable,
@@ -269,7 +269,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
                 if (provider && pprops) {
                     args.provider = { type: provider.type, urn: provider.urn, name: provider.name, props: proxyModule.unknownCheckingProxy(pprops) };
                 }
-                guard(p, () => validation(args, report as never), out);
+                guard(p, () => validation(args, report), out);
             }
             // The engine attributes a resource policy's diagnostics to the analyzed resource.
             diagnostics.push(...out.map(d => ({ d: { ...d, urn: d.urn ?? r.urn }, resource: r })));
@@ -292,7 +292,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
         }
         const out: Diagnostic[] = [];
         const report = makeReportViolation(p.name, p.description, level, p.severity, out);
-        guard(p, () => p.validateStack(stackArgs(p.name), report as never), out);
+        guard(p, () => p.validateStack(stackArgs(p.name), report), out);
         diagnostics.push(...out.map(d => ({ d, resource: d.urn ? byUrn.get(d.urn) : undefined })));
     }
 
@@ -307,7 +307,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
                 opts: resourceOptions(r),
                 dependencies: [],
                 propertyDependencies: {},
-                isType: ((cls: unknown) => isTypeOf(r.type, cls)) as PolicyResource["isType"],
+                isType: ((cls: unknown) => isTypeOf(r.type, cls)),
                 asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
             };
             const pprops = providerProps[index];

@@ -116,7 +116,7 @@ export function configureRequest(config: Record<string, { level: number; propert
     const req = new analyzer.ConfigureAnalyzerRequest();
     for (const [name, c] of Object.entries(config)) {
         const pc = new analyzer.PolicyConfig();
-        pc.setEnforcementlevel(c.level as analyzer.EnforcementLevel);
+        pc.setEnforcementlevel(c.level);
         pc.setProperties(struct(c.properties ?? {}));
         req.getPolicyconfigMap().set(name, pc);
     }

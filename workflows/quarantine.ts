@@ -20,7 +20,7 @@ import { decisionRulesSchema, type DecisionRulesInput } from "../lambdas/macie-d
 import { NOTIFY_PERMANENT_ERRORS } from "../lambdas/notify-webhook/errors";
 import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/shared/s3-transfer/errors";
 import { quarantinePrefixSchema } from "../lambdas/quarantine-object/input";
-import { lambdaTask, resumableLoop, type JsonValue, type PayloadTemplate, type StateMachineDefinition } from "./asl";
+import { lambdaTask, resumableLoop, type PayloadTemplate, type StateMachineDefinition } from "./asl";
 import { failurePath } from "./failure-path";
 import {
     EXECUTION_ID,
@@ -144,7 +144,7 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
             [S.Decide]: lambdaTask({
                 comment: "Pure decision from the finding and the configured rules.",
                 functionArn: args.decisionFunctionArn,
-                payload: { "event.$": "$", rules: rules as unknown as JsonValue, quarantinePrefix },
+                payload: { "event.$": "$", rules: rules, quarantinePrefix },
                 resultPath: "$",
                 timeoutSeconds: 30,
                 permanentErrors: DECISION_PERMANENT_ERRORS,

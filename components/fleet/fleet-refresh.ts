@@ -64,17 +64,17 @@ export class FleetRefresh extends pulumi.ComponentResource {
             "discovery",
             "lambdas/fleet-discovery/handler.ts",
             "Finds the tagged ECS clusters' Auto Scaling groups and plans the refresh waves",
-            fleetDiscoveryStatements(fleetScope, args.imageParameterName) as Statement[],
+            fleetDiscoveryStatements(fleetScope, args.imageParameterName),
             { ...tagEnvironment, IMAGE_PARAMETER_NAME: args.imageParameterName },
         );
         const versions = fn(
             "launch-template-version",
             "lambdas/launch-template-version/handler.ts",
             "Creates one launch template version per template with only the image changed",
-            launchTemplateVersionStatements(launchScope) as Statement[],
+            launchTemplateVersionStatements(launchScope),
             tagEnvironment,
         );
-        const refresh = fn("instance-refresh", "lambdas/instance-refresh/handler.ts", "Starts, follows and rolls back instance refreshes", instanceRefreshStatements(launchScope) as Statement[]);
+        const refresh = fn("instance-refresh", "lambdas/instance-refresh/handler.ts", "Starts, follows and rolls back instance refreshes", instanceRefreshStatements(launchScope));
 
         const topicName = resourceName(environment, "fleet-refresh");
         const topicArn = `arn:aws:sns:${region}:${accountId}:${topicName}`;

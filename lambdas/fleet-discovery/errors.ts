@@ -8,7 +8,7 @@ export type NamedErrorClass<N extends string> = new (message: string) => Error &
 export function namedError<N extends string>(name: N): NamedErrorClass<N> {
   return class extends Error {
     override readonly name = name;
-  } as NamedErrorClass<N>;
+  };
 }
 
 export const InvalidRequestError = namedError("InvalidRequest");

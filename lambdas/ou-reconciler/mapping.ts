@@ -82,7 +82,6 @@ export const mappingDocumentSchema = z
   });
 
 export type MappingDocument = z.output<typeof mappingDocumentSchema>;
-export type Mapping = MappingDocument["mappings"][number];
 
 export function parseMappingDocument(raw: unknown): MappingDocument {
   const parsed = mappingDocumentSchema.safeParse(raw);

@@ -130,7 +130,10 @@ function typeFilter(rule: RuleBase): (type: string) => boolean {
  * a third of the engine path's time.
  */
 function notApplicable(rule: RuleBase): (args: { notApplicable(reason?: string): never }) => never {
-    const reason = `Policy only applies to resources of type ${rule.resourceTypes.map(t => `'${t}'`).join(", ")}`;
+    // The server sends the reason back for every resource the policy skips: name two types at most.
+    const [first, second, ...more] = rule.resourceTypes.map(t => `'${t}'`);
+    const types = more.length > 0 ? `${first}, ${second} or ${more.length} more` : [first, second].filter(Boolean).join(", ");
+    const reason = `Policy only applies to resources of type ${types}`;
     // One per caller: the server's and the offline runner's errors are different classes.
     const thrown = new WeakMap<(reason?: string) => never, unknown>();
     return args => {

@@ -66,7 +66,6 @@ export function permissionList(value: unknown): { known: boolean; values: string
     return { known: !list.some(isUnknown), values: list.filter((v): v is string => typeof v === "string" && !isUnknown(v)) };
 }
 
-export type Classification = "public" | "internal" | "confidential" | "pii" | "secret";
 export const CLASSIFICATION_KEY = "lakewarden:classification";
 export const SENSITIVE: ReadonlySet<string> = new Set(["pii", "secret"]);
 

@@ -2,7 +2,6 @@
 // inputs under the mock runtime, policy documents), single values or lists, or unknown.
 import { isUnknown } from "./unknown";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Dict = Record<string, unknown>;
 
 export function isDict(value: unknown): value is Dict {

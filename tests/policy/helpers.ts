@@ -84,9 +84,6 @@ export function violationsOf(result: PolicyRunResult, policyName: string): Viola
     return result.violations.filter(v => v.policyName === policyName);
 }
 
-export function mandatory(result: PolicyRunResult): Violation[] {
-    return result.violations.filter(v => v.enforcementLevel === "mandatory");
-}
 
 /** Deep copy, so cases can mutate fixtures freely. */
 export function clone<T>(value: T): T {

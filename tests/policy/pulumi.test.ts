@@ -17,7 +17,7 @@ describePolicy({
         { name: "no session name", mutate: setProvider({ assumeRoles: [{ roleArn: `arn:aws:iam::${ACCOUNTS.producer}:role/deploy` }] }), expect: /has no sessionName/ },
         { name: "no default tags", mutate: setProvider({ defaultTags: undefined }), expect: /has no defaultTags/ },
     ],
-    otherType: () => [awsProvider("producer", ACCOUNTS.producer, { allowedAccountIds: undefined }) as PlannedResource].map(p => ({ ...p, type: "pulumi:providers:gcp" })),
+    otherType: () => [awsProvider("producer", ACCOUNTS.producer, { allowedAccountIds: undefined })].map(p => ({ ...p, type: "pulumi:providers:gcp" })),
     unknowns: [{ resource: "producer", violates: ["allowedAccountIds", "assumeRoles", "region", "defaultTags"] }],
     configCases: [
         { name: "requireExternalId", config: { requireExternalId: true }, expect: /has no externalId/ },

@@ -154,6 +154,6 @@ describe("fleet-refresh definition", () => {
             { refresh: { ...base.refresh, checkpointPercentages: [50] } },
             { polling: { ...base.polling, maxIntervalSeconds: 10 } },
         ];
-        for (const change of bad) assert.throws(() => buildFleetRefreshDefinition({ ...base, ...change } as never), /invalid fleet refresh configuration/, JSON.stringify(change));
+        for (const change of bad) assert.throws(() => buildFleetRefreshDefinition({ ...base, ...change }), /invalid fleet refresh configuration/, JSON.stringify(change));
     });
 });

@@ -21,7 +21,7 @@ function uuidOf(...parts: string[]): string {
 function physicalName(name: string, inputs: Record<string, unknown>): string {
     for (const key of ["name", "bucket", "roleName"]) {
         if (typeof inputs[key] === "string" && inputs[key] !== UNKNOWN) {
-            return inputs[key] as string;
+            return inputs[key];
         }
     }
     return name;

@@ -200,7 +200,7 @@ function toRecorded(req: ProtoRequest, urn: string, byUrn: Map<string, RecordedR
 /** Resolves exported outputs (nested records of Outputs) to plain values. */
 async function settle(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        return settle(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => { resolve(v); return v; })));
+        return settle(await new Promise((resolve) => (value).apply((v) => { resolve(v); return v; })));
     }
     if (Array.isArray(value)) {
         return Promise.all(value.map(settle));

@@ -167,7 +167,7 @@ function parseValue(value: unknown): ParsedDocument {
     if (!rawStatements.every(isDict)) {
         return { kind: "invalid", reason: "a statement is not an object" };
     }
-    return { kind: "ok", statements: (rawStatements as Dict[]).map(parseStatement) };
+    return { kind: "ok", statements: (rawStatements).map(parseStatement) };
 }
 
 /** A label for messages: `statement 2 ("AllowRead")`. */

@@ -81,9 +81,9 @@ describe("macie-decision", () => {
                     fc.boolean(),
                     (severity, objectPublic, bucketPermission, versioned, enrolled) => {
                         const decision = decideFor({
-                            severity: severity as FindingSpec["severity"],
+                            severity: severity,
                             objectPublic,
-                            bucketPermission: bucketPermission as FindingSpec["bucketPermission"],
+                            bucketPermission: bucketPermission,
                             versionId: versioned ? "v1" : undefined,
                             bucketTags: enrolled ? { RequireMacieScan: "True" } : { RequireMacieScan: "False" },
                         });

@@ -71,7 +71,7 @@ describe("ou-reconciler handler", () => {
     fake.lakeFormation.columns.delete(`${METADATA.catalogId}/${METADATA.database}/${METADATA.table}`);
     const { error, records } = await captureOutput(() => handler({}));
     assert.ok(error instanceof ReconcileFailedError);
-    assert.match((error as Error).message, /1 reconcile step\(s\) failed/);
+    assert.match((error).message, /1 reconcile step\(s\) failed/);
     const summary = records.find((r) => r.message === "reconcile finished") as { counts: { failed: number; created: number } };
     assert.deepEqual([summary.counts.failed, summary.counts.created], [1, 1]);
     assert.ok(records.some((r) => r.message === "reconcile step failed" && r.level === "ERROR"));
