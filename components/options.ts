@@ -9,3 +9,29 @@ export function childDependsOn(opts: pulumi.ComponentResourceOptions | undefined
     const list = own === undefined ? [] : Array.isArray(own) ? own : [own as pulumi.Input<pulumi.Resource>];
     return [...list, ...more];
 }
+
+/**
+ * Aliases for a child that moved into a new component: its URN before the move was `previousName`
+ * under the new component's parent, so the engine keeps the resource instead of replacing it.
+ */
+export function movedFrom(previousParent: pulumi.Resource | undefined, previousName: string | undefined): pulumi.Alias[] {
+    return previousParent && previousName ? [{ name: previousName, parent: previousParent }] : [];
+}
+
+/**
+ * A value another account's stack provides once it is constructed (the engine awaits dependsOn inputs), for
+ * dependencies that run against construction order: the security account's Macie waits for the management
+ * account's delegation, which is constructed after it.
+ */
+export class Later<T> {
+    readonly promise: Promise<T>;
+    private settle!: (value: T) => void;
+
+    constructor() {
+        this.promise = new Promise<T>((resolve) => (this.settle = resolve));
+    }
+
+    resolve(value: T): void {
+        this.settle(value);
+    }
+}

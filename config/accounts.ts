@@ -15,8 +15,17 @@ export const accountSchema = z.strictObject({
         .regex(/^[\w+=,.@:\/-]{2,1224}$/, { error: "expected an sts:ExternalId of 2-1224 characters ([\\w+=,.@:/-])" })
         .optional(),
     region: region.optional(),
+    /** The account's root email: Macie's CreateMember needs it to enrol an existing producer (aws.macie2.Member). */
+    email: z.email({ error: "expected the account's email address" }).optional(),
     /** Lake Formation admins besides the deploy role (break-glass or platform roles of this account). */
     lakeFormationAdmins: z.array(roleArn).default([]),
+    /**
+     * Service-linked roles that already exist in the account (the service was used before): lakewarden
+     * names them but does not create them. Others it names are created (aws.iam.ServiceLinkedRole).
+     */
+    existingServiceLinkedRoles: z
+        .array(z.enum(["autoscaling.amazonaws.com", "imagebuilder.amazonaws.com", "macie.amazonaws.com"], { error: "expected autoscaling.amazonaws.com, imagebuilder.amazonaws.com or macie.amazonaws.com" }))
+        .default([]),
 });
 
 export type Account = z.infer<typeof accountSchema>;
@@ -62,3 +71,19 @@ export const accountsSchema = z
             }
         }
     });
+
+/** Macie enrols existing producer accounts as members (autoEnable covers only accounts that join later). */
+export function checkMacieMembers(env: { accounts: Account[]; remediation?: unknown }, ctx: z.RefinementCtx): void {
+    if (env.remediation === undefined) {
+        return;
+    }
+    env.accounts.forEach((account, index) => {
+        if (account.role === "producer" && account.email === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["accounts", index, "email"],
+                message: `producer "${account.name}" needs its account email: lakewarden:remediation enrols it as a Macie member (CreateMember requires it)`,
+            });
+        }
+    });
+}

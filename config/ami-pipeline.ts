@@ -21,11 +21,36 @@ const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (
 
 const alarmName = z.string().min(1).max(255);
 
+export const architectures = ["arm64", "x86_64"] as const;
+export type Architecture = (typeof architectures)[number];
+
+/** The ECS-optimised Amazon Linux 2023 image of each architecture (ECS Developer Guide, "Retrieving Amazon ECS-optimized Linux AMI metadata"). */
+export const ECS_OPTIMISED_AL2023: Record<Architecture, string> = {
+    x86_64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    arm64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+};
+
+/**
+ * The architecture of an instance type: Graviton families carry a "g" after the generation (m7g, c7gn,
+ * t4g, r8g, x2gd, im4gn, is4gen, g5g) and a1 is the first Graviton; every other family is x86_64.
+ */
+export function architectureOf(instanceType: string): Architecture {
+    const family = instanceType.split(".")[0];
+    const match = /^([a-z]+)(\d+)([a-z-]*)$/.exec(family);
+    if (family === "a1" || (match !== null && match[3].includes("g"))) {
+        return "arm64";
+    }
+    return "x86_64";
+}
+
 export const amiPipelineSchema = z
     .strictObject({
         /** Account that builds, scans and distributes the image. */
         buildAccount: shortName,
-        parentImageParameter: ssmParameterName.default("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
+        /** One setting decides the parent image and the instance types the build, tests and sample clusters may use. */
+        architecture: z.enum(architectures, { error: "expected arm64 or x86_64" }).default("arm64"),
+        /** Defaults to the ECS-optimised Amazon Linux 2023 image of `architecture`. */
+        parentImageParameter: ssmParameterName.optional(),
         /** The pipeline runs on this schedule but builds only when the parent image or a component changed. */
         schedule: schedule.default("cron(0 3 ? * MON *)"),
         hardeningLevel: z.enum(["level1", "level2"], { error: "expected level1 or level2" }).default("level1"),
@@ -43,6 +68,17 @@ export const amiPipelineSchema = z
         }),
     })
     .superRefine((pipeline, ctx) => {
+        if (architectureOf(pipeline.instanceType) !== pipeline.architecture) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["instanceType"],
+                message: `${pipeline.instanceType} is ${architectureOf(pipeline.instanceType)}, but amiPipeline.architecture is ${pipeline.architecture}: the build would fail to launch`,
+            });
+        }
+        const other = pipeline.architecture === "arm64" ? ECS_OPTIMISED_AL2023.x86_64 : ECS_OPTIMISED_AL2023.arm64;
+        if (pipeline.parentImageParameter === other) {
+            ctx.addIssue({ code: "custom", path: ["parentImageParameter"], message: `${other} is not a ${pipeline.architecture} image (amiPipeline.architecture)` });
+        }
         if ((pipeline.subnetId === undefined) !== (pipeline.securityGroupIds === undefined)) {
             ctx.addIssue({
                 code: "custom",
@@ -51,6 +87,7 @@ export const amiPipelineSchema = z
             });
         }
     })
+    .transform((pipeline) => ({ ...pipeline, parentImageParameter: pipeline.parentImageParameter ?? ECS_OPTIMISED_AL2023[pipeline.architecture] }))
     .optional();
 
 export const fleetSchema = z
@@ -109,6 +146,14 @@ export function checkAmiPipeline(env: { homeRegion: string; accounts: Account[];
     }
     checkUnique(ctx, fleets, (f) => f.account, (i) => ["fleets", i, "account"], "fleet account");
     fleets.forEach((fleet, i) => {
+        const sample = fleet.sampleCluster;
+        if (sample && architectureOf(sample.instanceType) !== amiPipeline.architecture) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["fleets", i, "sampleCluster", "instanceType"],
+                message: `${sample.instanceType} is ${architectureOf(sample.instanceType)}, but the hardened image is ${amiPipeline.architecture} (amiPipeline.architecture)`,
+            });
+        }
         const account = checkAccountRef(accounts, ctx, ["fleets", i, "account"], fleet.account);
         if (account !== undefined && !amiPipeline.receivingAccounts.includes(fleet.account)) {
             ctx.addIssue({

@@ -2,7 +2,7 @@
 // glue/sanitise/vectors.json holds shared vectors both implementations are tested against.
 import { createHmac } from "node:crypto";
 
-export const TOKEN_PREFIX = "tok_";
+const TOKEN_PREFIX = "tok_";
 
 /** Text form shared with Python: booleans lower-case, integral numbers without a fraction. */
 function text(value: string | number | boolean): string {

@@ -4,14 +4,18 @@ import type { AccountStack } from "./account";
 import { ConsumerAccount } from "./consumer";
 import { ManagementAccount } from "./management";
 import { ProducerAccount } from "./producer";
+import { Later } from "../components/options";
 import { accountProvider } from "./providers";
 import { SecurityAccount } from "./security";
 
 export type AccountOutputs = Record<string, { role: string; accountId: string; urn: pulumi.Output<string> }>;
 
 /**
- * Deploys a validated environment: one provider per account, then the accounts in dependency
- * order (security, management, producers, consumers: a consumer's links follow its producers' grants).
+ * Deploys a validated environment: one provider per account, then the accounts (security, management,
+ * producers, consumers). Construction order is not deploy order: every cross-account need is a dependency
+ * (the management account's trust policies wait for the security roles they name, the security account's
+ * Macie organisation settings for the delegation, the build account's AMI key for the fleet accounts'
+ * Auto Scaling roles, a consumer's links for its producers' grants).
  */
 export function deployEnvironment(env: Environment): AccountOutputs {
     const stacks: AccountStack[] = [];
@@ -20,15 +24,23 @@ export function deployEnvironment(env: Environment): AccountOutputs {
         return { env, account, provider: accountProvider(env, account) };
     };
     const [security] = accountsWithRole(env, "security");
-    stacks.push(new SecurityAccount(args(security.name)));
-    for (const management of accountsWithRole(env, "management")) {
-        stacks.push(new ManagementAccount({ ...args(management.name), security }));
-    }
+    const delegation = new Later<pulumi.Resource[]>();
+    const macieMemberRoles = new Later<pulumi.Resource[]>();
+    const securityStack = new SecurityAccount({ ...args(security.name), macie: { delegation: delegation.promise, memberRoles: macieMemberRoles.promise } });
+    stacks.push(securityStack);
+    const managements = accountsWithRole(env, "management").map(
+        (management) => new ManagementAccount({ ...args(management.name), security, securityPrincipals: securityStack.principals }),
+    );
+    stacks.push(...managements);
+    // Without a management account here, the delegation is a prerequisite made outside (README).
+    delegation.resolve(managements.map((m) => m.macieAdmin));
     const producers = accountsWithRole(env, "producer").map((p) => new ProducerAccount(args(p.name)));
+    macieMemberRoles.resolve(producers.flatMap((p) => (p.macieRole ? [p.macieRole] : [])));
     stacks.push(...producers);
     const producerGrants = producers.map((p) => p.grants);
+    const amiPipeline = producers.find((p) => p.amiPipeline)?.amiPipeline;
     for (const consumer of accountsWithRole(env, "consumer")) {
-        stacks.push(new ConsumerAccount({ ...args(consumer.name), producerGrants }));
+        stacks.push(new ConsumerAccount({ ...args(consumer.name), producerGrants, amiPipeline }));
     }
     return Object.fromEntries(stacks.map((s) => [s.account.name, { role: s.account.role, accountId: s.account.id, urn: s.urn }]));
 }

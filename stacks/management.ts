@@ -5,7 +5,8 @@ import { accountsWithRole, type Environment } from "../config/environment";
 import { investigationRoleName } from "../config/remediation";
 import { BucketTagPolicy } from "../components/governance/bucket-tag-policy";
 import { MemberBaseline } from "../components/governance/member-baseline";
-import { policyDocument, roleArnOf } from "../components/iam/documents";
+import { EventForwarding } from "../components/events/event-forwarding";
+import { roleArnOf } from "../components/iam/documents";
 import { resourceName } from "../components/naming";
 import { ORGANIZATION_CHANGE_EVENTS, orgReaderPolicies } from "../components/organizations/ou-row-filters";
 import { AccountStack, type AccountStackArgs } from "./account";
@@ -13,15 +14,20 @@ import { accountProvider } from "./providers";
 
 export interface ManagementAccountArgs extends AccountStackArgs {
     security: Account;
+    /**
+     * Security-account roles this account's policies name (the reconciler's, the workflow functions'):
+     * IAM rejects a trust policy naming a role that does not exist yet, across accounts too.
+     */
+    securityPrincipals: { reconciler?: pulumi.Resource; workflowFunctions: pulumi.Resource[] };
 }
 
 /** Organizations publishes its CloudTrail events in us-east-1 only. */
 export const ORGANIZATIONS_EVENTS_REGION = "us-east-1";
 
 /** The management account's read-only Organizations role, assumed by the security account's reconciler. */
-export function orgReaderRoleArn(env: Environment): string {
+export function orgReaderRoleArn(env: Environment): string | undefined {
     const [management] = accountsWithRole(env, "management");
-    return management ? roleArnOf(management.id, resourceName(env.name, "org-reader")) : "";
+    return management ? roleArnOf(management.id, resourceName(env.name, "org-reader")) : undefined;
 }
 
 export function securityBusArn(env: Environment, security: Account): string {
@@ -35,11 +41,14 @@ export function securityBusArn(env: Environment, security: Account): string {
  * changes (from us-east-1, where Organizations publishes them) to the security bus.
  */
 export class ManagementAccount extends AccountStack {
+    /** The Macie delegation to the security account (its Macie organisation settings wait for it). */
+    readonly macieAdmin: aws.macie2.OrganizationAdminAccount;
+
     constructor(args: ManagementAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const env = this.env;
         const macie = new aws.macie2.Account(this.child("macie"), { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, { parent: this });
-        new aws.macie2.OrganizationAdminAccount(this.child("macie-admin"), { adminAccountId: args.security.id }, { parent: this, dependsOn: [macie] });
+        this.macieAdmin = new aws.macie2.OrganizationAdminAccount(this.child("macie-admin"), { adminAccountId: args.security.id }, { parent: this, dependsOn: [macie] });
         const { targetOus, bucketOwners, existingConfigRecorder } = env.sensitiveData;
         if (targetOus.length > 0) {
             new BucketTagPolicy(this.child("bucket-tags"), { environment: env.name, bucketOwners, targetOus }, { parent: this });
@@ -65,15 +74,16 @@ export class ManagementAccount extends AccountStack {
                           }
                         : {}),
                 },
-                { parent: this },
+                // The StackSet's member roles trust the security account's workflow function roles.
+                { parent: this, dependsOn: args.securityPrincipals.workflowFunctions },
             );
         }
         if (env.ouSharing.mappings.length > 0) {
-            const reader = orgReaderPolicies(roleArnOf(args.security.id, resourceName(env.name, "ou-row-filters", "fn")), env.organization.id);
+            const reader = orgReaderPolicies(roleArnOf(args.security.id, resourceName(env.name, "ou-row-filters", "fn")), env.organization.id, this.account.id);
             const role = new aws.iam.Role(
                 this.child("org-reader"),
                 { name: resourceName(env.name, "org-reader"), description: "Read-only view of the OU tree for the OU row-filter reconciler", assumeRolePolicy: reader.trust, maxSessionDuration: 3600 },
-                { parent: this },
+                { parent: this, dependsOn: args.securityPrincipals.reconciler ? [args.securityPrincipals.reconciler] : [] },
             );
             new aws.iam.RolePolicy(this.child("org-reader"), { role: role.name, policy: reader.permissions }, { parent: this });
             this.forwardOrganizationEvents(args.security);
@@ -83,45 +93,21 @@ export class ManagementAccount extends AccountStack {
 
     private forwardOrganizationEvents(security: Account): void {
         const env = this.env;
-        const eastProvider = accountProvider(env, this.account, ORGANIZATIONS_EVENTS_REGION);
-        const inEast = { parent: this, provider: eastProvider };
-        const busArn = securityBusArn(env, security);
-        const roleName = resourceName(env.name, "org-events-forwarder");
-        const role = new aws.iam.Role(
-            this.child("org-events"),
+        const name = this.child("org-events");
+        new EventForwarding(
+            name,
             {
-                name: roleName,
-                description: "Lets EventBridge forward organisation changes to the security bus",
-                assumeRolePolicy: policyDocument([
-                    {
-                        Sid: "TrustEventBridgeOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sts:AssumeRole"],
-                        Condition: { StringEquals: { "aws:SourceAccount": this.account.id } },
-                    },
-                ]),
+                scope: this.scope,
+                ruleName: "org-changes",
+                roleName: "org-events-forwarder",
+                description: "organisation changes the OU row-filter reconciler reacts to, to the security bus",
+                eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } },
+                buses: [{ id: "security", arn: securityBusArn(env, security) }],
+                retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+                eventRegion: { region: ORGANIZATIONS_EVENTS_REGION, provider: accountProvider(env, this.account, ORGANIZATIONS_EVENTS_REGION) },
+                previousNames: { rule: name, role: name, policy: name, target: () => name },
             },
             { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            this.child("org-events"),
-            { role: role.name, policy: policyDocument([{ Sid: "PutToSecurityBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [busArn] }]) },
-            { parent: this },
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            this.child("org-events"),
-            {
-                name: resourceName(env.name, "org-changes"),
-                description: "Organisation changes the OU row-filter reconciler reacts to",
-                eventPattern: JSON.stringify({ source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } }),
-            },
-            inEast,
-        );
-        new aws.cloudwatch.EventTarget(
-            this.child("org-events"),
-            { rule: rule.name, arn: busArn, roleArn: roleArnOf(this.account.id, roleName) },
-            { ...inEast, dependsOn: [role] },
         );
     }
 }

@@ -2,12 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { zones } from "../config/datasets";
 import { investigationRoleName } from "../config/remediation";
 import { QuarantineBucketPolicy } from "../components/remediation/quarantine-bucket-policy";
+import { DataStoreDiscovery } from "../components/discovery/data-store-discovery";
+import { readersByDatabase } from "../components/discovery/readers";
 import { CustomerKey } from "../components/kms/customer-key";
 import { DataCatalog } from "../components/lakeformation/data-catalog";
 import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
 import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
+import { linkedRole } from "../components/iam/service-linked-role";
+import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { deployAmiPipeline } from "./image-fleet";
@@ -25,6 +29,10 @@ export class ProducerAccount extends AccountStack {
     readonly buckets: Record<string, SecureBucket>;
     readonly catalog: DataCatalog;
     readonly grants: LakeFormationGrants;
+    /** The hardened-image pipeline, when this is the build account. */
+    readonly amiPipeline?: AmiPipeline;
+    /** Macie's service-linked role here, when this program creates it (remediation on). */
+    readonly macieRole?: pulumi.Resource;
 
     constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -32,8 +40,21 @@ export class ProducerAccount extends AccountStack {
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
+        if (this.env.remediation) {
+            // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
+            // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
+            const macie = linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent);
+            this.macieRole = macie.resource;
+            key.allow({
+                sid: "MacieClassifiesObjects",
+                principal: { aws: [macie.arn] },
+                actions: ["kms:Decrypt"],
+                source: "Amazon Macie User Guide, Analyzing encrypted S3 objects (key policy statement for AWSServiceRoleForAmazonMacie)",
+                principalResources: macie.resource ? [macie.resource] : [],
+            });
+        }
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
-            deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
+            this.amiPipeline = deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
         }
         this.buckets = { logs };
         const remediation = this.env.remediation;
@@ -46,7 +67,7 @@ export class ProducerAccount extends AccountStack {
                 {
                     scope: this.scope,
                     purpose: zone,
-                    kmsKeyArn: this.dataKey.arn,
+                    key: this.dataKey,
                     accessLogBucket: logs.bucket.id,
                     // Data zones are in Macie's scope; findings quarantine under the prefix the policy guards.
                     tags: { RequireMacieScan: "True", BucketOwner: this.env.sensitiveData.bucketOwners[0] },
@@ -78,6 +99,14 @@ export class ProducerAccount extends AccountStack {
             { grants: producerGrants(this.env, this.account.name), filters: producerFilters(this.env, this.account.name) },
             { parent: this, dependsOn: [this.catalog, ...registrations] },
         );
+        const discovery = this.env.discovery;
+        if (discovery?.producers.includes(this.account.name)) {
+            new DataStoreDiscovery(
+                this.child("discovery"),
+                { scope: this.scope, settings: discovery, accessLogBucket: logs.bucket.id, readers: readersByDatabase(this.env) },
+                { parent: this, dependsOn: [settings] },
+            );
+        }
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,

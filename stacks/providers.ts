@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type { Account } from "../config/accounts";
 import { type Environment, regionOf } from "../config/environment";
+import { ConfigError } from "../config/errors";
 
 /**
  * One explicit provider per account: it assumes the account's deploy role, refuses to act in
@@ -11,6 +12,7 @@ export function accountProvider(env: Environment, account: Account, region?: str
     // A second region of an account gets its own provider, named after both.
     const name = region && region !== regionOf(env, account) ? `${account.name}-${region}` : account.name;
     return new aws.Provider(name, {
+        ...outsideTarget(env, account),
         region: (region ?? regionOf(env, account)) as aws.Region,
         allowedAccountIds: [account.id],
         assumeRoles: [
@@ -32,4 +34,23 @@ export function accountTags(env: Environment, account: Account): Record<string, 
         "lakewarden:account": account.name,
         "managed-by": "lakewarden",
     };
+}
+
+/** Set by `npm run deploy:account` for the targeted `pulumi up` it runs. */
+export const DEPLOY_ACCOUNT_VARIABLE = "LAKEWARDEN_DEPLOY_ACCOUNT";
+
+/**
+ * During a one-account deploy the providers of the other accounts must not need their credentials:
+ * they skip the STS GetCallerIdentity validation and the account-id lookup. (Their AssumeRole is not
+ * avoided by these flags; see README, "Per-account deploys", for what the engine still configures.)
+ */
+export function outsideTarget(env: Environment, account: Account, variables: NodeJS.ProcessEnv = process.env): { skipCredentialsValidation?: true; skipRequestingAccountId?: true } {
+    const target = variables[DEPLOY_ACCOUNT_VARIABLE];
+    if (target === undefined || target === "") {
+        return {};
+    }
+    if (!env.accounts.some((a) => a.name === target)) {
+        throw new ConfigError([{ key: DEPLOY_ACCOUNT_VARIABLE, message: `names no account of ${env.name} (accounts: ${env.accounts.map((a) => a.name).join(", ")})` }]);
+    }
+    return target === account.name ? {} : { skipCredentialsValidation: true, skipRequestingAccountId: true };
 }

@@ -3,12 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../components/kms/customer-key";
 import { ouMappingDocument } from "../components/organizations/ou-mapping";
 import { FindingRemediation } from "../components/remediation/finding-remediation";
-import { MacieDiscovery, macieKeyGrant } from "../components/remediation/macie-discovery";
+import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
 import { policyDocument } from "../components/iam/documents";
 import { resourceName } from "../components/naming";
 import { AccountStack, type AccountStackArgs } from "./account";
+
+export interface SecurityAccountArgs extends AccountStackArgs {
+    /**
+     * Resolved once the other accounts are constructed: the management account's Macie delegation, and the
+     * producers' Macie service-linked roles (their data keys name them; enrolment must not race them).
+     */
+    macie: { delegation: Promise<pulumi.Resource[]>; memberRoles: Promise<pulumi.Resource[]> };
+}
 import { orgReaderRoleArn } from "./management";
 
 /**
@@ -20,8 +28,10 @@ export class SecurityAccount extends AccountStack {
     readonly key: CustomerKey;
     readonly bus: aws.cloudwatch.EventBus;
     readonly alerts: aws.sns.Topic;
+    /** Roles other accounts' policies name: the management account's org-reader and member roles wait for them. */
+    readonly principals: { reconciler?: pulumi.Resource; workflowFunctions: pulumi.Resource[] } = { workflowFunctions: [] };
 
-    constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(args: SecurityAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const parent = { parent: this };
         const { accountId, region } = this.scope;
@@ -34,23 +44,28 @@ export class SecurityAccount extends AccountStack {
                 purpose: "security",
                 description: `lakewarden ${this.env.name} security tooling key`,
                 viaServices: ["s3", "dynamodb", "sns", "sqs", "secretsmanager", "states", "lambda", "logs"],
-                servicePrincipals: [
-                    macieKeyGrant(this.scope),
-                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                uses: [
                     {
-                        service: "events.amazonaws.com",
+                        sid: "EventBridgeEncryptsBus",
+                        principal: { service: "events.amazonaws.com" },
                         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                        condition: { StringEquals: { "aws:SourceAccount": accountId, "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId, "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+                        source: "Amazon EventBridge User Guide, Encrypting events with customer managed keys (key policy for events.amazonaws.com)",
                     },
                     {
-                        service: "cloudwatch.amazonaws.com",
+                        // DescribeKey carries no encryption context, so it cannot share the statement above.
+                        sid: "EventBridgeDescribesBusKey",
+                        principal: { service: "events.amazonaws.com" },
+                        actions: ["kms:DescribeKey"],
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon EventBridge User Guide, Authorizing EventBridge to use a customer managed key (kms:DescribeKey, kms:GenerateDataKey, kms:Decrypt)",
+                    },
+                    {
+                        sid: "CloudWatchAlarmsPublish",
+                        principal: { service: "cloudwatch.amazonaws.com" },
                         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
-                    {
-                        service: `logs.${region}.amazonaws.com`,
-                        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
-                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/*` } },
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
                     },
                 ],
             },
@@ -109,15 +124,25 @@ export class SecurityAccount extends AccountStack {
         if (remediation) {
             const logs = new SecureBucket(
                 this.child("logs"),
-                { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
+                { scope: this.scope, purpose: "access-logs", key: this.key, receivesAccessLogs: true, expirationDays: 400 },
                 parent,
             );
             new MacieDiscovery(
                 this.child("macie"),
-                { scope: this.scope, key: this.key, accessLogBucket: logs.bucket.id, quarantinePrefix: remediation.quarantinePrefix, customDataIdentifiers: remediation.customDataIdentifiers },
+                {
+                    scope: this.scope,
+                    key: this.key,
+                    accessLogBucket: logs.bucket.id,
+                    quarantinePrefix: remediation.quarantinePrefix,
+                    customDataIdentifiers: remediation.customDataIdentifiers,
+                    delegation: args.macie.delegation,
+                    // Validated at start: every producer has its email when remediation is on.
+                    members: this.env.accounts.filter((a) => a.role === "producer").map((a) => ({ accountId: a.id, email: a.email ?? "" })),
+                    memberPrerequisites: args.macie.memberRoles,
+                },
                 parent,
             );
-            new FindingRemediation(
+            const remediationComponent = new FindingRemediation(
                 this.child("remediation"),
                 {
                     scope: this.scope,
@@ -129,9 +154,11 @@ export class SecurityAccount extends AccountStack {
                 },
                 parent,
             );
+            const { "quarantine-object": quarantine, "release-object": release } = remediationComponent.functions;
+            this.principals.workflowFunctions.push(quarantine.role, release.role);
         }
         if (this.env.ouSharing.mappings.length > 0) {
-            new OuRowFilters(
+            const ouRowFilters = new OuRowFilters(
                 this.child("ou-row-filters"),
                 {
                     scope: this.scope,
@@ -145,6 +172,7 @@ export class SecurityAccount extends AccountStack {
                 },
                 parent,
             );
+            this.principals.reconciler = ouRowFilters.reconciler.role;
         }
         this.registerOutputs({ accountId, busArn, keyArn: this.key.arn, alertsTopic: this.alerts.arn });
     }

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { recordProgram } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { DEPLOY_ACCOUNT_VARIABLE } from "../stacks/providers";
 import { accountTargets, pulumiUpCommand } from "./offline/targets";
 
 /**
@@ -25,9 +26,12 @@ async function main(): Promise<void> {
     console.log(`account ${account}: ${selected.length} resources selected${explicit ? " (listed one by one: a glob would reach another account)" : ""}`);
     console.log(command.map((c) => (/[$*]/.test(c) ? `'${c}'` : c)).join(" "));
     if (argv.includes("--print")) {
+        console.log(`(run with ${DEPLOY_ACCOUNT_VARIABLE}=${account} in the environment)`);
         return;
     }
-    const run = spawnSync(command[0], command.slice(1), { stdio: "inherit", cwd: REPO_ROOT });
+    // The program sees which account is deployed: the other accounts' providers skip credential validation.
+    console.log(`${DEPLOY_ACCOUNT_VARIABLE}=${account}`);
+    const run = spawnSync(command[0], command.slice(1), { stdio: "inherit", cwd: REPO_ROOT, env: { ...process.env, [DEPLOY_ACCOUNT_VARIABLE]: account } });
     if (run.error) {
         throw new Error(`could not run the Pulumi CLI (${run.error.message}); install it, or use --print to see the command`);
     }

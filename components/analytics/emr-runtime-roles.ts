@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
+import { USE_ACTIONS } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 
 export interface EmrRuntimeRolesArgs {
@@ -22,6 +23,7 @@ export const LF_SESSION_TAG = { key: "aws:RequestTag/LakeFormationAuthorizedCall
  */
 export class EmrRuntimeRoles extends pulumi.ComponentResource {
     readonly instanceRole: aws.iam.Role;
+    readonly serviceRole: aws.iam.Role;
     readonly runtimeRoles: aws.iam.Role[];
     readonly securityConfiguration: aws.emr.SecurityConfiguration;
 
@@ -61,6 +63,44 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
             { parent: this },
         );
         new aws.iam.InstanceProfile(`${name}-instance`, { name: instanceRoleName, role: this.instanceRole.name }, { parent: this });
+        const serviceRoleName = resourceName(environment, "emr-service");
+        this.serviceRole = new aws.iam.Role(
+            `${name}-service`,
+            {
+                name: serviceRoleName,
+                description: "EMR service role: provisions the clusters that use the security configuration",
+                assumeRolePolicy: policyDocument([
+                    {
+                        Sid: "TrustEmr",
+                        Effect: "Allow",
+                        Principal: { Service: "elasticmapreduce.amazonaws.com" },
+                        Action: ["sts:AssumeRole"],
+                        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:elasticmapreduce:${args.scope.region}:${accountId}:*` } },
+                    },
+                ]),
+            },
+            { parent: this },
+        );
+        // The managed service policy EMR documents for its service role (tag-scoped writes, no FullAccess).
+        new aws.iam.RolePolicyAttachment(
+            `${name}-service`,
+            { role: this.serviceRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2" },
+            { parent: this },
+        );
+        // Local-disk encryption runs on the instances (instance profile role); EBS encryption is set up by EMR with
+        // its service role: both must be key users (EMR Management Guide, "Encryption options").
+        const keyUsers = { aws: [instanceRoleArn, roleArnOf(accountId, serviceRoleName)] };
+        const emrSource = "Amazon EMR Management Guide, Encryption options (local disk and EBS: the instance profile and service role as key users)";
+        args.key
+            .allow({ sid: "EmrClusterEncryption", principal: keyUsers, actions: USE_ACTIONS, source: emrSource, principalResources: [this.instanceRole, this.serviceRole] })
+            .allow({
+                sid: "EmrClusterVolumeGrants",
+                principal: keyUsers,
+                actions: ["kms:CreateGrant"],
+                conditions: { Bool: { "kms:GrantIsForAWSResource": true } },
+                source: emrSource,
+                principalResources: [this.instanceRole, this.serviceRole],
+            });
         this.runtimeRoles = args.roles.map((role) => {
             const runtime = new aws.iam.Role(
                 `${name}-${role.roleName}`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { childDependsOn } from "../options";
 import { type BaselineOptions, baselineTemplate } from "./baseline-template";
 
 export interface MemberBaselineArgs extends BaselineOptions {
@@ -30,7 +31,7 @@ export class MemberBaseline extends pulumi.ComponentResource {
                 parameters: { CreateConfigRecorder: String(!args.existingConfigRecorder) },
                 templateBody: JSON.stringify(baselineTemplate(args)),
             },
-            { parent: this, ignoreChanges: ["administrationRoleArn"] },
+            { parent: this, ignoreChanges: ["administrationRoleArn"], dependsOn: childDependsOn(opts) },
         );
         for (const region of args.regions) {
             new aws.cloudformation.StackSetInstance(
@@ -41,7 +42,8 @@ export class MemberBaseline extends pulumi.ComponentResource {
                     stackSetInstanceRegion: region,
                     callAs: "SELF",
                 },
-                { parent: this },
+                // The instances create the member roles, whose trust names the principals this component waits for.
+                { parent: this, dependsOn: childDependsOn(opts) },
             );
         }
         this.registerOutputs({ stackSetName: this.stackSet.name });

@@ -13,6 +13,8 @@ export interface BuildInstanceAccess {
     logBucketArn: string;
     /** Prefixes in the log bucket the instance writes to (build logs, docker-bench reports). */
     writePrefixes: string[];
+    /** The S3 object the component document was created from. */
+    componentDocumentArn: string;
 }
 
 /** Splits s3://bucket/key into its parts. */
@@ -60,6 +62,7 @@ export function buildInstanceStatements(access: BuildInstanceAccess): Statement[
             Resource: [access.componentArn],
         },
         keyUseStatement("DecryptComponent", access.scope, access.key, ["kms:Decrypt"], "imagebuilder"),
+        { Sid: "ReadComponentDocument", Effect: "Allow", Action: ["s3:GetObject"], Resource: [access.componentDocumentArn] },
         {
             Sid: "ReadPinnedBenchArchive",
             Effect: "Allow",

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BundledFunction } from "../compute/bundled-function";
+import { EventTrigger } from "../events/event-trigger";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
+import { ssmSecureStringUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 import { hostTables, type OuMappingDocument } from "./ou-mapping";
 
@@ -10,8 +12,8 @@ export interface OuRowFiltersArgs {
     key: KeyRef;
     mapping: OuMappingDocument;
     schedule: string;
-    /** Read-only Organizations role in the management account; the Lambda assumes it. */
-    orgReadRoleArn: string;
+    /** Read-only Organizations role in the management account, which the Lambda assumes; absent without a management account. */
+    orgReadRoleArn?: string;
     /** The bus organisation changes are forwarded to (in this account). */
     eventBusName: pulumi.Input<string>;
     eventBusArn: string;
@@ -84,6 +86,7 @@ export class OuRowFilters extends pulumi.ComponentResource {
         super("lakewarden:organizations:OuRowFilters", name, {}, opts);
         const { accountId, region, environment } = args.scope;
         const parameterName = `/lakewarden/${environment}/ou-row-filters/mapping`;
+        args.key.allow(ssmSecureStringUse(args.scope));
         this.parameter = new aws.ssm.Parameter(
             name,
             {
@@ -108,11 +111,14 @@ export class OuRowFilters extends pulumi.ComponentResource {
                 memoryMb: 512,
                 reservedConcurrency: 1,
                 deadLetterQueue: true,
-                environment: { MAPPING_PARAMETER_NAME: parameterName, ORG_READ_ROLE_ARN: args.orgReadRoleArn },
+                // Absent means absent: no role to assume, no empty ARN in the environment or the policy.
+                environment: { MAPPING_PARAMETER_NAME: parameterName, ...(args.orgReadRoleArn ? { ORG_READ_ROLE_ARN: args.orgReadRoleArn } : {}) },
                 statements: [
                     { Sid: "ReadMapping", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [`arn:aws:ssm:${region}:${accountId}:parameter${parameterName}`] },
                     keyUseStatement("DecryptMapping", args.scope, args.key, ["kms:Decrypt"], "ssm"),
-                    { Sid: "ReadOrganizationThroughManagementRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [args.orgReadRoleArn] },
+                    ...(args.orgReadRoleArn
+                        ? [{ Sid: "ReadOrganizationThroughManagementRole", Effect: "Allow" as const, Action: ["sts:AssumeRole"], Resource: [args.orgReadRoleArn] }]
+                        : []),
                     { Sid: "ManageOwnedFiltersAndGrants", Effect: "Allow", Action: LF_FILTER_ACTIONS, Resource: ["*"] },
                     ...LAKE_FORMATION_RAM_STATEMENTS,
                 ],
@@ -134,41 +140,23 @@ export class OuRowFilters extends pulumi.ComponentResource {
                     { parent: this, deleteBeforeReplace: true, dependsOn: [this.reconciler] },
                 ),
         );
-        const schedule = new aws.cloudwatch.EventRule(
-            `${name}-schedule`,
-            { name: resourceName(environment, "ou-row-filters-schedule"), scheduleExpression: args.schedule, description: "Full OU row-filter reconcile" },
-            { parent: this },
-        );
-        const changes = new aws.cloudwatch.EventRule(
-            `${name}-org-changes`,
-            {
-                name: resourceName(environment, "ou-row-filters-org-changes"),
-                eventBusName: args.eventBusName,
-                description: "Organisation changes forwarded from the management account",
-                eventPattern: JSON.stringify({ source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } }),
-            },
-            { parent: this },
-        );
-        for (const [label, rule, ruleArn] of [
-            ["schedule", schedule, `arn:aws:events:${region}:${accountId}:rule/${resourceName(environment, "ou-row-filters-schedule")}`],
-            ["org-changes", changes, `${args.eventBusArn.replace(":event-bus/", ":rule/")}/${resourceName(environment, "ou-row-filters-org-changes")}`],
-        ] as const) {
-            new aws.lambda.Permission(
-                `${name}-${label}`,
-                { function: this.reconciler.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: accountId },
-                { parent: this, dependsOn: [this.reconciler] },
-            );
-            new aws.cloudwatch.EventTarget(
+        const trigger = (label: string, ruleName: string, rule: { eventPattern: object } | { scheduleExpression: string; description: string }) =>
+            new EventTrigger(
                 `${name}-${label}`,
                 {
-                    rule: rule.name,
-                    eventBusName: rule.eventBusName,
-                    arn: this.reconciler.arn,
+                    scope: args.scope,
+                    key: args.key,
+                    ruleName,
+                    description: "description" in rule ? rule.description : "Organisation changes forwarded from the management account",
+                    ...("eventPattern" in rule ? { eventPattern: rule.eventPattern, bus: { name: args.eventBusName, arn: args.eventBusArn } } : { scheduleExpression: rule.scheduleExpression }),
+                    target: { function: this.reconciler },
                     retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 },
+                    previousNames: { rule: `${name}-${label}`, target: `${name}-${label}`, permission: `${name}-${label}` },
                 },
-                { parent: this, dependsOn: [this.reconciler] },
+                { parent: this },
             );
-        }
+        trigger("schedule", "ou-row-filters-schedule", { scheduleExpression: args.schedule, description: "Full OU row-filter reconcile" });
+        trigger("org-changes", "ou-row-filters-org-changes", { eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } } });
         new aws.cloudwatch.MetricAlarm(
             `${name}-errors`,
             {
@@ -192,7 +180,16 @@ export class OuRowFilters extends pulumi.ComponentResource {
 }
 
 /** Trust and permissions of the management account's read-only role for the reconciler. */
-export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: string): { trust: pulumi.Output<string>; permissions: pulumi.Output<string> } {
+/**
+ * ListAccountsForParent and ListOrganizationalUnitsForParent take the parent (root or OU) as resource
+ * (Service Authorization Reference, AWS Organizations: resource types root and organizationalunit), so the
+ * role reads this organisation's tree and nothing else.
+ */
+export function orgReaderPolicies(
+    reconcilerRoleArn: string,
+    organizationId: string,
+    managementAccountId: string,
+): { trust: pulumi.Output<string>; permissions: pulumi.Output<string> } {
     return {
         trust: policyDocument([
             {
@@ -208,7 +205,10 @@ export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: str
                 Sid: "ReadOrganizationTree",
                 Effect: "Allow",
                 Action: ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
-                Resource: ["*"],
+                Resource: [
+                    `arn:aws:organizations::${managementAccountId}:ou/${organizationId}/ou-*`,
+                    `arn:aws:organizations::${managementAccountId}:root/${organizationId}/r-*`,
+                ],
             },
         ]),
     };

@@ -8,19 +8,29 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomDataIdentifierConfig } from "../../config/remediation";
 import type { KeyRef, Statement } from "../iam/documents";
-import type { ServicePrincipalGrant } from "../kms/customer-key";
+import type { KeyUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface MacieDiscoveryArgs {
     scope: AccountScope;
-    /** The security key; its policy must hold macieKeyGrant(scope). */
+    /** The security key: the results are encrypted with it (the component declares Macie's use). */
     key: KeyRef;
     accessLogBucket: pulumi.Input<string>;
     quarantinePrefix: string;
     customDataIdentifiers: CustomDataIdentifierConfig[];
-    /** Enrol member accounts automatically (needs the management account's delegation first). */
+    /** Enrol accounts that join the organisation later automatically (needs the management account's delegation first). */
     autoEnableMembers?: boolean;
+    /**
+     * The management account's OrganizationAdminAccount: OrganizationConfiguration and CreateMember work only
+     * for the delegated administrator (Macie API Reference, UpdateOrganizationConfiguration). Absent when the
+     * delegation is made outside this program (README, "Before the first deploy").
+     */
+    delegation?: Promise<pulumi.Resource[]>;
+    /** Existing member accounts to enrol (autoEnable covers only accounts that join later). */
+    members?: { accountId: string; email: string }[];
+    /** What must exist in the members first (their Macie service-linked roles, which their keys name). */
+    memberPrerequisites?: Promise<pulumi.Resource[]>;
 }
 
 export const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
@@ -33,12 +43,14 @@ function macieSourceArns(scope: AccountScope): string[] {
     ];
 }
 
-/** The key-policy entry Macie needs to encrypt its results with the security key. */
-export function macieKeyGrant(scope: AccountScope): ServicePrincipalGrant {
+/** What Macie needs to encrypt its results with the security key. */
+export function macieResultsKeyUse(scope: AccountScope): KeyUse {
     return {
-        service: "macie.amazonaws.com",
+        sid: "MacieEncryptsResults",
+        principal: { service: "macie.amazonaws.com" },
         actions: ["kms:Encrypt", "kms:GenerateDataKey"],
-        condition: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
+        conditions: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
+        source: "Amazon Macie User Guide, Storing and retaining sensitive data discovery results (key policy for macie.amazonaws.com)",
     };
 }
 
@@ -68,16 +80,35 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
         const parent = { parent: this };
         const environment = args.scope.environment;
+        args.key.allow(macieResultsKeyUse(args.scope));
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
-        const members =
-            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, enabled)];
+        const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then((d) => [this.account, ...d]);
+        const organization =
+            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
+        const prerequisites: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.all([args.delegation ?? [], args.memberPrerequisites ?? []]).then(([d, p]) => [
+            this.account,
+            ...organization,
+            ...d,
+            ...p,
+        ]);
+        const members = [
+            ...organization,
+            ...(args.members ?? []).map(
+                (member) =>
+                    new aws.macie2.Member(
+                        `${name}-${member.accountId}`,
+                        { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
+                        { parent: this, dependsOn: prerequisites },
+                    ),
+            ),
+        ];
         this.results = new SecureBucket(
             `${name}-results`,
             {
                 scope: args.scope,
                 purpose: "macie-results",
-                kmsKeyArn: args.key.arn,
+                key: args.key,
                 accessLogBucket: args.accessLogBucket,
                 policyStatements: macieResultsStatements(args.scope),
                 noncurrentVersionExpirationDays: 30,

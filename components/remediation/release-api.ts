@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
 import { type KeyRef, policyDocument, serviceTrust, type Statement } from "../iam/documents";
+import { logGroupUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 
 export interface ReleaseApiArgs {
@@ -102,6 +103,7 @@ export class ReleaseApi extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [args.handler] },
         );
+        args.key.allow(logGroupUse(args.scope, [`arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/apigateway/${apiName}`]));
         const accessLogs = new aws.cloudwatch.LogGroup(
             name,
             { name: `/lakewarden/apigateway/${apiName}`, retentionInDays: 365, kmsKeyId: args.key.arn },

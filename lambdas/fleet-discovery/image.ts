@@ -1,3 +1,5 @@
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
+import { z } from "zod";
 import { ImageNotAllowedError, ImageNotAvailableError, InvalidRequestError } from "./errors";
 
 /**
@@ -6,8 +8,13 @@ import { ImageNotAllowedError, ImageNotAvailableError, InvalidRequestError } fro
  */
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
-const IMAGE_BUILDER_SOURCE = "aws.imagebuilder";
-const IMAGE_STATE_CHANGE = "EC2 Image Builder Image State Change";
+
+/** Powertools' EventBridge envelope; `resources` holds the image build version ARN. */
+const imageStateChangeSchema = EventBridgeSchema.extend({
+  source: z.literal("aws.imagebuilder"),
+  "detail-type": z.literal("EC2 Image Builder Image State Change"),
+  detail: z.object({ state: z.object({ status: z.string() }) }),
+});
 
 export type ImageSource = { kind: "explicit"; imageId: string } | { kind: "parameter"; imageBuildVersionArn: string | undefined };
 
@@ -23,14 +30,12 @@ export function imageSourceOf(input: unknown): ImageSource {
     }
     return { kind: "explicit", imageId: input.imageId };
   }
-  if (input.source === IMAGE_BUILDER_SOURCE && input["detail-type"] === IMAGE_STATE_CHANGE) {
-    const detail = isRecord(input.detail) ? input.detail : {};
-    const state = isRecord(detail.state) ? detail.state : {};
-    if (state.status !== "AVAILABLE") {
-      throw new ImageNotAvailableError(`image state is ${JSON.stringify(state.status)}, only AVAILABLE images are rolled out`);
-    }
-    const resources = Array.isArray(input.resources) ? input.resources.filter((r): r is string => typeof r === "string") : [];
-    return { kind: "parameter", imageBuildVersionArn: resources[0] };
+  if (input.source === "aws.imagebuilder") {
+    const parsed = imageStateChangeSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidRequestError(`not an EC2 Image Builder Image State Change event:\n${z.prettifyError(parsed.error)}`);
+    const { status } = parsed.data.detail.state;
+    if (status !== "AVAILABLE") throw new ImageNotAvailableError(`image state is ${JSON.stringify(status)}, only AVAILABLE images are rolled out`);
+    return { kind: "parameter", imageBuildVersionArn: parsed.data.resources[0] };
   }
   throw new InvalidRequestError("execution input must carry an imageId or be an EC2 Image Builder Image State Change event");
 }

@@ -73,13 +73,32 @@ export interface FailureFacts {
     key?: string;
 }
 
+/**
+ * Step Functions puts a Lambda function error's payload in Cause as a JSON string; the Node.js
+ * runtime builds it as {errorType, errorMessage, trace: stack lines} (aws-lambda-nodejs-runtime-
+ * interface-client, src/Errors.js toRapidResponse). People get the message, not the stack. Causes
+ * from other sources (States.* errors, service integrations) are plain text and stay as they are.
+ */
+const lambdaCauseSchema = z.looseObject({ errorMessage: z.string() });
+
+export function causeText(cause: string | undefined): string {
+    if (!cause) return "";
+    try {
+        const parsed = lambdaCauseSchema.safeParse(JSON.parse(cause));
+        if (parsed.success) return parsed.data.errorMessage;
+    } catch {
+        // Not JSON: a plain-text cause.
+    }
+    return cause;
+}
+
 export function failureFacts(state: unknown): FailureFacts {
     const parsed = failureStateSchema.safeParse(state);
     if (!parsed.success) return { error: "unknown", cause: "the workflow state was not recognised" };
     const s = parsed.data;
     return {
         error: s.error?.Error ?? "unknown",
-        cause: s.error?.Cause ?? "",
+        cause: causeText(s.error?.Cause),
         findingId: s.finding?.findingId ?? s.findingId ?? s.detail?.id,
         versionId: s.finding?.versionId ?? s.versionId,
         accountId: s.finding?.accountId ?? s.detail?.accountId,

@@ -1,3 +1,4 @@
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
 
 /**
@@ -5,26 +6,34 @@ import { z } from "zod";
  * (the hourly schedule, an Organizations change forwarded from the management account, or a person).
  */
 
-const eventSchema = z.looseObject({
+const directSchema = z.looseObject({
   // Strictly boolean: `"dryRun": "true"` must not silently become a run that writes.
   dryRun: z.boolean().optional(),
-  source: z.string().optional(),
-  "detail-type": z.string().optional(),
-  detail: z.unknown().optional(),
 });
+
+/** EventBridge events (Powertools' envelope); CloudTrail-delivered Organizations calls name the API in detail.eventName. */
+const eventSchema = EventBridgeSchema.extend({ detail: z.looseObject({ eventName: z.string().optional() }) });
 
 export interface Invocation {
   dryRun: boolean;
   trigger: string;
 }
 
+function invalid(error: z.ZodError): Error {
+  return new Error(`invalid event:\n${z.prettifyError(error)}`);
+}
+
 export function readInvocation(event: unknown): Invocation {
-  const parsed = eventSchema.safeParse(event ?? {});
-  if (!parsed.success) throw new Error(`invalid event:\n${z.prettifyError(parsed.error)}`);
-  const { dryRun, source, detail } = parsed.data;
-  const eventName = typeof detail === "object" && detail !== null && "eventName" in detail ? String(detail.eventName) : undefined;
-  let trigger = "direct invocation";
-  if (source === "aws.events") trigger = "schedule";
-  else if (source === "aws.organizations") trigger = `organizations:${eventName ?? parsed.data["detail-type"] ?? "event"}`;
-  return { dryRun: dryRun ?? false, trigger };
+  const input = event ?? {};
+  if (typeof input === "object" && "detail-type" in input) {
+    const parsed = eventSchema.safeParse(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const { source, detail } = parsed.data;
+    if (source === "aws.events") return { dryRun: false, trigger: "schedule" };
+    if (source === "aws.organizations") return { dryRun: false, trigger: `organizations:${detail.eventName ?? parsed.data["detail-type"]}` };
+    return { dryRun: false, trigger: `${source}:${parsed.data["detail-type"]}` };
+  }
+  const parsed = directSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error);
+  return { dryRun: parsed.data.dryRun ?? false, trigger: "direct invocation" };
 }

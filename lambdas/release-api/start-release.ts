@@ -4,7 +4,7 @@
  * and input; for a closed one it raises ExecutionAlreadyExists and we look it up.
  */
 import { createHash } from "node:crypto";
-import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import type { Caller } from "./caller";
 import type { ReleaseBody } from "./request";
 
@@ -30,18 +30,40 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
     return `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
 }
 
-export async function startRelease(sfn: SFNClient, stateMachineArn: string, input: ReleaseExecutionInput, name: string): Promise<StartOutcome> {
-    const serialized = JSON.stringify(input);
+/**
+ * The same release request: the same body, asked by the same role. A retry from a new session of that
+ * role (a new session name, a new user id) is the same request; another role reusing the requestId is not.
+ */
+function sameRequest(existingInput: string | undefined, input: ReleaseExecutionInput): boolean {
+    if (existingInput === undefined) return false;
+    let existing: Partial<ReleaseExecutionInput>;
     try {
-        const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: serialized }));
+        existing = JSON.parse(existingInput) as Partial<ReleaseExecutionInput>;
+    } catch {
+        return false;
+    }
+    const role = (caller: Partial<Caller> | undefined) => (caller?.principalArn ?? "").replace(/\/[^/]+$/, "");
+    return (
+        existing.findingId === input.findingId &&
+        existing.versionId === input.versionId &&
+        existing.reason === input.reason &&
+        existing.requestId === input.requestId &&
+        existing.requestedBy?.accountId === input.requestedBy.accountId &&
+        role(existing.requestedBy) === role(input.requestedBy)
+    );
+}
+
+export async function startRelease(sfn: SFNClient, stateMachineArn: string, input: ReleaseExecutionInput, name: string): Promise<StartOutcome> {
+    try {
+        const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
         return { status: "STARTED", executionArn: out.executionArn ?? executionArnFor(stateMachineArn, name) };
     } catch (error) {
-        if ((error as { name?: string }).name !== "ExecutionAlreadyExists") throw error;
+        // Raised for a closed execution of this name, and for a running one started with another input.
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
     const executionArn = executionArnFor(stateMachineArn, name);
     const existing = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const sameRequest = existing.input !== undefined && JSON.stringify(JSON.parse(existing.input)) === serialized;
-    return sameRequest
+    return sameRequest(existing.input, input)
         ? { status: "ALREADY_STARTED", executionArn, executionStatus: existing.status ?? "UNKNOWN" }
         : { status: "CONFLICT", executionArn };
 }

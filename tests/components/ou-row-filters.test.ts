@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parseMappingDocument } from "../../lambdas/ou-reconciler/mapping";
-import { ofType, recordStack, type Recording } from "../helpers/program";
+import { ofType, sharedStack, type Recording } from "../helpers/program";
 
 interface Doc {
     Statement: { Sid: string; Action: string[]; Resource?: string[]; Principal?: { AWS?: string }; Condition?: Record<string, Record<string, unknown>> }[];
@@ -11,7 +11,7 @@ describe("OU row-filter reconciler wiring (prod)", () => {
     const security = "210987654321";
     const management = "111122223333";
     before(async () => {
-        prod = await recordStack("prod");
+        prod = await sharedStack("prod");
     });
 
     it("delivers a mapping the Lambda's own schema accepts, with account names resolved to ids", () => {
@@ -46,8 +46,10 @@ describe("OU row-filter reconciler wiring (prod)", () => {
         assert.deepEqual(trust.Statement[0].Principal, { AWS: `arn:aws:iam::${security}:role/lakewarden-prod-ou-row-filters-fn` });
         assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } });
         const policy = ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "management-org-reader");
-        const actions = (JSON.parse(String(policy?.props.policy)) as Doc).Statement.flatMap((s) => s.Action);
-        assert.deepEqual(actions, ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
+        const statements = (JSON.parse(String(policy?.props.policy)) as Doc).Statement;
+        assert.deepEqual(statements.flatMap((s) => s.Action), ["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"]);
+        // Root and OU ARNs carry the management account id (Service Authorization Reference, AWS Organizations resource types).
+        assert.deepEqual(statements.flatMap((s) => s.Resource), [`arn:aws:organizations::${management}:ou/o-lw0example1/ou-*`, `arn:aws:organizations::${management}:root/o-lw0example1/r-*`]);
     });
 
     it("forwards organisation changes from us-east-1 of the management account to the security bus", () => {
@@ -55,7 +57,7 @@ describe("OU row-filter reconciler wiring (prod)", () => {
         assert.ok(rule);
         assert.equal(rule.provider?.name, "management-us-east-1");
         assert.equal(rule.accountId, management);
-        const target = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.name === "management-org-events");
+        const target = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.name === "management-org-events-security");
         assert.equal(target?.props.arn, `arn:aws:events:eu-west-1:${security}:event-bus/lakewarden-prod-security`);
         const onBus = ofType(prod, "aws:cloudwatch/eventRule:EventRule").find((r) => r.props.name === "lakewarden-prod-ou-row-filters-org-changes");
         assert.equal(onBus?.props.eventBusName, "lakewarden-prod-security");

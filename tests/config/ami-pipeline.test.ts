@@ -62,7 +62,7 @@ function expectSectionProblem(raw: Raw, key: string, message: RegExp): void {
 describe("config: lakewarden:amiPipeline and lakewarden:fleets", () => {
     it("accepts the dev sections and fills the defaults (ECS-optimised AL2023 parent, weekly schedule, no alarms)", () => {
         const parsed = sectionsUnderTest.parse(devWith());
-        assert.equal(parsed.amiPipeline?.parentImageParameter, "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
+        assert.equal(parsed.amiPipeline?.parentImageParameter, "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id");
         assert.equal(parsed.amiPipeline?.schedule, "cron(0 3 ? * MON *)");
         assert.equal(parsed.amiPipeline?.hardeningLevel, "level1");
         assert.deepEqual(parsed.fleets[0].alarmNames, []);

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RecordedResource } from "../../tools/offline/recorder";
 import { renderPlan, runPlan } from "../../tools/plan";
+import { sharedStack } from "../helpers/program";
 
 type Mutation = (resources: RecordedResource[]) => void;
 
@@ -17,7 +18,8 @@ function editDocument(resource: RecordedResource, key: string, edit: (doc: { Sta
 }
 
 /** Bad variants of the real program's resources; each must be caught by the policy named. */
-const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation }[] = [
+/** `expect`: what the violation must say, where the program's current state could trip the policy anyway. */
+const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation; expect?: RegExp }[] = [
     {
         name: "a bucket's encryption dropped to SSE-S3",
         stack: "prod",
@@ -163,14 +165,86 @@ const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation
             }
         },
     },
+    {
+        name: "the reconciler role's policy naming an empty ARN (no management account)",
+        stack: "prod",
+        policy: "iam-catalog-valid",
+        expect: /Resource "" is empty/,
+        mutate: (rs) => editDocument(first(rs, "aws:iam/rolePolicy:RolePolicy", (r) => r.name.includes("ou-row-filters")), "policy", (d) => d.Statement.push({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [""] })),
+    },
+    {
+        name: "an object action on a bucket ARN",
+        stack: "dev",
+        policy: "iam-catalog-valid",
+        expect: /"s3:GetObject" applies to none of the statement's resources/,
+        mutate: (rs) => editDocument(first(rs, "aws:iam/rolePolicy:RolePolicy"), "policy", (d) => d.Statement.push({ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::lw-dev-bucket"] })),
+    },
+    {
+        name: "the org-reader role no longer waiting for the reconciler role it trusts",
+        stack: "prod",
+        policy: "iam-principals-exist-first",
+        expect: /assumeRolePolicy .* names arn:aws:iam::\d{12}:role\/lakewarden-prod-ou-row-filters-fn/,
+        mutate: (rs) => {
+            const reader = first(rs, "aws:iam/role:Role", (r) => String(r.props.name).endsWith("-org-reader"));
+            for (let r: RecordedResource | undefined = reader; r; r = rs.find((x) => x.urn === r?.parent)) {
+                r.dependencies = [];
+                r.propertyDependencies = {};
+            }
+        },
+    },
+    {
+        name: "the service-linked roles the fleet keys name removed",
+        stack: "prod",
+        policy: "iam-service-linked-roles-present",
+        expect: /AWSServiceRoleForAutoScaling/,
+        mutate: (rs) => {
+            for (const slr of rs.filter((r) => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole")) {
+                rs.splice(rs.indexOf(slr), 1);
+            }
+        },
+    },
+    {
+        name: "the security key no longer granting anyone kms:CreateGrant (Lambda and DynamoDB deploys)",
+        stack: "prod",
+        policy: "kms-key-usable",
+        expect: /kms:CreateGrant through lambda/,
+        mutate: (rs) =>
+            editDocument(first(rs, "aws:kms/key:Key", (r) => r.name === "security-security"), "policy", (d) => {
+                d.Statement = d.Statement.filter((s) => ![s.Action].flat().includes("kms:CreateGrant"));
+            }),
+    },
+    {
+        name: "a producer data key without Macie's service-linked role",
+        stack: "dev",
+        policy: "kms-key-usable",
+        expect: /AWSServiceRoleForAmazonMacie kms:Decrypt/,
+        mutate: (rs) =>
+            editDocument(first(rs, "aws:kms/key:Key", (r) => r.name === "producer-data"), "policy", (d) => {
+                d.Statement = d.Statement.filter((s) => !JSON.stringify(s.Principal ?? "").includes("AWSServiceRoleForAmazonMacie"));
+            }),
+    },
+    {
+        name: "the CIS component document inlined past 16,000 characters",
+        stack: "dev",
+        policy: "pulumi-provider-input-limits",
+        expect: /data is \d+ characters, over the limit of 16000/,
+        mutate: (rs) => {
+            const component = first(rs, "aws:imagebuilder/component:Component");
+            delete component.props.uri;
+            component.props.data = `name: cis\nschemaVersion: 1.0\nphases: []\n# ${"x".repeat(16000)}`;
+        },
+    },
 ];
 
 describe("the pack over bad variants of the real program", () => {
     for (const m of MUTATIONS) {
         it(`catches ${m.name} (${m.policy})`, async () => {
-            const result = await runPlan({ stack: m.stack, mutate: m.mutate });
+            const result = await runPlan({ stack: m.stack, recording: await sharedStack(m.stack), mutate: m.mutate });
             const caught = result.policy?.violations.filter((v) => v.policyName === m.policy && v.enforcementLevel === "mandatory") ?? [];
             assert.ok(caught.length > 0, `${m.policy} did not catch it:\n${renderPlan(result)}`);
+            if (m.expect) {
+                assert.ok(caught.some((v) => m.expect?.test(v.message)), `${m.policy} did not report ${m.expect}:\n${caught.map((v) => v.message).join("\n")}`);
+            }
             assert.equal(result.exitCode, 1);
         });
     }

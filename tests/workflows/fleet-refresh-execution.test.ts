@@ -1,5 +1,6 @@
 import "./fleet-refresh-environment";
 import assert from "node:assert/strict";
+import { awsFixture } from "../fixtures/aws/load";
 import { AutoScalingClient, StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handler";
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
@@ -235,13 +236,7 @@ describe("fleet-refresh executed locally", () => {
 
   it("starts from the Image Builder AVAILABLE event and reads the AMI from the distribution's parameter", async () => {
     cloud = fleet(1, 1).setImageParameter(NEW_IMAGE);
-    const event = {
-      version: "0",
-      source: "aws.imagebuilder",
-      "detail-type": "EC2 Image Builder Image State Change",
-      resources: ["arn:aws:imagebuilder:eu-west-1:111111111111:image/lakewarden-ecs/1.2.3/1"],
-      detail: { "previous-state": { status: "DISTRIBUTING" }, state: { status: "AVAILABLE" } },
-    };
+    const event = awsFixture("imagebuilder/image-state-change-available.json");
     const result = await run({ waves: { size: 1, bakeSeconds: 0 } }, event);
     assert.equal(result.status, "SUCCEEDED");
     assert.equal(result.notices[0].imageId, NEW_IMAGE);

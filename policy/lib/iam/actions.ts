@@ -1,81 +1,6 @@
 // Action lists the IAM policies rely on. Each list says why an entry is there: reviewers read it.
+import { isWildcardOnly, lookupAction } from "./catalog";
 import { wildcardMatch } from "./document";
-
-/**
- * Actions that AWS only authorises on Resource "*" (no resource-level permissions) and that do
- * not write data or change permissions, plus a few writes that only exist on "*":
- * - Describe/List/Get of account-wide inventories (ec2, autoscaling, logs, kms aliases, ...);
- * - Lake Formation data-plane/grant APIs: LF authorises them itself against its own grants;
- * - CloudWatch Logs "log delivery" APIs that Step Functions/API Gateway logging requires;
- * - the Systems Manager message channels (ec2messages, ssmmessages) an Image Builder instance polls;
- * - X-Ray segment upload and CloudWatch PutMetricData (scope with cloudwatch:namespace).
- */
-export const STAR_ONLY_ACTIONS: readonly string[] = [
-    "sts:GetCallerIdentity",
-    "ec2:Describe*",
-    "autoscaling:Describe*",
-    "ecs:DiscoverPollEndpoint",
-    "ecs:ListClusters",
-    // Session Manager channel of a build instance: these APIs exist only on "*".
-    "ec2messages:AcknowledgeMessage",
-    "ec2messages:DeleteMessage",
-    "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint",
-    "ec2messages:GetMessages",
-    "ec2messages:SendReply",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-    "ecr:GetAuthorizationToken",
-    "logs:DescribeLogGroups",
-    "logs:DescribeResourcePolicies",
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "kms:ListAliases",
-    "kms:ListKeys",
-    "s3:ListAllMyBuckets",
-    "secretsmanager:ListSecrets",
-    "sns:ListTopics",
-    "sqs:ListQueues",
-    "states:ListStateMachines",
-    "athena:ListWorkGroups",
-    "glue:GetSecurityConfigurations",
-    "macie2:GetMacieSession",
-    "macie2:ListClassificationJobs",
-    "macie2:DescribeBuckets",
-    "organizations:DescribeOrganization",
-    "organizations:ListAccounts",
-    "organizations:ListAccountsForParent",
-    "organizations:ListOrganizationalUnitsForParent",
-    "organizations:ListParents",
-    "lakeformation:GetDataAccess",
-    "lakeformation:GrantPermissions",
-    "lakeformation:RevokePermissions",
-    "lakeformation:BatchGrantPermissions",
-    "lakeformation:BatchRevokePermissions",
-    "lakeformation:ListPermissions",
-    "lakeformation:GetDataLakeSettings",
-    "lakeformation:ListResources",
-    "lakeformation:ListDataCellsFilter",
-    "lakeformation:GetDataCellsFilter",
-    "lakeformation:CreateDataCellsFilter",
-    "lakeformation:UpdateDataCellsFilter",
-    "lakeformation:DeleteDataCellsFilter",
-    "lakeformation:GetResourceLFTags",
-    "lakeformation:ListLFTags",
-    "ram:GetResourceShareInvitations",
-    "ram:GetResourceShares",
-    "ram:AcceptResourceShareInvitation",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "cloudwatch:PutMetricData",
-    "tag:GetResources",
-];
 
 /**
  * Actions that let a principal grant itself (or others) more than it has: IAM policy and
@@ -126,11 +51,14 @@ export function grantsAny(pattern: string, actions: readonly string[]): string[]
     return actions.filter(a => wildcardMatch(pattern, a));
 }
 
-/** An action (pattern) is star-only when a listed entry covers it exactly or by wildcard. */
+/**
+ * An action (pattern) AWS authorises only on Resource "*": every action it grants has no resource
+ * type in the Service Authorization Reference (lib/iam/catalog), or a reviewed `extra` entry covers it.
+ */
 export function isStarOnlyAction(action: string, extra: readonly string[] = []): boolean {
-    const entries = [...STAR_ONLY_ACTIONS, ...extra];
-    if (action.includes("*") || action.includes("?")) {
-        return entries.some(e => e.toLowerCase() === action.toLowerCase());
+    if (extra.some(e => (/[*?]/.test(action) ? e.toLowerCase() === action.toLowerCase() : wildcardMatch(e, action)))) {
+        return true;
     }
-    return entries.some(e => wildcardMatch(e, action));
+    const found = lookupAction(action);
+    return found.kind === "ok" && found.actions.length > 0 && found.actions.every(isWildcardOnly);
 }

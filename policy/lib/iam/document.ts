@@ -127,7 +127,25 @@ function parseStatement(raw: Dict, index: number): Statement {
     };
 }
 
+// Documents arrive as JSON strings and every IAM policy of the pack reads them: parse each once.
+const parsedStrings = new Map<string, ParsedDocument>();
+
 export function parseDocument(value: unknown): ParsedDocument {
+    if (typeof value === "string" && value !== "") {
+        let parsed = parsedStrings.get(value);
+        if (!parsed) {
+            parsed = parseValue(value);
+            if (parsedStrings.size > 20000) {
+                parsedStrings.clear();
+            }
+            parsedStrings.set(value, parsed);
+        }
+        return parsed;
+    }
+    return parseValue(value);
+}
+
+function parseValue(value: unknown): ParsedDocument {
     if (value === undefined || value === null || value === "") {
         return { kind: "absent" };
     }

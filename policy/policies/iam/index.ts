@@ -1,5 +1,5 @@
 export { iamNoAdminManagedPolicies } from "./no-admin-managed-policies";
-export { iamNoNotActionNotResource } from "./no-notaction-notresource";
+export { iamNoNotActionNotResource } from "./no-allow-notaction-notresource";
 export { iamNoPrivilegeEscalation } from "./no-privilege-escalation";
 export { iamNoUserPolicies } from "./no-user-policies";
 export { iamNoWildcardActions } from "./no-wildcard-actions";
@@ -8,3 +8,6 @@ export { iamPassRoleScoped } from "./passrole-scoped";
 export { iamTrustCrossAccountConditions } from "./trust-cross-account-conditions";
 export { iamTrustFederatedConditions } from "./trust-federated-conditions";
 export { iamTrustNoPublicPrincipal } from "./trust-no-public-principal";
+export { iamCatalogValid } from "./catalog-valid";
+export { iamServiceLinkedRolesPresent } from "./service-linked-roles-present";
+export { iamPrincipalsExistFirst } from "./principals-exist-first";

@@ -4,6 +4,10 @@ import { isAllow, scopingValues, type Statement, wildcardMatch } from "../../lib
 import { identityDocuments, IDENTITY_POLICY_TYPES, knownActions, walkStatements } from "../../lib/iam/sources";
 import { isUnknown } from "../../lib/unknown";
 
+function isConditionScoped(action: string): boolean {
+    return Object.keys(CONDITION_SCOPED_STAR_ACTIONS).some(a => wildcardMatch(a, action));
+}
+
 /** The action is listed as condition-scoped and the statement carries one of its keys with known values. */
 function scopedByCondition(action: string, statement: Statement): boolean {
     if (/[*?]/.test(action)) {
@@ -20,10 +24,9 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
     name: "iam-no-wildcard-resources",
     concern: "iam",
     description:
-        "IAM identity policies must not Allow write or permission-management actions on Resource `*`; only the documented " +
-        "read/list actions that AWS authorises solely on `*`, and the listed condition-scoped writes with their scoping key, may use it.",
+        "IAM identity policies must not Allow actions on Resource `*` that AWS can scope to resources; only actions the Service " +
+        "Authorization Reference lists without resource types, and the listed condition-scoped writes with their scoping key, may use it.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Scope Resource to the ARNs the workload touches (bucket/*, table ARN, key ARN). If an action truly supports only `*`, " +
         "add it to additionalStarOnlyActions in the policy config with a comment in the PR.",
@@ -45,13 +48,16 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
                     return;
                 }
                 if (statement.notResources) {
-                    return; // refused by iam-no-notaction-notresource
+                    return; // refused by iam-no-allow-notaction-notresource
                 }
                 const star = (statement.resources ?? []).some(r => r === "*" && !isUnknown(r));
                 if (!star) {
                     return;
                 }
-                const offending = actions.filter(a => !isStarOnlyAction(a, config.additionalStarOnlyActions) && !scopedByCondition(a, statement));
+                // Listed condition-scoped writes need their key even where the catalogue has them star-only.
+                const offending = actions.filter(a =>
+                    isConditionScoped(a) ? !scopedByCondition(a, statement) : !isStarOnlyAction(a, config.additionalStarOnlyActions),
+                );
                 if (offending.length > 0) {
                     report(`${where} allows ${offending.map(a => `"${a}"`).join(", ")} on Resource "*"`);
                 }

@@ -3,3 +3,4 @@ export { kmsKeyDeletionSafety } from "./key-deletion-safety";
 export { kmsKeyPolicyExplicit } from "./key-policy-explicit";
 export { kmsKeyPolicyScoped } from "./key-policy-scoped";
 export { kmsKeyRotation } from "./key-rotation";
+export { kmsKeyUsable } from "./key-usable";

@@ -1,5 +1,6 @@
 import "../../workflows/fleet-refresh-environment";
 import assert from "node:assert/strict";
+import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeCapacityProvidersCommand, DescribeClustersCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
 import type { DiscoveryRequest } from "../../../lambdas/fleet-discovery/contract";
@@ -122,13 +123,7 @@ describe("fleet-discovery handler", () => {
   it("takes the AMI from the SSM parameter when started by an Image Builder event", async () => {
     cloud = new FakeFleetCloud().addImage(NEW_IMAGE, BUILD_ACCOUNT).setImageParameter(NEW_IMAGE);
     cloud.addStandardCluster("prod", PROD, 1);
-    const event = {
-      source: "aws.imagebuilder",
-      "detail-type": "EC2 Image Builder Image State Change",
-      resources: ["arn:aws:imagebuilder:eu-west-1:111111111111:image/lakewarden-ecs/1.2.3/1"],
-      detail: { state: { status: "AVAILABLE" } },
-    };
-    const result = await handler(request({ source: event }));
+    const result = await handler(request({ source: awsFixture("imagebuilder/image-state-change-available.json") }));
     assert.equal(result.imageId, NEW_IMAGE);
   });
 

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { assertImageAllowed, imageSourceOf } from "../../../lambdas/fleet-discovery/image";
+import { awsFixture } from "../../fixtures/aws/load";
 
 const IMAGE = "ami-0bbbbbbbbbbbbbbb1";
-const stateChange = (status: string) => ({
-  version: "0",
-  source: "aws.imagebuilder",
-  "detail-type": "EC2 Image Builder Image State Change",
-  resources: ["arn:aws:imagebuilder:eu-west-1:111111111111:image/lakewarden-ecs/1.2.3/1"],
-  detail: { "previous-state": { status: "DISTRIBUTING" }, state: { status } },
-});
+/** The documented Image Builder event (tests/fixtures/aws/imagebuilder), at the given status. */
+const stateChange = (status: string) => {
+  const event = awsFixture("imagebuilder/image-state-change-available.json");
+  event.detail.state.status = status;
+  return event;
+};
+const BUILD_VERSION = "arn:aws:imagebuilder:us-west-2:111122223333:image/cmkencryptedworkflowtest-a1b2c3d4-5678-90ab-cdef-EXAMPLE22222/1.0.0/1";
 
 describe("fleet-discovery image source", () => {
   it("takes an explicit AMI id", () => {
@@ -18,7 +19,7 @@ describe("fleet-discovery image source", () => {
   it("reads an AVAILABLE Image Builder event as 'look the AMI up in the parameter'", () => {
     assert.deepEqual(imageSourceOf(stateChange("AVAILABLE")), {
       kind: "parameter",
-      imageBuildVersionArn: "arn:aws:imagebuilder:eu-west-1:111111111111:image/lakewarden-ecs/1.2.3/1",
+      imageBuildVersionArn: BUILD_VERSION,
     });
   });
 
@@ -27,6 +28,8 @@ describe("fleet-discovery image source", () => {
     assert.throws(() => imageSourceOf({ imageId: "ami-xyz" }), { name: "InvalidRequest" });
     assert.throws(() => imageSourceOf({ imageId: 42 }), { name: "InvalidRequest" });
     assert.throws(() => imageSourceOf({ source: "aws.ec2" }), { name: "InvalidRequest" });
+    const { time: _time, ...withoutTime } = stateChange("AVAILABLE");
+    assert.throws(() => imageSourceOf(withoutTime), { name: "InvalidRequest", message: /time/ });
     assert.throws(() => imageSourceOf(["not", "an", "object"]), { name: "InvalidRequest" });
   });
 

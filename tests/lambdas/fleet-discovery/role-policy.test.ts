@@ -1,5 +1,6 @@
 import "../../workflows/fleet-refresh-environment";
 import assert from "node:assert/strict";
+import { awsFixture } from "../../fixtures/aws/load";
 import { handler } from "../../../lambdas/fleet-discovery/handler";
 import { fleetDiscoveryStatements } from "../../../lambdas/fleet-discovery/role-policy";
 import { BUILD_ACCOUNT, FakeFleetCloud, FLEET_ACCOUNT, IMAGE_PARAMETER, NEW_IMAGE, REGION } from "../../workflows/fleet-refresh-fake-cloud";
@@ -14,7 +15,7 @@ describe("fleet-discovery role policy", () => {
     cloud.addStandardCluster("prod", { env: "prod" }, 2);
     const selection = { requiredClusterTags: [{ key: "env", value: "prod" }], requireManagedDraining: true };
     await handler({ source: { imageId: NEW_IMAGE }, selection, waves: { size: 2 } });
-    await handler({ source: { source: "aws.imagebuilder", "detail-type": "EC2 Image Builder Image State Change", detail: { state: { status: "AVAILABLE" } } }, selection, waves: { size: 2 } });
+    await handler({ source: awsFixture("imagebuilder/image-state-change-available.json"), selection, waves: { size: 2 } });
 
     const statements = fleetDiscoveryStatements(SCOPE, IMAGE_PARAMETER);
     const granted = new Set(statements.flatMap((s) => s.Action));

@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
+import { awsFixture } from "../../fixtures/aws/load";
 import { readEnvironment } from "../../../lambdas/ou-reconciler/config";
 import { readInvocation } from "../../../lambdas/ou-reconciler/event";
 
 describe("ou-reconciler invocation and environment", () => {
   it("reads the scheduled, Organizations and dry-run events", () => {
-    assert.deepEqual(readInvocation({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} }), { dryRun: false, trigger: "schedule" });
-    assert.deepEqual(
-      readInvocation({ source: "aws.organizations", "detail-type": "AWS API Call via CloudTrail", detail: { eventName: "MoveAccount" } }),
-      { dryRun: false, trigger: "organizations:MoveAccount" },
-    );
+    // Real payloads (tests/fixtures/aws): the scheduled rule's event and a CloudTrail MoveAccount.
+    assert.deepEqual(readInvocation(awsFixture("eventbridge/scheduled-event.json")), { dryRun: false, trigger: "schedule" });
+    assert.deepEqual(readInvocation(awsFixture("organizations/cloudtrail-move-account.json")), { dryRun: false, trigger: "organizations:MoveAccount" });
     assert.deepEqual(readInvocation({ dryRun: true }), { dryRun: true, trigger: "direct invocation" });
     assert.deepEqual(readInvocation({}), { dryRun: false, trigger: "direct invocation" });
   });
 
-  it("refuses a dryRun that is not a boolean rather than writing", () => {
+  it("refuses a dryRun that is not a boolean rather than writing, and an event without its envelope", () => {
     assert.throws(() => readInvocation({ dryRun: "true" }), /dryRun/);
+    assert.throws(() => readInvocation({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} }), /time/);
   });
 
   it("reads the environment with defaults and treats an empty role ARN as absent", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { awsFixture } from "../../fixtures/aws/load";
 import { handler, ReconcileFailedError } from "../../../lambdas/ou-reconciler/handler";
 import { captureOutput } from "./capture-output";
 import { FakeAws } from "./fake-aws";
@@ -32,7 +33,7 @@ describe("ou-reconciler handler", () => {
 
   it("reconciles on the hourly schedule, reads the mapping from the named parameter, logs and emits metrics", async () => {
     const { result, error, records } = await captureOutput(() =>
-      handler({ version: "0", source: "aws.events", "detail-type": "Scheduled Event", detail: {} }),
+      handler(awsFixture("eventbridge/scheduled-event.json")),
     );
     assert.equal(error, undefined);
     assert.deepEqual(result?.counts, { created: 2, updated: 0, deleted: 0, granted: 2, revoked: 0, failed: 0 });
@@ -48,10 +49,10 @@ describe("ou-reconciler handler", () => {
   });
 
   it("answers an Organizations change event the same way: a full, idempotent reconcile", async () => {
-    await captureOutput(() => handler({ source: "aws.events", "detail-type": "Scheduled Event" }));
+    await captureOutput(() => handler(awsFixture("eventbridge/scheduled-event.json")));
     fake.clearLog();
     const { result, records } = await captureOutput(() =>
-      handler({ source: "aws.organizations", "detail-type": "AWS API Call via CloudTrail", detail: { eventName: "MoveAccount" } }),
+      handler(awsFixture("organizations/cloudtrail-move-account.json")),
     );
     assert.deepEqual(fake.writes(), []);
     assert.equal(result?.counts.created, 0);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { awsFixture } from "../../fixtures/aws/load";
+import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
 import type { ProxyResult } from "../../../lambdas/release-api/handler";
@@ -18,26 +19,21 @@ const body = {
     requestId: "5b7e2c1a-0f43-4a4e-9d55-3c1f4f2a9b10",
 };
 
+/** The real REST API IAM-authorised request (tests/fixtures/aws/apigateway), as a release call. */
 function event(overrides: { body?: string | null; userArn?: string | null; httpMethod?: string; isBase64Encoded?: boolean } = {}) {
-    return {
-        resource: "/releases",
-        path: "/releases",
-        httpMethod: overrides.httpMethod ?? "POST",
-        headers: { "content-type": "application/json" },
-        body: overrides.body === undefined ? JSON.stringify(body) : overrides.body,
-        isBase64Encoded: overrides.isBase64Encoded ?? false,
-        requestContext: {
-            requestId: "api-req-1",
-            identity: {
-                userArn: overrides.userArn === undefined ? ALICE : overrides.userArn,
-                accountId: "111111111111",
-                user: "AROAEXAMPLE:alice",
-                principalOrgId: "o-abcdefghij",
-                sourceIp: "10.0.0.1",
-                userAgent: "aws-cli/2",
-            },
-        },
-    };
+    const real = awsFixture("apigateway/rest-iam-auth.json");
+    real.resource = real.path = real.requestContext.resourcePath = "/releases";
+    real.httpMethod = real.requestContext.httpMethod = overrides.httpMethod ?? "POST";
+    real.headers["Content-Type"] = "application/json";
+    real.body = overrides.body === undefined ? JSON.stringify(body) : overrides.body;
+    real.isBase64Encoded = overrides.isBase64Encoded ?? false;
+    Object.assign(real.requestContext.identity, {
+        userArn: overrides.userArn === undefined ? ALICE : overrides.userArn,
+        accountId: "111111111111",
+        user: "AROAEXAMPLE:alice",
+        principalOrgId: "o-abcdefghij",
+    });
+    return real;
 }
 
 const json = (result: ProxyResult) => JSON.parse(result.body) as Record<string, any>;
@@ -112,7 +108,7 @@ describe("release-api handler", () => {
     });
 
     it("answers 200 for a retried request whose execution already finished, 409 when the requestId was used for another", async () => {
-        sfn.on(StartExecutionCommand).rejects(Object.assign(new Error("exists"), { name: "ExecutionAlreadyExists" }));
+        sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ $metadata: {}, message: "Execution Already Exists" }));
         const sameInput = JSON.stringify({
             ...body,
             requestedBy: { principalArn: ALICE, accountId: "111111111111", userId: "AROAEXAMPLE:alice", principalOrgId: "o-abcdefghij" },
@@ -129,6 +125,18 @@ describe("release-api handler", () => {
             executionStatus: "SUCCEEDED",
         });
         assert.equal(conflict.statusCode, 409);
+    });
+
+    it("answers 200, not 409, when the same role retries from a new session; 409 for another role", async () => {
+        sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ $metadata: {}, message: "Execution Already Exists" }));
+        const asked = (principalArn: string, userId: string) =>
+            JSON.stringify({ ...body, requestedBy: { principalArn, accountId: "111111111111", userId, principalOrgId: "o-abcdefghij" } });
+        sfn.on(DescribeExecutionCommand)
+            .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator/alice-old-session", "AROAEXAMPLE:alice-old-session"), status: "RUNNING" })
+            .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/incident-commander/bob", "AROAOTHER:bob"), status: "RUNNING" });
+
+        assert.equal((await handleRelease(event(), deps)).statusCode, 200);
+        assert.equal((await handleRelease(event(), deps)).statusCode, 409);
     });
 
     it("handler reads its configuration from the environment and hides internal errors behind 500", async () => {

@@ -1,0 +1,154 @@
+/**
+ * What aws-local-stepfunctions does not enforce, computed on the real fleet-refresh definition:
+ * the 256 KiB state payload and the 25,000-event execution history (Step Functions quotas), for
+ * the configured production fleets and the longest refresh the default polling allows; and error
+ * Causes as a Node.js Lambda really sends them.
+ */
+import "./fleet-refresh-environment";
+import assert from "node:assert/strict";
+import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
+import { nextPollSeconds } from "../../lambdas/instance-refresh/status";
+import { buildMessage } from "../../lambdas/notify-webhook/message";
+import { causeText } from "../../lambdas/notify-webhook/input";
+import { buildFleetRefreshDefinition, type FleetRefreshConfig } from "../../workflows/fleet-refresh";
+import { S3ServiceException } from "@aws-sdk/client-s3";
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "./fleet-refresh-fake-cloud";
+import { type EventLog, runLocally, testConfig } from "./fleet-refresh-harness";
+
+// Step Functions quotas (Developer Guide, "Step Functions service quotas").
+const MAX_STATE_BYTES = 256 * 1024;
+const MAX_HISTORY_EVENTS = 25_000;
+
+/**
+ * History events Step Functions records for what the local executor logs: every state has an
+ * Entered and an Exited event; a Task also TaskScheduled, TaskStarted and TaskSucceeded, and each
+ * failed attempt TaskScheduled, TaskStarted and TaskFailed; an inline Map MapStateStarted and
+ * MapStateSucceeded, and MapIterationStarted / MapIterationSucceeded per item (inline iterations
+ * are recorded in the parent execution's history); ExecutionStarted and ExecutionSucceeded/Failed.
+ */
+function historyEvents(events: readonly EventLog[]): number {
+    let count = 0;
+    for (const event of events) {
+        if (event.type === "StateEntered") count += 1 + (event.state.type === "Map" ? 1 : 0);
+        else if (event.type === "StateExited") count += 1 + (event.state.type === "Task" ? 3 : event.state.type === "Map" ? 1 : 0);
+        else if (event.type === "StateFailed") count += event.state.type === "Task" ? 3 : 1;
+        else if (event.type !== "StateRetried" && event.type !== "StateCaught") count += 1;
+    }
+    return count;
+}
+
+/** Largest input or output of any state, in UTF-8 bytes as Step Functions measures it. */
+function largestStateBytes(events: readonly EventLog[]): number {
+    let max = 0;
+    for (const event of events) {
+        if (event.type !== "StateEntered" && event.type !== "StateExited") continue;
+        const value = event.type === "StateEntered" ? event.state.input : event.state.output;
+        max = Math.max(max, Buffer.byteLength(JSON.stringify(value ?? null), "utf8"));
+    }
+    return max;
+}
+
+/** Polls of one refresh that runs until the deadline under `polling`: waits until the timeout is spent. */
+function pollsUntilTimeout(polling: typeof DEFAULT_POLLING): number {
+    let waited = 0;
+    let polls = 0;
+    while (waited <= polling.timeoutSeconds) waited += nextPollSeconds(polls++, polling);
+    return polls;
+}
+
+const PROD_FLEETS: Partial<FleetRefreshConfig>[] = [
+    // Pulumi.prod.yaml lakewarden:fleets (analytics, finance).
+    { waves: { size: 5, firstWaveSize: 1, maxConcurrency: 3, bakeSeconds: 1800 } },
+    { waves: { size: 3, firstWaveSize: 1, bakeSeconds: 3600 } },
+];
+
+interface Measure {
+    events: number;
+    bytes: number;
+}
+
+async function measure(config: Partial<FleetRefreshConfig>, groups: number, polls: number): Promise<Measure> {
+    const cloud = new FakeFleetCloud().addImage(NEW_IMAGE, BUILD_ACCOUNT).addImage(OLD_IMAGE, "amazon");
+    cloud.addStandardCluster("prod-1", { "lakewarden:fleet": "prod" }, groups);
+    for (let g = 1; g <= groups; g++) cloud.scenario(`asg-prod-1-${String(g).padStart(2, "0")}`, { polls, final: "Successful" });
+    try {
+        const result = await runLocally(buildFleetRefreshDefinition(testConfig({ ...config, polling: DEFAULT_POLLING })), { imageId: NEW_IMAGE });
+        assert.equal(result.status, "SUCCEEDED", JSON.stringify(result.error));
+        return { events: historyEvents(result.events), bytes: largestStateBytes(result.events) };
+    } finally {
+        cloud.restore();
+    }
+}
+
+/** Waves discovery plans for `groups` groups (the canary wave first). */
+function waveCount(config: Partial<FleetRefreshConfig>, groups: number): number {
+    const { size, firstWaveSize } = config.waves as { size: number; firstWaveSize?: number };
+    const first = Math.min(firstWaveSize ?? size, groups);
+    return (first > 0 ? 1 : 0) + Math.ceil((groups - first) / size);
+}
+
+describe("Step Functions limits on the real fleet-refresh definition", function () {
+    this.timeout(300_000);
+
+    for (const [index, config] of PROD_FLEETS.entries()) {
+        it(`prod fleet ${index + 1}: history and payload grow as measured, and say how large a fleet fits`, async () => {
+            // Costs measured on runs of the real definition: per poll, per group, per wave, fixed.
+            const size = (config.waves as { size: number }).size;
+            const one = await measure(config, 1, 1);
+            const perPoll = ((await measure(config, 1, 3)).events - one.events) / 2;
+            // 2 groups and 1 + size groups make the same two waves (the canary, then one full wave).
+            const two = await measure(config, 2, 1);
+            const full = await measure(config, 1 + size, 1);
+            assert.equal(waveCount(config, 2), waveCount(config, 1 + size));
+            const perGroup = (full.events - two.events) / (size - 1);
+            const perWave = two.events - one.events - perGroup;
+            const predict = (groups: number, p: number) =>
+                one.events + (groups - 1) * perGroup + (waveCount(config, groups) - 1) * perWave + groups * (p - 1) * perPoll;
+            // The model must reproduce a run it was not fitted on.
+            const check = await measure(config, 2 + size, 2);
+            assert.equal(predict(2 + size, 2), check.events, "events counted on a run the model was not fitted on");
+
+            // Longest refresh: polled until its deadline, then the rollback polled until its own.
+            const polls = pollsUntilTimeout(DEFAULT_POLLING);
+            const worstPolls = 2 * polls;
+            let fitsHistory = 0;
+            while (predict(fitsHistory + 1, worstPolls) <= MAX_HISTORY_EVENTS) fitsHistory++;
+            const perGroupBytes = (full.bytes - one.bytes) / size;
+            assert.ok(check.bytes > full.bytes, "state grows with the fleet");
+            const fitsPayload = Math.floor((MAX_STATE_BYTES - one.bytes) / perGroupBytes) + 1;
+            console.log(
+                `      polls per refresh to its deadline ${polls}; history events per poll ${perPoll}, per group ${perGroup}, per wave ${perWave}; ` +
+                    `largest state ${one.bytes} B + ${perGroupBytes.toFixed(0)} B per group; ` +
+                    `fits 25,000 events up to ${fitsHistory} groups at the longest refresh, 256 KiB up to ${fitsPayload} groups`,
+            );
+            assert.ok(fitsHistory >= size && fitsPayload >= size, "a full wave at the longest refresh fits both limits");
+        });
+    }
+});
+
+describe("error Causes as Lambda sends them", () => {
+    /** The Node.js runtime's error payload (aws-lambda-nodejs-runtime-interface-client, src/Errors.js toRapidResponse). */
+    const lambdaCause = (error: Error) => JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? "").split("\n") });
+
+    it("shows the Lambda's error message, not its JSON payload or stack, in a failure notice", () => {
+        const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "User is not authorized to perform: s3:GetObject" });
+        const cause = lambdaCause(denied);
+        assert.match(cause, /"trace":\["AccessDenied: User is not authorized/);
+        assert.equal(causeText(cause), "User is not authorized to perform: s3:GetObject");
+        const message = buildMessage({
+            kind: "FAILED",
+            workflow: "quarantine",
+            executionId: "arn:aws:states:eu-west-1:111111111111:execution:lakewarden-quarantine:run-1",
+            state: { error: { Error: denied.name, Cause: cause } },
+        });
+        assert.deepEqual(message.facts.slice(0, 2), [
+            ["Error", "AccessDenied"],
+            ["Cause", "User is not authorized to perform: s3:GetObject"],
+        ]);
+    });
+
+    it("keeps a plain-text Cause (States.* errors) as it is", () => {
+        assert.equal(causeText("Task timed out after 60.00 seconds"), "Task timed out after 60.00 seconds");
+        assert.equal(causeText(undefined), "");
+    });
+});
