@@ -3,7 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tokenise } from "../../sanitise/tokenise";
 
-interface Vector { keyHex: string; value: string | number | boolean; token: string }
+interface Vector {
+    keyHex: string;
+    value: string | number | boolean;
+    token: string;
+}
 
 describe("sanitise/tokenise", () => {
     const vectors: Vector[] = JSON.parse(readFileSync(join(__dirname, "../../glue/sanitise/vectors.json"), "utf8")).vectors;
