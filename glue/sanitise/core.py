@@ -1,0 +1,256 @@
+"""Sanitisation core: column policy, default-deny schema check, tokenisation, generalisation, publish plan.
+
+Plain Python (standard library only, no Spark) so it is unit-tested from `npm test`; job.py is a thin
+Spark adapter over exactly these functions.
+"""
+import hashlib
+import hmac
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+ACTIONS = ("keep", "drop", "tokenise", "generalise")
+# What a lower environment receives when the model gives no override. pii and secret never leave as plaintext.
+DEFAULT_ACTION = {
+    "public": "keep",
+    "internal": "keep",
+    "confidential": "tokenise",
+    "pii": "tokenise",
+    "secret": "drop",
+}
+# Overrides a classification may take: pii may be dropped or generalised instead of tokenised, never kept.
+ALLOWED_ACTIONS = {
+    "public": set(ACTIONS),
+    "internal": set(ACTIONS),
+    "confidential": {"drop", "tokenise", "generalise"},
+    "pii": {"drop", "tokenise", "generalise"},
+    "secret": {"drop"},
+}
+TOKEN_PREFIX = "tok_"
+
+
+class PolicyError(ValueError):
+    """The policy handed to the job is malformed or breaks a classification rule."""
+
+
+class UnknownColumnError(ValueError):
+    """The data holds a column the policy does not know (default deny) or lacks one it declares."""
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    name: str
+    classification: str
+    action: str
+    generalise: Optional[Mapping[str, Any]] = None
+
+
+def parse_policy(raw: Mapping[str, Any]) -> Dict[str, ColumnRule]:
+    """Policy JSON (generated from the model) -> rules keyed by lower-cased column name."""
+    columns = raw.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise PolicyError("policy.columns: expected a non-empty list")
+    refused = {str(c).lower() for c in raw.get("refused", [])}
+    rules: Dict[str, ColumnRule] = {}
+    for i, col in enumerate(columns):
+        name = str(col.get("name", ""))
+        classification = col.get("classification")
+        if not name:
+            raise PolicyError(f"policy.columns[{i}].name: required")
+        if classification not in DEFAULT_ACTION:
+            raise PolicyError(f"policy.columns[{i}].classification: {classification!r} is not one of {sorted(DEFAULT_ACTION)}")
+        action = col.get("action") or DEFAULT_ACTION[classification]
+        if action not in ALLOWED_ACTIONS[classification]:
+            raise PolicyError(f"policy.columns[{i}] ({name}): action {action!r} not allowed for {classification} (allowed: {sorted(ALLOWED_ACTIONS[classification])})")
+        generalise = col.get("generalise")
+        if action == "generalise":
+            _check_generaliser(name, generalise)
+        elif generalise is not None:
+            raise PolicyError(f"policy.columns[{i}] ({name}): generalise given but action is {action}")
+        key = name.lower()
+        if key in rules:
+            raise PolicyError(f"policy.columns[{i}]: duplicate column {name!r} (names compare case-insensitively)")
+        # A detection that disagrees with the model: the column is refused (dropped) until the model is updated.
+        if key in refused:
+            action, generalise = "drop", None
+        rules[key] = ColumnRule(name, classification, action, generalise)
+    unknown_refused = refused - rules.keys()
+    if unknown_refused:
+        raise PolicyError(f"policy.refused: columns not in the policy: {sorted(unknown_refused)}")
+    return rules
+
+
+def _check_generaliser(name: str, spec: Any) -> None:
+    if not isinstance(spec, Mapping):
+        raise PolicyError(f"{name}: action generalise needs a generalise spec")
+    kind = spec.get("kind")
+    if kind == "timestamp":
+        if spec.get("unit") not in ("day", "month"):
+            raise PolicyError(f"{name}: timestamp unit must be day or month")
+    elif kind == "bucket":
+        width = spec.get("width")
+        if not isinstance(width, (int, float)) or isinstance(width, bool) or width <= 0:
+            raise PolicyError(f"{name}: bucket width must be a positive number")
+    elif kind == "location":
+        decimals = spec.get("decimals")
+        if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 2:
+            raise PolicyError(f"{name}: location decimals must be 0, 1 or 2 (2 decimals is about 1 km)")
+    else:
+        raise PolicyError(f"{name}: generalise kind must be timestamp, bucket or location")
+
+
+def check_schema(rules: Mapping[str, ColumnRule], data_columns: Sequence[str]) -> List[str]:
+    """Default deny: every data column must be in the policy and every policy column in the data.
+
+    Returns the data column names in order; raises before anything is read or written.
+    """
+    seen: Dict[str, str] = {}
+    for c in data_columns:
+        if c.lower() in seen:
+            raise UnknownColumnError(f"data columns {seen[c.lower()]!r} and {c!r} collide case-insensitively")
+        seen[c.lower()] = c
+    unknown = sorted(c for k, c in seen.items() if k not in rules)
+    missing = sorted(r.name for k, r in rules.items() if k not in seen)
+    problems = []
+    if unknown:
+        problems.append(f"columns not in the policy (add them to the dataset model): {unknown}")
+    if missing:
+        problems.append(f"policy columns absent from the data: {missing}")
+    if problems:
+        raise UnknownColumnError("; ".join(problems))
+    return list(data_columns)
+
+
+def tokenise(key: bytes, value: Any) -> Optional[str]:
+    """Deterministic keyed token: tok_ + hex HMAC-SHA256 over the UTF-8 text of the value (null stays null)."""
+    if value is None:
+        return None
+    return TOKEN_PREFIX + hmac.new(key, _text(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def generalise(spec: Mapping[str, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    kind = spec["kind"]
+    if kind == "timestamp":
+        return _truncate_time(value, spec["unit"])
+    if kind == "bucket":
+        width = spec["width"]
+        return math.floor(float(value) / width) * width
+    return _coarsen_location(value, spec["decimals"])
+
+
+def _truncate_time(value: Any, unit: str) -> str:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Epoch milliseconds, as in the seed's purchaseTime (1648618421796).
+        moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    else:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d" if unit == "day" else "%Y-%m")
+
+
+def _coarsen_location(value: Any, decimals: int) -> str:
+    """'lat,lon' rounded down to `decimals` places (floor, so a point never moves into a neighbour's cell)."""
+    parts = str(value).split(",")
+    if len(parts) != 2:
+        raise ValueError("location must be 'lat,lon'")
+    scale = 10 ** decimals
+    coarse = [math.floor(float(p) * scale) / scale for p in parts]
+    return ",".join(f"{c:.{decimals}f}" for c in coarse)
+
+
+class Sanitiser:
+    """Applies the rules to rows; counts rows read and written. Any value error fails the run (fail closed)."""
+
+    def __init__(self, rules: Mapping[str, ColumnRule], data_columns: Sequence[str], key: bytes):
+        if len(key) < 32:
+            raise PolicyError("tokenisation key must be at least 32 bytes")
+        self._key = key
+        ordered = check_schema(rules, data_columns)
+        self.plan = [(c, rules[c.lower()]) for c in ordered]
+        self.output_columns = [c for c, r in self.plan if r.action != "drop"]
+        self.dropped_columns = [c for c, r in self.plan if r.action == "drop"]
+
+    def row(self, row: Mapping[str, Any]) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        for column, rule in self.plan:
+            if rule.action == "drop":
+                continue
+            value = row.get(column)
+            if rule.action == "keep":
+                out[column] = value
+            elif rule.action == "tokenise":
+                out[column] = tokenise(self._key, value)
+            else:
+                assert rule.generalise is not None
+                out[column] = generalise(rule.generalise, value)
+        return out
+
+    def rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterable[Dict[str, Any]]:
+        return (self.row(r) for r in rows)
+
+
+def output_type(rule: ColumnRule, source_type: str) -> str:
+    """Glue/Hive type of the sanitised column, for the lower environment's catalog table."""
+    if rule.action == "tokenise":
+        return "string"
+    if rule.action == "generalise" and rule.generalise and rule.generalise["kind"] in ("timestamp", "location"):
+        return "string"
+    if rule.action == "generalise":
+        return "double"
+    return source_type
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    copies: List[Dict[str, str]]
+    deletes: List[str]
+    staging_cleanup: List[str]
+
+
+def staging_prefix(target_prefix: str, run_id: str) -> str:
+    """Beside the table location, never inside it, so a reader of the table never sees staged objects."""
+    parent, _, table = target_prefix.rstrip("/").rpartition("/")
+    return f"{parent}/_staging/{table}/{run_id}/"
+
+
+def publish_plan(target_prefix: str, partition: str, run_id: str, staged_keys: Sequence[str], existing_keys: Sequence[str]) -> PublishPlan:
+    """Replace a partition: copy staged objects into it, then delete what the previous run left there.
+
+    Re-running the same partition therefore yields exactly the new run's objects (no duplicates). Objects
+    are published only after the whole job succeeded; staging is outside the table location.
+    """
+    stage = staging_prefix(target_prefix, run_id)
+    final = f"{target_prefix.rstrip('/')}/{partition.strip('/')}/"
+    if not staged_keys:
+        raise ValueError("nothing staged: refusing to publish an empty partition over existing data")
+    copies = []
+    for key in staged_keys:
+        if not key.startswith(stage):
+            raise ValueError(f"staged object {key} outside {stage}")
+        copies.append({"source": key, "target": final + f"{run_id}-" + key[len(stage):].replace("/", "_")})
+    new_targets = {c["target"] for c in copies}
+    deletes = sorted(k for k in existing_keys if k.startswith(final) and k not in new_targets)
+    return PublishPlan(copies, deletes, list(staged_keys))
+
+
+def load_policy_argument(text: str) -> Dict[str, ColumnRule]:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PolicyError(f"--policy is not JSON: {e}") from e
+    return parse_policy(raw)
