@@ -1,54 +1,140 @@
-import { runPlan } from "../tools/plan";
-import { readStackConfig } from "../tools/offline/stack-config";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import * as path from "node:path";
 
 /**
- * Wall time of the offline plan (program under mocks + the whole policy pack) for dev, prod, and
- * generated environments of 10, 25 and 50 consumer accounts, with the per-account ratio.
- * usage: npx ts-node --transpile-only bench/plan.ts
+ * What a user waits for: `npm run plan -- --stack <s>` in a fresh process, first after a clean
+ * checkout (no bundle cache) and then warm, with where the time goes (load, evaluate, bundle, pack)
+ * and the ratio to the same program with Lambda bundling skipped.
+ * usage: npx ts-node bench/plan.ts [--stack dev] [--runs 3] [--scale]
+ *   --scale also plans generated environments of 10, 25 and 50 consumer accounts in one process.
  */
-function generated(consumers: number): Record<string, string> {
-    const base = readStackConfig("prod");
-    const accounts = JSON.parse(base["lakewarden:accounts"]) as Record<string, unknown>[];
-    const shares = JSON.parse(base["lakewarden:shares"]) as Record<string, unknown>[];
-    const access = JSON.parse(base["lakewarden:consumerAccess"]) as Record<string, unknown>[];
-    for (let i = 0; i < consumers; i++) {
-        const id = String(400000000000 + i);
-        const name = `team-${i}`;
-        accounts.push({ name, role: "consumer", id, deployRoleArn: `arn:aws:iam::${id}:role/lakewarden-deploy` });
-        shares.push({ consumer: name, database: "company", table: "products" }, { consumer: name, database: "sales", table: "orders" });
-        access.push({ consumer: name, roles: [{ name: "analyst", reads: [{ database: "company", table: "products" }, { database: "sales", table: "orders" }] }] });
-    }
-    return {
-        ...base,
-        "lakewarden:accounts": JSON.stringify(accounts),
-        "lakewarden:shares": JSON.stringify(shares),
-        "lakewarden:consumerAccess": JSON.stringify(access),
-    };
+const ROOT = path.resolve(__dirname, "..");
+const CACHE = path.join(ROOT, "node_modules", ".cache", "lakewarden-bundles");
+
+interface Phases {
+    /** From process start to the plan's modules (Pulumi SDK, policy pack) loaded. */
+    load: number;
+    /** The program under mocks, until the last resource is recorded (includes waiting for bundles). */
+    evaluate: number;
+    /** The bundler's own wall time (cache checks and esbuild), inside evaluate. */
+    bundle: number;
+    /** The policy pack over the recorded resources. */
+    pack: number;
+    built: number;
+    hits: number;
 }
 
-async function measure(label: string, stack: string, config?: Record<string, string>): Promise<{ seconds: number; resources: number; accounts: number }> {
-    const result = await runPlan({ stack, config });
-    const resources = result.accounts.reduce((sum, a) => sum + a.resourceCount, 0);
-    if (result.exitCode !== 0) {
-        throw new Error(`${label}: plan exited ${result.exitCode}`);
+/** One plan in this process, timed by phase; the parent runs it in a fresh process per figure. */
+async function child(stack: string, skipBundling: boolean): Promise<void> {
+    const { runPlan } = require("../tools/plan") as typeof import("../tools/plan");
+    const { bundler } = require("../components/compute/bundle") as typeof import("../components/compute/bundle");
+    require("@pulumi/aws");
+    const loaded = performance.now();
+    if (skipBundling) {
+        // The same program, with each handler's code replaced by a hash of its entry file.
+        bundler.bundle = async (entry) => createHash("sha256").update(readFileSync(path.join(ROOT, entry))).digest("hex");
     }
-    console.log(`${label.padEnd(22)} ${String(result.accounts.length).padStart(4)} accounts ${String(resources).padStart(6)} resources ${result.seconds.toFixed(2).padStart(7)} s  ${((result.seconds * 1000) / result.accounts.length).toFixed(0).padStart(5)} ms/account`);
-    return { seconds: result.seconds, resources, accounts: result.accounts.length };
+    let recorded = 0;
+    const result = await runPlan({ stack, mutate: () => void (recorded = performance.now()) });
+    const done = performance.now();
+    if (result.exitCode !== 0) {
+        throw new Error(`plan ${stack} exited ${result.exitCode}`);
+    }
+    const phases: Phases = {
+        load: loaded,
+        evaluate: recorded - loaded,
+        bundle: bundler.stats.milliseconds,
+        pack: done - recorded,
+        built: bundler.stats.built,
+        hits: bundler.stats.hits,
+    };
+    console.log(JSON.stringify(phases));
+}
+
+function timed(command: string, args: string[]): { seconds: number; stdout: string } {
+    const started = performance.now();
+    const run = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const seconds = (performance.now() - started) / 1000;
+    if (run.status !== 0) {
+        throw new Error(`${command} ${args.join(" ")} exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
+    }
+    return { seconds, stdout: run.stdout };
+}
+
+const npmPlan = (stack: string) => timed("npm", ["run", "--silent", "plan", "--", "--stack", stack]).seconds;
+const phased = (stack: string, skip: boolean) => {
+    const run = timed(process.execPath, ["-r", "ts-node/register", __filename, "--child", stack, ...(skip ? ["--skip-bundling"] : [])]);
+    return { seconds: run.seconds, phases: JSON.parse(run.stdout.trim().split("\n").pop() as string) as Phases };
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+
+async function scale(): Promise<void> {
+    const { runPlan } = require("../tools/plan") as typeof import("../tools/plan");
+    const { readStackConfig } = require("../tools/offline/stack-config") as typeof import("../tools/offline/stack-config");
+    const generated = (consumers: number): Record<string, string> => {
+        const base = readStackConfig("prod");
+        const accounts = JSON.parse(base["lakewarden:accounts"]) as Record<string, unknown>[];
+        const shares = JSON.parse(base["lakewarden:shares"]) as Record<string, unknown>[];
+        const access = JSON.parse(base["lakewarden:consumerAccess"]) as Record<string, unknown>[];
+        for (let i = 0; i < consumers; i++) {
+            const id = String(400000000000 + i);
+            const name = `team-${i}`;
+            accounts.push({ name, role: "consumer", id, deployRoleArn: `arn:aws:iam::${id}:role/lakewarden-deploy` });
+            shares.push({ consumer: name, database: "company", table: "products" }, { consumer: name, database: "sales", table: "orders" });
+            access.push({ consumer: name, roles: [{ name: "analyst", reads: [{ database: "company", table: "products" }, { database: "sales", table: "orders" }] }] });
+        }
+        return { ...base, "lakewarden:accounts": JSON.stringify(accounts), "lakewarden:shares": JSON.stringify(shares), "lakewarden:consumerAccess": JSON.stringify(access) };
+    };
+    await runPlan({ stack: "dev" });
+    const sizes: { seconds: number; accounts: number }[] = [];
+    for (const n of [10, 25, 50]) {
+        const result = await runPlan({ stack: "prod", config: generated(n) });
+        if (result.exitCode !== 0) {
+            throw new Error(`generated +${n}: plan exited ${result.exitCode}`);
+        }
+        const resources = result.accounts.reduce((sum, a) => sum + a.resourceCount, 0);
+        console.log(`generated +${n} consumers: ${result.accounts.length} accounts, ${resources} resources, ${result.seconds.toFixed(2)} s, ${((result.seconds * 1000) / result.accounts.length).toFixed(0)} ms/account`);
+        sizes.push({ seconds: result.seconds, accounts: result.accounts.length });
+    }
+    const [small, , large] = sizes;
+    console.log(`growth 10 -> 50 consumers, time ratio / account ratio: ${(large.seconds / small.seconds / (large.accounts / small.accounts)).toFixed(2)} (<= 1.0 is linear or better)`);
 }
 
 async function main(): Promise<void> {
-    // Warm the module cache once so the first figure is not the cost of loading @pulumi/aws.
-    await runPlan({ stack: "dev" });
-    const dev = await measure("dev", "dev");
-    await measure("prod", "prod");
-    const sizes: { seconds: number; accounts: number }[] = [];
-    for (const n of [10, 25, 50]) {
-        sizes.push(await measure(`generated +${n} consumers`, "prod", generated(n)));
+    const argv = process.argv.slice(2);
+    if (argv[0] === "--child") {
+        return child(argv[1], argv.includes("--skip-bundling"));
     }
-    const [small, , large] = sizes;
-    const growth = large.seconds / small.seconds / (large.accounts / small.accounts);
-    console.log(`dev within 15 s target: ${dev.seconds < 15 ? "yes" : "NO"} (${dev.seconds.toFixed(2)} s)`);
-    console.log(`growth 10 -> 50 consumers, time ratio / account ratio: ${growth.toFixed(2)} (<= 1.0 is linear or better)`);
+    const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+    const stacks = option("--stack") ? [option("--stack") as string] : ["dev", "prod"];
+    const runs = Number(option("--runs") ?? 3);
+    console.log(`load average before: ${load()} (2 cores; figures below are wall time of a fresh process)`);
+    for (const stack of stacks) {
+        rmSync(CACHE, { recursive: true, force: true });
+        const first = npmPlan(stack);
+        const warm = median(Array.from({ length: runs }, () => npmPlan(stack)));
+        const withBundles = phased(stack, false);
+        const skipped = phased(stack, true);
+        console.log(`\nnpm run plan -- --stack ${stack}`);
+        console.log(`  first run, no bundle cache   ${first.toFixed(2)} s   (target <= 10 s)`);
+        console.log(`  warm, median of ${runs}           ${warm.toFixed(2)} s   (target <= 4 s)   first/warm ${(first / warm).toFixed(2)}x`);
+        for (const [label, run] of [["warm, phases", withBundles], ["bundling skipped", skipped]] as const) {
+            const p = run.phases;
+            console.log(
+                `  ${label.padEnd(28)} ${run.seconds.toFixed(2)} s   load ${s(p.load)}  evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}, ${p.hits} cached, ${p.built} built)  pack ${s(p.pack)}`,
+            );
+        }
+        console.log(`  ratio warm / bundling skipped ${(withBundles.seconds / skipped.seconds).toFixed(2)}x, first run / bundling skipped ${(first / skipped.seconds).toFixed(2)}x`);
+    }
+    console.log(`\nload average after: ${load()}`);
+    if (argv.includes("--scale")) {
+        await scale();
+    }
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
-import { recordProgram, type RecordedResource } from "./offline/recorder";
+import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 
 /**
@@ -18,6 +18,8 @@ export interface PlanOptions {
     config?: Record<string, string>;
     /** --policy-pack-config file; default policy/config/<stack>.json when it exists. */
     policyConfigFile?: string;
+    /** An evaluation of this stack's program already made (tests share one); default: evaluate index.ts now. */
+    recording?: Recording;
     /** Changes the recorded resources before the pack runs: how tests prove a bad change is caught. */
     mutate?: (resources: RecordedResource[]) => void;
 }
@@ -40,7 +42,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const config = options.config ?? readStackConfig(options.stack);
     let recording;
     try {
-        recording = await recordProgram(options.stack, config, evaluateIndex, { preview });
+        recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
         if (error instanceof ConfigError) {
             return { exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], configError: error.problems, seconds: elapsed() };

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { baselineTemplate } from "../../components/governance/baseline-template";
 import { tagPolicyContent } from "../../components/governance/bucket-tag-policy";
-import { ofType, recordStack, type Recording } from "../helpers/program";
+import { ofType, sharedStack, type Recording } from "../helpers/program";
 
 describe("organisation governance (management account)", () => {
     const busArn = "arn:aws:events:eu-west-1:210987654321:event-bus/lakewarden-prod-security";
@@ -34,7 +34,7 @@ describe("organisation governance (management account)", () => {
     describe("in prod", () => {
         let prod: Recording;
         before(async () => {
-            prod = await recordStack("prod");
+            prod = await sharedStack("prod");
         });
 
         it("attaches the tag policy to every target OU and auto-deploys the baseline there", () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { environmentFromConfig, type Environment } from "../../config/environment";
 import { consumerGrants, type GrantSpec, producerGrants } from "../../components/lakeformation/grant-plan";
 import { readStackConfig } from "../../tools/offline/stack-config";
-import { ofType, recordStack, type Recording } from "../helpers/program";
+import { ofType, sharedStack, type Recording } from "../helpers/program";
 
 const env = (stack: string): Environment => environmentFromConfig(stack, readStackConfig(stack));
 
@@ -126,7 +126,7 @@ describe("Lake Formation grant plan", () => {
 describe("Lake Formation resources of the program", () => {
     let recording: Recording;
     before(async () => {
-        recording = await recordStack("dev");
+        recording = await sharedStack("dev");
     });
 
     it("creates one Permissions per grant spec, sorted, delete-before-replace, in the granting account", () => {

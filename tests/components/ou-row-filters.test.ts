@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parseMappingDocument } from "../../lambdas/ou-reconciler/mapping";
-import { ofType, recordStack, type Recording } from "../helpers/program";
+import { ofType, sharedStack, type Recording } from "../helpers/program";
 
 interface Doc {
     Statement: { Sid: string; Action: string[]; Resource?: string[]; Principal?: { AWS?: string }; Condition?: Record<string, Record<string, unknown>> }[];
@@ -11,7 +11,7 @@ describe("OU row-filter reconciler wiring (prod)", () => {
     const security = "210987654321";
     const management = "111122223333";
     before(async () => {
-        prod = await recordStack("prod");
+        prod = await sharedStack("prod");
     });
 
     it("delivers a mapping the Lambda's own schema accepts, with account names resolved to ids", () => {

@@ -8,6 +8,23 @@ export function recordStack(stack: string, options: { config?: Record<string, st
     return recordProgram(stack, options.config ?? readStackConfig(stack), evaluateIndex, { preview: options.preview });
 }
 
+const evaluated = new Map<string, Promise<Recording>>();
+
+/**
+ * The real program for a stack's own config, evaluated once per test process (mocha worker) and
+ * shared: each caller gets its own deep copy, free to mutate. Specs that change the config use
+ * recordStack instead.
+ */
+export async function sharedStack(stack: string, options: { preview?: boolean } = {}): Promise<Recording> {
+    const key = `${stack}${options.preview ? " preview" : ""}`;
+    let recording = evaluated.get(key);
+    if (!recording) {
+        recording = recordStack(stack, options);
+        evaluated.set(key, recording);
+    }
+    return structuredClone(await recording);
+}
+
 /** Records whatever `build` constructs (a component under test) with an aws provider for one account. */
 export function recordComponent(build: () => unknown, stack = "test"): Promise<Recording> {
     return recordProgram(stack, {}, build);

@@ -5,27 +5,19 @@
 import * as assert from "assert";
 import { type ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
-import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { lakewardenPolicies } from "../../policy/policies";
-import { type PlannedResource, PROVIDERS, resource, runPolicyPack, UNKNOWN } from "./helpers";
+import { PROVIDERS, resource, runPolicyPack, UNKNOWN } from "./helpers";
 import { bucketStack, CONSUMER_ROLE_ARN, doc, ORG_CONFIG } from "./fixtures";
+import { analyzeRequest, call, configureRequest, connect, type Diagnostic, diagnostics, stackRequest } from "../../support/policy-engine";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const START_TIMEOUT_MS = 90_000;
-const CALL_TIMEOUT_MS = 20_000;
 
-interface Diagnostic {
-    policyName: string;
-    enforcementLevel: string;
-    message: string;
-    urn: string;
-}
 
 function startPack(): Promise<{ child: ChildProcess; port: number }> {
     const runPolicyPackScript = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
@@ -51,101 +43,8 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
     });
 }
 
-function call<Req, Res>(method: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req): Promise<Res> {
-    return new Promise((resolve, reject) => {
-        method(request, new grpc.Metadata(), { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) => (error ? reject(error) : resolve(response)));
-    });
-}
-
-function options(r: PlannedResource): analyzer.AnalyzerResourceOptions {
-    const o = new analyzer.AnalyzerResourceOptions();
-    o.setProtect(r.opts.protect);
-    o.setIgnorechangesList(r.opts.ignoreChanges);
-    o.setAliasesList(r.opts.aliases);
-    o.setAdditionalsecretoutputsList(r.opts.additionalSecretOutputs);
-    o.setDeletebeforereplacedefined(r.opts.deleteBeforeReplace !== undefined);
-    o.setDeletebeforereplace(r.opts.deleteBeforeReplace ?? false);
-    o.setParent(r.parent ?? "");
-    return o;
-}
-
-function struct(props: Record<string, unknown>): Struct {
-    return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
-}
-
-function provider(r: PlannedResource): analyzer.AnalyzerProviderResource | undefined {
-    if (!r.provider) {
-        return undefined;
-    }
-    const p = new analyzer.AnalyzerProviderResource();
-    p.setUrn(r.provider.urn);
-    p.setName(r.provider.name);
-    p.setType(r.provider.type);
-    p.setProperties(struct(r.provider.props));
-    return p;
-}
-
-/** The fields AnalyzeRequest and AnalyzerResource share, filled as the engine marshals them. */
-function describeResource<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(target: T, r: PlannedResource): T {
-    target.setUrn(r.urn);
-    target.setType(r.type);
-    target.setName(r.name);
-    target.setProperties(struct(r.props));
-    target.setOptions(options(r));
-    target.setProvider(provider(r));
-    return target;
-}
-
-function analyzeRequest(r: PlannedResource): analyzer.AnalyzeRequest {
-    return describeResource(new analyzer.AnalyzeRequest(), r);
-}
-
-function stackRequest(resources: PlannedResource[]): analyzer.AnalyzeStackRequest {
-    const req = new analyzer.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(r => {
-        const a = describeResource(new analyzer.AnalyzerResource(), r);
-        a.setParent(r.parent ?? "");
-        a.setDependenciesList(r.dependencies);
-        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            const deps = new analyzer.AnalyzerPropertyDependencies();
-            deps.setUrnsList(urns);
-            a.getPropertydependenciesMap().set(key, deps);
-        }
-        return a;
-    }));
-    return req;
-}
-
-const LEVELS: Record<number, string> = {
-    [analyzer.EnforcementLevel.ADVISORY]: "advisory",
-    [analyzer.EnforcementLevel.MANDATORY]: "mandatory",
-    [analyzer.EnforcementLevel.DISABLED]: "disabled",
-    [analyzer.EnforcementLevel.REMEDIATE]: "remediate",
-};
-
-function diagnostics(response: analyzer.AnalyzeResponse, urn = ""): Diagnostic[] {
-    return response.getDiagnosticsList().map(d => ({
-        policyName: d.getPolicyname(),
-        enforcementLevel: LEVELS[d.getEnforcementlevel()],
-        message: d.getMessage(),
-        urn: d.getUrn() || urn,
-    }));
-}
-
 const sortKey = (d: Diagnostic) => `${d.policyName}|${d.urn}|${d.enforcementLevel}|${d.message}`;
 const normalise = (ds: Diagnostic[]) => ds.map(sortKey).sort();
-
-/** The Configure request the CLI sends for a --policy-pack-config file. */
-function configureRequest(config: Record<string, { level: number; properties?: Record<string, unknown> }>): analyzer.ConfigureAnalyzerRequest {
-    const req = new analyzer.ConfigureAnalyzerRequest();
-    for (const [name, c] of Object.entries(config)) {
-        const pc = new analyzer.PolicyConfig();
-        pc.setEnforcementlevel(c.level as analyzer.EnforcementLevel);
-        pc.setProperties(struct(c.properties ?? {}));
-        req.getPolicyconfigMap().set(name, pc);
-    }
-    return req;
-}
 
 describe("the pack served over gRPC as the engine runs it", function () {
     this.timeout(START_TIMEOUT_MS + 60_000);
@@ -155,7 +54,7 @@ describe("the pack served over gRPC as the engine runs it", function () {
     before(async () => {
         const started = await startPack();
         child = started.child;
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+        client = connect(started.port);
     });
 
     after(() => {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RecordedResource } from "../../tools/offline/recorder";
 import { renderPlan, runPlan } from "../../tools/plan";
+import { sharedStack } from "../helpers/program";
 
 type Mutation = (resources: RecordedResource[]) => void;
 
@@ -168,7 +169,7 @@ const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation
 describe("the pack over bad variants of the real program", () => {
     for (const m of MUTATIONS) {
         it(`catches ${m.name} (${m.policy})`, async () => {
-            const result = await runPlan({ stack: m.stack, mutate: m.mutate });
+            const result = await runPlan({ stack: m.stack, recording: await sharedStack(m.stack), mutate: m.mutate });
             const caught = result.policy?.violations.filter((v) => v.policyName === m.policy && v.enforcementLevel === "mandatory") ?? [];
             assert.ok(caught.length > 0, `${m.policy} did not catch it:\n${renderPlan(result)}`);
             assert.equal(result.exitCode, 1);

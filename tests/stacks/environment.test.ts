@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { readStackConfig } from "../../tools/offline/stack-config";
-import { accountComponentOf, ofType, recordStack, type Recording } from "../helpers/program";
+import { accountComponentOf, ofType, sharedStack, type Recording } from "../helpers/program";
 
 interface AccountConfig {
     name: string;
@@ -18,7 +18,7 @@ for (const stack of ["dev", "prod"]) {
         const accounts = JSON.parse(readStackConfig(stack)["lakewarden:accounts"]) as AccountConfig[];
 
         before(async () => {
-            recording = await recordStack(stack);
+            recording = await sharedStack(stack);
         });
 
         it("disables default providers in the stack file", () => {

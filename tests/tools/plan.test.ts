@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { planJson, renderPlan, runPlan } from "../../tools/plan";
-import { withSection, sectionOf } from "../helpers/program";
+import { sharedStack, withSection, sectionOf } from "../helpers/program";
 
 describe("offline plan", () => {
     for (const stack of ["dev", "prod"]) {
         it(`is clean for ${stack} and lists resources under every account`, async () => {
-            const result = await runPlan({ stack });
+            const result = await runPlan({ stack, recording: await sharedStack(stack) });
             const accounts = sectionOf<{ name: string; role: string }[]>(stack, "accounts");
             assert.equal(result.exitCode, 0, renderPlan(result));
             assert.deepEqual(result.accounts.map((a) => a.name).sort(), accounts.map((a) => a.name).sort());
@@ -35,6 +35,7 @@ describe("offline plan", () => {
     it("exits 1 on a mandatory violation and names the policy and resource", async () => {
         const result = await runPlan({
             stack: "dev",
+            recording: await sharedStack("dev"),
             mutate: (resources) => {
                 const policy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
                 assert.ok(policy);
@@ -49,7 +50,7 @@ describe("offline plan", () => {
     });
 
     it("preview mode leaves computed outputs unknown and still passes", async () => {
-        const result = await runPlan({ stack: "dev", preview: true });
+        const result = await runPlan({ stack: "dev", preview: true, recording: await sharedStack("dev", { preview: true }) });
         assert.equal(result.exitCode, 0, renderPlan(result));
         const alias = result.resources.find((r) => r.type === "aws:kms/alias:Alias");
         assert.equal(alias?.props.targetKeyId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");

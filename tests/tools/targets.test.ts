@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import { accountTargets, globToRegExp, pulumiUpCommand } from "../../tools/offline/targets";
-import { recordStack, type Recording } from "../helpers/program";
+import { sharedStack, type Recording } from "../helpers/program";
 
 describe("per-account deploy targets", () => {
     let prod: Recording;
     before(async () => {
-        prod = await recordStack("prod");
+        prod = await sharedStack("prod");
     });
 
     it("reads globs as the engine does", () => {

@@ -1,3 +1,4 @@
+import "./promise-stacks";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../../policy/runner";
 import { type AccountContext, mockOutputs, mockParameter } from "./mock-ids";
