@@ -34,3 +34,6 @@ export class DecisionConflict extends NamedError {
         super("DecisionConflict", message);
     }
 }
+
+/** Errors a retry cannot fix: the workflow fails the run on them at once. */
+export const SCAN_PERMANENT_ERRORS = ["ScanJobFailed", "ScanResultsInconsistent", "InvalidScanRequest", "DecisionConflict"] as const;
