@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Account, type AccountRole, accountsSchema } from "./accounts";
 import { datasetsSchema } from "./datasets";
+import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
@@ -28,11 +29,12 @@ export const sections = {
     remediation: remediationSchema,
     amiPipeline: amiPipelineSchema,
     fleets: fleetsSchema,
+    discovery: discoverySchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline, checkDiscovery];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
 

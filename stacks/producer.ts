@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { zones } from "../config/datasets";
 import { investigationRoleName } from "../config/remediation";
 import { QuarantineBucketPolicy } from "../components/remediation/quarantine-bucket-policy";
+import { DataStoreDiscovery } from "../components/discovery/data-store-discovery";
+import { readersByDatabase } from "../components/discovery/readers";
 import { CustomerKey } from "../components/kms/customer-key";
 import { DataCatalog } from "../components/lakeformation/data-catalog";
 import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
@@ -78,6 +80,14 @@ export class ProducerAccount extends AccountStack {
             { grants: producerGrants(this.env, this.account.name), filters: producerFilters(this.env, this.account.name) },
             { parent: this, dependsOn: [this.catalog, ...registrations] },
         );
+        const discovery = this.env.discovery;
+        if (discovery?.producers.includes(this.account.name)) {
+            new DataStoreDiscovery(
+                this.child("discovery"),
+                { scope: this.scope, settings: discovery, accessLogBucket: logs.bucket.id, readers: readersByDatabase(this.env) },
+                { parent: this, dependsOn: [settings] },
+            );
+        }
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,

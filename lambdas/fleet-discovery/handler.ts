@@ -4,9 +4,9 @@ import type { DiscoveryResult } from "./contract";
 import { runDiscovery } from "./discover";
 import { readFleetEnvironment } from "./environment";
 import { readDiscoveryRequest } from "./request";
-import { fleetTelemetry, instrumented } from "./telemetry";
+import { instrumented, telemetry } from "../shared/telemetry";
 
-const { logger, metrics } = fleetTelemetry("fleet-discovery");
+const { logger, metrics } = telemetry("fleet-discovery");
 let clients: FleetClients | undefined;
 
 /** Resolves the AMI to roll out and the ECS Auto Scaling groups to refresh, grouped into waves. */

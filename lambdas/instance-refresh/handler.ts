@@ -1,12 +1,12 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
-import { fleetTelemetry, instrumented } from "../fleet-discovery/telemetry";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { describeRefresh, rollbackRefresh, startRefresh } from "./actions";
 import { createRefreshClient, refreshPort } from "./aws";
 import type { RefreshRequest, RefreshTracking } from "./contract";
 import { readRefreshRequest } from "./request";
 
-const { logger, metrics } = fleetTelemetry("instance-refresh");
+const { logger, metrics } = telemetry("instance-refresh");
 let client: AutoScalingClient | undefined;
 
 const ACTION_METRIC: Readonly<Record<RefreshRequest["action"], string>> = {

@@ -1,13 +1,13 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { describeImage } from "../fleet-discovery/aws";
 import { readFleetEnvironment } from "../fleet-discovery/environment";
-import { fleetTelemetry, instrumented } from "../fleet-discovery/telemetry";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { prepareLaunchTemplates } from "./apply";
 import { createTemplateClients, launchTemplatePort, type TemplateClients } from "./aws";
 import type { PreparationResult } from "./contract";
 import { readPreparationRequest } from "./request";
 
-const { logger, metrics } = fleetTelemetry("launch-template-version");
+const { logger, metrics } = telemetry("launch-template-version");
 let clients: TemplateClients | undefined;
 
 /** Creates (or finds) one launch template version with the new AMI per template and source version. */

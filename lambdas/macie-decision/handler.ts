@@ -2,17 +2,15 @@
  * Step Functions task: decide what to do with one Macie finding.
  * Payload: { event: <EventBridge "Macie Finding" event>, rules: DecisionRules, quarantinePrefix }.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { quarantinePrefixSchema } from "../quarantine-object/input";
 import { decide, type Decision } from "./decide";
 import { InvalidFindingEvent } from "./errors";
 import { parseFindingEvent } from "./finding";
 import { decisionRulesSchema } from "./rules";
+import { countWith, telemetry } from "../shared/telemetry";
 
-const logger = new Logger({ serviceName: "macie-decision" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "macie-decision" });
+const { logger, metrics } = telemetry("macie-decision");
 
 const payloadSchema = z.object({
     event: z.unknown(),
@@ -38,8 +36,6 @@ export function decidePayload(payload: unknown): Decision {
 export const handler = async (payload: unknown): Promise<Decision> => {
     const decision = decidePayload(payload);
     logger.info("decided", { findingId: decision.finding.findingId, action: decision.action, reasons: decision.reasons });
-    const metric = metrics.singleMetric();
-    metric.addDimension("action", decision.action);
-    metric.addMetric("FindingDecisions", MetricUnit.Count, 1);
+    countWith(metrics, "FindingDecisions", "action", decision.action);
     return decision;
 };

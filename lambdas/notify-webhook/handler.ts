@@ -2,8 +2,6 @@
  * Step Functions task: post a finding, quarantine, release or failure notice to Teams or Slack.
  * Env: WEBHOOK_SECRET_ARN (required), RELEASE_API_URL (optional, shown in release instructions).
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
 import { deliver, type Fetch } from "./deliver";
@@ -13,9 +11,9 @@ import { buildMessage } from "./message";
 import { toSlack } from "./slack";
 import { toTeams } from "./teams";
 import { WebhookSource } from "./webhook-secret";
+import { countWith, instrumented, telemetry } from "../shared/telemetry";
 
-const logger = new Logger({ serviceName: "notify-webhook" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "notify-webhook" });
+const { logger, metrics } = telemetry("notify-webhook");
 
 export interface NotifyDeps {
     webhooks: WebhookSource;
@@ -47,16 +45,16 @@ function depsFromEnvironment(): NotifyDeps {
 
 export const handler = async (payload: unknown) => {
     deps ??= depsFromEnvironment();
-    const metric = metrics.singleMetric();
-    try {
-        const result = await notify(payload, deps);
-        logger.info("notified", { kind: result.kind });
-        metric.addDimension("kind", result.kind);
-        metric.addMetric("NotificationsDelivered", MetricUnit.Count, 1);
-        return result;
-    } catch (error) {
-        logger.error("notification failed", { error: error as Error });
-        metric.addMetric("NotificationsFailed", MetricUnit.Count, 1);
-        throw error;
-    }
+    const ready = deps;
+    return instrumented(metrics, "NotificationsFailed", async () => {
+        try {
+            const result = await notify(payload, ready);
+            logger.info("notified", { kind: result.kind });
+            countWith(metrics, "NotificationsDelivered", "kind", result.kind);
+            return result;
+        } catch (error) {
+            logger.error("notification failed", { error: error as Error });
+            throw error;
+        }
+    });
 };

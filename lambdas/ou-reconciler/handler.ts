@@ -1,5 +1,3 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { describeError } from "./apply";
 import { type AwsClients, createClients, lakeFormationPort, loadMappingDocument, organizationsReader } from "./aws";
 import { readEnvironment } from "./config";
@@ -7,9 +5,9 @@ import { readInvocation } from "./event";
 import { type MappingDocument, parseMappingDocument } from "./mapping";
 import { reconcile, type ReconcileResult } from "./reconcile";
 import { report } from "./report";
+import { telemetry } from "../shared/telemetry";
 
-const logger = new Logger({ serviceName: "ou-reconciler" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "ou-reconciler" });
+const { logger, metrics } = telemetry("ou-reconciler");
 let cached: { roleArn: string | undefined; clients: AwsClients } | undefined;
 
 export class ReconcileFailedError extends Error {

@@ -3,15 +3,13 @@
  * Body: { findingId, versionId, reason, requestId }. Env: RELEASE_STATE_MACHINE_ARN,
  * RELEASER_ROLE_ARNS (comma-separated roles allowed to release).
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { callerOf, isAllowedReleaser, releaserRolesFromEnvironment } from "./caller";
 import { parseBody, proxyEventSchema } from "./request";
 import { releaseExecutionName, startRelease, stateMachineArnFromEnvironment } from "./start-release";
+import { countWith, telemetry } from "../shared/telemetry";
 
-const logger = new Logger({ serviceName: "release-api" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "release-api" });
+const { logger, metrics } = telemetry("release-api");
 
 export interface ProxyResult {
     statusCode: number;
@@ -64,9 +62,7 @@ export async function handleRelease(event: unknown, deps: ReleaseApiDeps): Promi
         apiRequestId: request.requestContext.requestId,
         outcome: outcome.status,
     });
-    const metric = metrics.singleMetric();
-    metric.addDimension("outcome", outcome.status);
-    metric.addMetric("ReleaseRequests", MetricUnit.Count, 1);
+    countWith(metrics, "ReleaseRequests", "outcome", outcome.status);
     if (outcome.status === "CONFLICT") {
         return respond(409, {
             message: "this requestId was already used for a different release request; send a new requestId",

@@ -39,6 +39,7 @@ export const STAR_ONLY_ACTIONS: readonly string[] = [
     "kms:ListAliases",
     "kms:ListKeys",
     "s3:ListAllMyBuckets",
+    "dynamodb:ListTables",
     "secretsmanager:ListSecrets",
     "sns:ListTopics",
     "sqs:ListQueues",
@@ -68,6 +69,9 @@ export const STAR_ONLY_ACTIONS: readonly string[] = [
     "lakeformation:DeleteDataCellsFilter",
     "lakeformation:GetResourceLFTags",
     "lakeformation:ListLFTags",
+    // LF-tag assignment: LF checks the caller's ASSOCIATE grant on the tag and its rights on the resource.
+    "lakeformation:AddLFTagsToResource",
+    "lakeformation:RemoveLFTagsFromResource",
     "ram:GetResourceShareInvitations",
     "ram:GetResourceShares",
     "ram:AcceptResourceShareInvitation",

@@ -1,0 +1,527 @@
+/**
+ * Data-store discovery and PII detection in a producer account: CloudTrail creation/removal events
+ * through EventBridge to an encrypted queue (with dead-letter queue) and the intake Lambda; the state
+ * and art. 30 report tables; the scheduled backfill, catalog and report Lambdas; the reporter on Glue
+ * job completion; the Glue roles, security configuration and job script; the LF-tag; alarms.
+ */
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Discovery } from "../../config/discovery";
+import { CLOUDTRAIL_DETAIL_TYPE, SOURCE_EVENTS } from "../../lambdas/discovery-common/events";
+import { DISAGREEMENT_METRIC, PII_LF_TAG } from "../../lambdas/discovery-common/markers";
+import { jobPrefix } from "../../lambdas/discovery-common/source";
+import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
+import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
+import type { Readers } from "../../lambdas/discovery-ropa/record";
+import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
+import { CustomerKey } from "../kms/customer-key";
+import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { type AccountScope, resourceName } from "../naming";
+import { SecureBucket } from "../storage/secure-bucket";
+
+export interface DataStoreDiscoveryArgs {
+    scope: AccountScope;
+    settings: Discovery;
+    /** The account's access-log bucket (receives the discovery bucket's access logs). */
+    accessLogBucket: pulumi.Input<string>;
+    /** Per model database, who lakewarden lets read it (readersByDatabase). */
+    readers: Readers;
+}
+
+const GLUE_SCRIPT_DIR = path.resolve(__dirname, "..", "..", "glue", "pii_detection");
+/** Lambda environment variables are limited to 4 KB in total (Lambda quotas). */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+
+/** Key prefixes inside the discovery bucket. */
+export const DISCOVERY_PREFIXES = {
+    scripts: "glue/pii_detection/",
+    runs: "detections/runs/",
+    records: "detections/records/",
+    disagreements: "detections/disagreements/",
+    temp: "glue/temp/",
+    ropa: "record-of-processing/",
+} as const;
+
+export function sourceEventPattern(): Record<string, unknown> {
+    const sources = Object.keys(SOURCE_EVENTS);
+    const names = Object.values(SOURCE_EVENTS).flatMap((e) => [...e.create, ...e.remove]).sort();
+    return {
+        source: sources,
+        "detail-type": [CLOUDTRAIL_DETAIL_TYPE],
+        detail: { eventSource: sources.map((s) => `${s.slice(4)}.amazonaws.com`), eventName: names },
+    };
+}
+
+/** Glue Job State Change events of this environment's PII jobs in the given states. */
+export function jobStatePattern(environment: string, states: string[]): Record<string, unknown> {
+    return { source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: [{ prefix: jobPrefix(environment) }], state: states } };
+}
+
+export class DataStoreDiscovery extends pulumi.ComponentResource {
+    readonly key: CustomerKey;
+    readonly bucket: SecureBucket;
+    readonly queue: aws.sqs.Queue;
+    readonly deadLetterQueue: aws.sqs.Queue;
+    readonly stateTable: aws.dynamodb.Table;
+    readonly reportTable: aws.dynamodb.Table;
+    readonly alarms: aws.sns.Topic;
+    readonly functions: Record<"intake" | "backfill" | "catalog" | "reporter" | "ropa", BundledFunction>;
+    readonly crawlerRole: aws.iam.Role;
+    readonly jobRole: aws.iam.Role;
+
+    constructor(name: string, args: DataStoreDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakewarden:discovery:DataStoreDiscovery", name, {}, opts);
+        const { scope, settings } = args;
+        const { accountId, region, environment } = scope;
+        const parent = { parent: this };
+        const n = (...parts: string[]) => resourceName(environment, "discovery", ...parts);
+        const ruleArn = (rule: string) => `arn:aws:events:${region}:${accountId}:rule/${rule}`;
+        const eventsRule = n("source-events");
+        const failedJobsRule = n("pii-job-failed");
+        this.key = new CustomerKey(
+            `${name}-key`,
+            {
+                scope,
+                purpose: "discovery",
+                description: `lakewarden ${environment} data-store discovery (state, queue, results, Glue job output and logs)`,
+                viaServices: ["dynamodb", "lambda", "s3", "sqs"],
+                servicePrincipals: [
+                    {
+                        service: `logs.${region}.amazonaws.com`,
+                        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`] } },
+                    },
+                    // EventBridge writes to the encrypted queue and topic (EventBridge user guide, "Permissions for encrypted targets").
+                    { service: "events.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"], condition: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } } },
+                    // CloudWatch alarms publish to the encrypted alarm topic.
+                    { service: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                ],
+            },
+            parent,
+        );
+        const key = this.key;
+        this.bucket = new SecureBucket(`${name}-bucket`, { scope, purpose: "discovery", kmsKeyArn: key.arn, accessLogBucket: args.accessLogBucket }, parent);
+        const bucketName = this.bucket.name;
+        const bucketArn = this.bucket.arn;
+        const objects = (prefix: string) => `${bucketArn}/${prefix}*`;
+
+        // Tables: keyed by ARN (state) and ARN + date (report history); customer key, PITR, protected.
+        const stateTableName = n("state");
+        const stateTableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${stateTableName}`;
+        this.stateTable = new aws.dynamodb.Table(
+            `${name}-state`,
+            {
+                name: stateTableName,
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: STATE_TABLE_SCHEMA.hashKey,
+                attributes: STATE_TABLE_SCHEMA.attributes.map((a) => ({ ...a })),
+                globalSecondaryIndexes: [{ name: STATE_TABLE_SCHEMA.statusIndex, hashKey: "status", projectionType: "ALL" }],
+                serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+                pointInTimeRecovery: { enabled: true },
+                deletionProtectionEnabled: true,
+            },
+            { parent: this, protect: true },
+        );
+        const reportTableName = n("record-of-processing");
+        const reportTableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${reportTableName}`;
+        this.reportTable = new aws.dynamodb.Table(
+            `${name}-report`,
+            {
+                name: reportTableName,
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: REPORT_TABLE_SCHEMA.hashKey,
+                rangeKey: REPORT_TABLE_SCHEMA.rangeKey,
+                attributes: REPORT_TABLE_SCHEMA.attributes.map((a) => ({ ...a })),
+                serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+                pointInTimeRecovery: { enabled: true },
+                deletionProtectionEnabled: true,
+            },
+            { parent: this, protect: true },
+        );
+        const stateRead: Statement = { Sid: "ReadSources", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: [stateTableArn, `${stateTableArn}/index/${STATE_TABLE_SCHEMA.statusIndex}`] };
+        const stateWrite: Statement = { Sid: "WriteSources", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [stateTableArn] };
+        const tableKey = keyUseStatement("StateKeyViaDynamoDb", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "dynamodb");
+        const bucketKey = keyUseStatement("BucketKeyViaS3", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "s3");
+        const readTags: Statement = { Sid: "ReadTags", Effect: "Allow", Action: ["tag:GetResources"], Resource: ["*"] };
+
+        // Queue and dead-letter queue, both under the customer key.
+        const queueName = n("events");
+        const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
+        this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, { name: `${queueName}-dlq`, kmsMasterKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 }, parent);
+        this.queue = new aws.sqs.Queue(
+            `${name}-queue`,
+            {
+                name: queueName,
+                kmsMasterKeyId: key.arn,
+                kmsDataKeyReusePeriodSeconds: 300,
+                // Six times the intake timeout (Lambda developer guide, "Using Lambda with Amazon SQS").
+                visibilityTimeoutSeconds: 360,
+                messageRetentionSeconds: 345_600,
+                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: 5 }),
+            },
+            parent,
+        );
+        new aws.sqs.QueuePolicy(
+            `${name}-queue`,
+            {
+                queueUrl: this.queue.url,
+                policy: policyDocument([
+                    {
+                        Sid: "EventBridgeSourceEvents",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["sqs:SendMessage"],
+                        Resource: [queueArn],
+                        Condition: { ArnEquals: { "aws:SourceArn": ruleArn(eventsRule) } },
+                    },
+                ]),
+            },
+            parent,
+        );
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-source-events`,
+            { name: eventsRule, description: "Creation and removal of S3 buckets, DynamoDB tables and RDS clusters (CloudTrail)", eventPattern: JSON.stringify(sourceEventPattern()) },
+            parent,
+        );
+        new aws.cloudwatch.EventTarget(`${name}-source-events`, { rule: rule.name, arn: this.queue.arn, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } }, parent);
+
+        const fn = (functionName: string, extra: Omit<BundledFunctionArgs, "scope" | "key" | "functionName" | "entry">) =>
+            new BundledFunction(`${name}-${functionName}`, { scope, key, functionName: `discovery-${functionName}`, entry: `lambdas/discovery-${functionName}/handler.ts`, ...extra }, parent);
+
+        const intake = fn("intake", {
+            description: "Applies CloudTrail creation/removal events from the queue to the discovery state table",
+            timeoutSeconds: 60,
+            environment: { STATE_TABLE_NAME: stateTableName },
+            statements: [
+                stateWrite,
+                { Sid: "ConsumeQueue", Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn] },
+                keyUseStatement("QueueKeyViaSqs", scope, key, ["kms:Decrypt"], "sqs"),
+                tableKey,
+            ],
+        });
+        new aws.lambda.EventSourceMapping(
+            `${name}-intake`,
+            { eventSourceArn: this.queue.arn, functionName: intake.function.name, batchSize: 10, maximumBatchingWindowInSeconds: 5, functionResponseTypes: ["ReportBatchItemFailures"] },
+            { parent: this, dependsOn: [intake] },
+        );
+
+        const optIn = { OPT_IN_TAG_KEY: settings.optInTag.key, OPT_IN_TAG_VALUE: settings.optInTag.value };
+        const backfill = fn("backfill", {
+            description: "Adds opted-in stores that exist and retires known sources that no longer do",
+            timeoutSeconds: 900,
+            deadLetterQueue: true,
+            environment: { STATE_TABLE_NAME: stateTableName, ACCOUNT_ID: accountId, ...optIn },
+            statements: [
+                stateRead,
+                stateWrite,
+                tableKey,
+                readTags,
+                // Listing calls that support no resource-level permissions (service authorization reference).
+                { Sid: "ListStores", Effect: "Allow", Action: ["dynamodb:ListTables", "s3:ListAllMyBuckets"], Resource: ["*"] },
+                { Sid: "ListClusters", Effect: "Allow", Action: ["rds:DescribeDBClusters"], Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`] },
+            ],
+        });
+
+        const crawlerRoleName = n("crawler");
+        const jobRoleName = n("pii-job");
+        const reporterRoleArn = roleArnOf(accountId, resourceName(environment, "discovery-reporter", "fn"));
+        const securityConfigurationName = n("glue");
+        const catalogArns = (prefix: string) => [
+            `arn:aws:glue:${region}:${accountId}:catalog`,
+            `arn:aws:glue:${region}:${accountId}:database/${prefix}*`,
+            `arn:aws:glue:${region}:${accountId}:table/${prefix}*/*`,
+        ];
+        const dbPrefix = `lw_${environment.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_`;
+        const namePrefix = `lakewarden-${environment}-`;
+        const glueResource = (kind: string) => `arn:aws:glue:${region}:${accountId}:${kind}/${namePrefix}*`;
+        const passRoles: Statement = {
+            Sid: "PassGlueRoles",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: [roleArnOf(accountId, crawlerRoleName), roleArnOf(accountId, jobRoleName)],
+            Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
+        };
+        const scriptUri = `s3://${bucketName}/${DISCOVERY_PREFIXES.scripts}`;
+        const catalog = fn("catalog", {
+            description: "Brings discovered sources to catalogued: Glue database, crawlers, JDBC connection, PII job and workflow",
+            timeoutSeconds: 900,
+            deadLetterQueue: true,
+            environment: {
+                STATE_TABLE_NAME: stateTableName,
+                ACCOUNT_ID: accountId,
+                ...optIn,
+                DATASET_TAG_KEY: settings.datasetTag,
+                SCHEMAS_TAG_KEY: settings.schemasTag,
+                CRAWLER_ROLE_ARN: roleArnOf(accountId, crawlerRoleName),
+                JOB_ROLE_ARN: roleArnOf(accountId, jobRoleName),
+                REPORTER_ROLE_ARN: reporterRoleArn,
+                SECURITY_CONFIGURATION: securityConfigurationName,
+                SCRIPT_LOCATION: `${scriptUri}job.py`,
+                CORE_MODULE_LOCATION: `${scriptUri}core.py`,
+                RESULTS_URI: `s3://${bucketName}/${DISCOVERY_PREFIXES.runs}`,
+                TEMP_URI: `s3://${bucketName}/${DISCOVERY_PREFIXES.temp}`,
+                DETECTION_SCHEDULE: settings.schedules.detection,
+                SAMPLE_FRACTION: String(settings.detection.sampleFraction),
+                THRESHOLD_FRACTION: String(settings.detection.thresholdFraction),
+                WORKERS: String(settings.detection.workers),
+                TIMEOUT_MINUTES: String(settings.detection.timeoutMinutes),
+            },
+            statements: [
+                stateRead,
+                stateWrite,
+                tableKey,
+                readTags,
+                {
+                    Sid: "ManageDiscoveryCatalog",
+                    Effect: "Allow",
+                    Action: ["glue:CreateDatabase", "glue:GetDatabase", "glue:UpdateDatabase"],
+                    Resource: catalogArns(dbPrefix),
+                },
+                {
+                    Sid: "ManageDiscoveryRunners",
+                    Effect: "Allow",
+                    Action: [
+                        "glue:CreateConnection", "glue:GetConnection", "glue:UpdateConnection",
+                        "glue:CreateCrawler", "glue:DeleteCrawler", "glue:GetCrawler", "glue:UpdateCrawler",
+                        "glue:CreateJob", "glue:DeleteJob", "glue:GetJob", "glue:UpdateJob",
+                        "glue:CreateTrigger", "glue:DeleteTrigger", "glue:GetTrigger", "glue:UpdateTrigger",
+                        "glue:CreateWorkflow", "glue:DeleteWorkflow", "glue:GetWorkflow", "glue:UpdateWorkflow",
+                    ],
+                    Resource: [
+                        `arn:aws:glue:${region}:${accountId}:catalog`,
+                        glueResource("connection"),
+                        glueResource("crawler"),
+                        glueResource("job"),
+                        glueResource("trigger"),
+                        glueResource("workflow"),
+                    ],
+                },
+                { Sid: "GrantOnDiscoveryDatabases", Effect: "Allow", Action: ["lakeformation:GrantPermissions"], Resource: ["*"] },
+                { Sid: "DescribeClusters", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"], Resource: [`arn:aws:rds:${region}:${accountId}:cluster:*`, `arn:aws:rds:${region}:${accountId}:subgrp:*`] },
+                // RDS-managed master secrets are named rds!cluster-<id> (RDS user guide, "Password management with Secrets Manager").
+                { Sid: "DescribeClusterSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
+                passRoles,
+            ],
+        });
+
+        const reporter = fn("reporter", {
+            description: "On a PII job's success: marks columns (comment, classification, LF-tag), clears stale marks, writes detection records",
+            timeoutSeconds: 300,
+            deadLetterQueue: true,
+            environment: {
+                STATE_TABLE_NAME: stateTableName,
+                ACCOUNT_ID: accountId,
+                RESULTS_BUCKET: bucketName,
+                RESULTS_PREFIX: DISCOVERY_PREFIXES.runs,
+                RECORDS_PREFIX: DISCOVERY_PREFIXES.records,
+                DISAGREEMENTS_PREFIX: DISCOVERY_PREFIXES.disagreements,
+            },
+            statements: [
+                stateRead,
+                tableKey,
+                bucketKey,
+                { Sid: "ReadRunResults", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
+                { Sid: "WriteRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.records), objects(DISCOVERY_PREFIXES.disagreements)] },
+                { Sid: "MarkDiscoveredTables", Effect: "Allow", Action: ["glue:GetTable", "glue:GetTables", "glue:UpdateTable"], Resource: catalogArns(dbPrefix) },
+                // The model's own tables are read for their declared classifications.
+                { Sid: "ReadModelTables", Effect: "Allow", Action: ["glue:GetTable"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, `arn:aws:glue:${region}:${accountId}:database/*`, `arn:aws:glue:${region}:${accountId}:table/*/*`] },
+                { Sid: "TagColumns", Effect: "Allow", Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags", "lakeformation:RemoveLFTagsFromResource"], Resource: ["*"] },
+            ],
+        });
+
+        const ropa = fn("ropa", {
+            description: "Writes the GDPR art. 30 record of processing of every source (report table with history, CSV/JSON export)",
+            timeoutSeconds: 300,
+            deadLetterQueue: true,
+            environment: {
+                STATE_TABLE_NAME: stateTableName,
+                REPORT_TABLE_NAME: reportTableName,
+                REPORTS_BUCKET: bucketName,
+                REPORTS_PREFIX: DISCOVERY_PREFIXES.ropa,
+                RECORD_TAGS: JSON.stringify(settings.recordTags),
+                READERS: JSON.stringify(args.readers),
+            },
+            statements: [
+                stateRead,
+                tableKey,
+                bucketKey,
+                readTags,
+                { Sid: "WriteReport", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], Resource: [reportTableArn] },
+                { Sid: "ExportReport", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.ropa)] },
+            ],
+        });
+        const environmentSize = JSON.stringify(settings.recordTags).length + JSON.stringify(args.readers).length;
+        if (environmentSize > LAMBDA_ENVIRONMENT_LIMIT - 512) {
+            throw new Error(`DataStoreDiscovery ${name}: the readers and record tags (${environmentSize} bytes) exceed the Lambda environment limit`);
+        }
+        this.functions = { intake, backfill, catalog, reporter, ropa };
+
+        // Schedules: plain EventBridge rules invoking the functions asynchronously (failures → their DLQ).
+        for (const [label, target, expression] of [
+            ["backfill", backfill, settings.schedules.backfill],
+            ["catalog", catalog, settings.schedules.catalog],
+            ["ropa", ropa, settings.schedules.report],
+        ] as const) {
+            const ruleName = n(label, "schedule");
+            const schedule = new aws.cloudwatch.EventRule(`${name}-${label}`, { name: ruleName, scheduleExpression: expression, description: `discovery ${label}` }, parent);
+            new aws.lambda.Permission(
+                `${name}-${label}`,
+                { function: target.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn(ruleName), sourceAccount: accountId },
+                { parent: this, dependsOn: [target] },
+            );
+            new aws.cloudwatch.EventTarget(`${name}-${label}`, { rule: schedule.name, arn: target.function.arn, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } }, { parent: this, dependsOn: [target] });
+        }
+        // The reporter runs when a PII job succeeds, never on a clock.
+        const jobRule = n("pii-job-succeeded");
+        const jobSucceeded = new aws.cloudwatch.EventRule(
+            `${name}-pii-job-succeeded`,
+            {
+                name: jobRule,
+                description: "A discovery PII job run succeeded",
+                eventPattern: JSON.stringify(jobStatePattern(environment, ["SUCCEEDED"])),
+            },
+            parent,
+        );
+        new aws.lambda.Permission(
+            `${name}-pii-job-succeeded`,
+            { function: reporter.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn(jobRule), sourceAccount: accountId },
+            { parent: this, dependsOn: [reporter] },
+        );
+        new aws.cloudwatch.EventTarget(`${name}-pii-job-succeeded`, { rule: jobSucceeded.name, arn: reporter.function.arn, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 86_400 } }, { parent: this, dependsOn: [reporter] });
+
+        // Glue: security configuration (everything encrypted), job script, roles without managed policies.
+        new aws.glue.SecurityConfiguration(
+            `${name}-glue`,
+            {
+                name: securityConfigurationName,
+                encryptionConfiguration: {
+                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
+                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
+                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key.arn },
+                },
+            },
+            parent,
+        );
+        for (const file of ["job.py", "core.py"]) {
+            new aws.s3.BucketObjectv2(
+                `${name}-${file}`,
+                { bucket: bucketName, key: `${DISCOVERY_PREFIXES.scripts}${file}`, source: new pulumi.asset.FileAsset(path.join(GLUE_SCRIPT_DIR, file)), serverSideEncryption: "aws:kms", kmsKeyId: key.arn },
+                { parent: this, dependsOn: [this.bucket] },
+            );
+        }
+        const glueLogs = `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`;
+        const glueBase: Statement[] = [
+            { Sid: "WriteGlueLogs", Effect: "Allow", Action: ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: [glueLogs, `${glueLogs}:*`] },
+            { Sid: "ReadSourceBuckets", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::*"], Condition: { StringEquals: { "s3:ResourceAccount": accountId } } },
+            { Sid: "ReadSourceTables", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:Scan"], Resource: [`arn:aws:dynamodb:${region}:${accountId}:table/*`] },
+            { Sid: "ReadClusterSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
+            { Sid: "DecryptSources", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [`arn:aws:kms:${region}:${accountId}:key/*`], Condition: { StringEquals: { "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] } } },
+            // JDBC crawls and jobs run in the cluster's VPC through ENIs Glue creates and tags (Glue developer guide, "Setting up network access").
+            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            { Sid: "ManageGlueEnis", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`, `arn:aws:ec2:${region}:${accountId}:subnet/*`, `arn:aws:ec2:${region}:${accountId}:security-group/*`] },
+            { Sid: "TagGlueEnis", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`], Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } } },
+            { Sid: "UseConnections", Effect: "Allow", Action: ["glue:GetConnection"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, glueResource("connection")] },
+            { Sid: "GetDataAccess", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: ["*"] },
+            bucketKey,
+        ];
+        const glueRole = (label: string, roleName: string, extra: Statement[]) => {
+            const role = new aws.iam.Role(`${name}-${label}`, { name: roleName, description: `lakewarden ${environment} discovery ${label}`, assumeRolePolicy: serviceTrust("glue.amazonaws.com", accountId) }, parent);
+            new aws.iam.RolePolicy(`${name}-${label}`, { role: role.name, policy: policyDocument([...glueBase, ...extra]) }, parent);
+            return role;
+        };
+        this.crawlerRole = glueRole("crawler", crawlerRoleName, [
+            { Sid: "WriteDiscoveryCatalog", Effect: "Allow", Action: ["glue:BatchGetPartition", "glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:UpdateTable", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:GetPartitions"], Resource: catalogArns(dbPrefix) },
+        ]);
+        this.jobRole = glueRole("pii-job", jobRoleName, [
+            { Sid: "ReadDiscoveryCatalog", Effect: "Allow", Action: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"], Resource: catalogArns(dbPrefix) },
+            { Sid: "ReadScripts", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objects(DISCOVERY_PREFIXES.scripts)] },
+            { Sid: "WriteRunResults", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.runs)] },
+            { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.temp)] },
+            { Sid: "ListDiscoveryBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
+        ]);
+        const piiTag = new aws.lakeformation.LfTag(`${name}-pii-tag`, { key: PII_LF_TAG, values: ["false", "true"] }, parent);
+        // The reporter assigns the tag (ASSOCIATE); its rights on the tables come from the catalog step's grants.
+        new aws.lakeformation.Permissions(
+            `${name}-pii-tag-reporter`,
+            { principal: reporterRoleArn, lfTag: { key: PII_LF_TAG, values: ["false", "true"] }, permissions: ["ASSOCIATE", "DESCRIBE"] },
+            { parent: this, deleteBeforeReplace: true, dependsOn: [piiTag, reporter] },
+        );
+
+        // Alarms: a message in the dead-letter queue, failed PII jobs, failed scheduled runs, disagreements.
+        this.alarms = new aws.sns.Topic(`${name}-alarms`, { name: n("alarms"), kmsMasterKeyId: key.arn }, parent);
+        const alarm = (label: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions">) =>
+            new aws.cloudwatch.MetricAlarm(`${name}-${label}`, { name: n(label), alarmActions: [this.alarms.arn], okActions: [this.alarms.arn], treatMissingData: "notBreaching", ...args }, parent);
+        alarm("dlq-depth", {
+            alarmDescription: "Source events that failed five times wait in the discovery dead-letter queue",
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: `${queueName}-dlq` },
+            statistic: "Maximum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        for (const [label, f] of [["catalog-errors", catalog], ["backfill-errors", backfill], ["reporter-errors", reporter], ["ropa-errors", ropa]] as const) {
+            alarm(label, {
+                alarmDescription: `${f.name} failed`,
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: f.name },
+                statistic: "Sum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+            });
+        }
+        alarm("disagreements", {
+            alarmDescription: `PII detections contradict the model's classification: see s3://${bucketName}/${DISCOVERY_PREFIXES.disagreements}`,
+            namespace: "lakewarden",
+            metricName: DISAGREEMENT_METRIC,
+            dimensions: { service: "discovery-reporter" },
+            statistic: "Maximum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        const failedJobs = new aws.cloudwatch.EventRule(
+            `${name}-pii-job-failed`,
+            {
+                name: failedJobsRule,
+                description: "A discovery PII job run failed, timed out or stopped",
+                eventPattern: JSON.stringify(jobStatePattern(environment, ["FAILED", "TIMEOUT", "ERROR", "STOPPED"])),
+            },
+            parent,
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-alarms`,
+            {
+                arn: this.alarms.arn,
+                policy: policyDocument([
+                    {
+                        Sid: "FailedJobEvents",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [`arn:aws:sns:${region}:${accountId}:${n("alarms")}`],
+                        Condition: { ArnEquals: { "aws:SourceArn": ruleArn(failedJobsRule) } },
+                    },
+                    {
+                        Sid: "CloudWatchAlarms",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [`arn:aws:sns:${region}:${accountId}:${n("alarms")}`],
+                        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                    },
+                ]),
+            },
+            parent,
+        );
+        new aws.cloudwatch.EventTarget(`${name}-pii-job-failed`, { rule: failedJobs.name, arn: this.alarms.arn }, parent);
+        this.registerOutputs({ stateTable: stateTableName, reportTable: reportTableName, bucket: bucketName, queue: queueName, alarmTopic: this.alarms.arn });
+    }
+}

@@ -1,0 +1,48 @@
+/**
+ * Scheduled: writes the art. 30 record of every known source to the report table (one item per source
+ * and report date, so the history stays) and exports it as CSV and JSON to the reports bucket.
+ * Env: STATE_TABLE_NAME, REPORT_TABLE_NAME, REPORTS_BUCKET, REPORTS_PREFIX, RECORD_TAGS (JSON), READERS (JSON).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
+import { S3Client } from "@aws-sdk/client-s3";
+import { StateStore } from "../discovery-common/state";
+import { type RopaDeps, runRopa } from "./ropa";
+import { RECORD_ATTRIBUTES, readersSchema } from "./record";
+import { z } from "zod";
+
+const logger = new Logger({ serviceName: "discovery-ropa" });
+const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-ropa" });
+
+function required(name: string): string {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set`);
+    return value;
+}
+
+let deps: RopaDeps | undefined;
+
+export const handler = async () => {
+    if (!deps) {
+        const dynamodb = new DynamoDBClient({});
+        deps = {
+            state: new StateStore(dynamodb, required("STATE_TABLE_NAME")),
+            dynamodb,
+            tagging: new ResourceGroupsTaggingAPIClient({}),
+            s3: new S3Client({}),
+            reportTable: required("REPORT_TABLE_NAME"),
+            reportsBucket: required("REPORTS_BUCKET"),
+            reportsPrefix: required("REPORTS_PREFIX"),
+            recordTags: z.record(z.enum(RECORD_ATTRIBUTES), z.string()).parse(JSON.parse(required("RECORD_TAGS"))) as RopaDeps["recordTags"],
+            readers: readersSchema.parse(JSON.parse(required("READERS"))),
+            now: () => new Date(),
+        };
+    }
+    const report = await runRopa(deps);
+    metrics.addMetric("SourcesLackingRecordTags", MetricUnit.Count, report.lacking.length);
+    metrics.publishStoredMetrics();
+    logger.info("record of processing written", { sources: report.entries.length, lacking: report.lacking });
+    return { sources: report.entries.length, lacking: report.lacking.length };
+};
