@@ -37,6 +37,10 @@ function decisionEvent(body: object | string, userArn = "arn:aws:sts::1111222233
 }
 
 describe("scan stage: approval", () => {
+    // mockClient(Class) patches every instance until restored, and mocha workers run many files.
+    after(() => {
+        for (const m of [ddb, sfn, sns]) m.restore();
+    });
     afterEach(() => {
         ddb.reset();
         sfn.reset();

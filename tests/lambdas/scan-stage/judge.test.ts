@@ -103,6 +103,7 @@ describe("scan stage: Macie's discovery results", () => {
 describe("scan stage: findings of the job", () => {
     const macie = mockClient(Macie2Client);
     afterEach(() => macie.reset());
+    after(() => macie.restore());
 
     it("pages ListFindings and fetches in batches of 50", async () => {
         const ids = Array.from({ length: 120 }, (_, i) => `f${i}`);

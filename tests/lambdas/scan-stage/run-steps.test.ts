@@ -27,6 +27,10 @@ const run = { pipeline: "orders", runId: "run-1", startedAt: "2026-12-02T10:00:0
 const conditionalFailure = () => new ConditionalCheckFailedException({ $metadata: { httpStatusCode: 400 }, message: "The conditional request failed" });
 
 describe("scan stage: run steps", () => {
+    // mockClient(Class) patches every instance until restored, and mocha workers run many files.
+    after(() => {
+        for (const m of [s3, macie, ddb]) m.restore();
+    });
     afterEach(() => {
         s3.reset();
         macie.reset();
