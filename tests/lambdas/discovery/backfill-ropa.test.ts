@@ -3,7 +3,7 @@ import { BatchWriteItemCommand, DynamoDBClient, ListTablesCommand } from "@aws-s
 import { DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { dynamoDbTableArn, s3BucketArn } from "../../../lambdas/discovery-common/source";
 import { StateStore } from "../../../lambdas/discovery-common/state";
 import { tagsOf } from "../../../lambdas/discovery-common/tags";
@@ -20,9 +20,14 @@ const recordTags = { dataSubjects: "gdpr:data-subjects", purpose: "gdpr:purpose"
 describe("discovery backfill and record of processing", () => {
     let dynamo: LocalDynamo;
     let state: StateStore;
-    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
-    const s3 = mockClient(S3Client);
-    const rds = mockClient(RDSClient);
+    let tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
+    let s3: AwsClientStub<S3Client>;
+    let rds: AwsClientStub<RDSClient>;
+    before(() => {
+        tagging = mockClient(ResourceGroupsTaggingAPIClient);
+        s3 = mockClient(S3Client);
+        rds = mockClient(RDSClient);
+    });
     beforeEach(async () => {
         dynamo = await startStateTable();
         state = new StateStore(dynamo.client, dynamo.tableName);

@@ -4,7 +4,7 @@ import { GrantPermissionsCommand, LakeFormationClient } from "@aws-sdk/client-la
 import { DescribeDBClustersCommand, DescribeDBSubnetGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { dynamoDbTableArn, glueNames, s3BucketArn } from "../../../lambdas/discovery-common/source";
 import { StateStore } from "../../../lambdas/discovery-common/state";
 import { runCatalog } from "../../../lambdas/discovery-catalog/catalog";
@@ -40,11 +40,18 @@ const notFound = () => new EntityNotFoundException({ message: "not found", $meta
 describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
     let dynamo: LocalDynamo;
     let state: StateStore;
-    const glue = mockClient(GlueClient);
-    const lf = mockClient(LakeFormationClient);
-    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
-    const rds = mockClient(RDSClient);
-    const secrets = mockClient(SecretsManagerClient);
+    let glue: AwsClientStub<GlueClient>;
+    let lf: AwsClientStub<LakeFormationClient>;
+    let tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
+    let rds: AwsClientStub<RDSClient>;
+    let secrets: AwsClientStub<SecretsManagerClient>;
+    before(() => {
+        glue = mockClient(GlueClient);
+        lf = mockClient(LakeFormationClient);
+        tagging = mockClient(ResourceGroupsTaggingAPIClient);
+        rds = mockClient(RDSClient);
+        secrets = mockClient(SecretsManagerClient);
+    });
     const deps = () => ({ state, glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), tagging: new ResourceGroupsTaggingAPIClient({}), rds: new RDSClient({}), secrets: new SecretsManagerClient({}), settings });
 
     beforeEach(async () => {

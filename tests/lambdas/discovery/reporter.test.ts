@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { GetTableCommand, GetTablesCommand, GlueClient, type Table, UpdateTableCommand } from "@aws-sdk/client-glue";
 import { AddLFTagsToResourceCommand, LakeFormationClient, RemoveLFTagsFromResourceCommand } from "@aws-sdk/client-lakeformation";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { detectionsSchema } from "../../../contracts/detections";
 import { CLASSIFICATION_PARAMETER as MODEL_CLASSIFICATION_PARAMETER } from "../../../components/lakeformation/data-catalog";
 import { CLASSIFICATION_PARAMETER, DETECTED_ENTITIES_PARAMETER, PII_LF_TAG } from "../../../lambdas/discovery-common/markers";
@@ -43,9 +43,14 @@ const customers = (): Table => ({
 
 describe("discovery reporter: a successful PII run marks the catalog and Lake Formation", () => {
     let dynamo: LocalDynamo;
-    const glue = mockClient(GlueClient);
-    const lf = mockClient(LakeFormationClient);
-    const s3 = mockClient(S3Client);
+    let glue: AwsClientStub<GlueClient>;
+    let lf: AwsClientStub<LakeFormationClient>;
+    let s3: AwsClientStub<S3Client>;
+    before(() => {
+        glue = mockClient(GlueClient);
+        lf = mockClient(LakeFormationClient);
+        s3 = mockClient(S3Client);
+    });
     let deps: ReporterDeps;
     beforeEach(async () => {
         dynamo = await startStateTable();
