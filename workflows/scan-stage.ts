@@ -186,7 +186,7 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             Choices: [{ Variable: "$.verdict.reviewCount", NumericGreaterThan: 0, Next: S.MoveToReview }],
             Default: S.ReleaseLock,
         },
-        [S.MoveToReview]: moveMap(args, S.MoveToReview, "scanToReview", "$.verdict.review", null, S.RequestApproval, "Flagged and unclassifiable objects: scan -> review."),
+        [S.MoveToReview]: moveMap(args, S.MoveToReview, "scanToReview", "$.verdict.review", "$.reviewed", S.RequestApproval, "Flagged and unclassifiable objects: scan -> review."),
         [S.RequestApproval]: {
             Type: "Task",
             Comment: "The token is stored with the audit record; the notification carries none.",
@@ -238,9 +238,9 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             ],
             Default: S.ReleaseLockAfterFailure,
         },
-        [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.verdict.review", null, S.ReleaseLock, "Approved: review -> scanned."),
+        [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.reviewed.batches", null, S.ReleaseLock, "Approved: review -> scanned."),
         ...(args.onDeny === "delete"
-            ? { [S.DeleteReviewed]: moveMap(args, S.DeleteReviewed, "deleteReviewed", "$.verdict.review", null, S.ReleaseLock, "Denied: delete exactly the reviewed versions.") }
+            ? { [S.DeleteReviewed]: moveMap(args, S.DeleteReviewed, "deleteReviewed", "$.reviewed.batches", null, S.ReleaseLock, "Denied: delete exactly the reviewed versions.") }
             : {}),
         [S.ReleaseLock]: releaseLock(args, S.RunDone, S.ReleaseLockAfterFailure),
         [S.RunDone]: { Type: "Succeed" },

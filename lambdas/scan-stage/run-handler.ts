@@ -15,7 +15,8 @@ import { beginRun, judge, pollJob, type RunDeps, startJob } from "./run-steps";
 
 const runId = z.string().regex(/^[\w-]{1,80}$/);
 const common = { pipeline: z.string().min(1), runId };
-const runObject = z.strictObject({ key: z.string().min(1), versionId: z.string().min(1) });
+/** The moves report more per object (verdicts); judging needs its key and version in the scan bucket. */
+const runObject = z.object({ key: z.string().min(1), versionId: z.string().min(1) });
 
 const requestSchema = z.discriminatedUnion("action", [
     z.strictObject({ action: z.literal("begin"), ...common, startedAt: z.iso.datetime(), lockSeconds: z.number().int().positive() }),

@@ -1,24 +1,11 @@
 import { strict as assert } from "node:assert";
 import { StateMachine } from "aws-local-stepfunctions";
 import { taskStates, type State, type StateMachineDefinition } from "../../workflows/asl";
-import { buildScanStageDefinition, ScanStates, type ScanStageWorkflowArgs } from "../../workflows/scan-stage";
+import { buildScanStageDefinition, ScanStates } from "../../workflows/scan-stage";
+import { scanArgs } from "./scan-stage-fixtures";
 
 // asl-validator ships no type declarations.
 const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
-
-export const scanArgs = (overrides: Partial<ScanStageWorkflowArgs> = {}): ScanStageWorkflowArgs => ({
-    pipeline: "orders",
-    runFunctionArn: "arn:aws:lambda:eu-west-1:111122223333:function:scan-run",
-    moveFunctionArn: "arn:aws:lambda:eu-west-1:111122223333:function:scan-move",
-    requestApprovalFunctionArn: "arn:aws:lambda:eu-west-1:111122223333:function:scan-request-approval",
-    lockTableName: "scan-lock",
-    decisionTableName: "scan-decisions",
-    topicArn: "arn:aws:sns:eu-west-1:111122223333:scan",
-    approvalTimeoutSeconds: 72 * 3600,
-    onDeny: "delete",
-    timeoutSeconds: 7 * 24 * 3600,
-    ...overrides,
-});
 
 function allStates(definition: { States: Record<string, State> }, into = new Map<string, State>()): Map<string, State> {
     for (const [name, state] of Object.entries(definition.States)) {

@@ -2,13 +2,13 @@ import { strict as assert } from "node:assert";
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { SFNClient, SendTaskSuccessCommand, TaskTimedOut } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { handleDecision, type ApprovalApiDeps } from "../../../lambdas/scan-stage/approval-api";
 import { parseApprovalRequest, requestApproval } from "../../../lambdas/scan-stage/request-approval";
 
-const ddb = mockClient(DynamoDBClient);
-const sfn = mockClient(SFNClient);
-const sns = mockClient(SNSClient);
+let ddb: AwsClientStub<DynamoDBClient>;
+let sfn: AwsClientStub<SFNClient>;
+let sns: AwsClientStub<SNSClient>;
 const APPROVER = "arn:aws:iam::111122223333:role/data-steward";
 const deps: ApprovalApiDeps = {
     ddb: new DynamoDBClient({ region: "eu-west-1" }),
@@ -37,6 +37,11 @@ function decisionEvent(body: object | string, userArn = "arn:aws:sts::1111222233
 }
 
 describe("scan stage: approval", () => {
+    before(() => {
+        ddb = mockClient(DynamoDBClient);
+        sfn = mockClient(SFNClient);
+        sns = mockClient(SNSClient);
+    });
     // mockClient(Class) patches every instance until restored, and mocha workers run many files.
     after(() => {
         for (const m of [ddb, sfn, sns]) m.restore();

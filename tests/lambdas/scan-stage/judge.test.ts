@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { gzipSync } from "node:zlib";
 import { GetFindingsCommand, ListFindingsCommand, Macie2Client } from "@aws-sdk/client-macie2";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { parseResultsFile, resultsPrefix } from "../../../lambdas/scan-stage/discovery-results";
 import { findingsOfJob } from "../../../lambdas/scan-stage/findings";
 import { jobProgress, jobRequest, RUN_TAG } from "../../../lambdas/scan-stage/macie-job";
@@ -101,7 +101,10 @@ describe("scan stage: Macie's discovery results", () => {
 });
 
 describe("scan stage: findings of the job", () => {
-    const macie = mockClient(Macie2Client);
+    let macie: AwsClientStub<Macie2Client>;
+    before(() => {
+        macie = mockClient(Macie2Client);
+    });
     afterEach(() => macie.reset());
     after(() => macie.restore());
 

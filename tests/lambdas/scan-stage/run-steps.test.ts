@@ -3,12 +3,12 @@ import { gzipSync } from "node:zlib";
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateClassificationJobCommand, DescribeClassificationJobCommand, GetFindingsCommand, ListFindingsCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { beginRun, judge, pollJob, startJob, type RunDeps } from "../../../lambdas/scan-stage/run-steps";
 
-const s3 = mockClient(S3Client);
-const macie = mockClient(Macie2Client);
-const ddb = mockClient(DynamoDBClient);
+let s3: AwsClientStub<S3Client>;
+let macie: AwsClientStub<Macie2Client>;
+let ddb: AwsClientStub<DynamoDBClient>;
 let skipped = 0;
 const deps: RunDeps = {
     s3: new S3Client({ region: "eu-west-1" }),
@@ -27,6 +27,11 @@ const run = { pipeline: "orders", runId: "run-1", startedAt: "2026-12-02T10:00:0
 const conditionalFailure = () => new ConditionalCheckFailedException({ $metadata: { httpStatusCode: 400 }, message: "The conditional request failed" });
 
 describe("scan stage: run steps", () => {
+    before(() => {
+        s3 = mockClient(S3Client);
+        macie = mockClient(Macie2Client);
+        ddb = mockClient(DynamoDBClient);
+    });
     // mockClient(Class) patches every instance until restored, and mocha workers run many files.
     after(() => {
         for (const m of [s3, macie, ddb]) m.restore();
