@@ -1,7 +1,7 @@
 /**
  * 200 simulated sources (S3, DynamoDB, Aurora) through intake and the catalog step against dynalite
  * (a real DynamoDB implementation) and an in-memory Glue: 10% of events redelivered, 5% of sources
- * with an injected Glue fault on first try. Prints counts; a second pass must change nothing.
+ * failing once (state table at intake or Glue at catalog). Prints counts; a second pass must change nothing.
  * Run: npx ts-node --transpile-only bench/discovery.ts
  */
 import { AlreadyExistsException, CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, EntityNotFoundException, GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, GlueClient } from "@aws-sdk/client-glue";
@@ -12,13 +12,9 @@ import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import type { Context, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { StateStore } from "../lambdas/discovery-common/state";
-import { runCatalog } from "../lambdas/discovery-catalog/catalog";
 import { catalogSettingsSchema } from "../lambdas/discovery-catalog/settings";
-import { intakeHandler } from "../lambdas/discovery-intake/handler";
 import { startStateTable } from "../tests/lambdas/discovery/dynalite";
 
-process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
-process.env.POWERTOOLS_METRICS_DISABLED = "true";
 const account = "777788889999";
 const region = "eu-west-1";
 const SOURCES = 200;
@@ -41,10 +37,30 @@ function event(i: number): { arn: string; body: string } {
 }
 
 async function main(): Promise<void> {
+    // Loaded after the environment is set, so the handlers' loggers and metrics stay quiet.
+    process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+    process.env.POWERTOOLS_METRICS_DISABLED = "true";
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { intakeHandler } = require("../lambdas/discovery-intake/handler") as typeof import("../lambdas/discovery-intake/handler");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runCatalog } = require("../lambdas/discovery-catalog/catalog") as typeof import("../lambdas/discovery-catalog/catalog");
     const dynamo = await startStateTable();
-    const state = new StateStore(dynamo.client, dynamo.tableName);
     const events = Array.from({ length: SOURCES }, (_, i) => event(i));
-    const faulty = new Set(events.filter((_, i) => i % 20 === 7).map((e) => e.arn));
+    // 5% of sources fail once: half on the state table at intake, half on Glue at the first catalog attempt.
+    const faulty = new Set(events.filter((_, i) => i % 40 === 7).map((e) => e.arn));
+    const intakeFaulty = new Set(events.filter((_, i) => i % 40 === 27).map((e) => e.arn));
+    const intakeFailedOnce = new Set<string>();
+    class FaultyState extends StateStore {
+        override async record(...args: Parameters<StateStore["record"]>) {
+            const arn = args[0].arn;
+            if (intakeFaulty.has(arn) && !intakeFailedOnce.has(arn)) {
+                intakeFailedOnce.add(arn);
+                throw new Error("injected throttling");
+            }
+            return super.record(...args);
+        }
+    }
+    const state = new FaultyState(dynamo.client, dynamo.tableName);
     // In-memory Glue: resources by name; each Create* counted; faulty sources' CreateJob fails once.
     const glueStore = new Map<string, string>();
     const creates = new Map<string, number>();
@@ -91,11 +107,20 @@ async function main(): Promise<void> {
     const deps = { state, glue: new GlueClient({}), lakeFormation: new LakeFormationClient({}), tagging: new ResourceGroupsTaggingAPIClient({}), rds: new RDSClient({}), secrets: new SecretsManagerClient({}), settings };
     const intake = intakeHandler(state);
     const context = { functionName: "bench", awsRequestId: "bench", getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+    /** SQS semantics: batches of 10; messages reported failed are redelivered until processed. */
     const deliver = async (bodies: string[]) => {
         let failures = 0;
-        for (let i = 0; i < bodies.length; i += 10) {
-            const batch: SQSEvent = { Records: bodies.slice(i, i + 10).map((body, j) => ({ messageId: `${i + j}`, body }) as SQSEvent["Records"][number]) };
-            failures += (await intake(batch, context)).batchItemFailures.length;
+        let pending = bodies;
+        while (pending.length > 0) {
+            const retry: string[] = [];
+            for (let i = 0; i < pending.length; i += 10) {
+                const slice = pending.slice(i, i + 10);
+                const batch: SQSEvent = { Records: slice.map((body, j) => ({ messageId: `${i + j}`, body }) as SQSEvent["Records"][number]) };
+                const failed = (await intake(batch, context)).batchItemFailures.map((f) => Number(f.itemIdentifier) - i);
+                failures += failed.length;
+                retry.push(...failed.map((k) => slice[k]));
+            }
+            pending = retry;
         }
         return failures;
     };
@@ -109,8 +134,8 @@ async function main(): Promise<void> {
     const catalogued: string[] = [];
     for await (const item of state.withStatus("catalogued")) catalogued.push(item.arn);
     const jobs = [...creates.entries()].filter(([k]) => k.startsWith("job:"));
-    console.log(`sources ${SOURCES} (s3 ${Math.ceil(SOURCES / 3)}, dynamodb ${Math.ceil((SOURCES - 1) / 3)}, rds ${Math.floor(SOURCES / 3)}); events delivered ${stream.length} (${redelivered.length} redelivered); injected faults ${faulty.size}`);
-    console.log(`pass 1: intake failures ${intakeFailures}; catalog run 1 catalogued ${run1.catalogued.length}, failed ${run1.failed.length}; run 2 catalogued ${run2.catalogued.length}, failed ${run2.failed.length}`);
+    console.log(`sources ${SOURCES} (s3 ${Math.ceil(SOURCES / 3)}, dynamodb ${Math.ceil((SOURCES - 1) / 3)}, rds ${Math.floor(SOURCES / 3)}); events delivered ${stream.length} (${redelivered.length} redelivered); injected faults: ${intakeFaulty.size} on intake, ${faulty.size} on Glue`);
+    console.log(`pass 1: intake messages reported failed and redelivered ${intakeFailures}; catalog run 1 catalogued ${run1.catalogued.length}, failed ${run1.failed.length}; run 2 catalogued ${run2.catalogued.length}, failed ${run2.failed.length}`);
     console.log(`catalogued ${catalogued.length}/${SOURCES} (distinct ${new Set(catalogued).size}); PII jobs created ${jobs.length}, created more than once ${jobs.filter(([, n]) => n > 1).length}; Glue creates ${[...creates.values()].reduce((a, b) => a + b, 0)}; ${firstPassMs} ms`);
     const before = glueStore.size;
     const creates2 = [...creates.values()].reduce((a, b) => a + b, 0);

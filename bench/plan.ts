@@ -3,6 +3,10 @@ import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import * as path from "node:path";
+import "@pulumi/aws";
+import { bundler } from "../components/compute/bundle";
+import { readStackConfig } from "../tools/offline/stack-config";
+import { runPlan } from "../tools/plan";
 
 /**
  * What a user waits for: `npm run plan -- --stack <s>` in a fresh process, first after a clean
@@ -15,7 +19,7 @@ const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "lakewarden-bundles");
 
 interface Phases {
-    /** From process start to the plan's modules (Pulumi SDK, policy pack) loaded. */
+    /** From process start to the plan's modules (Pulumi SDK, @pulumi/aws, policy pack) loaded. */
     load: number;
     /** The program under mocks, until the last resource is recorded (includes waiting for bundles). */
     evaluate: number;
@@ -29,9 +33,6 @@ interface Phases {
 
 /** One plan in this process, timed by phase; the parent runs it in a fresh process per figure. */
 async function child(stack: string, skipBundling: boolean): Promise<void> {
-    const { runPlan } = require("../tools/plan") as typeof import("../tools/plan");
-    const { bundler } = require("../components/compute/bundle") as typeof import("../components/compute/bundle");
-    require("@pulumi/aws");
     const loaded = performance.now();
     if (skipBundling) {
         // The same program, with each handler's code replaced by a hash of its entry file.
@@ -74,8 +75,6 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 async function scale(): Promise<void> {
-    const { runPlan } = require("../tools/plan") as typeof import("../tools/plan");
-    const { readStackConfig } = require("../tools/offline/stack-config") as typeof import("../tools/offline/stack-config");
     const generated = (consumers: number): Record<string, string> => {
         const base = readStackConfig("prod");
         const accounts = JSON.parse(base["lakewarden:accounts"]) as Record<string, unknown>[];

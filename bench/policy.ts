@@ -1,8 +1,20 @@
-// Time to evaluate the lakewarden pack offline: over the dev program's resources (recorded by the
-// offline plan) and over a generated program of 5,000 resources. Run:
-//   npx ts-node --transpile-only bench/policy.ts
+// Time to evaluate the lakewarden pack: the way the Pulumi engine runs it (the pack served over
+// gRPC by @pulumi/policy's server: Analyze per resource, then AnalyzeStack, each deserialising
+// properties per policy) and the way the offline runner does, over the dev program's resources
+// and a generated program of 5,000; then the older, smaller awsguard pack on the engine path over
+// the same resources, when it is installed outside the repository (it pins @pulumi/aws ^4):
+//   npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1
+//   npx ts-node bench/policy.ts [--awsguard /tmp/awsguard]
+import { readFileSync } from "fs";
+import { createRequire } from "module";
 import * as path from "path";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
+import { lakewardenPolicies } from "../policy/policies";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
+import { analyzeRequest, call, configureRequest, connect, diagnostics, LEVEL_NUMBERS, stackRequest } from "../support/policy-engine";
 
 const TARGET_PER_SECOND = 2000;
 const CONFIG_DIR = path.join(__dirname, "..", "policy", "config");
@@ -82,7 +94,7 @@ function unit(i: number, providers: PlannedResource[]): PlannedResource[] {
 }
 
 /** Whole units up to `size`, topped up with encrypted queues to exactly `size` resources. */
-export function generateProgram(size: number): PlannedResource[] {
+function generateProgram(size: number): PlannedResource[] {
     const providers = ACCOUNTS.map(provider);
     const resources = [...providers];
     for (let i = 0; ; i++) {
@@ -98,7 +110,23 @@ export function generateProgram(size: number): PlannedResource[] {
     }
 }
 
-function measure(label: string, resources: PlannedResource[], configFile: string, rounds: number): void {
+interface Figure {
+    seconds: number;
+    resources: number;
+    violations: number;
+    mandatory: number;
+}
+
+const perResource = (f: Figure) => (f.seconds * 1e6) / f.resources;
+
+function print(label: string, f: Figure, extra = ""): void {
+    console.log(
+        `  ${label.padEnd(26)} ${(f.seconds * 1000).toFixed(0).padStart(6)} ms  ${perResource(f).toFixed(0).padStart(5)} us/resource  ` +
+            `${(f.resources / f.seconds).toFixed(0).padStart(6)} resources/s  ${f.mandatory} mandatory / ${f.violations} violations${extra}`,
+    );
+}
+
+function runner(resources: PlannedResource[], configFile: string, rounds: number): Figure {
     runPolicyPack(resources.slice(0, 50), { configFile, preview: true }); // warm caches and the JIT
     const started = process.hrtime.bigint();
     let result = runPolicyPack(resources, { configFile, preview: true });
@@ -106,13 +134,95 @@ function measure(label: string, resources: PlannedResource[], configFile: string
         result = runPolicyPack(resources, { configFile, preview: true });
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / rounds;
-    const perSecond = resources.length / seconds;
-    const mandatory = result.violations.filter(v => v.enforcementLevel === "mandatory").length;
-    console.log(
-        `${label}: ${resources.length} resources x ${result.policiesRun} policies in ${(seconds * 1000).toFixed(0)} ms ` +
-            `-> ${perSecond.toFixed(0)} resources/s (${(perSecond / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target); ` +
-            `${mandatory} mandatory / ${result.violations.length} violations`,
-    );
+    return { seconds, resources: resources.length, violations: result.violations.length, mandatory: result.violations.filter(v => v.enforcementLevel === "mandatory").length };
+}
+
+interface PolicyServer {
+    serve(name: string, version: string, level: EnforcementLevel, args: { policies: Policies }, initialConfig?: unknown): void;
+}
+
+/** Serves a pack in this process with @pulumi/policy's own server (the one `pulumi` starts) and connects the engine's client. */
+async function served(server: PolicyServer, name: string, policies: Policies, level: EnforcementLevel): Promise<analyzerGrpc.AnalyzerClient> {
+    const log = console.log;
+    const port = await new Promise<number>(resolve => {
+        // The server announces its port on stdout, as the engine expects.
+        console.log = (line: unknown) => {
+            console.log = log;
+            resolve(Number(line));
+        };
+        server.serve(name, "0.0.0", level, { policies });
+    });
+    return connect(port);
+}
+
+type EngineConfig = Record<string, { level: number; properties?: Record<string, unknown> }>;
+
+/**
+ * One preview as the engine drives it, against a served pack: Configure, then Analyze for every
+ * resource (8 in flight) and AnalyzeStack. Requests are marshalled up front and responses decoded
+ * after the clock stops: the engine does both in its own process, so they are not the pack's time.
+ */
+async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: PlannedResource[], config: EngineConfig): Promise<() => Promise<Figure>> {
+    await call(client.configure.bind(client), configureRequest(config));
+    const requests = resources.map(r => Buffer.from(analyzeRequest(r).serializeBinary()));
+    const stack = Buffer.from(stackRequest(resources).serializeBinary());
+    const send = (method: string, bytes: Buffer) =>
+        new Promise<Buffer>((resolve, reject) =>
+            client.makeUnaryRequest(`/pulumirpc.Analyzer/${method}`, (b: Buffer) => b, (b: Buffer) => b, bytes, (error, response) =>
+                error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response),
+            ),
+        );
+    return async () => {
+        const started = process.hrtime.bigint();
+        const responses: Buffer[] = [];
+        for (let i = 0; i < requests.length; i += 8) {
+            responses.push(...(await Promise.all(requests.slice(i, i + 8).map(bytes => send("Analyze", bytes)))));
+        }
+        responses.push(await send("AnalyzeStack", stack));
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const found = responses.flatMap((bytes, i) => diagnostics(AnalyzeResponse.deserializeBinary(bytes), resources[i]?.urn));
+        return { seconds, resources: resources.length, violations: found.length, mandatory: found.filter(d => d.enforcementLevel === "mandatory").length };
+    };
+}
+
+/** The best of `rounds` previews of each pack, taking turns so a busy machine weighs on both alike. */
+async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Promise<Figure[]> {
+    const best: (Figure | undefined)[] = previews.map(() => undefined);
+    for (const preview of previews) {
+        await preview(); // warm the JIT, as a pack process is warm after its first resources
+    }
+    for (let r = 0; r < rounds; r++) {
+        for (const [i, preview] of previews.entries()) {
+            const figure = await preview();
+            if (!best[i] || figure.seconds < (best[i] as Figure).seconds) {
+                best[i] = figure;
+            }
+        }
+    }
+    return best as Figure[];
+}
+
+/** The lakewarden pack's --policy-pack-config as the CLI sends it: reconciled, per policy. */
+function engineConfig(configFile: string): EngineConfig {
+    const raw = JSON.parse(readFileSync(configFile, "utf8")) as unknown;
+    const reconciled = reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", raw);
+    return Object.fromEntries([...reconciled].map(([name, entry]) => [name, { level: LEVEL_NUMBERS[entry.enforcementLevel], properties: entry.properties }]));
+}
+
+/** awsguard's policies, loaded from its own install (its @pulumi/aws 4 and @pulumi/policy copies). */
+function awsguard(dir: string): { server: PolicyServer; policies: Policies } {
+    const from = createRequire(path.join(path.resolve(dir), "package.json"));
+    const main = from.resolve("@pulumi/awsguard");
+    const policies: Policies = [];
+    for (const module of ["apiGateway", "compute", "database", "elasticsearch", "network", "security", "storage"]) {
+        for (const value of Object.values(from(path.join(path.dirname(main), module)) as Record<string, unknown>)) {
+            const p = value as { name?: unknown; validateResource?: unknown; validateStack?: unknown };
+            if (p && typeof p.name === "string" && (p.validateResource || p.validateStack)) {
+                policies.push(value as Policies[number]);
+            }
+        }
+    }
+    return { server: from("@pulumi/policy/server") as PolicyServer, policies };
 }
 
 async function devProgram(): Promise<PlannedResource[] | string> {
@@ -125,13 +235,37 @@ async function devProgram(): Promise<PlannedResource[] | string> {
 }
 
 async function main(): Promise<void> {
+    const argv = process.argv.slice(2);
+    const guardDir = argv.includes("--awsguard") ? argv[argv.indexOf("--awsguard") + 1] : undefined;
     const dev = await devProgram();
+    const programs: [string, PlannedResource[], string, number][] = [];
     if (typeof dev === "string") {
         console.log(`dev program: not available (${dev})`);
     } else {
-        measure("dev program", dev, path.join(CONFIG_DIR, "dev.json"), 20);
+        programs.push(["dev program", dev, path.join(CONFIG_DIR, "dev.json"), 5]);
     }
-    measure("generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 3);
+    programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 3]);
+
+    const ours = await served(require("@pulumi/policy/server") as PolicyServer, "lakewarden", lakewardenPolicies, "mandatory");
+    const guard = guardDir ? awsguard(guardDir) : undefined;
+    const theirs = guard ? await served(guard.server, "pulumi-awsguard", guard.policies, "mandatory") : undefined;
+    for (const [label, resources, configFile, rounds] of programs) {
+        console.log(`${label}: ${resources.length} resources, lakewarden ${lakewardenPolicies.length} policies${guard ? `, awsguard ${guard.policies.length}` : ""}`);
+        const run = runner(resources, configFile, rounds);
+        const previews = [await enginePreview(ours, resources, engineConfig(configFile))];
+        if (theirs) {
+            previews.push(await enginePreview(theirs, resources, {}));
+        }
+        const [served, aws] = await bestOf(rounds, previews);
+        print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
+        print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
+        if (aws) {
+            print("awsguard, engine path", aws, `  lakewarden/awsguard per resource ${(perResource(served) / perResource(aws)).toFixed(2)}x (<= 1.00 is the target)`);
+        } else {
+            console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
+        }
+    }
+    process.exit(0);
 }
 
 if (require.main === module) {

@@ -28,3 +28,8 @@ export function kmsAlias(environment: string, purpose: string): string {
 export function bucketArn(name: string): string {
     return `arn:aws:s3:::${name}`;
 }
+
+/** macie-findings -> MacieFindings (statement ids allow letters and digits only). */
+export function pascal(name: string): string {
+    return name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}

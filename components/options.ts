@@ -9,3 +9,11 @@ export function childDependsOn(opts: pulumi.ComponentResourceOptions | undefined
     const list = own === undefined ? [] : Array.isArray(own) ? own : [own as pulumi.Input<pulumi.Resource>];
     return [...list, ...more];
 }
+
+/**
+ * Aliases for a child that moved into a new component: its URN before the move was `previousName`
+ * under the new component's parent, so the engine keeps the resource instead of replacing it.
+ */
+export function movedFrom(previousParent: pulumi.Resource | undefined, previousName: string | undefined): pulumi.Alias[] {
+    return previousParent && previousName ? [{ name: previousName, parent: previousParent }] : [];
+}

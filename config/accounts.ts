@@ -17,6 +17,13 @@ export const accountSchema = z.strictObject({
     region: region.optional(),
     /** Lake Formation admins besides the deploy role (break-glass or platform roles of this account). */
     lakeFormationAdmins: z.array(roleArn).default([]),
+    /**
+     * Service-linked roles that already exist in the account (the service was used before): lakewarden
+     * names them but does not create them. Others it names are created (aws.iam.ServiceLinkedRole).
+     */
+    existingServiceLinkedRoles: z
+        .array(z.enum(["autoscaling.amazonaws.com", "imagebuilder.amazonaws.com", "macie.amazonaws.com"], { error: "expected autoscaling.amazonaws.com, imagebuilder.amazonaws.com or macie.amazonaws.com" }))
+        .default([]),
 });
 
 export type Account = z.infer<typeof accountSchema>;

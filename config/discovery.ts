@@ -91,6 +91,11 @@ export function checkDiscovery(env: { accounts: Account[]; datasets: { database:
             ctx.addIssue({ code: "custom", path: ["discovery", "records", index, "database"], message: `database "${record.database}" is not in lakewarden:datasets` });
         }
     });
-    const keys = [discovery.optInTag.key, discovery.datasetTag, discovery.schemasTag, ...Object.values(discovery.recordTags)];
-    checkUnique(ctx, keys, (k) => k, () => ["discovery", "recordTags"], "discovery tag key");
+    const keys: [string, PropertyKey[]][] = [
+        [discovery.optInTag.key, ["discovery", "optInTag", "key"]],
+        [discovery.datasetTag, ["discovery", "datasetTag"]],
+        [discovery.schemasTag, ["discovery", "schemasTag"]],
+        ...Object.entries(discovery.recordTags).map(([attribute, key]): [string, PropertyKey[]] => [key, ["discovery", "recordTags", attribute]]),
+    ];
+    checkUnique(ctx, keys, ([key]) => key, (i) => keys[i][1], "discovery tag key");
 }

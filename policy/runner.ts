@@ -12,10 +12,11 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
 import { type PolicyConfigEntry, reconcilePolicyPackConfig } from "./lib/engine-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
 import { containsUnknown } from "./lib/unknown";
-import { policies as packPolicies } from "./policies";
+import { lakewardenPolicies as packPolicies } from "./policies";
 
 export { UNKNOWN } from "./lib/unknown";
 export type { ExemptionUse } from "./lib/runner-context";
@@ -73,7 +74,6 @@ export interface RunOptions {
 }
 
 const PACK_NAME = "lakewarden";
-const PACK_LEVEL: EnforcementLevel = "mandatory";
 const PACK_VERSION = (JSON.parse(readFileSync(path.join(__dirname, "package.json"), "utf8")) as { version: string }).version;
 
 // @pulumi/policy internals the server uses; their .d.ts files are stripped, so type them here.
@@ -170,7 +170,7 @@ function makeReportViolation(
 }
 
 function resolveLevel(config: Map<string, PolicyConfigEntry>, name: string, own: EnforcementLevel | undefined): EnforcementLevel {
-    return config.get(name)?.enforcementLevel || own || PACK_LEVEL;
+    return config.get(name)?.enforcementLevel || own || PACK_ENFORCEMENT_LEVEL;
 }
 
 function loadConfig(options: RunOptions): unknown {
@@ -182,7 +182,7 @@ function loadConfig(options: RunOptions): unknown {
 
 export function runPolicyPack(resources: PlannedResource[], options: RunOptions = {}): PolicyRunResult {
     const policies = options.policies ?? packPolicies;
-    const config = reconcilePolicyPackConfig(policies, PACK_LEVEL, loadConfig(options));
+    const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options));
     const getConfigFor = (name: string) => () => ({ ...(config.get(name)?.properties ?? {}) });
     const exemptionsUsed: ExemptionUse[] = [];
     const context: RunnerContext = {

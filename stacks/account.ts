@@ -31,8 +31,8 @@ export abstract class AccountStack extends pulumi.ComponentResource {
     }
 
     /**
-     * The account's data key with its access-log bucket: the key is usable through `viaServices` and by
-     * S3 log delivery of this account, and the log bucket (SSE-KMS with it) receives every bucket's logs.
+     * The account's data key with its access-log bucket: the key is usable through `viaServices` (and by
+     * what its users declare), and the log bucket (SSE-KMS with it) receives every bucket's logs.
      */
     protected keyWithLogBucket(purpose: string, description: string, viaServices: string[]): { key: CustomerKey; logs: SecureBucket } {
         const parent = { parent: this };
@@ -43,15 +43,12 @@ export abstract class AccountStack extends pulumi.ComponentResource {
                 purpose,
                 description: `lakewarden ${this.env.name} ${description} (${this.account.name})`,
                 viaServices,
-                servicePrincipals: [
-                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": this.scope.accountId } } },
-                ],
             },
             parent,
         );
         const logs = new SecureBucket(
             this.child("logs"),
-            { scope: this.scope, purpose: "access-logs", kmsKeyArn: key.arn, receivesAccessLogs: true, expirationDays: 400 },
+            { scope: this.scope, purpose: "access-logs", key, receivesAccessLogs: true, expirationDays: 400 },
             parent,
         );
         return { key, logs };

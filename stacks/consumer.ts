@@ -6,6 +6,7 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { consumerGrants, producerOf, resourceLinkName, runtimeRoleName } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { ResourceLinks } from "../components/lakeformation/resource-links";
+import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { deployFleet } from "./image-fleet";
@@ -13,6 +14,8 @@ import { deployFleet } from "./image-fleet";
 export interface ConsumerAccountArgs extends AccountStackArgs {
     /** Producer grants this consumer's links and re-grants depend on (they must exist first). */
     producerGrants: pulumi.Resource[];
+    /** The build account's pipeline (fleet accounts name its keys and roles). */
+    amiPipeline?: AmiPipeline;
 }
 
 /**
@@ -31,7 +34,15 @@ export class ConsumerAccount extends AccountStack {
         this.key = key;
         const results = new SecureBucket(
             this.child("results"),
-            { scope: this.scope, purpose: "query-results", kmsKeyArn: this.key.arn, accessLogBucket: logs.bucket.id, noncurrentVersionExpirationDays: 30 },
+            {
+                scope: this.scope,
+                purpose: "query-results",
+                key: this.key,
+                accessLogBucket: logs.bucket.id,
+                noncurrentVersionExpirationDays: 30,
+                // EMR pushes cluster logs under emr/ without an SSE header.
+                receivesLogs: true,
+            },
             parent,
         );
         const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins], emrAccountId: accountId }, parent);
@@ -71,7 +82,10 @@ export class ConsumerAccount extends AccountStack {
         );
         const fleet = this.env.fleets.find((f) => f.account === this.account.name);
         if (fleet) {
-            deployFleet(this, this.env, this.scope, this.child("fleet"), fleet);
+            if (!args.amiPipeline) {
+                throw new Error(`fleet account ${this.account.name}: the build account's pipeline was not constructed first (program error)`);
+            }
+            deployFleet(this, this.env, this.scope, this.child("fleet"), fleet, args.amiPipeline);
         }
         new AthenaWorkgroup(this.child("athena"), { environment: this.env.name, accountId, resultsBucketName: results.name, kmsKeyArn: this.key.arn }, parent);
         this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map((r) => r.arn) });

@@ -27,8 +27,9 @@ export function deployEnvironment(env: Environment): AccountOutputs {
     const producers = accountsWithRole(env, "producer").map((p) => new ProducerAccount(args(p.name)));
     stacks.push(...producers);
     const producerGrants = producers.map((p) => p.grants);
+    const amiPipeline = producers.find((p) => p.amiPipeline)?.amiPipeline;
     for (const consumer of accountsWithRole(env, "consumer")) {
-        stacks.push(new ConsumerAccount({ ...args(consumer.name), producerGrants }));
+        stacks.push(new ConsumerAccount({ ...args(consumer.name), producerGrants, amiPipeline }));
     }
     return Object.fromEntries(stacks.map((s) => [s.account.name, { role: s.account.role, accountId: s.account.id, urn: s.urn }]));
 }

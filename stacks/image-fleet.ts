@@ -9,7 +9,9 @@ import { ImageDistributionRole } from "../components/fleet/distribution-role";
 import { FleetRefresh } from "../components/fleet/fleet-refresh";
 import { SampleEcsCluster } from "../components/fleet/sample-ecs-cluster";
 import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
-import { autoScalingServiceLinkedRole, CustomerKey } from "../components/kms/customer-key";
+import { linkedRole } from "../components/iam/service-linked-role";
+import { CustomerKey } from "../components/kms/customer-key";
+import { autoScalingVolumeUses } from "../components/kms/key-use";
 import { type AccountScope, kmsAlias } from "../components/naming";
 import type { SecureBucket } from "../components/storage/secure-bucket";
 import { accountProvider } from "./providers";
@@ -36,31 +38,42 @@ export function deployAmiPipeline(parent: pulumi.ComponentResource, env: Environ
             const account = accountNamed(env, f.account);
             return { accountId: account.id, region: regionOf(env, account), parameterName: imageParameterName(env) };
         }),
+        existingServiceLinkedRoles: build.existingServiceLinkedRoles,
     }, { parent });
 }
 
-/** Fleet account (called from ConsumerAccount when env.fleets has this account). */
-export function deployFleet(parent: pulumi.ComponentResource, env: Environment, scope: AccountScope, name: string, fleet: Fleet): FleetRefresh {
+/**
+ * Fleet account (called from ConsumerAccount when env.fleets has this account). Auto Scaling's
+ * service-linked role is created here (or declared present) first: this account's fleet key and the
+ * build account's AMI keys name it, and the build account's Image Builder role is trusted by the
+ * distribution role only once it exists.
+ */
+export function deployFleet(parent: pulumi.ComponentResource, env: Environment, scope: AccountScope, name: string, fleet: Fleet, pipeline: AmiPipeline): FleetRefresh {
     const buildAccountId = accountNamed(env, requirePipeline(env).buildAccount).id;
+    const account = accountNamed(env, fleet.account);
+    const autoScaling = linkedRole(`${name}-autoscaling-slr`, account, "autoscaling.amazonaws.com", { parent });
+    const autoScalingRoles = autoScaling.resource ? [autoScaling.resource] : [];
+    for (const use of autoScalingVolumeUses([autoScaling.arn], autoScalingRoles)) {
+        // Instances launched from the copied image decrypt its snapshots with the build account's key.
+        pipeline.keys[scope.region]?.allow(use);
+    }
     const key = new CustomerKey(`${name}-key`, {
         scope, purpose: "fleet", description: `lakewarden ${env.name} fleet refresh and container instance volumes`,
         viaServices: ["ec2", "lambda", "logs", "sns", "sqs", "states"],
-        servicePrincipals: [{ service: `logs.${scope.region}.amazonaws.com`, actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-            condition: { StringEquals: { "aws:SourceAccount": scope.accountId } } }],
-        serviceLinkedRoles: [autoScalingServiceLinkedRole(scope.accountId)],
+        uses: autoScalingVolumeUses([autoScaling.arn], autoScalingRoles),
     }, { parent });
-    const keyRef = { arn: key.arn, aliasName: key.aliasName };
     new ImageDistributionRole(`${name}-distribution`, {
         accountId: scope.accountId, buildAccountId, organizationId: env.organization.id,
         amiKeyAlias: kmsAlias(env.name, "ami"),
         targets: [{ region: scope.region, parameterNames: [imageParameterName(env)] }],
+        imageBuilderRole: pipeline.imageBuilderRole,
     }, { parent });
     const sample = fleet.sampleCluster && new SampleEcsCluster(`${name}-sample`, {
-        scope, ebsKey: keyRef, imageId: resolveParentImage(ECS_OPTIMISED_AL2023, { parent }),
+        scope, ebsKey: key, imageId: resolveParentImage(ECS_OPTIMISED_AL2023, { parent }),
         clusterTags: fleet.clusterTags, ...fleet.sampleCluster,
-    }, { parent });
+    }, { parent, dependsOn: autoScalingRoles });
     return new FleetRefresh(`${name}-refresh`, {
-        scope, organizationId: env.organization.id, key: keyRef, buildAccountId,
+        scope, organizationId: env.organization.id, key, buildAccountId,
         imageParameterName: imageParameterName(env),
         // Without a sample cluster the fleet's own instance role is named by convention; add it to the model if it differs.
         instanceRoleArn: sample ? sample.instanceRoleArn : `arn:aws:iam::${scope.accountId}:role/lakewarden-${env.name}-ecs-instance`,

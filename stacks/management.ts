@@ -5,7 +5,8 @@ import { accountsWithRole, type Environment } from "../config/environment";
 import { investigationRoleName } from "../config/remediation";
 import { BucketTagPolicy } from "../components/governance/bucket-tag-policy";
 import { MemberBaseline } from "../components/governance/member-baseline";
-import { policyDocument, roleArnOf } from "../components/iam/documents";
+import { EventForwarding } from "../components/events/event-forwarding";
+import { roleArnOf } from "../components/iam/documents";
 import { resourceName } from "../components/naming";
 import { ORGANIZATION_CHANGE_EVENTS, orgReaderPolicies } from "../components/organizations/ou-row-filters";
 import { AccountStack, type AccountStackArgs } from "./account";
@@ -83,45 +84,21 @@ export class ManagementAccount extends AccountStack {
 
     private forwardOrganizationEvents(security: Account): void {
         const env = this.env;
-        const eastProvider = accountProvider(env, this.account, ORGANIZATIONS_EVENTS_REGION);
-        const inEast = { parent: this, provider: eastProvider };
-        const busArn = securityBusArn(env, security);
-        const roleName = resourceName(env.name, "org-events-forwarder");
-        const role = new aws.iam.Role(
-            this.child("org-events"),
+        const name = this.child("org-events");
+        new EventForwarding(
+            name,
             {
-                name: roleName,
-                description: "Lets EventBridge forward organisation changes to the security bus",
-                assumeRolePolicy: policyDocument([
-                    {
-                        Sid: "TrustEventBridgeOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sts:AssumeRole"],
-                        Condition: { StringEquals: { "aws:SourceAccount": this.account.id } },
-                    },
-                ]),
+                scope: this.scope,
+                ruleName: "org-changes",
+                roleName: "org-events-forwarder",
+                description: "organisation changes the OU row-filter reconciler reacts to, to the security bus",
+                eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } },
+                buses: [{ id: "security", arn: securityBusArn(env, security) }],
+                retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+                eventRegion: { region: ORGANIZATIONS_EVENTS_REGION, provider: accountProvider(env, this.account, ORGANIZATIONS_EVENTS_REGION) },
+                previousNames: { rule: name, role: name, policy: name, target: () => name },
             },
             { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            this.child("org-events"),
-            { role: role.name, policy: policyDocument([{ Sid: "PutToSecurityBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [busArn] }]) },
-            { parent: this },
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            this.child("org-events"),
-            {
-                name: resourceName(env.name, "org-changes"),
-                description: "Organisation changes the OU row-filter reconciler reacts to",
-                eventPattern: JSON.stringify({ source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } }),
-            },
-            inEast,
-        );
-        new aws.cloudwatch.EventTarget(
-            this.child("org-events"),
-            { rule: rule.name, arn: busArn, roleArn: roleArnOf(this.account.id, roleName) },
-            { ...inEast, dependsOn: [role] },
         );
     }
 }

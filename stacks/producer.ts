@@ -10,6 +10,7 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
+import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { deployAmiPipeline } from "./image-fleet";
@@ -27,6 +28,8 @@ export class ProducerAccount extends AccountStack {
     readonly buckets: Record<string, SecureBucket>;
     readonly catalog: DataCatalog;
     readonly grants: LakeFormationGrants;
+    /** The hardened-image pipeline, when this is the build account. */
+    readonly amiPipeline?: AmiPipeline;
 
     constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -35,7 +38,7 @@ export class ProducerAccount extends AccountStack {
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
-            deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
+            this.amiPipeline = deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
         }
         this.buckets = { logs };
         const remediation = this.env.remediation;
@@ -48,7 +51,7 @@ export class ProducerAccount extends AccountStack {
                 {
                     scope: this.scope,
                     purpose: zone,
-                    kmsKeyArn: this.dataKey.arn,
+                    key: this.dataKey,
                     accessLogBucket: logs.bucket.id,
                     // Data zones are in Macie's scope; findings quarantine under the prefix the policy guards.
                     tags: { RequireMacieScan: "True", BucketOwner: this.env.sensitiveData.bucketOwners[0] },

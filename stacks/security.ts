@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../components/kms/customer-key";
 import { ouMappingDocument } from "../components/organizations/ou-mapping";
 import { FindingRemediation } from "../components/remediation/finding-remediation";
-import { MacieDiscovery, macieKeyGrant } from "../components/remediation/macie-discovery";
+import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
 import { policyDocument } from "../components/iam/documents";
@@ -34,23 +34,20 @@ export class SecurityAccount extends AccountStack {
                 purpose: "security",
                 description: `lakewarden ${this.env.name} security tooling key`,
                 viaServices: ["s3", "dynamodb", "sns", "sqs", "secretsmanager", "states", "lambda", "logs"],
-                servicePrincipals: [
-                    macieKeyGrant(this.scope),
-                    { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                uses: [
                     {
-                        service: "events.amazonaws.com",
+                        sid: "EventBridgeEncryptsBus",
+                        principal: { service: "events.amazonaws.com" },
                         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                        condition: { StringEquals: { "aws:SourceAccount": accountId, "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId, "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+                        source: "Amazon EventBridge User Guide, Encrypting events with customer managed keys (key policy for events.amazonaws.com)",
                     },
                     {
-                        service: "cloudwatch.amazonaws.com",
+                        sid: "CloudWatchAlarmsPublish",
+                        principal: { service: "cloudwatch.amazonaws.com" },
                         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
-                    {
-                        service: `logs.${region}.amazonaws.com`,
-                        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
-                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/*` } },
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
                     },
                 ],
             },
@@ -109,7 +106,7 @@ export class SecurityAccount extends AccountStack {
         if (remediation) {
             const logs = new SecureBucket(
                 this.child("logs"),
-                { scope: this.scope, purpose: "access-logs", kmsKeyArn: this.key.arn, receivesAccessLogs: true, expirationDays: 400 },
+                { scope: this.scope, purpose: "access-logs", key: this.key, receivesAccessLogs: true, expirationDays: 400 },
                 parent,
             );
             new MacieDiscovery(

@@ -51,7 +51,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     }
     options.mutate?.(recording.resources);
     const policyConfigFile = options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`);
-    const policy = await runPolicyPack(recording.resources, {
+    const policy = runPolicyPack(recording.resources, {
         ...(existsSync(policyConfigFile) ? { config: JSON.parse(readFileSync(policyConfigFile, "utf8")) } : {}),
         preview,
     });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { lambdaEnvironmentUse, logGroupUse, sqsQueueUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 import { bundleHandler } from "./bundle";
 
@@ -47,6 +48,7 @@ export class BundledFunction extends pulumi.ComponentResource {
         this.arn = `arn:aws:lambda:${region}:${accountId}:function:${this.name}`;
         const logGroupName = `${LOG_GROUP_PREFIX}${this.name}`;
         const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
+        args.key.allow(lambdaEnvironmentUse(args.scope)).allow(logGroupUse(args.scope, [logGroupArn]));
         this.logGroup = new aws.cloudwatch.LogGroup(
             name,
             { name: logGroupName, retentionInDays: args.logRetentionDays ?? 365, kmsKeyId: args.key.arn },
@@ -58,6 +60,7 @@ export class BundledFunction extends pulumi.ComponentResource {
         ];
         if (args.deadLetterQueue) {
             const queueName = `${this.name}-dlq`;
+            args.key.allow(sqsQueueUse(args.scope));
             this.deadLetterQueue = new aws.sqs.Queue(
                 `${name}-dlq`,
                 { name: queueName, kmsMasterKeyId: args.key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },

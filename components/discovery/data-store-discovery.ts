@@ -15,9 +15,11 @@ import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
 import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
+import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../kms/key-use";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { type AccountScope, resourceName } from "../naming";
+import { childDependsOn } from "../options";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface DataStoreDiscoveryArgs {
@@ -73,6 +75,11 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
     constructor(name: string, args: DataStoreDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:discovery:DataStoreDiscovery", name, {}, opts);
         const { scope, settings } = args;
+        // The report Lambda carries the readers and record tags in its environment (4 KB in all, Lambda quotas).
+        const environmentSize = JSON.stringify(settings.recordTags).length + JSON.stringify(args.readers).length;
+        if (environmentSize > LAMBDA_ENVIRONMENT_LIMIT - 512) {
+            throw new Error(`DataStoreDiscovery ${name}: the readers and record tags (${environmentSize} bytes) exceed what the report Lambda's environment can hold`);
+        }
         const { accountId, region, environment } = scope;
         const parent = { parent: this };
         const n = (...parts: string[]) => resourceName(environment, "discovery", ...parts);
@@ -86,22 +93,31 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 purpose: "discovery",
                 description: `lakewarden ${environment} data-store discovery (state, queue, results, Glue job output and logs)`,
                 viaServices: ["dynamodb", "lambda", "s3", "sqs"],
-                servicePrincipals: [
+                uses: [
+                    logGroupUse(scope, [`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`]),
                     {
-                        service: `logs.${region}.amazonaws.com`,
-                        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
-                        condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`] } },
+                        sid: "EventBridgeEncryptedTargets",
+                        principal: { service: "events.amazonaws.com" },
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        conditions: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } },
+                        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SQS queue and SNS topic with a customer key)",
                     },
-                    // EventBridge writes to the encrypted queue and topic (EventBridge user guide, "Permissions for encrypted targets").
-                    { service: "events.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"], condition: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } } },
-                    // CloudWatch alarms publish to the encrypted alarm topic.
-                    { service: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"], condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+                    {
+                        sid: "CloudWatchAlarmsPublish",
+                        principal: { service: "cloudwatch.amazonaws.com" },
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
+                    },
+                    dynamoDbTableUse(scope),
+                    sqsQueueUse(scope),
+                    snsTopicUse(scope),
                 ],
             },
             parent,
         );
         const key = this.key;
-        this.bucket = new SecureBucket(`${name}-bucket`, { scope, purpose: "discovery", kmsKeyArn: key.arn, accessLogBucket: args.accessLogBucket }, parent);
+        this.bucket = new SecureBucket(`${name}-bucket`, { scope, purpose: "discovery", key, accessLogBucket: args.accessLogBucket }, parent);
         const bucketName = this.bucket.name;
         const bucketArn = this.bucket.arn;
         const objects = (prefix: string) => `${bucketArn}/${prefix}*`;
@@ -351,10 +367,6 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 { Sid: "ExportReport", Effect: "Allow", Action: ["s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.ropa)] },
             ],
         });
-        const environmentSize = JSON.stringify(settings.recordTags).length + JSON.stringify(args.readers).length;
-        if (environmentSize > LAMBDA_ENVIRONMENT_LIMIT - 512) {
-            throw new Error(`DataStoreDiscovery ${name}: the readers and record tags (${environmentSize} bytes) exceed the Lambda environment limit`);
-        }
         this.functions = { intake, backfill, catalog, reporter, ropa };
 
         // Schedules: plain EventBridge rules invoking the functions asynchronously (failures → their DLQ).
@@ -418,7 +430,9 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             { Sid: "ReadClusterSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${region}:${accountId}:secret:rds!cluster-*`] },
             { Sid: "DecryptSources", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [`arn:aws:kms:${region}:${accountId}:key/*`], Condition: { StringEquals: { "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] } } },
             // JDBC crawls and jobs run in the cluster's VPC through ENIs Glue creates and tags (Glue developer guide, "Setting up network access").
-            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"], Resource: ["*"] },
+            // DescribeVpcAttribute is the one network read the Service Authorization Reference scopes to a VPC.
+            { Sid: "DescribeVpcAttribute", Effect: "Allow", Action: ["ec2:DescribeVpcAttribute"], Resource: [`arn:aws:ec2:${region}:${accountId}:vpc/*`] },
             { Sid: "ManageGlueEnis", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`, `arn:aws:ec2:${region}:${accountId}:subnet/*`, `arn:aws:ec2:${region}:${accountId}:security-group/*`] },
             { Sid: "TagGlueEnis", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: [`arn:aws:ec2:${region}:${accountId}:network-interface/*`], Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } } },
             { Sid: "UseConnections", Effect: "Allow", Action: ["glue:GetConnection"], Resource: [`arn:aws:glue:${region}:${accountId}:catalog`, glueResource("connection")] },
@@ -440,12 +454,13 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [objects(DISCOVERY_PREFIXES.temp)] },
             { Sid: "ListDiscoveryBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
         ]);
-        const piiTag = new aws.lakeformation.LfTag(`${name}-pii-tag`, { key: PII_LF_TAG, values: ["false", "true"] }, parent);
+        // Lake Formation resources wait for what the caller orders them after (the account's LF settings).
+        const piiTag = new aws.lakeformation.LfTag(`${name}-pii-tag`, { key: PII_LF_TAG, values: ["false", "true"] }, { parent: this, dependsOn: childDependsOn(opts) });
         // The reporter assigns the tag (ASSOCIATE); its rights on the tables come from the catalog step's grants.
         new aws.lakeformation.Permissions(
             `${name}-pii-tag-reporter`,
             { principal: reporterRoleArn, lfTag: { key: PII_LF_TAG, values: ["false", "true"] }, permissions: ["ASSOCIATE", "DESCRIBE"] },
-            { parent: this, deleteBeforeReplace: true, dependsOn: [piiTag, reporter] },
+            { parent: this, deleteBeforeReplace: true, dependsOn: childDependsOn(opts, piiTag, reporter) },
         );
 
         // Alarms: a message in the dead-letter queue, failed PII jobs, failed scheduled runs, disagreements.
@@ -522,6 +537,25 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             parent,
         );
         new aws.cloudwatch.EventTarget(`${name}-pii-job-failed`, { rule: failedJobs.name, arn: this.alarms.arn }, parent);
+        // What a data-protection officer and the platform team look at: sources, detections, gaps, failures.
+        const metric = (service: string, name: string, label: string) => ["lakewarden", name, "service", service, { label, stat: "Sum" }];
+        const widget = (title: string, metrics: unknown[], y: number, x: number) => ({ type: "metric", x, y, width: 12, height: 6, properties: { title, region, period: 3600, view: "timeSeries", stacked: false, metrics } });
+        new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: n("dashboard"),
+                dashboardBody: JSON.stringify({
+                    widgets: [
+                        widget("Sources seen (intake)", [metric("discovery-intake", "Sources_added", "added"), metric("discovery-intake", "Sources_duplicate", "redelivered / known"), metric("discovery-intake", "Sources_retired", "retired")], 0, 0),
+                        widget("Catalog runs", [metric("discovery-catalog", "Catalog_catalogued", "catalogued"), metric("discovery-catalog", "Catalog_blocked", "blocked"), metric("discovery-catalog", "Catalog_failed", "failed"), metric("discovery-catalog", "Catalog_ignored", "not opted in")], 0, 12),
+                        widget("PII detection", [metric("discovery-reporter", "ColumnsMarkedPii", "columns marked PII"), metric("discovery-reporter", DISAGREEMENT_METRIC, "contradicting the model")], 6, 0),
+                        widget("Record of processing (art. 30)", [metric("discovery-ropa", "SourcesLackingRecordTags", "sources lacking required tags")], 6, 12),
+                        widget("Dead-letter queue", [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", `${queueName}-dlq`, { label: "events waiting", stat: "Maximum" }]], 12, 0),
+                    ],
+                }),
+            },
+            parent,
+        );
         this.registerOutputs({ stateTable: stateTableName, reportTable: reportTableName, bucket: bucketName, queue: queueName, alarmTopic: this.alarms.arn });
     }
 }

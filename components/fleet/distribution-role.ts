@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, roleArnOf, type Statement } from "../iam/documents";
+import type { LinkedRole } from "../iam/service-linked-role";
 
 /** Image Builder assumes a role of exactly this name in every target account of a distribution. */
 export const DISTRIBUTION_ROLE_NAME = "EC2ImageBuilderDistributionCrossAccountRole";
-
-export function imageBuilderServiceLinkedRoleArn(buildAccountId: string): string {
-    return `arn:aws:iam::${buildAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
-}
 
 export interface DistributionTarget {
     region: string;
@@ -26,6 +23,8 @@ export interface ImageDistributionRoleArgs {
      */
     amiKeyAlias: string;
     targets: DistributionTarget[];
+    /** AWSServiceRoleForImageBuilder of the build account (its resource when this program creates it). */
+    imageBuilderRole: LinkedRole;
 }
 
 /**
@@ -98,13 +97,14 @@ export class ImageDistributionRole extends pulumi.ComponentResource {
                     {
                         Sid: "ImageBuilderOfBuildAccount",
                         Effect: "Allow",
-                        Principal: { AWS: imageBuilderServiceLinkedRoleArn(args.buildAccountId) },
+                        Principal: { AWS: args.imageBuilderRole.arn },
                         Action: ["sts:AssumeRole"],
                         Condition: { StringEquals: { "aws:PrincipalOrgID": args.organizationId } },
                     },
                 ]),
             },
-            { parent: this },
+            // IAM rejects a trust policy naming a role that does not exist yet (cross-account too).
+            { parent: this, dependsOn: args.imageBuilderRole.resource ? [args.imageBuilderRole.resource] : [] },
         );
         new aws.iam.RolePolicy(name, { role: role.name, policy: policyDocument(distributionStatements(args)) }, { parent: this });
         this.registerOutputs({ arn: this.arn });

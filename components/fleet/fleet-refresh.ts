@@ -5,9 +5,11 @@ import { instanceRefreshStatements } from "../../lambdas/instance-refresh/role-p
 import { launchTemplateVersionStatements, type LaunchScope } from "../../lambdas/launch-template-version/role-policy";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig, fleetRefreshStateMachineStatements } from "../../workflows/fleet-refresh";
 import { BundledFunction } from "../compute/bundled-function";
-import { stateMachinePlatformStatements } from "../compute/state-machine-platform";
-import { accountRoot, type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { StateMachine } from "../compute/state-machine";
+import { EventTrigger } from "../events/event-trigger";
+import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam/documents";
 import { defaultBusArn, imageStatePattern } from "../imagebuilder/image-events";
+import { snsTopicUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 
 /** The tag every group and launch template the workflow may change carries (IAM conditions use it). */
@@ -38,7 +40,7 @@ const DEFAULT_POLLING = { initialIntervalSeconds: 60, maxIntervalSeconds: 600, b
  */
 export class FleetRefresh extends pulumi.ComponentResource {
     readonly topic: aws.sns.Topic;
-    readonly stateMachine: aws.sfn.StateMachine;
+    readonly stateMachine: StateMachine;
     readonly stateMachineArn: string;
 
     constructor(name: string, args: FleetRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,28 +78,8 @@ export class FleetRefresh extends pulumi.ComponentResource {
 
         const topicName = resourceName(environment, "fleet-refresh");
         const topicArn = `arn:aws:sns:${region}:${accountId}:${topicName}`;
+        args.key.allow(snsTopicUse(args.scope));
         this.topic = new aws.sns.Topic(name, { name: topicName, kmsMasterKeyId: args.key.arn }, parent);
-        const machineName = resourceName(environment, "fleet-refresh");
-        this.stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${machineName}`;
-        const machineRoleName = resourceName(environment, "fleet-refresh-sfn");
-        new aws.sns.TopicPolicy(
-            name,
-            {
-                arn: this.topic.arn,
-                policy: policyDocument([
-                    {
-                        Sid: "StateMachinePublishes",
-                        Effect: "Allow",
-                        Principal: { AWS: roleArnOf(accountId, machineRoleName) },
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                    },
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sns:Publish"], Resource: [topicArn], Condition: { Bool: { "aws:SecureTransport": false } } },
-                ]),
-            },
-            parent,
-        );
-
         const config: FleetRefreshConfig = {
             functions: { discovery: discovery.arn, launchTemplateVersion: versions.arn, instanceRefresh: refresh.arn },
             notificationTopicArn: topicArn,
@@ -106,48 +88,47 @@ export class FleetRefresh extends pulumi.ComponentResource {
             refresh: args.refresh,
             polling: args.polling ?? DEFAULT_POLLING,
         };
-        const logGroupName = `/lakewarden/states/${machineName}`;
-        const logGroup = new aws.cloudwatch.LogGroup(name, { name: logGroupName, retentionInDays: 365, kmsKeyId: args.key.arn }, parent);
-        const machineRole = new aws.iam.Role(
-            `${name}-sfn`,
-            { name: machineRoleName, description: "Fleet refresh state machine", assumeRolePolicy: serviceTrust("states.amazonaws.com", accountId, this.stateMachineArn) },
-            parent,
-        );
-        const machinePolicy = new aws.iam.RolePolicy(
-            `${name}-sfn`,
-            {
-                role: machineRole.name,
-                policy: policyDocument([
-                    ...(fleetRefreshStateMachineStatements(config, { partition: "aws", region, accountId, topicKeyAlias: args.key.aliasName }) as Statement[]),
-                    ...stateMachinePlatformStatements(args.scope, args.key, this.stateMachineArn),
-                    { Sid: "Trace", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: ["*"] },
-                ]),
-            },
-            parent,
-        );
-        this.stateMachine = new aws.sfn.StateMachine(
+        this.stateMachine = new StateMachine(
             name,
             {
-                name: machineName,
-                type: "STANDARD",
-                roleArn: roleArnOf(accountId, machineRoleName),
-                definition: JSON.stringify(buildFleetRefreshDefinition(config)),
-                loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
-                encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: args.key.arn, kmsDataKeyReusePeriodSeconds: 300 },
-                tracingConfiguration: { enabled: true },
+                scope: args.scope,
+                key: args.key,
+                machineName: "fleet-refresh",
+                description: "Fleet refresh state machine",
+                definition: buildFleetRefreshDefinition(config),
+                taskStatements: fleetRefreshStateMachineStatements(config, { partition: "aws", region, accountId, topicKeyAlias: args.key.aliasName }) as Statement[],
+                tracing: true,
+                dependsOn: [discovery, versions, refresh],
+                previousNames: { logGroup: name, role: `${name}-sfn`, policy: `${name}-sfn`, stateMachine: name },
             },
-            { parent: this, dependsOn: [machinePolicy, discovery, versions, refresh] },
+            parent,
+        );
+        this.stateMachineArn = this.stateMachine.arn;
+        new aws.sns.TopicPolicy(
+            name,
+            {
+                arn: this.topic.arn,
+                policy: policyDocument([
+                    {
+                        Sid: "StateMachinePublishes",
+                        Effect: "Allow",
+                        Principal: { AWS: this.stateMachine.roleArn },
+                        Action: ["sns:Publish"],
+                        Resource: [topicArn],
+                    },
+                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sns:Publish"], Resource: [topicArn], Condition: { Bool: { "aws:SecureTransport": false } } },
+                ]),
+            },
+            // SNS rejects a policy naming a role that does not exist yet.
+            { parent: this, dependsOn: [this.stateMachine.role] },
         );
         this.startOnNewImages(name, args);
         this.registerOutputs({ stateMachineArn: this.stateMachineArn, topicArn });
     }
 
     private startOnNewImages(name: string, args: FleetRefreshArgs): void {
-        const { accountId, region, environment } = args.scope;
-        const parent = { parent: this };
-        const ruleName = resourceName(environment, "fleet-refresh-on-image");
-        const roleName = resourceName(environment, "fleet-refresh-starter");
-        new aws.cloudwatch.EventBusPolicy(
+        const { accountId, region } = args.scope;
+        const bus = new aws.cloudwatch.EventBusPolicy(
             `${name}-bus`,
             {
                 eventBusName: "default",
@@ -162,31 +143,22 @@ export class FleetRefresh extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            parent,
+            { parent: this },
         );
-        const role = new aws.iam.Role(
-            `${name}-starter`,
+        new EventTrigger(
+            `${name}-on-image`,
             {
-                name: roleName,
-                description: "Lets EventBridge start the fleet refresh for a new image",
-                assumeRolePolicy: serviceTrust("events.amazonaws.com", accountId, `arn:aws:events:${region}:${accountId}:rule/${ruleName}`),
+                scope: args.scope,
+                key: args.key,
+                ruleName: "fleet-refresh-on-image",
+                starterRoleName: "fleet-refresh-starter",
+                description: "A new hardened image is AVAILABLE in the build account",
+                eventPattern: JSON.parse(imageStatePattern(args.buildAccountId, ["AVAILABLE"])) as object,
+                target: { stateMachine: this.stateMachine },
+                retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+                previousNames: { rule: `${name}-on-image`, target: `${name}-on-image`, role: `${name}-starter`, policy: `${name}-starter` },
             },
-            parent,
-        );
-        const policy = new aws.iam.RolePolicy(
-            `${name}-starter`,
-            { role: role.name, policy: policyDocument([{ Sid: "StartFleetRefresh", Effect: "Allow", Action: ["states:StartExecution"], Resource: [this.stateMachineArn] }]) },
-            parent,
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            `${name}-on-image`,
-            { name: ruleName, description: "A new hardened image is AVAILABLE in the build account", eventPattern: imageStatePattern(args.buildAccountId, ["AVAILABLE"]) },
-            parent,
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-on-image`,
-            { rule: rule.name, arn: this.stateMachine.arn, roleArn: roleArnOf(accountId, roleName), retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 } },
-            { parent: this, dependsOn: [policy] },
+            { parent: this, dependsOn: [bus] },
         );
     }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { KeyUse } from "../kms/key-use";
 
 /**
  * IAM policy documents as structured objects: Effect, Action and Principal are plain strings
@@ -37,10 +38,14 @@ export function roleArnOf(accountId: string, roleName: string): string {
     return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
-/** A customer key as documents reference it: its ARN (random, unknown at preview) and its alias (from the model). */
+/**
+ * A customer key as its users see it: its ARN (random, unknown at preview), its alias (from the model),
+ * and `allow`, through which a user declares what it needs from the key's policy.
+ */
 export interface KeyRef {
     arn: pulumi.Input<string>;
     aliasName: string;
+    allow(use: KeyUse): KeyRef;
 }
 
 /**

@@ -4,11 +4,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentVersion, type ComponentDocument, type JsonValue, recipeVersion } from "../../imagebuilder/version";
 import { policyDocument, serviceTrust } from "../iam/documents";
-import { autoScalingServiceLinkedRole, CustomerKey } from "../kms/customer-key";
+import { type LinkedRole, linkedRole } from "../iam/service-linked-role";
+import { CustomerKey } from "../kms/customer-key";
+import { EventForwarding } from "../events/event-forwarding";
 import { type AccountScope, resourceName } from "../naming";
 import { SecureBucket } from "../storage/secure-bucket";
 import { buildInstanceStatements, parseS3Uri } from "./build-instance-policy";
-import { ImageEventForwarding } from "./image-events";
+import { defaultBusArn, imageStatePattern } from "./image-events";
 
 const COMPONENT_FILE = path.join(__dirname, "..", "..", "imagebuilder", "components", "cis-docker-hardening.yaml");
 const DOCKER_DEVICE = "/dev/xvdb";
@@ -45,6 +47,8 @@ export interface AmiPipelineArgs {
     accessLogBucket: pulumi.Input<string>;
     rootVolumeGiB?: number;
     dockerVolumeGiB?: number;
+    /** Service-linked roles the build account already has (environment model). */
+    existingServiceLinkedRoles: string[];
 }
 
 /** The ECS-optimised parent image id, read when the program runs so a new parent makes a new recipe version. */
@@ -68,6 +72,8 @@ export class AmiPipeline extends pulumi.ComponentResource {
     readonly logs: SecureBucket;
     readonly pipeline: aws.imagebuilder.ImagePipeline;
     readonly componentArn: string;
+    /** AWSServiceRoleForImageBuilder of the build account: distribution roles in the fleet accounts trust it. */
+    readonly imageBuilderRole: LinkedRole;
 
     constructor(name: string, args: AmiPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:imagebuilder:AmiPipeline", name, {}, opts);
@@ -87,24 +93,21 @@ export class AmiPipeline extends pulumi.ComponentResource {
                     purpose: "ami",
                     description: `lakewarden ${environment} hardened ECS AMIs and their build artifacts (${target.region})`,
                     viaServices: home ? ["ec2", "imagebuilder", "s3"] : ["ec2"],
-                    servicePrincipals: home
-                        ? [{ service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": accountId } } }]
-                        : [],
                     externalAccounts: [
                         // EBS volumes of instances launched from the AMI need grants, here and in the receiving accounts.
                         { accountIds: [...new Set([accountId, ...args.receivingAccountIds])].sort(), viaServices: ["ec2", "autoscaling"], allowGrantsForAwsResources: true },
                     ],
-                    // Auto Scaling launches from the copied AMIs with its own role, which must decrypt the snapshots.
-                    serviceLinkedRoles: args.receivingAccountIds.map(autoScalingServiceLinkedRole),
+                    // Fleet accounts add their Auto Scaling service-linked role (stacks/image-fleet.ts), once it exists.
                 },
                 target.provider ? { parent: this, provider: target.provider } : parent,
             );
         }
         const key = this.keys[region];
-        const keyRef = { arn: key.arn, aliasName: key.aliasName };
+        this.imageBuilderRole = linkedRole(`${name}-imagebuilder-slr`, { id: accountId, existingServiceLinkedRoles: args.existingServiceLinkedRoles }, "imagebuilder.amazonaws.com", parent);
         this.logs = new SecureBucket(
             `${name}-logs`,
-            { scope: args.scope, purpose: "image-builder-logs", kmsKeyArn: key.arn, accessLogBucket: args.accessLogBucket, expirationDays: 400 },
+            // AWSTOE's S3Upload and the build logs arrive without an SSE header.
+            { scope: args.scope, purpose: "image-builder-logs", key, accessLogBucket: args.accessLogBucket, expirationDays: 400, receivesLogs: true },
             parent,
         );
 
@@ -172,7 +175,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
                     buildInstanceStatements({
                         scope: args.scope,
                         componentArn: this.componentArn,
-                        key: keyRef,
+                        key,
                         benchArchive: parseS3Uri(args.dockerBench.archiveS3Uri),
                         logBucketArn: this.logs.arn,
                         writePrefixes: [LOG_PREFIX, REPORT_PREFIX],
@@ -238,7 +241,24 @@ export class AmiPipeline extends pulumi.ComponentResource {
             },
             parent,
         );
-        new ImageEventForwarding(`${name}-events`, { scope: args.scope, receivingAccountIds: args.receivingAccountIds.filter((id) => id !== accountId) }, parent);
+        const receivers = args.receivingAccountIds.filter((id) => id !== accountId);
+        if (receivers.length > 0) {
+            new EventForwarding(
+                `${name}-events`,
+                {
+                    scope: args.scope,
+                    key,
+                    ruleName: "image-state-changes",
+                    roleName: "image-events-forwarder",
+                    description: "Image Builder AVAILABLE and FAILED images, for the receiving accounts",
+                    eventPattern: JSON.parse(imageStatePattern(accountId, ["AVAILABLE", "FAILED"])) as object,
+                    buses: receivers.map((id) => ({ id, arn: defaultBusArn(region, id) })),
+                    retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+                },
+                // Was lakewarden:imagebuilder:ImageEventForwarding (same name, same parent).
+                { parent: this, aliases: [{ type: "lakewarden:imagebuilder:ImageEventForwarding" }] },
+            );
+        }
         this.registerOutputs({ pipelineArn: this.pipeline.arn, componentArn: this.componentArn, logBucket: this.logs.name });
     }
 }

@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type Conditions, type Statement, accountRoot, policyDocument } from "../iam/documents";
+import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam/documents";
 import { type AccountScope, kmsAlias } from "../naming";
+import { type KeyUse, mergeUses, USE_ACTIONS } from "./key-use";
+
+export { USE_ACTIONS } from "./key-use";
 
 /** Key administration without `kms:*`: every action a key owner needs, none that uses the key. */
 const ADMIN_ACTIONS = [
@@ -23,21 +26,6 @@ const ADMIN_ACTIONS = [
     "kms:UpdateKeyDescription",
 ];
 
-/** Auto Scaling's service-linked role in an account: it launches instances whose volumes use the key. */
-export function autoScalingServiceLinkedRole(accountId: string): string {
-    return `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-}
-
-export const USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
-
-export interface ServicePrincipalGrant {
-    /** e.g. `logs.eu-west-1.amazonaws.com`, `logging.s3.amazonaws.com`. */
-    service: string;
-    actions: string[];
-    /** Must pin the caller (aws:SourceAccount, aws:SourceArn or an encryption context). */
-    condition: Conditions;
-}
-
 export interface ExternalAccountUse {
     accountIds: string[];
     /** Services through which those accounts may use the key, e.g. ["ec2", "autoscaling"]. */
@@ -51,34 +39,52 @@ export interface CustomerKeyArgs {
     /** Alias suffix: alias/lakewarden/<env>/<purpose>. */
     purpose: string;
     description: string;
-    /** Services in this account that may use the key for IAM principals, e.g. ["s3", "glue"]. */
-    viaServices: string[];
-    servicePrincipals?: ServicePrincipalGrant[];
-    externalAccounts?: ExternalAccountUse[];
     /**
-     * Service-linked roles (e.g. AWSServiceRoleForAutoScaling) that use the key on their own: their
-     * policies carry no KMS permissions, so the key policy must name them.
+     * Services of this account through which its principals (allowed by their IAM policies) may use the
+     * key, for users that are not components of this program (Glue jobs, Athena queries, S3 readers).
      */
-    serviceLinkedRoles?: string[];
+    viaServices?: string[];
+    /** Uses known when the key is made; components add theirs with `allow`. */
+    uses?: KeyUse[];
+    externalAccounts?: ExternalAccountUse[];
     deletionWindowInDays?: number;
 }
 
 /**
- * A customer-managed symmetric key with rotation, whose policy lets the account administer it
- * and lets principals use it only through the named services (kms:ViaService + kms:CallerAccount).
+ * A customer-managed symmetric key with rotation whose policy is assembled from what its users declare
+ * (`allow`): administration by the account, then one statement per declared need. The policy is part of
+ * the key itself (no aws.kms.KeyPolicy: between the key's creation and a separate policy's, AWS would
+ * apply its default policy, which opens the key to every IAM policy of the account). Declarations are
+ * collected while the program constructs its resources; the policy is read on the next turn of the event
+ * loop, after which `allow` refuses, and the key waits for every principal a declaration names.
  */
-export class CustomerKey extends pulumi.ComponentResource {
+export class CustomerKey extends pulumi.ComponentResource implements KeyRef {
     readonly key: aws.kms.Key;
     readonly alias: aws.kms.Alias;
     readonly arn: pulumi.Output<string>;
     readonly aliasName: string;
+    readonly scope: AccountScope;
+    private readonly args: CustomerKeyArgs;
+    private readonly uses: KeyUse[];
+    private assembled = false;
 
     constructor(name: string, args: CustomerKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:kms:CustomerKey", name, {}, opts);
-        if (args.viaServices.length === 0 && (args.servicePrincipals ?? []).length === 0) {
-            throw new Error(`CustomerKey ${name}: viaServices and servicePrincipals are both empty, so nothing could use the key`);
-        }
+        this.args = args;
+        this.scope = args.scope;
+        this.uses = [...(args.uses ?? [])];
         this.aliasName = kmsAlias(args.scope.environment, args.purpose);
+        const statements = new Promise<Statement[]>((resolve, reject) =>
+            setImmediate(() => {
+                this.assembled = true;
+                try {
+                    resolve(this.statements());
+                } catch (error) {
+                    reject(error);
+                }
+            }),
+        );
+        const principals: Promise<pulumi.Input<pulumi.Resource>[]> = statements.then(() => this.uses.flatMap((u) => u.principalResources ?? []));
         this.key = new aws.kms.Key(
             name,
             {
@@ -87,22 +93,43 @@ export class CustomerKey extends pulumi.ComponentResource {
                 rotationPeriodInDays: 365,
                 deletionWindowInDays: args.deletionWindowInDays ?? 30,
                 bypassPolicyLockoutSafetyCheck: false,
-                policy: policyDocument(keyPolicyStatements(args)),
+                policy: pulumi.output(statements).apply(policyDocument),
             },
-            { parent: this },
+            { parent: this, dependsOn: principals },
         );
         this.alias = new aws.kms.Alias(name, { name: this.aliasName, targetKeyId: this.key.keyId }, { parent: this });
         this.arn = this.key.arn;
         this.registerOutputs({ arn: this.arn, aliasName: this.aliasName });
     }
+
+    /** Declares what a user needs from the key; must be called while the program constructs its resources. */
+    allow(use: KeyUse): this {
+        if (this.assembled) {
+            throw new Error(`CustomerKey ${this.aliasName}: ${use.sid} declared after the key policy was assembled; declare key uses while constructing`);
+        }
+        this.uses.push(use);
+        return this;
+    }
+
+    /** The statements of the key policy from the declarations so far. */
+    statements(): Statement[] {
+        return keyPolicyStatements(this.args.scope, { viaServices: this.args.viaServices ?? [], uses: this.uses, externalAccounts: this.args.externalAccounts ?? [] }, this.aliasName);
+    }
 }
 
-export function keyPolicyStatements(args: CustomerKeyArgs): Statement[] {
-    const { accountId, region } = args.scope;
+export function keyPolicyStatements(
+    scope: AccountScope,
+    declared: { viaServices: string[]; uses: KeyUse[]; externalAccounts: ExternalAccountUse[] },
+    aliasName = "the key",
+): Statement[] {
+    const { accountId, region } = scope;
+    if (declared.viaServices.length === 0 && declared.uses.length === 0 && declared.externalAccounts.length === 0) {
+        throw new Error(`CustomerKey ${aliasName}: no use declared, so nothing could use the key`);
+    }
     const statements: Statement[] = [
         { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: accountRoot(accountId) }, Action: ADMIN_ACTIONS, Resource: ["*"] },
     ];
-    if (args.viaServices.length > 0) {
+    if (declared.viaServices.length > 0) {
         statements.push({
             Sid: "UseThroughServicesInAccount",
             Effect: "Allow",
@@ -112,36 +139,22 @@ export function keyPolicyStatements(args: CustomerKeyArgs): Statement[] {
             Condition: {
                 StringEquals: {
                     "kms:CallerAccount": accountId,
-                    "kms:ViaService": args.viaServices.map((s) => `${s}.${region}.amazonaws.com`).sort(),
+                    "kms:ViaService": [...new Set(declared.viaServices)].map((s) => `${s}.${region}.amazonaws.com`).sort(),
                 },
             },
         });
     }
-    (args.servicePrincipals ?? []).forEach((grant, index) =>
+    for (const use of mergeUses(declared.uses).sort((a, b) => a.sid.localeCompare(b.sid))) {
         statements.push({
-            Sid: `ServicePrincipal${index}`,
+            Sid: use.sid,
             Effect: "Allow",
-            Principal: { Service: grant.service },
-            Action: grant.actions,
+            Principal: "service" in use.principal ? { Service: use.principal.service } : { AWS: [...use.principal.aws].sort() },
+            Action: use.actions,
             Resource: ["*"],
-            Condition: grant.condition,
-        }),
-    );
-    const linked = [...(args.serviceLinkedRoles ?? [])].sort();
-    if (linked.length > 0) {
-        statements.push(
-            { Sid: "ServiceLinkedRoleUse", Effect: "Allow", Principal: { AWS: linked }, Action: USE_ACTIONS, Resource: ["*"] },
-            {
-                Sid: "ServiceLinkedRoleGrants",
-                Effect: "Allow",
-                Principal: { AWS: linked },
-                Action: ["kms:CreateGrant"],
-                Resource: ["*"],
-                Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-            },
-        );
+            ...(use.conditions ? { Condition: use.conditions } : {}),
+        });
     }
-    (args.externalAccounts ?? []).forEach((external, index) => {
+    declared.externalAccounts.forEach((external, index) => {
         const principal = { AWS: external.accountIds.map(accountRoot).sort() };
         const viaServices = external.viaServices.map((s) => `${s}.${region}.amazonaws.com`).sort();
         statements.push({
@@ -163,5 +176,10 @@ export function keyPolicyStatements(args: CustomerKeyArgs): Statement[] {
             });
         }
     });
+    const sids = statements.map((s) => s.Sid);
+    const clash = sids.find((sid, i) => sids.indexOf(sid) !== i);
+    if (clash) {
+        throw new Error(`CustomerKey ${aliasName}: two statements named ${clash}`);
+    }
     return statements;
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../options";
-import { type Dataset, isSensitive, type Table } from "../../config/datasets";
+import type { Dataset, Table } from "../../config/datasets";
 
 export interface DataCatalogArgs {
     catalogId: string;
@@ -72,7 +72,6 @@ function catalogTable(
     parent: pulumi.Resource,
 ): aws.glue.CatalogTable {
     const format = FORMATS[table.format];
-    const sensitive = table.columns.filter(isSensitive).map((c) => c.name);
     return new aws.glue.CatalogTable(
         name,
         {
@@ -82,7 +81,6 @@ function catalogTable(
             tableType: "EXTERNAL_TABLE",
             parameters: {
                 classification: table.format,
-                "lakewarden:sensitive-columns": sensitive.join(","),
                 ...(table.format === "parquet" ? { "parquet.compression": "SNAPPY" } : {}),
             },
             storageDescriptor: {

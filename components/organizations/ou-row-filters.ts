@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BundledFunction } from "../compute/bundled-function";
+import { EventTrigger } from "../events/event-trigger";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
+import { ssmSecureStringUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 import { hostTables, type OuMappingDocument } from "./ou-mapping";
 
@@ -84,6 +86,7 @@ export class OuRowFilters extends pulumi.ComponentResource {
         super("lakewarden:organizations:OuRowFilters", name, {}, opts);
         const { accountId, region, environment } = args.scope;
         const parameterName = `/lakewarden/${environment}/ou-row-filters/mapping`;
+        args.key.allow(ssmSecureStringUse(args.scope));
         this.parameter = new aws.ssm.Parameter(
             name,
             {
@@ -134,41 +137,23 @@ export class OuRowFilters extends pulumi.ComponentResource {
                     { parent: this, deleteBeforeReplace: true, dependsOn: [this.reconciler] },
                 ),
         );
-        const schedule = new aws.cloudwatch.EventRule(
-            `${name}-schedule`,
-            { name: resourceName(environment, "ou-row-filters-schedule"), scheduleExpression: args.schedule, description: "Full OU row-filter reconcile" },
-            { parent: this },
-        );
-        const changes = new aws.cloudwatch.EventRule(
-            `${name}-org-changes`,
-            {
-                name: resourceName(environment, "ou-row-filters-org-changes"),
-                eventBusName: args.eventBusName,
-                description: "Organisation changes forwarded from the management account",
-                eventPattern: JSON.stringify({ source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } }),
-            },
-            { parent: this },
-        );
-        for (const [label, rule, ruleArn] of [
-            ["schedule", schedule, `arn:aws:events:${region}:${accountId}:rule/${resourceName(environment, "ou-row-filters-schedule")}`],
-            ["org-changes", changes, `${args.eventBusArn.replace(":event-bus/", ":rule/")}/${resourceName(environment, "ou-row-filters-org-changes")}`],
-        ] as const) {
-            new aws.lambda.Permission(
-                `${name}-${label}`,
-                { function: this.reconciler.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: ruleArn, sourceAccount: accountId },
-                { parent: this, dependsOn: [this.reconciler] },
-            );
-            new aws.cloudwatch.EventTarget(
+        const trigger = (label: string, ruleName: string, rule: { eventPattern: object } | { scheduleExpression: string; description: string }) =>
+            new EventTrigger(
                 `${name}-${label}`,
                 {
-                    rule: rule.name,
-                    eventBusName: rule.eventBusName,
-                    arn: this.reconciler.arn,
+                    scope: args.scope,
+                    key: args.key,
+                    ruleName,
+                    description: "description" in rule ? rule.description : "Organisation changes forwarded from the management account",
+                    ...("eventPattern" in rule ? { eventPattern: rule.eventPattern, bus: { name: args.eventBusName, arn: args.eventBusArn } } : { scheduleExpression: rule.scheduleExpression }),
+                    target: { function: this.reconciler },
                     retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 },
+                    previousNames: { rule: `${name}-${label}`, target: `${name}-${label}`, permission: `${name}-${label}` },
                 },
-                { parent: this, dependsOn: [this.reconciler] },
+                { parent: this },
             );
-        }
+        trigger("schedule", "ou-row-filters-schedule", { scheduleExpression: args.schedule, description: "Full OU row-filter reconcile" });
+        trigger("org-changes", "ou-row-filters-org-changes", { eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } } });
         new aws.cloudwatch.MetricAlarm(
             `${name}-errors`,
             {

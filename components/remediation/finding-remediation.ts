@@ -11,11 +11,13 @@ import { buildQuarantineDefinition } from "../../workflows/quarantine";
 import { buildReleaseDefinition } from "../../workflows/release";
 import { TRACKING_TABLE_KEY_SCHEMA } from "../../workflows/tracking";
 import { BundledFunction } from "../compute/bundled-function";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { StateMachine } from "../compute/state-machine";
+import { EventTrigger } from "../events/event-trigger";
+import { type KeyRef, keyUseStatement, roleArnOf, type Statement } from "../iam/documents";
+import { dynamoDbTableUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
-import { memberRoleName, type RemediationFunction, stateMachineArn, trackingTableName } from "./names";
+import { memberRoleName, type MemberWorkflow, type RemediationFunction, stateMachineArn, trackingTableName } from "./names";
 import { ReleaseApi } from "./release-api";
-import { WorkflowMachine } from "./workflow-machine";
 
 export interface FindingRemediationArgs {
     scope: AccountScope;
@@ -56,8 +58,8 @@ export class FindingRemediation extends pulumi.ComponentResource {
     readonly table: aws.dynamodb.Table;
     readonly webhookSecret: aws.secretsmanager.Secret;
     readonly functions: Record<RemediationFunction, BundledFunction>;
-    readonly quarantine: WorkflowMachine;
-    readonly release: WorkflowMachine;
+    readonly quarantine: StateMachine;
+    readonly release: StateMachine;
     readonly api: ReleaseApi;
 
     constructor(name: string, args: FindingRemediationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -70,6 +72,7 @@ export class FindingRemediation extends pulumi.ComponentResource {
         const { accountId, region, environment } = scope;
         const tableName = trackingTableName(environment);
         const tableArn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
+        key.allow(dynamoDbTableUse(scope));
         this.table = new aws.dynamodb.Table(
             name,
             {
@@ -160,112 +163,79 @@ export class FindingRemediation extends pulumi.ComponentResource {
             Action: ["lambda:InvokeFunction"],
             Resource: functions.map((f) => f.arn).sort(),
         });
-        this.quarantine = new WorkflowMachine(
-            `${name}-quarantine`,
-            {
-                scope,
-                key,
-                workflow: "quarantine",
-                definition: buildQuarantineDefinition({
-                    trackingTableName: tableName,
-                    decisionFunctionArn: decision.arn,
-                    quarantineFunctionArn: quarantineObject.arn,
-                    notifyFunctionArn: notify.arn,
-                    quarantinePrefix: settings.quarantinePrefix,
-                    rules: settings.rules,
-                }),
-                taskStatements: [invoke([decision, quarantineObject, notify]), ...tableStatements],
-                dependsOn: [this.table, decision, quarantineObject, notify],
-            },
-            parent,
+        const machine = (workflow: MemberWorkflow, definition: object, functions: BundledFunction[]) =>
+            new StateMachine(
+                `${name}-${workflow}`,
+                {
+                    scope,
+                    key,
+                    machineName: workflow,
+                    description: `Runs the ${workflow} workflow`,
+                    definition,
+                    taskStatements: [invoke(functions), ...tableStatements],
+                    dependsOn: [this.table, ...functions],
+                },
+                // Was lakewarden:remediation:WorkflowMachine (same name, same parent).
+                { parent: this, aliases: [{ type: "lakewarden:remediation:WorkflowMachine" }] },
+            );
+        this.quarantine = machine(
+            "quarantine",
+            buildQuarantineDefinition({
+                trackingTableName: tableName,
+                decisionFunctionArn: decision.arn,
+                quarantineFunctionArn: quarantineObject.arn,
+                notifyFunctionArn: notify.arn,
+                quarantinePrefix: settings.quarantinePrefix,
+                rules: settings.rules,
+            }),
+            [decision, quarantineObject, notify],
         );
-        this.release = new WorkflowMachine(
-            `${name}-release`,
-            {
-                scope,
-                key,
-                workflow: "release",
-                definition: buildReleaseDefinition({ trackingTableName: tableName, releaseFunctionArn: releaseObject.arn, notifyFunctionArn: notify.arn }),
-                taskStatements: [invoke([releaseObject, notify]), ...tableStatements],
-                dependsOn: [this.table, releaseObject, notify],
-            },
-            parent,
+        this.release = machine(
+            "release",
+            buildReleaseDefinition({ trackingTableName: tableName, releaseFunctionArn: releaseObject.arn, notifyFunctionArn: notify.arn }),
+            [releaseObject, notify],
         );
-        this.startOnMacieFindings(name, scope);
+        // The release API starts releases and reads their status (a 500 without the key).
+        this.release.allowCallers({ label: "ReleaseApi", roleArns: [roleArnOf(accountId, resourceName(environment, "release-api", "fn"))], roles: [releaseApiFn.role], startExecution: true, describeExecution: true });
+        this.startOnMacieFindings(name, scope, key);
         this.notifyOnTagCompliance(name, args, notify);
         this.registerOutputs({ tableName, releaseApiUrl: this.api.url, quarantineStateMachine: this.quarantine.arn, releaseStateMachine: this.release.arn });
     }
 
     /** Macie's delegated administrator publishes every member's findings to its own default bus. */
-    private startOnMacieFindings(name: string, scope: AccountScope): void {
-        const { accountId, region, environment } = scope;
-        const ruleName = resourceName(environment, "macie-findings");
-        const roleName = resourceName(environment, "macie-findings-starter");
-        const role = new aws.iam.Role(
-            `${name}-starter`,
-            {
-                name: roleName,
-                description: "Lets EventBridge start the quarantine workflow for a Macie finding",
-                assumeRolePolicy: serviceTrust("events.amazonaws.com", accountId, `arn:aws:events:${region}:${accountId}:rule/${ruleName}`),
-            },
-            { parent: this },
-        );
-        const policy = new aws.iam.RolePolicy(
-            `${name}-starter`,
-            { role: role.name, policy: policyDocument([{ Sid: "StartQuarantine", Effect: "Allow", Action: ["states:StartExecution"], Resource: [this.quarantine.arn] }]) },
-            { parent: this },
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            `${name}-macie-findings`,
-            { name: ruleName, description: "Macie findings of every member account (delegated administrator)", eventPattern: JSON.stringify(MACIE_FINDING_PATTERN) },
-            { parent: this },
-        );
-        new aws.cloudwatch.EventTarget(
+    private startOnMacieFindings(name: string, scope: AccountScope, key: KeyRef): void {
+        new EventTrigger(
             `${name}-macie-findings`,
             {
-                rule: rule.name,
-                arn: this.quarantine.arn,
-                roleArn: roleArnOf(accountId, roleName),
+                scope,
+                key,
+                ruleName: "macie-findings",
+                description: "Macie findings of every member account (delegated administrator)",
+                eventPattern: MACIE_FINDING_PATTERN,
+                target: { stateMachine: this.quarantine },
                 retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+                previousNames: { rule: `${name}-macie-findings`, target: `${name}-macie-findings`, role: `${name}-starter`, policy: `${name}-starter` },
             },
-            { parent: this, dependsOn: [policy, this.quarantine] },
+            { parent: this },
         );
     }
 
     private notifyOnTagCompliance(name: string, args: FindingRemediationArgs, notify: BundledFunction): void {
-        const { accountId, environment } = args.scope;
-        const ruleName = resourceName(environment, "tag-compliance");
-        const rule = new aws.cloudwatch.EventRule(
+        new EventTrigger(
             `${name}-tag-compliance`,
             {
-                name: ruleName,
-                eventBusName: args.securityBusName,
+                scope: args.scope,
+                key: args.key,
+                ruleName: "tag-compliance",
                 description: "Member buckets' required-tag compliance changes, forwarded by the baseline",
-                eventPattern: JSON.stringify(TAG_COMPLIANCE_PATTERN),
+                bus: { name: args.securityBusName, arn: args.securityBusArn },
+                eventPattern: TAG_COMPLIANCE_PATTERN,
+                target: { function: notify },
+                inputTransformer: TAG_COMPLIANCE_INPUT,
+                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+                previousNames: { rule: `${name}-tag-compliance`, target: `${name}-tag-compliance`, permission: `${name}-tag-compliance` },
             },
             { parent: this },
-        );
-        new aws.lambda.Permission(
-            `${name}-tag-compliance`,
-            {
-                function: notify.name,
-                action: "lambda:InvokeFunction",
-                principal: "events.amazonaws.com",
-                sourceArn: `${args.securityBusArn.replace(":event-bus/", ":rule/")}/${ruleName}`,
-                sourceAccount: accountId,
-            },
-            { parent: this, dependsOn: [notify] },
-        );
-        new aws.cloudwatch.EventTarget(
-            `${name}-tag-compliance`,
-            {
-                rule: rule.name,
-                eventBusName: rule.eventBusName,
-                arn: notify.arn,
-                inputTransformer: { inputPaths: TAG_COMPLIANCE_INPUT.paths, inputTemplate: TAG_COMPLIANCE_INPUT.template },
-                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
-            },
-            { parent: this, dependsOn: [notify] },
         );
     }
 }

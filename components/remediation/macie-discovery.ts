@@ -8,13 +8,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomDataIdentifierConfig } from "../../config/remediation";
 import type { KeyRef, Statement } from "../iam/documents";
-import type { ServicePrincipalGrant } from "../kms/customer-key";
+import type { KeyUse } from "../kms/key-use";
 import { type AccountScope, resourceName } from "../naming";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface MacieDiscoveryArgs {
     scope: AccountScope;
-    /** The security key; its policy must hold macieKeyGrant(scope). */
+    /** The security key: the results are encrypted with it (the component declares Macie's use). */
     key: KeyRef;
     accessLogBucket: pulumi.Input<string>;
     quarantinePrefix: string;
@@ -33,12 +33,14 @@ function macieSourceArns(scope: AccountScope): string[] {
     ];
 }
 
-/** The key-policy entry Macie needs to encrypt its results with the security key. */
-export function macieKeyGrant(scope: AccountScope): ServicePrincipalGrant {
+/** What Macie needs to encrypt its results with the security key. */
+export function macieResultsKeyUse(scope: AccountScope): KeyUse {
     return {
-        service: "macie.amazonaws.com",
+        sid: "MacieEncryptsResults",
+        principal: { service: "macie.amazonaws.com" },
         actions: ["kms:Encrypt", "kms:GenerateDataKey"],
-        condition: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
+        conditions: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
+        source: "Amazon Macie User Guide, Storing and retaining sensitive data discovery results (key policy for macie.amazonaws.com)",
     };
 }
 
@@ -68,6 +70,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
         const parent = { parent: this };
         const environment = args.scope.environment;
+        args.key.allow(macieResultsKeyUse(args.scope));
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
         const members =
@@ -77,7 +80,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
             {
                 scope: args.scope,
                 purpose: "macie-results",
-                kmsKeyArn: args.key.arn,
+                key: args.key,
                 accessLogBucket: args.accessLogBucket,
                 policyStatements: macieResultsStatements(args.scope),
                 noncurrentVersionExpirationDays: 30,

@@ -1,17 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type Statement, policyDocument } from "../iam/documents";
+import { type KeyRef, type Statement, policyDocument } from "../iam/documents";
+import { s3AccessLogDeliveryUse } from "../kms/key-use";
 import { type AccountScope, bucketArn, bucketName } from "../naming";
 
 export interface SecureBucketArgs {
     scope: AccountScope;
     /** Suffix of the bucket name and what it holds: raw, curated, logs, athena-results, ... */
     purpose: string;
-    kmsKeyArn: pulumi.Input<string>;
+    /** Default encryption (SSE-KMS with bucket keys); log delivery declares its use of it. */
+    key: KeyRef;
     /** Server access logs go to this bucket under `<purpose>/`. Required unless `receivesAccessLogs` is set. */
     accessLogBucket?: pulumi.Input<string>;
-    /** This bucket is the account's access-log bucket: S3 log delivery may write to it, from this account only. */
+    /** This bucket is the account's access-log bucket: S3 log delivery may write to it, for this account's buckets only. */
     receivesAccessLogs?: boolean;
+    /**
+     * Writers put logs here without an SSE header (AWSTOE S3Upload of Image Builder, EMR log push): the
+     * bucket then refuses only a header naming another encryption, and default encryption applies the key.
+     */
+    receivesLogs?: boolean;
     /** Extra bucket policy statements (bucket ARN known from the name, so they stay readable at preview). */
     policyStatements?: (bucketArn: string) => Statement[];
     /** Days after which non-current versions expire; data buckets keep them 90 days by default. */
@@ -41,6 +48,9 @@ export class SecureBucket extends pulumi.ComponentResource {
             throw new Error(`SecureBucket ${name}: set accessLogBucket (or receivesAccessLogs for the log bucket itself)`);
         }
         this.name = bucketName(args.scope, args.purpose);
+        if (args.receivesAccessLogs) {
+            args.key.allow(s3AccessLogDeliveryUse(args.scope));
+        }
         this.arn = bucketArn(this.name);
         const parent = { parent: this };
         this.bucket = new aws.s3.Bucket(name, { bucket: this.name, forceDestroy: false, tags: args.tags }, parent);
@@ -55,7 +65,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             name,
             {
                 bucket,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.key.arn }, bucketKeyEnabled: true }],
             },
             parent,
         );
@@ -91,26 +101,44 @@ export function bucketPolicyStatements(arn: string, args: SecureBucketArgs): Sta
             Resource: [arn, `${arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": false } },
         },
-        {
-            Sid: "DenyNonKmsEncryption",
-            Effect: "Deny",
-            Principal: "*",
-            Action: ["s3:PutObject"],
-            Resource: [`${arn}/*`],
-            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-        },
+        args.receivesAccessLogs || args.receivesLogs
+            ? // S3 server access log delivery sends no SSE header (S3 User Guide, "Permissions for log delivery"); neither do AWSTOE and EMR.
+              {
+                  Sid: "DenyOtherEncryptionHeaders",
+                  Effect: "Deny",
+                  Principal: "*",
+                  Action: ["s3:PutObject"],
+                  Resource: [`${arn}/*`],
+                  Condition: { Null: { "s3:x-amz-server-side-encryption": false }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+              }
+            : {
+                  Sid: "DenyNonKmsEncryption",
+                  Effect: "Deny",
+                  Principal: "*",
+                  Action: ["s3:PutObject"],
+                  Resource: [`${arn}/*`],
+                  Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+              },
     ];
     if (args.receivesAccessLogs) {
-        statements.push({
-            Sid: "AllowAccessLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: ["s3:PutObject"],
-            Resource: [`${arn}/*`],
-            Condition: { StringEquals: { "aws:SourceAccount": args.scope.accountId } },
-        });
+        statements.push(accessLogDeliveryStatement(args.scope, arn));
     }
     return [...statements, ...(args.policyStatements?.(arn) ?? [])];
+}
+
+/** S3 server access log delivery, for source buckets of this account only (S3 User Guide, "Permissions for log delivery"). */
+export function accessLogDeliveryStatement(scope: AccountScope, arn: string): Statement {
+    return {
+        Sid: "AllowAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: ["s3:PutObject"],
+        Resource: [`${arn}/*`],
+        Condition: {
+            StringEquals: { "aws:SourceAccount": scope.accountId },
+            ArnLike: { "aws:SourceArn": bucketArn(bucketName(scope, "*")) },
+        },
+    };
 }
 
 function lifecycleRules(args: SecureBucketArgs): aws.types.input.s3.BucketLifecycleConfigurationRule[] {

@@ -54,7 +54,7 @@ export async function runBackfill(deps: BackfillDeps): Promise<BackfillSummary> 
         const source = sourceOfArn(arn, deps.home);
         // The Tagging API can still list a store deleted moments ago: only stores that exist are added.
         if (!existing[source.kind].has(arn)) continue;
-        const outcome = await deps.state.record(source, time, `backfill:${time}`);
+        const outcome = await deps.state.record(source, time, `backfill:${time}`, { reconsider: true });
         if (outcome === "added") summary.added++;
         else if (outcome === "reopened") summary.reopened++;
         else summary.known++;

@@ -2,8 +2,7 @@
  * Scheduled (EventBridge Scheduler): brings discovered sources to "catalogued". Fails the invocation
  * (Errors alarm) when any source failed, after trying every one.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
@@ -11,11 +10,11 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { StateStore } from "../discovery-common/state";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { type CatalogDeps, type CatalogSummary, runCatalog } from "./catalog";
 import { catalogSettingsFrom } from "./settings";
 
-const logger = new Logger({ serviceName: "discovery-catalog" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-catalog" });
+const { logger, metrics } = telemetry("discovery-catalog");
 
 let deps: CatalogDeps | undefined;
 
@@ -32,12 +31,14 @@ export const handler = async (): Promise<Omit<CatalogSummary, "failed"> & { fail
             secrets: new SecretsManagerClient({}),
         };
     }
-    const summary = await runCatalog(deps);
-    for (const [key, value] of Object.entries(summary)) metrics.addMetric(`Catalog_${key}`, MetricUnit.Count, value.length);
-    metrics.publishStoredMetrics();
-    logger.info("catalog run", { catalogued: summary.catalogued.length, ignored: summary.ignored.length, blocked: summary.blocked, failed: summary.failed });
-    if (summary.failed.length > 0) {
-        throw new Error(`${summary.failed.length} source(s) failed to catalog: ${summary.failed.map((f) => `${f.arn} (${f.error})`).join("; ").slice(0, 2000)}`);
-    }
-    return { ...summary, failed: 0 };
+    const ready = deps;
+    return instrumented(metrics, "CatalogRunsFailed", async () => {
+        const summary = await runCatalog(ready);
+        for (const [key, value] of Object.entries(summary)) metrics.addMetric(`Catalog_${key}`, MetricUnit.Count, value.length);
+        logger.info("catalog run", { catalogued: summary.catalogued.length, ignored: summary.ignored.length, blocked: summary.blocked, failed: summary.failed });
+        if (summary.failed.length > 0) {
+            throw new Error(`${summary.failed.length} source(s) failed to catalog: ${summary.failed.map((f) => `${f.arn} (${f.error})`).join("; ").slice(0, 2000)}`);
+        }
+        return { ...summary, failed: 0 };
+    });
 };

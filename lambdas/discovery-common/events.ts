@@ -3,6 +3,7 @@
  * data store, reduced to the source ARN and the event time. Failed calls are recorded by CloudTrail too
  * (with `errorCode`) and change nothing.
  */
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
 import { dynamoDbTableArn, s3BucketArn, type SourceRef, sourceOfArn } from "./source";
 
@@ -28,12 +29,10 @@ const detailSchema = z.object({
     responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 
-export const cloudTrailEventSchema = z.object({
-    id: z.string().min(1),
+/** Powertools' EventBridge envelope with the CloudTrail record as detail. */
+export const cloudTrailEventSchema = EventBridgeSchema.extend({
     "detail-type": z.literal(CLOUDTRAIL_DETAIL_TYPE),
-    source: z.string(),
     account: z.string().regex(/^\d{12}$/),
-    region: z.string().min(1),
     detail: detailSchema,
 });
 

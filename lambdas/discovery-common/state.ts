@@ -77,8 +77,10 @@ export class StateStore {
     /**
      * A source was created (event or backfill). Added when unknown; reopened when it was retired by an
      * earlier removal; otherwise (redelivery, known source, or a late event older than the last removal) unchanged.
+     * `reconsider` (the backfill, which only sees opted-in stores) also reopens ignored and blocked sources,
+     * so a store tagged later, or fixed after being blocked, is catalogued on the next run.
      */
-    async record(source: SourceRef, eventTime: string, discoveredBy: string): Promise<RecordOutcome> {
+    async record(source: SourceRef, eventTime: string, discoveredBy: string, options: { reconsider?: boolean } = {}): Promise<RecordOutcome> {
         const item: Record<string, AttributeValue> = {
             arn: s(source.arn),
             kind: s(source.kind),
@@ -95,9 +97,13 @@ export class StateStore {
                 new PutItemCommand({
                     TableName: this.tableName,
                     Item: item,
-                    ConditionExpression: "attribute_not_exists(arn) OR (#status = :retired AND lastEventTime < :time)",
+                    ConditionExpression: `attribute_not_exists(arn) OR (#status = :retired AND lastEventTime < :time)${options.reconsider ? " OR #status IN (:ignored, :blocked)" : ""}`,
                     ExpressionAttributeNames: { "#status": "status" },
-                    ExpressionAttributeValues: { ":retired": s("retired"), ":time": s(eventTime) },
+                    ExpressionAttributeValues: {
+                        ":retired": s("retired"),
+                        ":time": s(eventTime),
+                        ...(options.reconsider ? { ":ignored": s("ignored"), ":blocked": s("blocked") } : {}),
+                    },
                     ReturnValues: "ALL_OLD",
                 }),
             );

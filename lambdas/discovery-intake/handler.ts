@@ -4,15 +4,15 @@
  * in the dead-letter queue. Env: STATE_TABLE_NAME.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { requiredEnv } from "../discovery-common/env";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { StateStore } from "../discovery-common/state";
 import { applyEvent } from "./intake";
 
-const logger = new Logger({ serviceName: "discovery-intake" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-intake" });
+const { logger, metrics } = telemetry("discovery-intake");
 
 export function intakeHandler(state: StateStore) {
     const processor = new BatchProcessor(EventType.SQS);
@@ -23,19 +23,13 @@ export function intakeHandler(state: StateStore) {
         return result;
     };
     return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-        try {
-            return await processPartialResponse(event, recordHandler, processor, { context });
-        } finally {
-            metrics.publishStoredMetrics();
-        }
+        return instrumented(metrics, "IntakeBatchesFailed", () => processPartialResponse(event, recordHandler, processor, { context }));
     };
 }
 
 let bound: ReturnType<typeof intakeHandler> | undefined;
 
 export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const tableName = process.env.STATE_TABLE_NAME;
-    if (!tableName) throw new Error("STATE_TABLE_NAME is not set");
-    bound ??= intakeHandler(new StateStore(new DynamoDBClient({}), tableName));
+    bound ??= intakeHandler(new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")));
     return bound(event, context);
 };

@@ -3,26 +3,21 @@
  * reports the run that just finished). Env: STATE_TABLE_NAME, RESULTS_BUCKET, RESULTS_PREFIX,
  * RECORDS_PREFIX, DISAGREEMENTS_PREFIX, ACCOUNT_ID.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { DISAGREEMENT_METRIC } from "../discovery-common/markers";
+import { requiredEnv } from "../discovery-common/env";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { StateStore } from "../discovery-common/state";
 import { readResults, report, type ReporterDeps } from "./report";
 import { jobStateChangeSchema } from "./results";
 
-const logger = new Logger({ serviceName: "discovery-reporter" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "discovery-reporter" });
+const { logger, metrics } = telemetry("discovery-reporter");
 
-function required(name: string): string {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-}
 
 let deps: ReporterDeps | undefined;
 
@@ -40,18 +35,20 @@ export const handler = async (event: unknown) => {
         glue: new GlueClient({}),
         lakeFormation: new LakeFormationClient({}),
         s3: new S3Client({}),
-        state: new StateStore(new DynamoDBClient({}), required("STATE_TABLE_NAME")),
-        resultsBucket: required("RESULTS_BUCKET"),
-        resultsPrefix: required("RESULTS_PREFIX"),
-        recordsPrefix: required("RECORDS_PREFIX"),
-        disagreementsPrefix: required("DISAGREEMENTS_PREFIX"),
-        catalogId: required("ACCOUNT_ID"),
+        state: new StateStore(new DynamoDBClient({}), requiredEnv("STATE_TABLE_NAME")),
+        resultsBucket: requiredEnv("RESULTS_BUCKET"),
+        resultsPrefix: requiredEnv("RESULTS_PREFIX"),
+        recordsPrefix: requiredEnv("RECORDS_PREFIX"),
+        disagreementsPrefix: requiredEnv("DISAGREEMENTS_PREFIX"),
+        catalogId: requiredEnv("ACCOUNT_ID"),
     };
-    const summary = await handleJobEvent(event, deps);
-    metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);
-    metrics.addMetric("ColumnsMarkedPii", MetricUnit.Count, summary.columnsMarked);
-    metrics.publishStoredMetrics();
-    if (summary.disagreements.length > 0) logger.warn("detections contradict the model", { disagreements: summary.disagreements });
-    logger.info("reported", { database: summary.database, tablesUpdated: summary.tablesUpdated, columnsMarked: summary.columnsMarked, columnsCleared: summary.columnsCleared });
-    return { ...summary, detections: summary.detections.length };
+    const ready = deps;
+    return instrumented(metrics, "ReportsFailed", async () => {
+        const summary = await handleJobEvent(event, ready);
+        metrics.addMetric(DISAGREEMENT_METRIC, MetricUnit.Count, summary.disagreements.length);
+        metrics.addMetric("ColumnsMarkedPii", MetricUnit.Count, summary.columnsMarked);
+        if (summary.disagreements.length > 0) logger.warn("detections contradict the model", { disagreements: summary.disagreements });
+        logger.info("reported", { database: summary.database, tablesUpdated: summary.tablesUpdated, columnsMarked: summary.columnsMarked, columnsCleared: summary.columnsCleared });
+        return { ...summary, detections: summary.detections.length };
+    });
 };

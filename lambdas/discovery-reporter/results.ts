@@ -4,6 +4,7 @@
  * values are list of detected entity types", AWS Glue Developer Guide, "Using Sensitive Data Detection
  * outside AWS Glue Studio"), plus which source and database it covers.
  */
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
 
 export const jobResultsSchema = z.strictObject({
@@ -20,7 +21,8 @@ export function resultsKey(prefix: string, jobName: string, jobRunId: string): s
     return `${prefix}${jobName}/${jobRunId}.json`;
 }
 
-export const jobStateChangeSchema = z.object({
+/** Powertools' EventBridge envelope with a Glue job state change as detail. */
+export const jobStateChangeSchema = EventBridgeSchema.extend({
     source: z.literal("aws.glue"),
     "detail-type": z.literal("Glue Job State Change"),
     detail: z.object({ jobName: z.string().min(1), jobRunId: z.string().min(1), state: z.string().min(1) }),

@@ -8,7 +8,8 @@ import {
   ECSClient,
   paginateListClusters,
 } from "@aws-sdk/client-ecs";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { currentParameter } from "../shared/parameters";
 import { chunked } from "../ou-reconciler/lists";
 import type { FleetReader, ImageReader } from "./discover";
 import type { ImageFacts } from "./image";
@@ -98,9 +99,7 @@ export function imageReader(clients: Pick<FleetClients, "ec2" | "ssm">): ImageRe
   return {
     describeImage: (imageId) => describeImage(clients.ec2, imageId),
     async readImageParameter(name) {
-      const { Parameter: parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name }));
-      if (parameter?.Value === undefined) throw new Error(`parameter ${name} has no value`);
-      return parameter.Value;
+      return currentParameter(clients.ssm, name);
     },
   };
 }

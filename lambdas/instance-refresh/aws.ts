@@ -1,4 +1,5 @@
 import {
+  ActiveInstanceRefreshNotFoundFault,
   AutoScalingClient,
   type InstanceRefresh,
   paginateDescribeInstanceRefreshes,
@@ -40,7 +41,8 @@ export function refreshPort(autoScaling: AutoScalingClient): RefreshPort {
         const { InstanceRefreshId: id } = await autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: autoScalingGroupName }));
         return id;
       } catch (error) {
-        if (error instanceof Error && error.name === "ActiveInstanceRefreshNotFound") return undefined;
+        // The deserialiser raises the modelled fault class (name "ActiveInstanceRefreshNotFoundFault"): nothing left to roll back.
+        if (error instanceof ActiveInstanceRefreshNotFoundFault) return undefined;
         throw error;
       }
     },

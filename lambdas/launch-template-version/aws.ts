@@ -2,6 +2,7 @@ import { AutoScalingClient, UpdateAutoScalingGroupCommand } from "@aws-sdk/clien
 import {
   CreateLaunchTemplateVersionCommand,
   DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   EC2Client,
   paginateDescribeLaunchTemplateVersions,
 } from "@aws-sdk/client-ec2";
@@ -53,6 +54,12 @@ export function launchTemplatePort(clients: TemplateClients): LaunchTemplatePort
         }
       }
       return versions;
+    },
+    async storedImageId(launchTemplateId, version) {
+      const { LaunchTemplateVersions: found = [] } = await clients.ec2.send(
+        new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId, Versions: [String(version)] }),
+      );
+      return found.find((candidate) => candidate.VersionNumber === version)?.LaunchTemplateData?.ImageId;
     },
     async createVersion(input) {
       const { LaunchTemplateVersion: created } = await clients.ec2.send(

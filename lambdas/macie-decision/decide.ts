@@ -1,5 +1,6 @@
 import { SEVERITIES, type FindingSummary, type ParsedFinding } from "./finding";
 import type { DecisionRules } from "./rules";
+import { legacyBucketNameReason } from "../shared/s3-names";
 
 export type Action = "QUARANTINE" | "NOTIFY";
 
@@ -14,8 +15,8 @@ const rank = (severity: (typeof SEVERITIES)[number]): number => SEVERITIES.index
 
 /**
  * Quarantine or notify. Preconditions that make quarantine impossible or wrong come first
- * (no object, sample, already in quarantine, bucket not enrolled, no version to pin), then
- * the configured rules: type filter, public exposure, owner allowlist, severity threshold.
+ * (no object, sample, already in quarantine, legacy bucket name, bucket not enrolled, no version to
+ * pin), then the configured rules: type filter, public exposure, owner allowlist, severity threshold.
  */
 export function decide(parsed: ParsedFinding, rules: DecisionRules, quarantinePrefix: string): Decision {
     const { summary: finding, bucketTags } = parsed;
@@ -30,6 +31,10 @@ export function decide(parsed: ParsedFinding, rules: DecisionRules, quarantinePr
     }
     if (finding.key.startsWith(quarantinePrefix)) {
         return notify(`object is already under the quarantine prefix ${quarantinePrefix}`);
+    }
+    const legacyName = legacyBucketNameReason(finding.bucket);
+    if (legacyName) {
+        return notify(`${legacyName}: the quarantine steps cannot address it, contain this object by hand`);
     }
     if (rules.enrolmentTag && bucketTags[rules.enrolmentTag.key] !== rules.enrolmentTag.value) {
         return notify(

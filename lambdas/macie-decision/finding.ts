@@ -2,6 +2,7 @@
  * The Macie finding as EventBridge delivers it ("Macie Finding" from aws.macie), parsed into the
  * few fields remediation needs. Unknown fields are ignored: Macie adds fields over time.
  */
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
 
 export const SEVERITIES = ["Low", "Medium", "High"] as const;
@@ -15,40 +16,46 @@ export const SENSITIVE_DATA_TYPES = [
     "SensitiveData:S3Object/Personal",
 ] as const;
 
-const keyValueList = z.array(z.object({ key: z.string(), value: z.string().optional() })).optional();
+/**
+ * Macie writes JSON null for absent values (publicAccess, versionId, owner.displayName, tags,
+ * kmsMasterKeyId, ...; see tests/fixtures/aws/macie): every optional field accepts null as well.
+ */
+const keyValueList = z.array(z.object({ key: z.string(), value: z.string().nullish() })).nullish();
 
 const findingSchema = z.object({
     id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: "expected a Macie finding id" }),
     accountId: z.string().regex(/^\d{12}$/),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
-    partition: z.string().default("aws"),
+    partition: z.string().nullish(),
     type: z.string(),
     category: z.enum(["CLASSIFICATION", "POLICY"]),
-    title: z.string().optional(),
-    sample: z.boolean().optional(),
-    severity: z.object({ description: z.enum(SEVERITIES), score: z.number().optional() }),
+    title: z.string().nullish(),
+    sample: z.boolean().nullish(),
+    severity: z.object({ description: z.enum(SEVERITIES), score: z.number().nullish() }),
     resourcesAffected: z.object({
         s3Bucket: z.object({
-            name: z.string().min(3),
+            // Any length and case: buckets named before 2018 exist; decide() says why it leaves them alone.
+            name: z.string().min(3).max(255),
             tags: keyValueList,
-            owner: z.object({ displayName: z.string().optional() }).optional(),
+            owner: z.object({ displayName: z.string().nullish() }).nullish(),
             publicAccess: z
-                .object({ effectivePermission: z.enum(["PUBLIC", "NOT_PUBLIC", "UNKNOWN"]).optional() })
-                .optional(),
+                .object({ effectivePermission: z.enum(["PUBLIC", "NOT_PUBLIC", "UNKNOWN"]).nullish() })
+                .nullish(),
         }),
         s3Object: z
             .object({
                 key: z.string().min(1),
-                versionId: z.string().optional(),
-                size: z.number().int().nonnegative().optional(),
-                eTag: z.string().optional(),
-                publicAccess: z.boolean().optional(),
+                versionId: z.string().nullish(),
+                size: z.number().int().nonnegative().nullish(),
+                eTag: z.string().nullish(),
+                publicAccess: z.boolean().nullish(),
             })
-            .optional(),
+            .nullish(),
     }),
 });
 
-export const macieFindingEventSchema = z.object({
+/** Powertools' EventBridge envelope (version, id, account, time, region, resources) around the finding. */
+export const macieFindingEventSchema = EventBridgeSchema.extend({
     "detail-type": z.literal("Macie Finding"),
     source: z.literal("aws.macie"),
     detail: findingSchema,
@@ -82,8 +89,11 @@ export interface ParsedFinding {
     bucketTags: Record<string, string>;
 }
 
-/** Macie reports the literal version id "null" for objects written while versioning was off. */
-function pinnedVersion(versionId: string | undefined): string | null {
+/**
+ * Objects in a bucket that was never versioned come as "" (real exports in tests/fixtures/aws/macie);
+ * objects written while versioning was suspended or off carry the literal version id "null".
+ */
+function pinnedVersion(versionId: string | null | undefined): string | null {
     return versionId && versionId !== "null" ? versionId : null;
 }
 
@@ -99,13 +109,13 @@ export function parseFindingEvent(event: unknown): ParsedFinding {
             findingId: detail.id,
             findingType: detail.type,
             category: detail.category,
-            title: detail.title ?? detail.type,
+            title: detail.title || detail.type,
             severity: detail.severity.description,
             publicStatus,
             bucketOwner: bucketTags["BucketOwner"] || s3Bucket.owner?.displayName || "unknown",
             accountId: detail.accountId,
             region: detail.region,
-            partition: detail.partition,
+            partition: detail.partition ?? "aws",
             bucket: s3Bucket.name,
             key: s3Object?.key ?? null,
             versionId: pinnedVersion(s3Object?.versionId),

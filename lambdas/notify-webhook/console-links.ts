@@ -16,6 +16,11 @@ export function s3ObjectUrl(partition: string, region: string, bucket: string, k
     return `https://${host}/s3/object/${encodeURIComponent(bucket)}?region=${region}&prefix=${encodeURIComponent(key)}`;
 }
 
+export function s3BucketUrl(partition: string, region: string, bucket: string): string {
+    const host = partition === "aws" ? "s3.console.aws.amazon.com" : consoleHost(partition, region);
+    return `https://${host}/s3/buckets/${encodeURIComponent(bucket)}?region=${region}`;
+}
+
 /** Execution ARN: arn:<partition>:states:<region>:<account>:execution:<machine>:<name>. */
 export function executionUrl(executionArn: string): string | undefined {
     const match = /^arn:([^:]+):states:([^:]+):\d{12}:execution:/.exec(executionArn);

@@ -1,5 +1,5 @@
 /** The chat-neutral message for a notification; teams.ts and slack.ts render it. */
-import { executionUrl, macieFindingUrl, s3ObjectUrl } from "./console-links";
+import { executionUrl, macieFindingUrl, s3BucketUrl, s3ObjectUrl } from "./console-links";
 import { failureFacts, type Notification, type Subject } from "./input";
 
 export type Tone = "attention" | "warning" | "good" | "accent";
@@ -9,7 +9,8 @@ export interface Message {
     summary: string;
     tone: Tone;
     facts: [label: string, value: string][];
-    links: { label: string; url: string }[];
+    /** `shorter`: where to send the reader when a chat cannot carry `url` (Slack buttons: 3,000 characters). */
+    links: { label: string; url: string; shorter?: { label: string; url: string } }[];
     /** Shown verbatim (monospace) under the facts, e.g. how to release. */
     instructions?: string;
 }
@@ -17,6 +18,36 @@ export interface Message {
 export interface MessageOptions {
     /** POST endpoint of the release API, for the release instructions. */
     releaseApiUrl?: string;
+}
+
+/**
+ * Config's compliance types (ComplianceType in the Config API): only NON_COMPLIANT means the tags are
+ * missing. NOT_APPLICABLE is what Config records when the bucket was deleted or left the rule's
+ * scope; INSUFFICIENT_DATA when it could not evaluate. Neither is a tagging fault.
+ */
+function complianceWording(complianceType: string): Pick<Message, "title" | "summary" | "tone"> {
+    switch (complianceType) {
+        case "NON_COMPLIANT":
+            return {
+                title: "Missing data-protection tags",
+                summary: "The bucket lacks RequireMacieScan (True|False) or an allowed BucketOwner: Macie cannot tell whether to scan it or whom to tell.",
+                tone: "warning",
+            };
+        case "COMPLIANT":
+            return { title: "Tags fixed", summary: "The bucket now carries RequireMacieScan and BucketOwner as the tag policy requires.", tone: "good" };
+        case "NOT_APPLICABLE":
+            return {
+                title: "No longer evaluated",
+                summary: "AWS Config no longer applies the tag rule to this bucket: it was deleted or left the rule's scope. Nothing to fix.",
+                tone: "accent",
+            };
+        default:
+            return {
+                title: `Tag compliance ${complianceType}`,
+                summary: `AWS Config reported ${complianceType} for the tag rule on this bucket: it could not tell whether the tags are there. Check the rule's evaluations in the Config console.`,
+                tone: "accent",
+            };
+    }
 }
 
 function subjectFacts(subject: Subject): [string, string][] {
@@ -34,9 +65,14 @@ function subjectFacts(subject: Subject): [string, string][] {
 }
 
 function subjectLinks(subject: Subject): Message["links"] {
-    const links = [{ label: "Open finding in Macie", url: macieFindingUrl(subject.partition, subject.region, subject.findingId) }];
+    const links: Message["links"] = [{ label: "Open finding in Macie", url: macieFindingUrl(subject.partition, subject.region, subject.findingId) }];
     if (subject.key) {
-        links.push({ label: "Open object in S3", url: s3ObjectUrl(subject.partition, subject.region, subject.bucket, subject.key) });
+        links.push({
+            label: "Open object in S3",
+            url: s3ObjectUrl(subject.partition, subject.region, subject.bucket, subject.key),
+            // A 1,024-byte key of non-ASCII characters percent-encodes to over 3,000 characters.
+            shorter: { label: "Open bucket in S3", url: s3BucketUrl(subject.partition, subject.region, subject.bucket) },
+        });
     }
     return links;
 }
@@ -94,13 +130,11 @@ export function buildMessage(notification: Notification, options: MessageOptions
                 links: subjectLinks(notification.subject),
             };
         case "TAG_COMPLIANCE": {
-            const compliant = notification.complianceType === "COMPLIANT";
+            const { title, summary, tone } = complianceWording(notification.complianceType);
             return {
-                title: `${compliant ? "Tags fixed" : "Missing data-protection tags"}: ${notification.resourceId}`,
-                summary: compliant
-                    ? "The bucket now carries RequireMacieScan and BucketOwner as the tag policy requires."
-                    : "The bucket lacks RequireMacieScan (True|False) or an allowed BucketOwner: Macie cannot tell whether to scan it or whom to tell.",
-                tone: compliant ? "good" : "warning",
+                title: `${title}: ${notification.resourceId}`,
+                summary,
+                tone,
                 facts: [
                     ["Account", notification.accountId],
                     ["Region", notification.region],

@@ -8,6 +8,15 @@ export function escapeSlack(text: string): string {
 
 const MAX_FIELDS_PER_SECTION = 10;
 const MAX_HEADER_CHARS = 150;
+/** Slack rejects the whole message when a button's url exceeds this (Block Kit reference, button element). */
+export const MAX_BUTTON_URL_CHARS = 3000;
+
+/** The link a button can carry: the link itself, else its shorter stand-in, else none. */
+function buttonLink(link: Message["links"][number]): { label: string; url: string } | undefined {
+    if (link.url.length <= MAX_BUTTON_URL_CHARS) return link;
+    if (link.shorter && link.shorter.url.length <= MAX_BUTTON_URL_CHARS) return link.shorter;
+    return undefined;
+}
 
 export function toSlack(message: Message): object {
     const fields = message.facts.map(([label, value]) => ({ type: "mrkdwn", text: `*${label}*\n${escapeSlack(value)}` }));
@@ -23,11 +32,15 @@ export function toSlack(message: Message): object {
     if (message.instructions) {
         blocks.push({ type: "section", text: { type: "mrkdwn", text: "```" + escapeSlack(message.instructions) + "```" } });
     }
-    if (message.links.length > 0) {
+    const buttons = message.links.map(buttonLink).filter((link) => link !== undefined);
+    if (buttons.length > 0) {
         blocks.push({
             type: "actions",
-            elements: message.links.map((link) => ({ type: "button", text: { type: "plain_text", text: link.label }, url: link.url })),
+            elements: buttons.map((link) => ({ type: "button", text: { type: "plain_text", text: link.label }, url: link.url })),
         });
+    }
+    if (buttons.length < message.links.length) {
+        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Some links were too long for a Slack button; the facts above name the object." }] });
     }
     return { text: escapeSlack(`${message.title}: ${message.summary}`), blocks };
 }

@@ -2,8 +2,9 @@
  * The webhook lives in Secrets Manager as {"kind":"teams"|"slack","url":"https://..."}. The host
  * must belong to the chat service, so a tampered secret cannot redirect findings elsewhere.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
+import { cachedSecret } from "../shared/parameters";
 
 const TEAMS_HOSTS = [/\.webhook\.office\.com$/, /\.logic\.azure\.com$/, /\.environment\.api\.powerplatform\.com$/];
 const SLACK_HOSTS = [/^hooks\.slack\.com$/];
@@ -35,23 +36,16 @@ export function parseWebhook(secretString: string | undefined): Webhook {
     return parsed.data;
 }
 
-const CACHE_MS = 5 * 60 * 1000;
+const CACHE_SECONDS = 5 * 60;
 
 /** Fetches the secret at most every five minutes per container (rotation lands within that). */
 export class WebhookSource {
-    private cached?: { webhook: Webhook; at: number };
-
     constructor(
         private readonly secrets: SecretsManagerClient,
         private readonly secretId: string,
-        private readonly now: () => number = Date.now,
     ) {}
 
     async get(): Promise<Webhook> {
-        if (this.cached && this.now() - this.cached.at < CACHE_MS) return this.cached.webhook;
-        const out = await this.secrets.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-        const webhook = parseWebhook(out.SecretString);
-        this.cached = { webhook, at: this.now() };
-        return webhook;
+        return parseWebhook(await cachedSecret(this.secrets, this.secretId, CACHE_SECONDS));
     }
 }

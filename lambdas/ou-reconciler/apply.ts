@@ -93,7 +93,7 @@ export async function applyPlan(plan: TablePlan, writer: LakeFormationWriter, li
   });
 
   await Promise.all(
-    plan.deletes.map((name) =>
+    plan.deletes.map(async (name) =>
       stillGranted.has(name)
         ? fail("delete", name, "skipped: grants on it could not be revoked")
         : write("delete", name, () => writer.deleteFilter(resource(name)), () => (counts.deleted += 1)),

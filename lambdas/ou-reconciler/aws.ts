@@ -14,7 +14,8 @@ import {
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
 } from "@aws-sdk/client-organizations";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { currentParameter } from "../shared/parameters";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { TableRef } from "./mapping";
 import type { OrgReader } from "./org-tree";
@@ -133,10 +134,9 @@ export function lakeFormationPort(client: LakeFormationClient): LakeFormationPor
 }
 
 export async function loadMappingDocument(client: SSMClient, parameterName: string): Promise<unknown> {
-  const { Parameter } = await client.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
-  if (Parameter?.Value === undefined) throw new Error(`SSM parameter ${parameterName} has no value`);
+  const value = await currentParameter(client, parameterName, { decrypt: true });
   try {
-    return JSON.parse(Parameter.Value);
+    return JSON.parse(value);
   } catch (error) {
     throw new Error(`SSM parameter ${parameterName} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }

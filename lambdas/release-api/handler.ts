@@ -5,7 +5,8 @@
  */
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { callerOf, isAllowedReleaser, releaserRolesFromEnvironment } from "./caller";
-import { parseBody, proxyEventSchema } from "./request";
+import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
+import { parseBody } from "./request";
 import { releaseExecutionName, startRelease, stateMachineArnFromEnvironment } from "./start-release";
 import { countWith, telemetry } from "../shared/telemetry";
 
@@ -28,7 +29,7 @@ export interface ReleaseApiDeps {
 }
 
 export async function handleRelease(event: unknown, deps: ReleaseApiDeps): Promise<ProxyResult> {
-    const parsedEvent = proxyEventSchema.safeParse(event);
+    const parsedEvent = APIGatewayProxyEventSchema.safeParse(event);
     if (!parsedEvent.success) {
         return respond(400, { message: "not an API Gateway proxy request" });
     }

@@ -1,4 +1,5 @@
 /** The release request: an API Gateway (REST, AWS_IAM auth) proxy event and its JSON body. */
+import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
 import { z } from "zod";
 
 export const releaseBodySchema = z.strictObject({
@@ -14,25 +15,11 @@ export const releaseBodySchema = z.strictObject({
 });
 export type ReleaseBody = z.infer<typeof releaseBodySchema>;
 
-/** The IAM caller API Gateway authenticated (requestContext.identity of a REST API). */
-export const proxyEventSchema = z.object({
-    httpMethod: z.string(),
-    headers: z.record(z.string(), z.string().optional()).nullable().optional(),
-    body: z.string().nullable(),
-    isBase64Encoded: z.boolean().optional(),
-    requestContext: z.object({
-        requestId: z.string(),
-        identity: z.object({
-            userArn: z.string().nullable().optional(),
-            accountId: z.string().nullable().optional(),
-            user: z.string().nullable().optional(),
-            principalOrgId: z.string().nullable().optional(),
-            sourceIp: z.string().nullable().optional(),
-            userAgent: z.string().nullable().optional(),
-        }),
-    }),
-});
-export type ProxyEvent = z.infer<typeof proxyEventSchema>;
+/**
+ * A REST API proxy request as Powertools' parser schema reads it; requestContext.identity carries the
+ * IAM caller API Gateway authenticated (userArn, accountId, user, principalOrgId; null when absent).
+ */
+export type ProxyEvent = z.infer<typeof APIGatewayProxyEventSchema>;
 
 export interface Issue {
     path: string;

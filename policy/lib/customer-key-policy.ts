@@ -23,7 +23,6 @@ export function customerKeyPolicy(options: CustomerKeyOptions) {
         concern: options.concern,
         description: options.description,
         severity: options.severity ?? "high",
-        enforcementLevel: "mandatory",
         remediationSteps: options.remediationSteps,
         anchors: options.anchors,
         resourceTypes: Object.keys(options.keyPaths),

@@ -18,14 +18,24 @@ export function ownAccounts(resource: Resource): Set<string> {
     return new Set(resource.provider?.type === AWS_PROVIDER_TYPE ? allowedAccountIds(resource.provider.props) : []);
 }
 
-/** Union of allowedAccountIds over every aws provider in the stack, plus configured trusted accounts. */
-export function environmentAccounts(resources: Resource[], trustedAccounts: readonly string[] = []): Set<string> {
-    const accounts = new Set<string>(trustedAccounts.filter(isAccountId));
-    for (const r of resources) {
-        const props = r.type === AWS_PROVIDER_TYPE ? r.props : r.provider?.type === AWS_PROVIDER_TYPE ? r.provider.props : undefined;
-        for (const id of allowedAccountIds(props)) {
-            accounts.add(id);
+const stackAccounts = new WeakMap<readonly Resource[], readonly string[]>();
+
+/**
+ * Union of allowedAccountIds over every aws provider in the stack, plus configured trusted accounts.
+ * The stack's part is worked out once per stack and shared by the stack policies that ask.
+ */
+export function environmentAccounts(resources: readonly Resource[], trustedAccounts: readonly string[] = []): Set<string> {
+    let fromProviders = stackAccounts.get(resources);
+    if (fromProviders === undefined) {
+        const found = new Set<string>();
+        for (const r of resources) {
+            const props = r.type === AWS_PROVIDER_TYPE ? r.props : r.provider?.type === AWS_PROVIDER_TYPE ? r.provider.props : undefined;
+            for (const id of allowedAccountIds(props)) {
+                found.add(id);
+            }
         }
+        fromProviders = [...found];
+        stackAccounts.set(resources, fromProviders);
     }
-    return accounts;
+    return new Set<string>([...trustedAccounts.filter(isAccountId), ...fromProviders]);
 }

@@ -43,7 +43,19 @@ export function bucketOf(part: Resource, byName: ReadonlyMap<string, Resource>):
     return undefined;
 }
 
-export function bucketViews(resources: Resource[]): BucketView[] {
+const viewsOfStack = new WeakMap<readonly Resource[], BucketView[]>();
+
+/** Each bucket with its split configuration resources; worked out once per stack and shared by the S3 stack policies. */
+export function bucketViews(resources: readonly Resource[]): BucketView[] {
+    let shared = viewsOfStack.get(resources);
+    if (shared === undefined) {
+        shared = classifyBuckets(resources);
+        viewsOfStack.set(resources, shared);
+    }
+    return shared;
+}
+
+function classifyBuckets(resources: readonly Resource[]): BucketView[] {
     const views = new Map<Resource, BucketView>();
     const byName = new Map<string, Resource>();
     for (const r of resources) {

@@ -27,7 +27,6 @@ export function scopedResourcePolicy(options: ScopedPolicyOptions) {
             `${options.service} resource policies must not allow an unconditioned "*" principal, must pin service principals with ` +
             "aws:SourceArn/aws:SourceAccount, and may only let in accounts of the environment.",
         severity: "critical",
-        enforcementLevel: "mandatory",
         remediationSteps: options.remediationSteps,
         anchors: options.anchors,
         resourceTypes: options.resourceTypes,

@@ -67,10 +67,6 @@ export function isFalseOrAbsent(value: unknown): boolean {
     return value === undefined || value === null || value === false || value === "false";
 }
 
-export function isNonEmptyString(value: unknown): value is string {
-    return typeof value === "string" && value.length > 0;
-}
-
 export function toNumber(value: unknown): number | undefined {
     if (typeof value === "number") {
         return value;

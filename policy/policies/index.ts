@@ -1,6 +1,5 @@
 // The lakewarden policies, grouped by concern. policy/index.ts serves them; the offline runner
 // and the tests evaluate them directly.
-import type { Policies } from "@pulumi/policy";
 import type { LakewardenPolicy } from "../lib/define";
 import * as apigateway from "./apigateway";
 import * as compute from "./compute";
@@ -30,4 +29,3 @@ export const lakewardenPolicies: LakewardenPolicy[] = [
     pulumi,
 ].flatMap(group => Object.values(group));
 
-export const policies: Policies = lakewardenPolicies;

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { AmiPipeline } from "../../components/imagebuilder/ami-pipeline";
+import { CustomerKey } from "../../components/kms/customer-key";
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { ofType, recordComponent, type Recording } from "../helpers/program";
 
@@ -11,7 +12,8 @@ type Doc = { Statement: { Sid: string; Action: string[]; Resource?: string[]; Pr
 function build(): void {
     const provider = new aws.Provider("build", { region: "eu-west-1", allowedAccountIds: [scope.accountId] });
     const central = new aws.Provider("build-central", { region: "eu-central-1", allowedAccountIds: [scope.accountId] });
-    const logs = new SecureBucket("access", { scope, purpose: "access-logs", kmsKeyArn: "arn:aws:kms:eu-west-1:777788889999:key/x", receivesAccessLogs: true }, { provider });
+    const key = new CustomerKey("data", { scope, purpose: "data", description: "data", viaServices: ["s3"] }, { provider });
+    const logs = new SecureBucket("access", { scope, purpose: "access-logs", key, receivesAccessLogs: true }, { provider });
     new AmiPipeline(
         "ami",
         {
@@ -26,6 +28,7 @@ function build(): void {
             regions: [{ region: "eu-west-1" }, { region: "eu-central-1", provider: central }],
             dockerBench: { archiveS3Uri: "s3://lw-artifacts/docker-bench-security-1.6.0.tar.gz", archiveSha256: "a".repeat(64) },
             fleetParameters: [{ accountId: fleetAccount, region: "eu-west-1", parameterName: "/lakewarden/test/ami/ecs-hardened" }],
+            existingServiceLinkedRoles: [],
         },
         { provider },
     );
@@ -86,7 +89,7 @@ describe("AmiPipeline", () => {
         }
         assert.deepEqual(targets[0].ssmParameterConfigurations?.map((c) => c.amiAccountId), [fleetAccount]);
         assert.equal(targets[1].ssmParameterConfigurations, undefined);
-        const keys = ofType(recording, "aws:kms/key:Key").map((k) => JSON.parse(String(k.props.policy)) as Doc);
+        const keys = ofType(recording, "aws:kms/key:Key").filter((k) => k.name.startsWith("ami-ami-")).map((k) => JSON.parse(String(k.props.policy)) as Doc);
         const grants = keys.map((d) => d.Statement.find((s) => s.Sid === "ExternalAccountGrants0"));
         assert.ok(grants.every((g) => JSON.stringify(g?.Principal).includes(fleetAccount)));
     });

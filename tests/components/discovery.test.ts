@@ -109,6 +109,12 @@ describe("DataStoreDiscovery component", () => {
         assert.deepEqual(grant.props.permissions, ["ASSOCIATE", "DESCRIBE"]);
     });
 
+    it("has a dashboard of sources, detections, record gaps and dead letters", () => {
+        const [dashboard] = ofType(recording, "aws:cloudwatch/dashboard:Dashboard");
+        const titles = (JSON.parse(String(dashboard.props.dashboardBody)) as { widgets: { properties: { title: string } }[] }).widgets.map((w) => w.properties.title);
+        assert.deepEqual(titles, ["Sources seen (intake)", "Catalog runs", "PII detection", "Record of processing (art. 30)", "Dead-letter queue"]);
+    });
+
     it("passes the policy pack with no violation", () => {
         const result = runPolicyPack(recording.resources, { configFile: path.join(__dirname, "../../policy/config/prod.json") });
         assert.deepEqual(result.violations.map((v) => `${v.policyName}: ${v.resourceName}: ${v.message}`), []);

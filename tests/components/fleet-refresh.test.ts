@@ -11,6 +11,8 @@ const buildAccount = "777788889999";
 const organizationId = "o-lw0example1";
 const instanceRole = "arn:aws:iam::123456789012:role/lakewarden-test-sample-ecs-instance";
 const machineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:lakewarden-test-fleet-refresh";
+const imageBuilderRole = `arn:aws:iam::${buildAccount}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
+const unusedKey = { arn: "k", aliasName: "alias/k", allow() { return unusedKey; } };
 
 interface Doc {
     Statement: { Sid: string; Effect: string; Action: string[]; Resource?: string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
@@ -25,11 +27,10 @@ function build(): void {
             purpose: "fleet",
             description: "fleet",
             viaServices: ["ec2", "lambda", "logs", "sns", "sqs", "states"],
-            servicePrincipals: [{ service: "logs.eu-west-1.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": scope.accountId } } }],
         },
         { provider },
     );
-    const keyRef = { arn: key.arn, aliasName: key.aliasName };
+    const keyRef = key;
     const cluster = new SampleEcsCluster(
         "sample",
         {
@@ -68,6 +69,7 @@ function build(): void {
             organizationId,
             amiKeyAlias: "alias/lakewarden/test/ami",
             targets: [{ region: scope.region, parameterNames: ["/lakewarden/test/ami/ecs-hardened"] }],
+            imageBuilderRole: { arn: imageBuilderRole },
         },
         { provider },
     );
@@ -137,8 +139,9 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
         const [target] = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget");
         assert.equal(target.props.arn, machineArn);
         assert.equal(target.props.roleArn, "arn:aws:iam::123456789012:role/lakewarden-test-fleet-refresh-starter");
-        const starter = identityDocs.find((d) => d.name === "refresh-starter");
-        assert.deepEqual(starter?.doc.Statement, [{ Sid: "StartFleetRefresh", Effect: "Allow", Action: ["states:StartExecution"], Resource: [machineArn] }]);
+        assert.ok(target.props.deadLetterConfig, "events that exhaust the retries are kept");
+        const starter = identityDocs.find((d) => d.name === "refresh-on-image-starter");
+        assert.deepEqual(starter?.doc.Statement, [{ Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [machineArn] }]);
         const trust = docOf(ofType(recording, "aws:iam/role:Role").find((r) => r.props.name === "lakewarden-test-fleet-refresh-starter"), "assumeRolePolicy");
         assert.deepEqual(trust.Statement[0].Condition, {
             StringEquals: { "aws:SourceAccount": scope.accountId },
@@ -150,7 +153,7 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("lets the state machine invoke its three functions, publish to its topic and read its rollback alarms, nothing else", () => {
-        const machine = identityDocs.find((d) => d.name === "refresh-sfn");
+        const machine = identityDocs.find((d) => d.name === "refresh");
         assert.ok(machine);
         assert.deepEqual(statement(machine.doc, "InvokeFleetFunctions").Resource, [
             "arn:aws:lambda:eu-west-1:123456789012:function:lakewarden-test-fleet-discovery",
@@ -275,8 +278,8 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("refuses a sample cluster whose minimum exceeds its maximum and a distribution role with no target", () => {
-        const base = { scope, ebsKey: { arn: "k", aliasName: "alias/k" }, imageId: "ami-0", clusterTags: { a: "b" }, instanceType: "m7g.large", subnetIds: ["s"], securityGroupIds: ["g"] };
+        const base = { scope, ebsKey: unusedKey, imageId: "ami-0", clusterTags: { a: "b" }, instanceType: "m7g.large", subnetIds: ["s"], securityGroupIds: ["g"] };
         assert.throws(() => new SampleEcsCluster("bad", { ...base, minSize: 3, maxSize: 2 }), /minSize 3 exceeds maxSize 2/);
-        assert.throws(() => new ImageDistributionRole("none", { accountId: scope.accountId, buildAccountId: buildAccount, organizationId, amiKeyAlias: "alias/x", targets: [] }), /no distribution target/);
+        assert.throws(() => new ImageDistributionRole("none", { accountId: scope.accountId, buildAccountId: buildAccount, organizationId, amiKeyAlias: "alias/x", targets: [], imageBuilderRole: { arn: imageBuilderRole } }), /no distribution target/);
     });
 });

@@ -55,7 +55,7 @@ describe("OU row-filter reconciler wiring (prod)", () => {
         assert.ok(rule);
         assert.equal(rule.provider?.name, "management-us-east-1");
         assert.equal(rule.accountId, management);
-        const target = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.name === "management-org-events");
+        const target = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.name === "management-org-events-security");
         assert.equal(target?.props.arn, `arn:aws:events:eu-west-1:${security}:event-bus/lakewarden-prod-security`);
         const onBus = ofType(prod, "aws:cloudwatch/eventRule:EventRule").find((r) => r.props.name === "lakewarden-prod-ou-row-filters-org-changes");
         assert.equal(onBus?.props.eventBusName, "lakewarden-prod-security");

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import { remediationSchema, type Remediation } from "../../config/remediation";
 import { CustomerKey } from "../../components/kms/customer-key";
 import { FindingRemediation, MACIE_FINDING_PATTERN, TAG_COMPLIANCE_INPUT } from "../../components/remediation/finding-remediation";
-import { MacieDiscovery, macieKeyGrant } from "../../components/remediation/macie-discovery";
+import { MacieDiscovery } from "../../components/remediation/macie-discovery";
 import { memberRemediationTemplate } from "../../components/remediation/member-template";
 import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../components/remediation/quarantine-bucket-policy";
 import { SecureBucket } from "../../components/storage/secure-bucket";
@@ -41,19 +41,10 @@ function build(): void {
             purpose: "security",
             description: "security",
             viaServices: ["dynamodb", "lambda", "logs", "s3", "secretsmanager", "sns", "sqs", "states"],
-            servicePrincipals: [
-                macieKeyGrant(scope),
-                {
-                    service: `logs.${scope.region}.amazonaws.com`,
-                    actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
-                    condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${scope.region}:${security}:log-group:/lakewarden/*` } },
-                },
-                { service: "logging.s3.amazonaws.com", actions: ["kms:GenerateDataKey"], condition: { StringEquals: { "aws:SourceAccount": security } } },
-            ],
         },
         { provider },
     );
-    const logs = new SecureBucket("logs", { scope, purpose: "access-logs", kmsKeyArn: key.arn, receivesAccessLogs: true }, { provider });
+    const logs = new SecureBucket("logs", { scope, purpose: "access-logs", key, receivesAccessLogs: true }, { provider });
     new MacieDiscovery(
         "macie",
         { scope, key, accessLogBucket: logs.bucket.id, quarantinePrefix: settings.quarantinePrefix, customDataIdentifiers: settings.customDataIdentifiers },
@@ -156,7 +147,7 @@ describe("Macie finding remediation components", () => {
             });
         }
         assert.deepEqual(rolePolicyOf(recording, "lakewarden-test-macie-findings-starter").Statement, [
-            { Sid: "StartQuarantine", Effect: "Allow", Action: ["states:StartExecution"], Resource: [`arn:aws:states:eu-west-1:${security}:stateMachine:lakewarden-test-quarantine`] },
+            { Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [`arn:aws:states:eu-west-1:${security}:stateMachine:lakewarden-test-quarantine`] },
         ]);
     });
 

@@ -13,8 +13,8 @@ interface Doc {
 function build(): void {
     const provider = new aws.Provider("acct", { region: "eu-west-1", allowedAccountIds: [scope.accountId] });
     const key = new CustomerKey("data", { scope, purpose: "data", description: "d", viaServices: ["s3"] }, { provider });
-    const logs = new SecureBucket("logs", { scope, purpose: "access-logs", kmsKeyArn: key.arn, receivesAccessLogs: true }, { provider });
-    new SecureBucket("raw", { scope, purpose: "raw", kmsKeyArn: key.arn, accessLogBucket: logs.bucket.id }, { provider });
+    const logs = new SecureBucket("logs", { scope, purpose: "access-logs", key, receivesAccessLogs: true }, { provider });
+    new SecureBucket("raw", { scope, purpose: "raw", key, accessLogBucket: logs.bucket.id }, { provider });
 }
 
 describe("CustomerKey and SecureBucket", () => {
@@ -34,12 +34,9 @@ describe("CustomerKey and SecureBucket", () => {
     });
 
     it("gives external accounts the key only through named services and grants only for AWS resources", () => {
-        const statements = keyPolicyStatements({
-            scope,
-            purpose: "ami",
-            description: "d",
+        const statements = keyPolicyStatements(scope, {
             viaServices: [],
-            servicePrincipals: [{ service: "imagebuilder.amazonaws.com", actions: ["kms:Decrypt"], condition: { StringEquals: { "aws:SourceAccount": scope.accountId } } }],
+            uses: [{ sid: "ImageBuilder", principal: { service: "imagebuilder.amazonaws.com" }, actions: ["kms:Decrypt"], conditions: { StringEquals: { "aws:SourceAccount": scope.accountId } }, source: "test" }],
             externalAccounts: [{ accountIds: ["123456789012"], viaServices: ["ec2"], allowGrantsForAwsResources: true }],
         });
         const grants = statements.find((s) => s.Sid === "ExternalAccountGrants0");
@@ -48,7 +45,7 @@ describe("CustomerKey and SecureBucket", () => {
     });
 
     it("refuses a key nothing could use", () => {
-        assert.throws(() => new CustomerKey("useless", { scope, purpose: "x", description: "d", viaServices: [] }), /viaServices and servicePrincipals are both empty/);
+        assert.throws(() => keyPolicyStatements(scope, { viaServices: [], uses: [], externalAccounts: [] }), /no use declared/);
     });
 
     it("splits every bucket into the guarded S3 resources, all pointing at their bucket", () => {
@@ -77,7 +74,10 @@ describe("CustomerKey and SecureBucket", () => {
         }
         const delivery = policies.flatMap((d) => d.Statement).filter((s) => s.Sid === "AllowAccessLogDelivery");
         assert.equal(delivery.length, 1);
-        assert.deepEqual(delivery[0].Condition, { StringEquals: { "aws:SourceAccount": scope.accountId } });
+        assert.deepEqual(delivery[0].Condition, {
+            StringEquals: { "aws:SourceAccount": scope.accountId },
+            ArnLike: { "aws:SourceArn": "arn:aws:s3:::lw-test-777788889999-eu-west-1-*" },
+        });
         const [logging] = ofType(recording, "aws:s3/bucketLogging:BucketLogging");
         assert.equal(logging.props.targetBucket, "lw-test-777788889999-eu-west-1-access-logs");
         assert.equal(logging.props.targetPrefix, "raw/");
@@ -85,7 +85,7 @@ describe("CustomerKey and SecureBucket", () => {
 
     it("says which arguments clash", () => {
         assert.throws(
-            () => new SecureBucket("bad", { scope, purpose: "bad", kmsKeyArn: "k", accessLogBucket: "l", receivesAccessLogs: true }),
+            () => new SecureBucket("bad", { scope, purpose: "bad", key: { arn: "k", aliasName: "alias/k", allow() { throw new Error("unused"); } }, accessLogBucket: "l", receivesAccessLogs: true }),
             /accessLogBucket and receivesAccessLogs clash/,
         );
     });

@@ -21,6 +21,6 @@ describe("discovery config (lakewarden:discovery)", () => {
         expectProblem(withDiscovery({ producers: ["producer"], schedules: { detection: "rate(1 day)" } }), "lakewarden:discovery.schedules.detection", /Glue cron/);
         expectProblem(withDiscovery({ producers: ["producer"], records: [{ database: "missing" }] }), "lakewarden:discovery.records[0].database", /not in lakewarden:datasets/);
         expectProblem(withDiscovery({ producers: ["producer"], detection: { sampleFraction: 0 } }), "lakewarden:discovery.detection.sampleFraction", /.+/);
-        expectProblem(withDiscovery({ producers: ["producer"], datasetTag: "lakewarden:discover" }), "lakewarden:discovery.recordTags", /duplicate|more than once|twice/i);
+        expectProblem(withDiscovery({ producers: ["producer"], datasetTag: "lakewarden:discover" }), "lakewarden:discovery.datasetTag", /duplicate discovery tag key "lakewarden:discover"/);
     });
 });

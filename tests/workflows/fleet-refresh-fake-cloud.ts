@@ -1,6 +1,9 @@
 import {
+    ActiveInstanceRefreshNotFoundFault,
     type AutoScalingGroup,
     AutoScalingClient,
+    AutoScalingServiceException,
+    InstanceRefreshInProgressFault,
     DescribeAutoScalingGroupsCommand,
     type DescribeAutoScalingGroupsCommandInput,
     DescribeInstanceRefreshesCommand,
@@ -25,6 +28,7 @@ import {
     DescribeLaunchTemplateVersionsCommand,
     type DescribeLaunchTemplateVersionsCommandInput,
     EC2Client,
+    EC2ServiceException,
 } from "@aws-sdk/client-ec2";
 import {
     type CapacityProvider,
@@ -33,10 +37,11 @@ import {
     DescribeClustersCommand,
     type DescribeClustersCommandInput,
     ECSClient,
+    InvalidParameterException,
     ListClustersCommand,
     type ListClustersCommandInput,
 } from "@aws-sdk/client-ecs";
-import { GetParameterCommand, type GetParameterCommandInput, SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, type GetParameterCommandInput, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 
 /**
@@ -87,8 +92,14 @@ interface Refresh {
     ended: boolean;
 }
 
-function awsError(name: string, message: string): Error {
-    return Object.assign(new Error(message), { name });
+/**
+ * Errors as the SDK's deserialiser raises them: the modelled exception class where the service
+ * models the code, else the client's ServiceException carrying the wire code as its name (EC2 models
+ * none of its error codes; Auto Scaling's ValidationError and AccessDenied are unmodelled).
+ */
+const META = { $metadata: {} };
+function unmodelled(Base: typeof AutoScalingServiceException | typeof EC2ServiceException, name: string, message: string): Error {
+    return new Base({ name, $fault: "client", message, ...META });
 }
 
 function page<T>(items: readonly T[], token: string | undefined, size: number): { items: T[]; next: string | undefined } {
@@ -282,7 +293,7 @@ export class FakeFleetCloud {
 
     private describeClusters(input: DescribeClustersCommandInput) {
         const wanted = input.clusters ?? [];
-        if (wanted.length > 100) throw awsError("InvalidParameterException", "clusters can have at most 100 items");
+        if (wanted.length > 100) throw new InvalidParameterException({ message: "clusters can have at most 100 items", ...META });
         const withTags = input.include?.includes("TAGS") ?? false;
         const clusters = [];
         const failures = [];
@@ -306,7 +317,7 @@ export class FakeFleetCloud {
 
     private describeProviders(input: DescribeCapacityProvidersCommandInput) {
         const names = input.capacityProviders ?? [];
-        if (names.length > 100) throw awsError("InvalidParameterException", "capacityProviders can have at most 100 items");
+        if (names.length > 100) throw new InvalidParameterException({ message: "capacityProviders can have at most 100 items", ...META });
         const found = names.map((n) => this.providers.get(n)).filter((p): p is CapacityProvider => p !== undefined);
         const { items, next } = page(found, input.nextToken, Math.min(input.maxResults ?? 10, 10));
         return { capacityProviders: items, nextToken: next, failures: names.filter((n) => !this.providers.has(n)).map((arn) => ({ arn, reason: "MISSING" })) };
@@ -323,9 +334,9 @@ export class FakeFleetCloud {
 
     private requireTaggedGroup(name: string | undefined): AutoScalingGroup {
         const group = name === undefined ? undefined : this.groups.get(name);
-        if (group === undefined) throw awsError("ValidationError", `AutoScalingGroup name not found - ${name}`);
+        if (group === undefined) throw unmodelled(AutoScalingServiceException, "ValidationError", `AutoScalingGroup name not found - ${name}`);
         if (!(group.Tags ?? []).some((t) => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
-            throw awsError("AccessDenied", `not authorized to change untagged group ${name}`);
+            throw unmodelled(AutoScalingServiceException, "AccessDenied", `not authorized to change untagged group ${name}`);
         }
         return group;
     }
@@ -348,10 +359,10 @@ export class FakeFleetCloud {
         const name = group.AutoScalingGroupName ?? "";
         const spec = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
         if (input.Preferences?.AutoRollback && (spec?.Version === "$Latest" || spec?.Version === "$Default")) {
-            throw awsError("ValidationError", "AutoRollback is not supported for a group on $Latest or $Default");
+            throw unmodelled(AutoScalingServiceException, "ValidationError", "AutoRollback is not supported for a group on $Latest or $Default");
         }
         if ((this.refreshes.get(name) ?? []).some((r) => ACTIVE.has(r.record.Status ?? ""))) {
-            throw awsError("InstanceRefreshInProgress", `an instance refresh is already in progress for ${name}`);
+            throw new InstanceRefreshInProgressFault({ message: `an instance refresh is already in progress for ${name}`, ...META });
         }
         const id = `ir-${String(++this.refreshIds).padStart(4, "0")}-${name}`;
         const refresh: Refresh = {
@@ -407,7 +418,7 @@ export class FakeFleetCloud {
 
     private rollback(input: RollbackInstanceRefreshCommandInput) {
         const running = (this.refreshes.get(input.AutoScalingGroupName ?? "") ?? []).find((r) => ACTIVE.has(r.record.Status ?? ""));
-        if (running === undefined) throw awsError("ActiveInstanceRefreshNotFound", "no active instance refresh");
+        if (running === undefined) throw new ActiveInstanceRefreshNotFoundFault({ message: "no active instance refresh", ...META });
         this.requireTaggedGroup(input.AutoScalingGroupName);
         running.rollingBack = true;
         running.record.Status = "RollbackInProgress";
@@ -420,7 +431,7 @@ export class FakeFleetCloud {
     private describeImages(input: DescribeImagesCommandInput) {
         const images = (input.ImageIds ?? []).map((id) => {
             const image = this.images.get(id);
-            if (image === undefined) throw awsError("InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
+            if (image === undefined) throw unmodelled(EC2ServiceException, "InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
             return { ImageId: id, OwnerId: image.owner, State: image.state };
         });
         return { Images: images };
@@ -429,7 +440,7 @@ export class FakeFleetCloud {
     private describeTemplates(input: DescribeLaunchTemplatesCommandInput) {
         const templates = (input.LaunchTemplateIds ?? []).map((id) => {
             const template = this.templates.get(id);
-            if (template === undefined) throw awsError("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${id}, does not exist.`);
+            if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${id}, does not exist.`);
             return {
                 LaunchTemplateId: id,
                 LaunchTemplateName: template.name,
@@ -443,9 +454,11 @@ export class FakeFleetCloud {
 
     private describeVersions(input: DescribeLaunchTemplateVersionsCommandInput) {
         const template = this.templates.get(input.LaunchTemplateId ?? "");
-        if (template === undefined) throw awsError("InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
+        if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
         const imageFilter = input.Filters?.find((f) => f.Name === "image-id")?.Values ?? [];
+        const wanted = input.Versions ?? [];
         const versions = [...template.versions.entries()]
+            .filter(([version]) => wanted.length === 0 || wanted.includes(String(version)))
             .filter(([, data]) => imageFilter.length === 0 || imageFilter.includes(data.imageId))
             .map(([version, data]) => ({
                 LaunchTemplateId: template.id,
@@ -459,14 +472,14 @@ export class FakeFleetCloud {
 
     private createVersion(input: CreateLaunchTemplateVersionCommandInput) {
         const template = this.templates.get(input.LaunchTemplateId ?? "");
-        if (template === undefined) throw awsError("InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
+        if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
         if (!template.tags.some((t) => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
-            throw awsError("UnauthorizedOperation", `not authorized to change untagged template ${template.id}`);
+            throw unmodelled(EC2ServiceException, "UnauthorizedOperation", `not authorized to change untagged template ${template.id}`);
         }
         const earlier = input.ClientToken === undefined ? undefined : template.tokens.get(input.ClientToken);
         if (earlier !== undefined) return { LaunchTemplateVersion: { LaunchTemplateId: template.id, VersionNumber: earlier } };
         const source = template.versions.get(Number(input.SourceVersion));
-        if (source === undefined) throw awsError("InvalidLaunchTemplateVersion.NotFound", `no version ${input.SourceVersion}`);
+        if (source === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateVersion.NotFound", `no version ${input.SourceVersion}`);
         const version = Math.max(...template.versions.keys()) + 1;
         template.versions.set(version, {
             ...source,
@@ -479,7 +492,7 @@ export class FakeFleetCloud {
     }
 
     private getParameter(input: GetParameterCommandInput) {
-        if (input.Name !== IMAGE_PARAMETER || this.imageParameter === undefined) throw awsError("ParameterNotFound", `no parameter ${input.Name}`);
+        if (input.Name !== IMAGE_PARAMETER || this.imageParameter === undefined) throw new ParameterNotFound({ message: `no parameter ${input.Name}`, ...META });
         return { Parameter: { Name: input.Name, Type: "String", DataType: "aws:ec2:image", Value: this.imageParameter } };
     }
 }

@@ -6,7 +6,6 @@ export const autoscalingLaunchTemplate = resourcePolicy({
     concern: "compute",
     description: "Auto Scaling groups launch from a launch template (where IMDSv2, encryption and networking are enforced), never a launch configuration.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Use launchTemplate { id, version } (or mixedInstancesPolicy.launchTemplate) instead of launchConfiguration.",
     anchors: { checkov: ["CKV_AWS_315"] },
     resourceTypes: ["aws:autoscaling/group:Group"],

@@ -9,7 +9,6 @@ export const ec2EbsEncrypted = resourcePolicy({
     concern: "compute",
     description: "EBS volumes of launch templates, instances and standalone volumes are encrypted with a customer-managed KMS key.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Declare every block device mapping (root included) with ebs { encrypted: \"true\", kmsKeyId: <key ARN> }; the key policy must " +
         "allow the Auto Scaling service-linked role.",

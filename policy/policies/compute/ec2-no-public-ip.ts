@@ -7,7 +7,6 @@ export const ec2NoPublicIp = resourcePolicy({
     concern: "compute",
     description: "Launch templates and instances do not associate public IP addresses.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set associatePublicIpAddress to false and place instances in private subnets with VPC endpoints / NAT.",
     anchors: { cdkNag: ["HIPAA.Security-AutoScalingLaunchConfigPublicIpDisabled"], checkov: ["CKV_AWS_88"], cis: ["autoscaling-launch-config-public-ip-disabled"], pulumi: ["aws-ec2-launchtemplate-disallow-public-ip"] },
     resourceTypes: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"],

@@ -9,7 +9,6 @@ export const lambdaEnvEncrypted = resourcePolicy({
     concern: "compute",
     description: "Lambda functions with environment variables encrypt them with a customer-managed key, and hold no secret-looking variables.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set kmsKeyArn to the customer-managed key ARN; keep secrets in Secrets Manager and pass only the secret ARN.",
     anchors: { checkov: ["CKV_AWS_173", "CKV_AWS_45"], pulumi: ["PCI lambda-environment-variables-encryption"] },
     resourceTypes: ["aws:lambda/function:Function"],

@@ -17,7 +17,6 @@ export const lambdaPermissionScoped = stackPolicy<OrgConfig>({
         "Lambda invoke permissions never go to \"*\", pin service principals with sourceArn (and sourceAccount for S3), only let in " +
         "accounts of the environment, and function URLs require AWS_IAM auth.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps: "Grant lambda:InvokeFunction to the calling service with sourceArn = the rule/bucket/topic ARN; use authorizationType AWS_IAM on URLs.",
     anchors: {
         cdkNag: ["HIPAA.Security-LambdaFunctionPublicAccessProhibited", "Serverless-LambdaStarPermissions"],

@@ -7,7 +7,6 @@ export const dynamodbTablePitr = resourcePolicy({
     concern: "datastores",
     description: "DynamoDB tables have point-in-time recovery enabled.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set pointInTimeRecovery: { enabled: true }.",
     anchors: { cdkNag: ["AwsSolutions-DDB3"], checkov: ["CKV_AWS_28"], cis: ["dynamodb-pitr-enabled"] },
     resourceTypes: ["aws:dynamodb/table:Table"],

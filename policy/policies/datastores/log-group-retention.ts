@@ -7,7 +7,6 @@ export const logGroupRetention = resourcePolicy<{ minRetentionDays: number; maxR
     concern: "datastores",
     description: "CloudWatch log groups keep logs for a bounded period: at least minRetentionDays, at most maxRetentionDays (never forever).",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set retentionInDays within the configured bounds (e.g. 365 for audit-relevant logs).",
     anchors: { cdkNag: ["HIPAA.Security-CloudWatchLogGroupRetentionPeriod"], checkov: ["CKV_AWS_66", "CKV_AWS_338"], cis: ["cloudwatch-log-retention"] },
     resourceTypes: ["aws:cloudwatch/logGroup:LogGroup"],

@@ -8,7 +8,6 @@ export const glueDataCatalogEncryption = resourcePolicy({
     concern: "glue",
     description: "The Glue Data Catalog encrypts metadata and connection passwords with customer-managed KMS keys.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Set dataCatalogEncryptionSettings.encryptionAtRest { catalogEncryptionMode: \"SSE-KMS\", sseAwsKmsKeyId: <key ARN> } and " +
         "connectionPasswordEncryption { returnConnectionPasswordEncrypted: true, awsKmsKeyId: <key ARN> }.",

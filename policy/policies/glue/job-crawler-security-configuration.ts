@@ -6,7 +6,6 @@ export const glueJobCrawlerSecurityConfiguration = resourcePolicy({
     concern: "glue",
     description: "Every Glue job and crawler runs with a security configuration (see glue-security-configuration-encrypted).",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set securityConfiguration to the name of the account's encrypted Glue security configuration.",
     anchors: { cdkNag: ["AwsSolutions-GL1", "AwsSolutions-GL3"], checkov: ["CKV_AWS_195"] },
     resourceTypes: ["aws:glue/job:Job", "aws:glue/crawler:Crawler"],

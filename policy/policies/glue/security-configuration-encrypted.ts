@@ -14,7 +14,6 @@ export const glueSecurityConfigurationEncrypted = resourcePolicy({
     concern: "glue",
     description: "Glue security configurations encrypt S3 output (SSE-KMS), CloudWatch logs (SSE-KMS) and job bookmarks (CSE-KMS) with customer-managed keys.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Set encryptionConfiguration.s3Encryption { s3EncryptionMode: \"SSE-KMS\", kmsKeyArn }, cloudwatchEncryption " +
         "{ cloudwatchEncryptionMode: \"SSE-KMS\", kmsKeyArn } and jobBookmarksEncryption { jobBookmarksEncryptionMode: \"CSE-KMS\", kmsKeyArn }.",

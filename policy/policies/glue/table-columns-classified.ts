@@ -10,7 +10,6 @@ export const glueTableColumnsClassified = resourcePolicy({
     concern: "glue",
     description: `Every column and partition key of a Glue table carries parameters["${CLASSIFICATION_KEY}"] = public, internal, confidential, pii or secret (resource links excepted).`,
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Classify each column in the dataset model; lf-sensitive-data-requires-filter relies on it to keep pii/secret columns home.",
     anchors: {},
     resourceTypes: [TABLE_TYPE],

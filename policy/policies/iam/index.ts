@@ -1,5 +1,5 @@
 export { iamNoAdminManagedPolicies } from "./no-admin-managed-policies";
-export { iamNoNotActionNotResource } from "./no-notaction-notresource";
+export { iamNoNotActionNotResource } from "./no-allow-notaction-notresource";
 export { iamNoPrivilegeEscalation } from "./no-privilege-escalation";
 export { iamNoUserPolicies } from "./no-user-policies";
 export { iamNoWildcardActions } from "./no-wildcard-actions";

@@ -32,7 +32,6 @@ export const iamNoAdminManagedPolicies = resourcePolicy<{ additionalForbiddenPol
     concern: "iam",
     description: "No AWS-managed administrator, PowerUser or *FullAccess policy may be attached to a role, user or group.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Replace the managed policy with a customer-managed or inline policy that lists the needed actions on the needed resources.",
     anchors: {

@@ -28,7 +28,6 @@ export const iamNoPrivilegeEscalation = resourcePolicy<{ privilegedNamePatterns:
         "Workload policies must not grant IAM policy/credential management, kms:PutKeyPolicy, lakeformation:PutDataLakeSettings " +
         "or sts:AssumeRole on `*`; only roles named in privilegedNamePatterns may hold the escalation actions.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Remove the action from the workload policy. If a deployment or admin role needs it, name the role so that it matches a " +
         "reviewed entry of privilegedNamePatterns. Scope sts:AssumeRole to the role ARNs to assume.",

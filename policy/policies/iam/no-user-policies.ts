@@ -7,7 +7,6 @@ export const iamNoUserPolicies = resourcePolicy({
     concern: "iam",
     description: "Permissions are granted to roles only: no inline or attached policies on IAM users.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Grant the permissions to a role that people or workloads assume (SSO permission set, workload role).",
     anchors: {
         cdkNag: ["HIPAA.Security-IAMUserNoPolicies", "NIST.800.53.R5-IAMUserNoPolicies"],

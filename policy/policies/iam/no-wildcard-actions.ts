@@ -8,7 +8,6 @@ export const iamNoWildcardActions = resourcePolicy<{ forbidPartialWildcards: boo
     concern: "iam",
     description: "IAM identity policies must not Allow `*` or `service:*` actions.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "List the exact actions the workload calls (e.g. s3:GetObject, s3:PutObject) instead of `*` or `s3:*`. " +
         "Set forbidPartialWildcards to also refuse prefixes such as s3:Get*.",

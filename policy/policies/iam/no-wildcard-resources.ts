@@ -23,7 +23,6 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
         "IAM identity policies must not Allow write or permission-management actions on Resource `*`; only the documented " +
         "read/list actions that AWS authorises solely on `*`, and the listed condition-scoped writes with their scoping key, may use it.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Scope Resource to the ARNs the workload touches (bucket/*, table ARN, key ARN). If an action truly supports only `*`, " +
         "add it to additionalStarOnlyActions in the policy config with a comment in the PR.",
@@ -45,7 +44,7 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
                     return;
                 }
                 if (statement.notResources) {
-                    return; // refused by iam-no-notaction-notresource
+                    return; // refused by iam-no-allow-notaction-notresource
                 }
                 const star = (statement.resources ?? []).some(r => r === "*" && !isUnknown(r));
                 if (!star) {

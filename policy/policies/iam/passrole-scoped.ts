@@ -10,7 +10,6 @@ export const iamPassRoleScoped = resourcePolicy({
     concern: "iam",
     description: "iam:PassRole must name specific role ARNs and carry an iam:PassedToService condition.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Put iam:PassRole in its own statement with Resource = the role ARNs to pass (no `*` in the role name) and " +
         "Condition StringEquals iam:PassedToService = the service that receives the role (e.g. glue.amazonaws.com).",

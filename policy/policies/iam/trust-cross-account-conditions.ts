@@ -13,7 +13,6 @@ export const iamTrustCrossAccountConditions = stackPolicy<OrgConfig>({
         "Cross-account principals in a trust policy must be accounts of the environment and the statement must pin " +
         "aws:PrincipalOrgID (our organisation) or sts:ExternalId.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Trust only accounts that have a provider in this environment (or are listed in trustedAccounts), and add " +
         "Condition StringEquals aws:PrincipalOrgID = the organisation id, or sts:ExternalId for a third party.",

@@ -29,7 +29,6 @@ export const iamTrustFederatedConditions = resourcePolicy({
     description:
         "Web-identity (OIDC) trust must pin both the audience (`<provider>:aud`) and the subject (`<provider>:sub`); SAML trust must pin SAML:aud.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add StringEquals `<provider>:aud` (e.g. sts.amazonaws.com) and StringEquals/StringLike `<provider>:sub` naming the " +
         "repository and ref or workload (e.g. repo:org/lakewarden:ref:refs/heads/main).",

@@ -7,7 +7,6 @@ export const iamTrustNoPublicPrincipal = resourcePolicy({
     concern: "iam",
     description: "A role's trust policy must not allow Principal `*` (or AWS `*`), and its principals must be known at preview.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Name the account, role or service principal that may assume the role. Build principal ARNs from the environment " +
         "model (account ids) so they are plain strings at preview.",

@@ -8,7 +8,6 @@ export const imagebuilderDistributionKmsCmk = resourcePolicy({
     concern: "imagebuilder",
     description: "Image Builder distributions encrypt the AMIs they publish with a customer-managed KMS key in every region.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set distributions[].amiDistributionConfiguration.kmsKeyId to a customer-managed key ARN of the target region.",
     anchors: { checkov: ["CKV_AWS_199"] },
     resourceTypes: ["aws:imagebuilder/distributionConfiguration:DistributionConfiguration"],

@@ -7,7 +7,6 @@ export const imagebuilderInfrastructureHardening = resourcePolicy<{ maxHopLimit:
     concern: "imagebuilder",
     description: "Image Builder build instances require IMDSv2, run in a chosen subnet with security groups, and terminate on failure.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Set instanceMetadataOptions { httpTokens: \"required\", httpPutResponseHopLimit: 1 }, subnetId and securityGroupIds of a " +
         "private subnet, and terminateInstanceOnFailure: true.",

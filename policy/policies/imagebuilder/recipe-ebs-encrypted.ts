@@ -6,7 +6,6 @@ export const imagebuilderRecipeEbsEncrypted = resourcePolicy({
     concern: "imagebuilder",
     description: "Image Builder recipes map their EBS volumes encrypted with a customer-managed KMS key.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Declare blockDeviceMappings[].ebs { encrypted: true, kmsKeyId: <key ARN> } for the root device.",
     anchors: { checkov: ["CKV_AWS_200"] },
     resourceTypes: ["aws:imagebuilder/imageRecipe:ImageRecipe"],

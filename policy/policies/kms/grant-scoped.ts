@@ -7,7 +7,6 @@ export const kmsGrantScoped = resourcePolicy<{ allowedOperations: string[]; requ
     concern: "kms",
     description: "KMS grants give only cryptographic use operations (never CreateGrant), to a named grantee, optionally with an encryption-context constraint.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Limit operations to what the grantee does (e.g. Decrypt, GenerateDataKey) and name the grantee role ARN.",
     anchors: { pulumi: ["PCI kms-grant-access-control"] },
     resourceTypes: ["aws:kms/grant:Grant"],

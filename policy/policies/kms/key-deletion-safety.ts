@@ -8,7 +8,6 @@ export const kmsKeyDeletionSafety = resourcePolicy<{ minDeletionWindowDays: numb
     concern: "kms",
     description: "KMS keys keep the policy lockout safety check and a deletion window of at least minDeletionWindowDays.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Remove bypassPolicyLockoutSafetyCheck and set deletionWindowInDays to at least the configured minimum (30 recommended).",
     anchors: { checkov: ["CKV2_AWS_64"], pulumi: ["aws-kms-key-disallow-bypass-policy-lockout-safety-check", "BP kms-key-deletion-lifecycle"] },
     resourceTypes: ["aws:kms/key:Key"],

@@ -5,7 +5,6 @@ export const kmsKeyPolicyExplicit = stackPolicy({
     concern: "kms",
     description: "Every KMS key has an explicit key policy (Key.policy or an aws.kms.KeyPolicy), never the implicit default.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Write the key policy in the program: key administrators, the roles that use the key, and service principals with conditions.",
     anchors: { checkov: ["CKV2_AWS_64"], pulumi: ["BP kms-key-deletion-lifecycle"] },
     resourceTypes: ["aws:kms/key:Key"],

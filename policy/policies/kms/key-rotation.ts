@@ -7,7 +7,6 @@ export const kmsKeyRotation = resourcePolicy<{ maxRotationPeriodDays: number }>(
     concern: "kms",
     description: "Symmetric customer-managed KMS keys rotate automatically, at most every maxRotationPeriodDays days.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set enableKeyRotation: true on the aws.kms.Key (and rotationPeriodInDays within the configured maximum).",
     anchors: { cdkNag: ["AwsSolutions-KMS5"], checkov: ["CKV_AWS_7"], cis: ["kms-key-rotation-enabled"], pulumi: ["aws-kms-key-enable-key-rotation"] },
     resourceTypes: ["aws:kms/key:Key"],

@@ -10,7 +10,6 @@ export const lfCrossAccountGrantLeastPrivilege = resourcePolicy<{ allowedPermiss
         "Cross-account Lake Formation grants give only DESCRIBE/SELECT on named databases, tables, columns or data cells filters: " +
         "never ALL, write or DDL permissions, catalog-level, data-location or all-tables (wildcard) grants.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Share a named table (or columns / a data cells filter) with permissions [\"DESCRIBE\", \"SELECT\"] and the database with " +
         "[\"DESCRIBE\"]; the consumer account grants onwards to its own roles.",

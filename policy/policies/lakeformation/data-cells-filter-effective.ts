@@ -8,7 +8,6 @@ export const lfDataCellsFilterEffective = resourcePolicy({
     concern: "lakeformation",
     description: "A data cells filter must filter something: not all rows together with all columns, and its row filter must be known.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Give the filter a rowFilter.filterExpression, or columnNames / columnWildcard.excludedColumnNames that drop columns.",
     anchors: {},
     resourceTypes: [FILTER_TYPE],

@@ -9,7 +9,6 @@ export const lfGrantOptionAccountOnly = resourcePolicy<{ grantOptionRoles: strin
         "Grant option (permissionsWithGrantOptions) is given only to account, organisation or OU principals (the consumer " +
         "account's admins pass it on), and only for permissions that are also granted.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Remove permissionsWithGrantOptions from grants to roles; for consumer accounts keep it a subset of permissions. A role " +
         "that must pass grants on (an automated granter) is listed, by ARN glob, in grantOptionRoles after review.",

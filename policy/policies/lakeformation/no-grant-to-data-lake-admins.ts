@@ -11,7 +11,6 @@ export const lfNoGrantToDataLakeAdmins = stackPolicy({
         "No Lake Formation grant names a data lake admin or the deployment role of the account (the role its provider assumes): " +
         "they hold implicit permissions, so revokes fail and column grants are rejected.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Drop the grant: admins and the deployment role already have the access; grant workload roles instead.",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],

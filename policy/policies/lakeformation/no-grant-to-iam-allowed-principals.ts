@@ -7,7 +7,6 @@ export const lfNoGrantToIamAllowedPrincipals = resourcePolicy({
     description:
         "No Lake Formation grant names IAM_ALLOWED_PRINCIPALS: while that group holds permissions on a table, column-level grants silently become all columns.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps: "Grant to the specific role ARN or consumer account instead, and revoke existing IAM_ALLOWED_PRINCIPALS permissions once (see policy/README.md).",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],

@@ -6,7 +6,6 @@ export const lfPermissionsCanonical = resourcePolicy({
     concern: "lakeformation",
     description: "Permission lists are sorted and free of duplicates, so reads match what was declared and grants are not churned by revoke + re-grant.",
     severity: "low",
-    enforcementLevel: "mandatory",
     remediationSteps: "Sort permissions and permissionsWithGrantOptions alphabetically and remove duplicates.",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],

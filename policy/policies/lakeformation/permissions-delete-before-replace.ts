@@ -8,7 +8,6 @@ export const lfPermissionsDeleteBeforeReplace = resourcePolicy({
         "Lake Formation Permissions are created with deleteBeforeReplace: a grant has no update, and revoking the old grant after " +
         "creating the new one strips what was just granted.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Pass { deleteBeforeReplace: true } in the resource options of every aws.lakeformation.Permissions.",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],

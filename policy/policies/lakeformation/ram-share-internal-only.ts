@@ -6,7 +6,6 @@ export const ramShareInternalOnly = resourcePolicy({
     concern: "lakeformation",
     description: "RAM resource shares stay inside the organisation (allowExternalPrincipals false).",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set allowExternalPrincipals: false; share with accounts of the organisation only.",
     anchors: {},
     resourceTypes: ["aws:ram/resourceShare:ResourceShare"],

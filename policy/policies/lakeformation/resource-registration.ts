@@ -6,7 +6,6 @@ export const lfResourceRegistration = resourcePolicy({
     concern: "lakeformation",
     description: "Data locations are registered with an explicit role (not the service-linked role) and without hybrid access mode.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Set roleArn to a registration role allowed to use the bucket's customer key, drop useServiceLinkedRole, and leave " +
         "hybridAccessEnabled false so IAM policies alone cannot reach the data.",

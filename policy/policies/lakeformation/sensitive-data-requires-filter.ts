@@ -67,7 +67,6 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ allowNamedSensitiveCo
         "cells filter or a column-restricted grant that leaves every pii/secret column out (or, with allowNamedSensitiveColumns, " +
         "names each one it shares: never through a wildcard or a whole-table grant).",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Share sensitive tables with tableWithColumns.columnNames listing only public/internal columns (or wildcard + " +
         "excludedColumnNames covering the pii/secret ones), or with a DataCellsFilter whose columns exclude them. Table-level " +

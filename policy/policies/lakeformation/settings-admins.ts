@@ -10,7 +10,6 @@ export const lfSettingsAdmins = resourcePolicy({
     concern: "lakeformation",
     description: "Lake Formation admins and read-only admins are IAM roles of the settings' own account (no users, roots or wildcards), known at preview.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "List the deployment/administration role ARNs of this account, built from the environment model.",
     anchors: {},
     resourceTypes: [SETTINGS_TYPE],

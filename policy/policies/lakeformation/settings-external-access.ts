@@ -13,7 +13,6 @@ export const lfSettingsExternalAccess = stackPolicy<OrgConfig & { allowExternalD
         "Data lake settings open no external doors: external data filtering and full-table external access stay off unless " +
         "configured, and trusted resource owners / filtering allow lists name only accounts of the environment.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Leave allowExternalDataFiltering and allowFullTableExternalDataAccess false (enable filtering only with a reviewed config " +
         "change), and list only environment accounts in trustedResourceOwners and externalDataFilteringAllowLists.",

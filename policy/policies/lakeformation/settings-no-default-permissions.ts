@@ -10,7 +10,6 @@ export const lfSettingsNoDefaultPermissions = resourcePolicy({
         "Data lake settings keep createDatabaseDefaultPermissions and createTableDefaultPermissions empty, and no Glue database " +
         "defaults new tables to IAM_ALLOWED_PRINCIPALS (Lake Formation-only access control).",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Set both default permission lists to [] on aws.lakeformation.DataLakeSettings and remove IAM_ALLOWED_PRINCIPALS from " +
         "createTableDefaultPermissions on aws.glue.CatalogDatabase; clear pre-existing defaults once as policy/README.md describes.",

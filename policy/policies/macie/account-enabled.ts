@@ -6,7 +6,6 @@ export const macieAccountEnabled = resourcePolicy({
     concern: "macie",
     description: "Macie is enabled (not paused) wherever the program manages it.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set status: \"ENABLED\" on aws.macie2.Account (omit it for the default ENABLED).",
     anchors: {},
     resourceTypes: ["aws:macie2/account:Account"],

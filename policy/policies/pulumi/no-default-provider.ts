@@ -5,7 +5,6 @@ export const pulumiNoDefaultProvider = resourcePolicy({
     concern: "pulumi",
     description: "Every AWS resource uses an explicit provider (which pins its account); none falls back to the default provider and ambient credentials.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Create the resource with { provider } or as a child ({ parent: this }) of a component that received providers; keep " +
         "pulumi:disable-default-providers: [\"aws\"] in Pulumi.yaml.",

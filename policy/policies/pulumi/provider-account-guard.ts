@@ -11,7 +11,6 @@ export const pulumiProviderAccountGuard = resourcePolicy<{ requireDefaultTags: b
         "Every aws provider pins exactly one account with allowedAccountIds, assumes a role of that account with a session name, " +
         "and sets a region (and default tags).",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "new aws.Provider(name, { region, allowedAccountIds: [accountId], assumeRoles: [{ roleArn: <deploy role of accountId>, " +
         "sessionName: \"lakewarden-<stack>\", externalId? }], defaultTags: { tags } }).",

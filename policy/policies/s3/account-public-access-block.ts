@@ -7,7 +7,6 @@ export const s3AccountPublicAccessBlock = resourcePolicy({
     concern: "s3",
     description: "An account-level S3 public access block, where declared, sets all four flags to true.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on aws.s3.AccountPublicAccessBlock.",
     anchors: { checkov: ["CKV2_AWS_6"], cis: ["s3-account-level-public-access-blocks"] },
     resourceTypes: ["aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"],

@@ -29,7 +29,6 @@ export const s3BucketAccessLogging = stackPolicy({
     concern: "s3",
     description: "Every S3 bucket that is not itself an access-log destination sends server access logs to another bucket.",
     severity: "medium",
-    enforcementLevel: "mandatory",
     remediationSteps: "Add aws.s3.BucketLogging with targetBucket = the account's access-log bucket and a per-bucket targetPrefix.",
     anchors: { cdkNag: ["AwsSolutions-S1"], checkov: ["CKV_AWS_18"], cis: ["s3-bucket-access-logging"] },
     resourceTypes: BUCKET_TYPES,

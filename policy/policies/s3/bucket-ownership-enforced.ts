@@ -8,7 +8,6 @@ export const s3BucketOwnershipEnforced = stackPolicy({
     concern: "s3",
     description: "Every S3 bucket enforces bucket-owner object ownership (ACLs disabled) and declares no ACL or grants.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add aws.s3.BucketOwnershipControls with rule.objectOwnership = \"BucketOwnerEnforced\" and remove BucketAcl resources " +
         "and acl/grants on the bucket; grant access with the bucket policy instead.",

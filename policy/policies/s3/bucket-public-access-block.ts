@@ -9,7 +9,6 @@ export const s3BucketPublicAccessBlock = stackPolicy({
     concern: "s3",
     description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags true.",
     severity: "critical",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and " +
         "restrictPublicBuckets set to true.",

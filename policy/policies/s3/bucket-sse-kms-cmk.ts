@@ -10,7 +10,6 @@ export const s3BucketSseKmsCmk = stackPolicy<{ requireBucketKey: boolean }>({
     concern: "s3",
     description: "Every S3 bucket has default encryption SSE-KMS (or DSSE-KMS) with a customer-managed key and S3 Bucket Keys enabled.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules[0].applyServerSideEncryptionByDefault " +
         "{ sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <customer key ARN> } and bucketKeyEnabled: true.",

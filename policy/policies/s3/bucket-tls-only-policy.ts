@@ -23,7 +23,6 @@ export const s3BucketTlsOnlyPolicy = stackPolicy({
     concern: "s3",
     description: "Every S3 bucket has a bucket policy that denies s3:* to everyone when aws:SecureTransport is false, on the bucket and its objects.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Add to the bucket's aws.s3.BucketPolicy: { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucketArn, " +
         "`${bucketArn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",

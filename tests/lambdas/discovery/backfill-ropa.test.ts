@@ -40,6 +40,10 @@ describe("discovery backfill and record of processing", () => {
 
     it("pages through every listing, adds opted-in stores that exist once, and retires sources that are gone", async () => {
         await state.record({ arn: s3BucketArn("deleted-bucket"), kind: "s3", name: "deleted-bucket", ...home }, "2026-11-01T00:00:00Z", "event:old");
+        // Ignored when first seen (no opt-in tag then); tagged since: the backfill reconsiders it.
+        const music = { arn: dynamoDbTableArn("eu-west-1", account, "Music"), kind: "dynamodb" as const, name: "Music", ...home };
+        await state.record(music, "2026-11-01T00:00:00Z", "event:old");
+        await state.transition(music.arn, "discovered", "ignored", { reason: "no opt-in tag" });
         const pages = () =>
             tagging
                 .on(GetResourcesCommand)
@@ -52,7 +56,8 @@ describe("discovery backfill and record of processing", () => {
         mockClient(listing).on(ListTablesCommand).resolvesOnce({ TableNames: ["a"], LastEvaluatedTableName: "a" }).resolvesOnce({ TableNames: ["Music"] });
         rds.on(DescribeDBClustersCommand).resolvesOnce({ DBClusters: [], Marker: "m2" }).resolvesOnce({ DBClusters: [] });
         const deps = { state, tagging: new ResourceGroupsTaggingAPIClient({}), s3: new S3Client({}), dynamodb: listing, rds: new RDSClient({}), home, optIn: { key: "lakewarden:discover", value: "true" }, now: () => new Date("2026-12-02T00:00:00Z") };
-        assert.deepEqual(await runBackfill(deps), { added: 2, reopened: 0, known: 0, retired: 1 });
+        assert.deepEqual(await runBackfill(deps), { added: 1, reopened: 1, known: 0, retired: 1 });
+        assert.equal((await state.get(music.arn))?.status, "discovered");
         assert.equal(tagging.commandCalls(GetResourcesCommand)[1].args[0].input.PaginationToken, "p2");
         assert.equal(s3.commandCalls(ListBucketsCommand)[1].args[0].input.ContinuationToken, "c2");
         assert.equal(rds.commandCalls(DescribeDBClustersCommand)[1].args[0].input.Marker, "m2");

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { AlreadyExistsException, CreateConnectionCommand, CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, CreateTriggerCommand, CreateWorkflowCommand, EntityNotFoundException, GetConnectionCommand, GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, GetTriggerCommand, GetWorkflowCommand, GlueClient, UpdateCrawlerCommand } from "@aws-sdk/client-glue";
+import { AlreadyExistsException, CreateConnectionCommand, DeleteCrawlerCommand, DeleteJobCommand, DeleteTriggerCommand, DeleteWorkflowCommand, CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, CreateTriggerCommand, CreateWorkflowCommand, EntityNotFoundException, GetConnectionCommand, GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, GetTriggerCommand, GetWorkflowCommand, GlueClient, UpdateCrawlerCommand } from "@aws-sdk/client-glue";
 import { GrantPermissionsCommand, LakeFormationClient } from "@aws-sdk/client-lakeformation";
 import { DescribeDBClustersCommand, DescribeDBSubnetGroupsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
@@ -144,5 +144,28 @@ describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
         const item = await state.get(a.arn);
         assert.equal(item?.status, "discovered");
         assert.equal(item?.failures, 1);
+    });
+
+    it("a retired source loses its triggers, workflow, job and crawlers (missing ones are fine); its catalog database stays", async () => {
+        const bucket = { arn: s3BucketArn("gone-bucket"), kind: "s3" as const, name: "gone-bucket", ...home };
+        const names = glueNames("dev", bucket);
+        await state.record(bucket, "2026-12-01T00:00:00Z", "test");
+        await state.transition(bucket.arn, "discovered", "catalogued", { glueDatabase: names.database, glueJob: names.job, glueCrawlers: names.crawler("bucket") });
+        await state.retire(bucket.arn, "2026-12-02T00:00:00Z", "DeleteBucket");
+        tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+        glue.on(DeleteTriggerCommand, { Name: names.startTrigger }).rejects(notFound());
+        const summary = await runCatalog(deps());
+        assert.deepEqual(summary.cleaned, [bucket.arn]);
+        assert.deepEqual(glue.commandCalls(DeleteTriggerCommand).map((c) => c.args[0].input.Name), [names.startTrigger, names.detectTrigger]);
+        assert.equal(glue.commandCalls(DeleteWorkflowCommand)[0].args[0].input.Name, names.workflow);
+        assert.equal(glue.commandCalls(DeleteJobCommand)[0].args[0].input.JobName, names.job);
+        assert.equal(glue.commandCalls(DeleteCrawlerCommand)[0].args[0].input.Name, names.crawler("bucket"));
+        const item = await state.get(bucket.arn);
+        assert.equal(item?.status, "retired");
+        assert.equal(item?.glueJob, undefined);
+        assert.equal(item?.glueDatabase, names.database);
+        glue.resetHistory();
+        assert.deepEqual((await runCatalog(deps())).cleaned, []);
+        assert.equal(glue.commandCalls(DeleteJobCommand).length, 0);
     });
 });

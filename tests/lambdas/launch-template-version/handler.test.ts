@@ -123,6 +123,20 @@ describe("launch-template-version handler", () => {
     assert.equal(cloud.autoScaling.commandCalls(UpdateAutoScalingGroupCommand).length, 0);
   });
 
+  it("refuses a source version whose ImageId is a resolve:ssm: alias, before writing anything", async () => {
+    // As DescribeLaunchTemplateVersions returns it without ResolveAlias (the default).
+    const alias = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+    cloud.addLaunchTemplate(SHARED, { versions: 2, imageId: alias });
+    cloud.addGroup("asg-a", { launchTemplateId: SHARED, version: "$Latest" });
+    await assert.rejects(handler({ imageId: NEW_IMAGE, waves: waves(cloud, ["asg-a"]) }), (error: Error) => {
+      assert.equal(error.name, "ImageAliasNotRollbackable");
+      assert.match(error.message, new RegExp(`${SHARED} version 2 \\(groups asg-a\\) takes its AMI from resolve:ssm:/aws/service/ecs/`));
+      return true;
+    });
+    assert.equal(cloud.ec2.commandCalls(CreateLaunchTemplateVersionCommand).length, 0);
+    assert.equal(cloud.autoScaling.commandCalls(UpdateAutoScalingGroupCommand).length, 0, "not even the $Latest pin");
+  });
+
   it("refuses a malformed request", async () => {
     await assert.rejects(handler({ imageId: NEW_IMAGE, waves: [{ index: 0, groups: [{ autoScalingGroupName: "x" }] }] }), { name: "InvalidRequest" });
   });

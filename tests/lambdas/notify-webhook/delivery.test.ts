@@ -1,3 +1,4 @@
+import { mock } from "node:test";
 import assert from "node:assert/strict";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -49,15 +50,20 @@ describe("notify-webhook secret and delivery", () => {
 
     it("reads the webhook from Secrets Manager once per five minutes", async () => {
         secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify(TEAMS) });
-        let now = 0;
-        const source = new WebhookSource(new SecretsManagerClient({}), SECRET_ARN, () => now);
-        assert.deepEqual(await source.get(), TEAMS);
-        now = 4 * 60_000;
-        await source.get();
-        assert.equal(secrets.commandCalls(GetSecretValueCommand).length, 1);
-        now = 6 * 60_000;
-        await source.get();
-        assert.equal(secrets.commandCalls(GetSecretValueCommand).length, 2);
+        // Powertools' cache reads Date.now(): move the clock, not the code.
+        mock.timers.enable({ apis: ["Date"], now: 0 });
+        try {
+            const source = new WebhookSource(new SecretsManagerClient({}), SECRET_ARN);
+            assert.deepEqual(await source.get(), TEAMS);
+            mock.timers.tick(4 * 60_000);
+            await source.get();
+            assert.equal(secrets.commandCalls(GetSecretValueCommand).length, 1);
+            mock.timers.tick(2 * 60_000);
+            await source.get();
+            assert.equal(secrets.commandCalls(GetSecretValueCommand).length, 2);
+        } finally {
+            mock.timers.reset();
+        }
     });
 
     for (const [title, secret, expected] of [

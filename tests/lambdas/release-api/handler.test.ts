@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
@@ -18,26 +19,21 @@ const body = {
     requestId: "5b7e2c1a-0f43-4a4e-9d55-3c1f4f2a9b10",
 };
 
+/** The real REST API IAM-authorised request (tests/fixtures/aws/apigateway), as a release call. */
 function event(overrides: { body?: string | null; userArn?: string | null; httpMethod?: string; isBase64Encoded?: boolean } = {}) {
-    return {
-        resource: "/releases",
-        path: "/releases",
-        httpMethod: overrides.httpMethod ?? "POST",
-        headers: { "content-type": "application/json" },
-        body: overrides.body === undefined ? JSON.stringify(body) : overrides.body,
-        isBase64Encoded: overrides.isBase64Encoded ?? false,
-        requestContext: {
-            requestId: "api-req-1",
-            identity: {
-                userArn: overrides.userArn === undefined ? ALICE : overrides.userArn,
-                accountId: "111111111111",
-                user: "AROAEXAMPLE:alice",
-                principalOrgId: "o-abcdefghij",
-                sourceIp: "10.0.0.1",
-                userAgent: "aws-cli/2",
-            },
-        },
-    };
+    const real = awsFixture("apigateway/rest-iam-auth.json");
+    real.resource = real.path = real.requestContext.resourcePath = "/releases";
+    real.httpMethod = real.requestContext.httpMethod = overrides.httpMethod ?? "POST";
+    real.headers["Content-Type"] = "application/json";
+    real.body = overrides.body === undefined ? JSON.stringify(body) : overrides.body;
+    real.isBase64Encoded = overrides.isBase64Encoded ?? false;
+    Object.assign(real.requestContext.identity, {
+        userArn: overrides.userArn === undefined ? ALICE : overrides.userArn,
+        accountId: "111111111111",
+        user: "AROAEXAMPLE:alice",
+        principalOrgId: "o-abcdefghij",
+    });
+    return real;
 }
 
 const json = (result: ProxyResult) => JSON.parse(result.body) as Record<string, any>;

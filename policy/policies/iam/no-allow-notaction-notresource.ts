@@ -13,7 +13,6 @@ export const iamNoNotActionNotResource = resourcePolicy({
     concern: "iam",
     description: "No Allow statement may use NotAction, NotResource or NotPrincipal: they grant everything not listed.",
     severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps:
         "Rewrite the statement as an Allow of the explicit actions/resources/principals it needs. NotAction/NotResource " +
         "remain fine in Deny statements (e.g. deny everything except ...).",
