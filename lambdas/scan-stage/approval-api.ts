@@ -8,11 +8,11 @@ import { type SFNClient, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut,
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
 import { callerOf, isAllowedReleaser } from "../release-api/caller";
-import { proxyEventSchema } from "../release-api/request";
+import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
 import { claimDecision, markUndelivered } from "./decision-record";
 import { DecisionConflict } from "./errors";
 
-const decisionEventSchema = proxyEventSchema.extend({
+const decisionEventSchema = APIGatewayProxyEventSchema.extend({
     resource: z.literal("/runs/{runId}/decision"),
     pathParameters: z.object({ runId: z.string().regex(/^[\w-]{1,80}$/) }),
 });

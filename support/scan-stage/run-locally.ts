@@ -8,11 +8,10 @@ import { gzipSync } from "node:zlib";
 import { DeleteItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateClassificationJobCommand, DescribeClassificationJobCommand, GetFindingsCommand, ListFindingsCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { StateMachine } from "aws-local-stepfunctions";
-import { handleDecision } from "../../lambdas/scan-stage/approval-api";
+import { claimDecision } from "../../lambdas/scan-stage/decision-record";
 import { moveBatch, type MoveRequest } from "../../lambdas/scan-stage/move";
 import { runAction, type RunRequest } from "../../lambdas/scan-stage/run-handler";
 import type { RunDeps } from "../../lambdas/scan-stage/run-steps";
@@ -25,7 +24,6 @@ import type { StageWorld } from "./world";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
-export const APPROVER_ROLE = `arn:aws:iam::${ACCOUNT}:role/data-steward`;
 
 export interface LocalStage {
     dynamo: LocalDynamo;
@@ -126,12 +124,6 @@ export async function runScanLocally(
         notices.push(input.Message);
         return { MessageId: "m" };
     });
-    const sfn = new SFNClient({ region: REGION });
-    let answer: unknown;
-    mockClient(sfn).on(SendTaskSuccessCommand).callsFake((input: { output: string }) => {
-        answer = JSON.parse(input.output);
-        return {};
-    });
     const dynamoTask = (command: typeof DeleteItemCommand | typeof UpdateItemCommand) => async (input: Record<string, unknown>) =>
         stage.dynamo.client.send(new command(input as never)).catch((error: Error) => {
             throw Object.assign(new Error(error.message), { name: `DynamoDB.${error.name}` });
@@ -149,18 +141,12 @@ export async function runScanLocally(
             if (decision === "timeout") {
                 throw Object.assign(new Error("approval task timed out"), { name: "States.Timeout" });
             }
-            const response = await handleDecision(
-                {
-                    resource: "/runs/{runId}/decision",
-                    httpMethod: "POST",
-                    pathParameters: { runId: request.runId },
-                    body: JSON.stringify({ decision, reason: "reviewed in the local run" }),
-                    requestContext: { requestId: "r", identity: { userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/data-steward/alice`, accountId: ACCOUNT } },
-                },
-                { ddb: stage.dynamo.client, sfn, decisionTable: stage.decisionTable, approverRoleArns: [APPROVER_ROLE], now: () => new Date(Date.parse(request.enteredAt) + 1000) },
-            );
-            if (response.statusCode !== 200) throw new Error(`decision refused: ${response.body}`);
-            return answer;
+            // The approver's POST, as the approval API applies it (its request parsing is specified on the real API Gateway event).
+            const decidedAt = new Date(Date.parse(request.enteredAt) + 1000).toISOString();
+            const approverArn = `arn:aws:sts::${ACCOUNT}:assumed-role/data-steward/alice`;
+            const claimed = await claimDecision(stage.dynamo.client, stage.decisionTable, { runId: request.runId, decision, approverArn, reason: "reviewed in the local run", decidedAt });
+            if (claimed.taskToken !== request.taskToken) throw new Error("the decision answered another task");
+            return { decision, approverArn, decidedAt };
         },
         [ScanStates.ReportFailure]: async (input) => {
             notices.push(`FAILED ${String(input.Message).slice(0, 200)}`);

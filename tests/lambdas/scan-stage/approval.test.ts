@@ -4,6 +4,7 @@ import { SFNClient, SendTaskSuccessCommand, TaskTimedOut } from "@aws-sdk/client
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { handleDecision, type ApprovalApiDeps } from "../../../lambdas/scan-stage/approval-api";
+import { awsFixture } from "../../fixtures/aws/load";
 import { parseApprovalRequest, requestApproval } from "../../../lambdas/scan-stage/request-approval";
 
 let ddb: AwsClientStub<DynamoDBClient>;
@@ -19,21 +20,18 @@ const deps: ApprovalApiDeps = {
 };
 const conditionalFailure = () => new ConditionalCheckFailedException({ $metadata: { httpStatusCode: 400 }, message: "The conditional request failed" });
 
-/** An API Gateway REST proxy event with IAM auth, as the Lambda developer guide's sample shows it. */
+/** The real REST API IAM-authorised request (tests/fixtures/aws/apigateway), as a decision call. */
 function decisionEvent(body: object | string, userArn = "arn:aws:sts::111122223333:assumed-role/data-steward/alice") {
-    return {
-        resource: "/runs/{runId}/decision",
-        path: "/runs/run-1/decision",
-        httpMethod: "POST",
-        headers: { "content-type": "application/json" },
-        pathParameters: { runId: "run-1" },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-        isBase64Encoded: false,
-        requestContext: {
-            requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-            identity: { userArn, accountId: "111122223333", user: "AROAEXAMPLE:alice", sourceIp: "192.0.2.1", userAgent: "aws-cli/2" },
-        },
-    };
+    const real = awsFixture("apigateway/rest-iam-auth.json");
+    real.resource = real.requestContext.resourcePath = "/runs/{runId}/decision";
+    real.path = "/runs/run-1/decision";
+    real.pathParameters = { runId: "run-1" };
+    real.httpMethod = real.requestContext.httpMethod = "POST";
+    real.headers["Content-Type"] = "application/json";
+    real.body = typeof body === "string" ? body : JSON.stringify(body);
+    real.isBase64Encoded = false;
+    Object.assign(real.requestContext.identity, { userArn, accountId: "111122223333", user: "AROAEXAMPLE:alice" });
+    return real;
 }
 
 describe("scan stage: approval", () => {
@@ -82,6 +80,7 @@ describe("scan stage: approval", () => {
     it("refuses callers that are not approver roles, and GET", async () => {
         assert.equal((await handleDecision(decisionEvent({ decision: "approve", reason: "ok ok" }, "arn:aws:sts::111122223333:assumed-role/other/bob"), deps)).statusCode, 403);
         assert.equal((await handleDecision({ ...decisionEvent({}), httpMethod: "GET" }, deps)).statusCode, 405);
+        assert.equal((await handleDecision({ ...decisionEvent({}), resource: "/releases" }, deps)).statusCode, 400);
         assert.equal((await handleDecision(decisionEvent("not json"), deps)).statusCode, 400);
         assert.equal(ddb.calls().length, 0);
     });
