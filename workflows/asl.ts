@@ -42,15 +42,53 @@ export interface TaskState extends Transition {
 }
 
 export type ChoiceRule =
-    | { Variable: string; StringEquals: string; Next?: string }
-    | { Variable: string; BooleanEquals: boolean; Next?: string }
-    | { And: ChoiceRule[]; Next?: string };
+    | { Variable: string; StringEquals: string }
+    | { Variable: string; BooleanEquals: boolean }
+    | { Variable: string; IsPresent: boolean }
+    | { Variable: string; NumericGreaterThan: number }
+    | { Variable: string; NumericLessThanPath: string }
+    | { Variable: string; StringLessThanPath: string }
+    | { And: ChoiceRule[] }
+    | { Or: ChoiceRule[] };
 
 export interface ChoiceState {
     Type: "Choice";
     Comment?: string;
     Choices: (ChoiceRule & { Next: string })[];
     Default: string;
+}
+
+export interface PassState {
+    Type: "Pass";
+    Comment?: string;
+    /** A template over the input, or (Result) a fixed value. */
+    Parameters?: PayloadTemplate;
+    Result?: JsonValue;
+    /** Omitted: the result replaces the state (ASL's default, and what aws-local-stepfunctions implements for it). */
+    ResultPath?: string;
+    Next?: string;
+    End?: true;
+}
+
+export interface WaitState {
+    Type: "Wait";
+    Comment?: string;
+    Seconds?: number;
+    SecondsPath?: string;
+    Next: string;
+}
+
+export interface MapState {
+    Type: "Map";
+    Comment?: string;
+    ItemsPath: string;
+    ItemSelector: PayloadTemplate;
+    MaxConcurrency: number;
+    ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }; StartAt: string; States: Record<string, State> };
+    ResultSelector?: PayloadTemplate;
+    ResultPath: string | null;
+    Catch: Catcher[];
+    Next: string;
 }
 
 export interface SucceedState {
@@ -67,14 +105,7 @@ export interface FailState {
     CausePath?: string;
 }
 
-export interface PassState extends Transition {
-    Type: "Pass";
-    Comment?: string;
-    Result: JsonValue;
-    ResultPath: string;
-}
-
-export type State = TaskState | ChoiceState | PassState | SucceedState | FailState;
+export type State = TaskState | PassState | WaitState | MapState | ChoiceState | SucceedState | FailState;
 
 export interface StateMachineDefinition {
     Comment: string;

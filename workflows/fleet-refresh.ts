@@ -18,13 +18,15 @@ import { pollingSchema, refreshPreferencesSchema } from "../lambdas/instance-ref
 import { REFRESH_PERMANENT_ERRORS } from "../lambdas/instance-refresh/errors";
 import { PREPARATION_PERMANENT_ERRORS } from "../lambdas/launch-template-version/errors";
 import {
-    type Catcher,
     catchAll,
-    type FailState,
+    type ChoiceRule,
     lambdaTask,
+    type MapState,
+    type PassState,
     type PayloadTemplate,
     retryUnless,
-    type SucceedState,
+    type State,
+    type StateMachineDefinition,
     type TaskState,
 } from "./asl";
 
@@ -125,63 +127,6 @@ export const FleetState = {
 export const SNS_PUBLISH = "arn:aws:states:::sns:publish";
 export const DESCRIBE_ALARMS = "arn:aws:states:::aws-sdk:cloudwatch:describeAlarms";
 
-// --- the ASL shapes this workflow adds to ./asl (Pass, Wait, Map, numeric and Or choices) ---
-
-export interface PassState {
-    Type: "Pass";
-    Comment?: string;
-    Parameters: PayloadTemplate;
-    /** Omitted: the result replaces the state (ASL's default, and what aws-local-stepfunctions implements for it). */
-    ResultPath?: string;
-    Next?: string;
-    End?: true;
-}
-
-export interface WaitState {
-    Type: "Wait";
-    Comment?: string;
-    Seconds?: number;
-    SecondsPath?: string;
-    Next: string;
-}
-
-export type FleetChoiceRule =
-    | { Variable: string; StringEquals: string }
-    | { Variable: string; BooleanEquals: boolean }
-    | { Variable: string; NumericGreaterThan: number }
-    | { Variable: string; NumericLessThanPath: string }
-    | { And: FleetChoiceRule[] }
-    | { Or: FleetChoiceRule[] };
-
-export interface FleetChoiceState {
-    Type: "Choice";
-    Comment?: string;
-    Choices: (FleetChoiceRule & { Next: string })[];
-    Default: string;
-}
-
-export interface MapState {
-    Type: "Map";
-    Comment?: string;
-    ItemsPath: string;
-    ItemSelector: PayloadTemplate;
-    MaxConcurrency: number;
-    ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }; StartAt: string; States: Record<string, FleetStateDefinition> };
-    ResultSelector: PayloadTemplate;
-    ResultPath: string;
-    Catch: Catcher[];
-    Next: string;
-}
-
-export type FleetStateDefinition = TaskState | PassState | WaitState | MapState | FleetChoiceState | SucceedState | FailState;
-
-export interface FleetRefreshDefinition {
-    Comment: string;
-    StartAt: string;
-    TimeoutSeconds: number;
-    States: Record<string, FleetStateDefinition>;
-}
-
 // --- building blocks ---
 
 const S = FleetState;
@@ -261,7 +206,7 @@ function composeHalted(reason: "wave-failed" | "alarm", subject: string, detail:
     );
 }
 
-function outcomeIs(outcome: string): FleetChoiceRule {
+function outcomeIs(outcome: string): ChoiceRule {
     return { Variable: "$.refresh.outcome", StringEquals: outcome };
 }
 
@@ -272,7 +217,7 @@ function groupProcessor(config: Settings): MapState["ItemProcessor"] {
     const fn = config.functions.instanceRefresh;
     const refreshPermanent = [...REFRESH_PERMANENT_ERRORS, ...DISCOVERY_PERMANENT_ERRORS];
     const polling = { ...config.polling };
-    const states: Record<string, FleetStateDefinition> = {
+    const states: Record<string, State> = {
         [S.startRefresh]: lambdaTask({
             comment: "Adopts this run's own refresh if a retried start finds it already running.",
             functionArn: fn,
@@ -336,7 +281,7 @@ function groupProcessor(config: Settings): MapState["ItemProcessor"] {
 }
 
 /** After a wave's bake time: if any configured alarm is in ALARM, the next wave does not start. */
-function alarmGate(config: Settings): Record<string, FleetStateDefinition> {
+function alarmGate(config: Settings): Record<string, State> {
     return {
         [S.checkAlarms]: {
             Type: "Task",
@@ -372,7 +317,7 @@ function alarmGate(config: Settings): Record<string, FleetStateDefinition> {
     };
 }
 
-export function buildFleetRefreshDefinition(input: FleetRefreshConfig): FleetRefreshDefinition {
+export function buildFleetRefreshDefinition(input: FleetRefreshConfig): StateMachineDefinition {
     const parsed = fleetRefreshConfigSchema.safeParse(input);
     if (!parsed.success) throw new Error(`invalid fleet refresh configuration:\n${z.prettifyError(parsed.error)}`);
     const config = parsed.data;
@@ -382,7 +327,7 @@ export function buildFleetRefreshDefinition(input: FleetRefreshConfig): FleetRef
         .map(([key, value]) => ({ key, value }));
     const gated = config.refresh.alarmNames.length > 0;
 
-    const states: Record<string, FleetStateDefinition> = {
+    const states: Record<string, State> = {
         [S.discover]: lambdaTask({
             comment: "Resolves and vets the AMI, finds the tagged clusters' EC2 Auto Scaling groups, plans the waves.",
             functionArn: config.functions.discovery,

@@ -3,7 +3,8 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handler";
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
 import { handler as launchTemplateHandler } from "../../lambdas/launch-template-version/handler";
-import { type FleetRefreshConfig, type FleetRefreshDefinition, FleetState } from "../../workflows/fleet-refresh";
+import type { StateMachineDefinition } from "../../workflows/asl";
+import { type FleetRefreshConfig, FleetState } from "../../workflows/fleet-refresh";
 import { FLEET_ACCOUNT, REGION } from "./fleet-refresh-fake-cloud";
 
 /**
@@ -86,7 +87,7 @@ const NOTIFY_STATES = [
 
 const REFRESH_STATES = [FleetState.startRefresh, FleetState.describeRefresh, FleetState.requestRollback];
 
-export async function runLocally(definition: FleetRefreshDefinition, input: unknown, options: RunOptions = {}): Promise<RunResult> {
+export async function runLocally(definition: StateMachineDefinition, input: unknown, options: RunOptions = {}): Promise<RunResult> {
     const startedAt = Date.now();
     const notices: Notice[] = [];
     const calls: TaskCall[] = [];

@@ -4,21 +4,19 @@ import {
     buildFleetRefreshDefinition,
     DESCRIBE_ALARMS,
     fleetRefreshStateMachineStatements,
-    type FleetRefreshDefinition,
     FleetState,
-    type FleetStateDefinition,
-    type MapState,
     SNS_PUBLISH,
 } from "../../workflows/fleet-refresh";
+import type { MapState, State, StateMachineDefinition } from "../../workflows/asl";
 import { TOPIC_ARN, testConfig } from "./fleet-refresh-harness";
 
 // asl-validator ships no type declarations.
 const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 
 /** Every state of the definition, Map iterations included, keyed by name. */
-function allStates(definition: FleetRefreshDefinition): Map<string, FleetStateDefinition> {
-    const found = new Map<string, FleetStateDefinition>();
-    const visit = (states: Record<string, FleetStateDefinition>) => {
+function allStates(definition: StateMachineDefinition): Map<string, State> {
+    const found = new Map<string, State>();
+    const visit = (states: Record<string, State>) => {
         for (const [name, state] of Object.entries(states)) {
             assert.ok(!found.has(name), `state name ${name} is unique`);
             found.set(name, state);
@@ -29,7 +27,7 @@ function allStates(definition: FleetRefreshDefinition): Map<string, FleetStateDe
     return found;
 }
 
-function targets(state: FleetStateDefinition): string[] {
+function targets(state: State): string[] {
     const next: string[] = [];
     if ("Next" in state && state.Next !== undefined) next.push(state.Next);
     if ("Catch" in state) next.push(...state.Catch.map((c) => c.Next));
@@ -72,7 +70,7 @@ describe("fleet-refresh definition", () => {
         const walk = (name: string) => {
             if (reached.has(name)) return;
             reached.add(name);
-            const state = states.get(name) as FleetStateDefinition;
+            const state = states.get(name) as State;
             if (state.Type === "Map") walk(state.ItemProcessor.StartAt);
             targets(state).forEach(walk);
         };

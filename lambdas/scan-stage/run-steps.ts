@@ -1,0 +1,98 @@
+/**
+ * The run steps of the scan-stage workflow (one Lambda, one action per call): begin (lock and
+ * collect), startJob, pollJob, judge. Pure of handler concerns: tests call them with mocked clients.
+ */
+import { CreateClassificationJobCommand, DescribeClassificationJobCommand, type Macie2Client } from "@aws-sdk/client-macie2";
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { parseResultsFile, resultsPrefix } from "./discovery-results";
+import { findingsOfJob } from "./findings";
+import { jobProgress, jobRequest, type JobProgress } from "./macie-job";
+import { acquireRunLock } from "./run-lock";
+import { collectRun, inBatches, MAX_MANIFEST_BYTES, type StageObject } from "./run-manifest";
+import { judgeRun, type ReviewItem, type RunObject } from "./verdict";
+
+export interface RunDeps {
+    s3: S3Client;
+    macie: Macie2Client;
+    ddb: DynamoDBClient;
+    accountId: string;
+    region: string;
+    buckets: { landing: string; scan: string };
+    lockTable: string;
+    results: { bucket: string; prefix: string };
+    maxObjects: number;
+    now: () => Date;
+    countSkipped: () => void;
+}
+
+export type BeginResult = { status: "BUSY" } | { status: "EMPTY" } | { status: "STARTED"; objectCount: number; truncated: boolean; batches: StageObject[][] };
+
+export async function beginRun(deps: RunDeps, request: { pipeline: string; runId: string; startedAt: string; lockSeconds: number }): Promise<BeginResult> {
+    if (!(await acquireRunLock(deps.ddb, deps.lockTable, request, deps.now()))) {
+        deps.countSkipped();
+        return { status: "BUSY" };
+    }
+    const { objects, truncated } = await collectRun(deps.s3, deps.buckets, { maxObjects: deps.maxObjects, maxBytes: MAX_MANIFEST_BYTES });
+    if (objects.length === 0) {
+        return { status: "EMPTY" };
+    }
+    return { status: "STARTED", objectCount: objects.length, truncated, batches: inBatches(objects) };
+}
+
+export interface JobState {
+    jobId: string;
+    progress: JobProgress;
+    delaySeconds: number;
+}
+
+const FIRST_POLL_SECONDS = 60;
+const MAX_POLL_SECONDS = 900;
+
+export async function startJob(deps: RunDeps, request: { pipeline: string; runId: string }): Promise<JobState> {
+    const created = await deps.macie.send(
+        new CreateClassificationJobCommand(jobRequest({ pipeline: request.pipeline, runId: request.runId, accountId: deps.accountId, scanBucket: deps.buckets.scan })),
+    );
+    if (!created.jobId) {
+        throw new Error(`CreateClassificationJob returned no job id for run ${request.runId}`);
+    }
+    return { jobId: created.jobId, progress: "WAITING", delaySeconds: FIRST_POLL_SECONDS };
+}
+
+export async function pollJob(deps: RunDeps, request: { jobId: string; delaySeconds: number }): Promise<JobState> {
+    const job = await deps.macie.send(new DescribeClassificationJobCommand({ jobId: request.jobId }));
+    const progress = jobProgress(request.jobId, job.jobStatus);
+    return { jobId: request.jobId, progress, delaySeconds: Math.min(request.delaySeconds * 2, MAX_POLL_SECONDS) };
+}
+
+export interface Verdict {
+    clean: RunObject[][];
+    review: ReviewItem[][];
+    cleanCount: number;
+    reviewCount: number;
+}
+
+/** `batches`: what the landing -> scan moves report, each object with its version in the scan bucket. */
+export async function judge(deps: RunDeps, request: { jobId: string; batches: RunObject[][] }): Promise<Verdict> {
+    const objects = request.batches.flat();
+    const findings = await findingsOfJob(deps.macie, request.jobId);
+    const prefix = resultsPrefix(deps.results.prefix, deps.accountId, deps.region, request.jobId);
+    const results = [];
+    for await (const page of paginateListObjectsV2({ client: deps.s3 }, { Bucket: deps.results.bucket, Prefix: prefix })) {
+        for (const file of page.Contents ?? []) {
+            if (!file.Key?.endsWith(".jsonl.gz")) {
+                continue;
+            }
+            const body = await deps.s3.send(new GetObjectCommand({ Bucket: deps.results.bucket, Key: file.Key }));
+            const bytes = await body.Body?.transformToByteArray();
+            results.push(...parseResultsFile(bytes ?? new Uint8Array(), request.jobId, deps.buckets.scan, `s3://${deps.results.bucket}/${file.Key}`));
+        }
+    }
+    const verdict = judgeRun(objects, findings, results);
+    return {
+        clean: inBatches(verdict.clean),
+        review: inBatches(verdict.review.map((item) => ({ ...item, detail: item.detail.slice(0, 5).map((d) => d.slice(0, 200)) }))),
+        cleanCount: verdict.clean.length,
+        reviewCount: verdict.review.length,
+    };
+}

@@ -1,0 +1,98 @@
+import { strict as assert } from "node:assert";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { buildScanStageDefinition } from "../../workflows/scan-stage";
+import { type LocalStage, runScanLocally, startLocalStage } from "../../support/scan-stage/run-locally";
+import { StageWorld } from "../../support/scan-stage/world";
+import { scanArgs } from "./scan-stage-fixtures";
+
+describe("scan-stage workflow, executed locally", function () {
+    this.timeout(120_000);
+    let stage: LocalStage;
+    beforeEach(async () => {
+        stage = await startLocalStage();
+    });
+    afterEach(() => stage.close());
+
+    const definition = buildScanStageDefinition(scanArgs({ onDeny: "delete" }));
+    const retaining = buildScanStageDefinition(scanArgs({ onDeny: "retain" }));
+
+    it("publishes a run without findings straight to scanned, asking no one", async () => {
+        const world = new StageWorld();
+        for (let i = 0; i < 30; i++) world.put("landing", `in/clean-${i}.csv`, "clean", { source: "etl" });
+        const run = await runScanLocally(definition, world, stage, { runId: "run-clean", decide: () => assert.fail("nobody should be asked") });
+        assert.equal(run.status, "SUCCEEDED", run.error);
+        assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 30 });
+        const published = world.current("scanned")[0];
+        assert.equal(published?.tags.source, "etl", "the object's own tags travel with it");
+        assert.equal(published?.tags["lakewarden:scan-verdict"], "CLEAN");
+        assert.ok(!run.states.includes("RequestApproval"));
+    });
+
+    it("sends findings and unclassifiable objects to review; approved, they are published", async () => {
+        const world = new StageWorld();
+        world.put("landing", "a.csv", "clean");
+        world.put("landing", "pii.csv", "sensitive");
+        world.put("landing", "blob.bin", "unclassifiable");
+        const run = await runScanLocally(definition, world, stage, { runId: "run-approve", decide: () => "approve" });
+        assert.equal(run.status, "SUCCEEDED", run.error);
+        assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 3 });
+        const verdicts = Object.fromEntries(world.current("scanned").map((o) => [o.key, o.tags["lakewarden:scan-verdict"]]));
+        assert.deepEqual(verdicts, { "a.csv": "CLEAN", "pii.csv": "APPROVED", "blob.bin": "APPROVED" });
+        assert.match(run.notices.find((n) => n.includes("need a decision")) ?? "", /2 object\(s\) need a decision/);
+    });
+
+    it("deletes denied objects (onDeny delete) and keeps them in review (onDeny retain)", async () => {
+        for (const [machine, expected] of [[definition, 0], [retaining, 1]] as const) {
+            const world = new StageWorld();
+            world.put("landing", "pii.csv", "sensitive");
+            world.put("landing", "ok.csv", "clean");
+            const run = await runScanLocally(machine, world, stage, { runId: `run-deny-${expected}`, decide: () => "deny" });
+            assert.equal(run.status, "SUCCEEDED", run.error);
+            assert.deepEqual(world.count(), { landing: 0, scan: 0, review: expected, scanned: 1 });
+        }
+    });
+
+    it("denies by timeout when nobody decides, and records it", async () => {
+        const world = new StageWorld();
+        world.put("landing", "pii.csv", "sensitive");
+        const run = await runScanLocally(definition, world, stage, { runId: "run-timeout" });
+        assert.equal(run.status, "SUCCEEDED", run.error);
+        assert.ok(run.states.includes("DeniedByTimeout"));
+        assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 0 });
+    });
+
+    it("fails the run visibly when Macie cancels the job, and loses nothing", async () => {
+        const world = new StageWorld();
+        world.put("landing", "a.csv", "clean");
+        world.jobStatuses = ["RUNNING", "CANCELLED"];
+        const run = await runScanLocally(definition, world, stage, { runId: "run-cancelled" });
+        assert.equal(run.status, "FAILED");
+        assert.ok(run.notices.some((n) => n.startsWith("FAILED")));
+        assert.deepEqual(world.count(), { landing: 0, scan: 1, review: 0, scanned: 0 });
+        // The next run picks the stranded object up again and finishes it.
+        const next = await runScanLocally(definition, world, stage, { runId: "run-after" });
+        assert.equal(next.status, "SUCCEEDED", next.error);
+        assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 1 });
+    });
+
+    it("survives a task failing mid-move: retried, every object ends in exactly one bucket", async () => {
+        const world = new StageWorld();
+        for (let i = 0; i < 10; i++) world.put("landing", `k${i}`, i % 3 === 0 ? "sensitive" : "clean");
+        world.failMoveAt = new Set([2, 7, 12]);
+        const run = await runScanLocally(definition, world, stage, { runId: "run-faults", decide: () => "approve" });
+        assert.equal(run.status, "SUCCEEDED", run.error);
+        assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 10 });
+    });
+
+    it("skips a second run while one holds the pipeline", async () => {
+        const world = new StageWorld();
+        world.put("landing", "a.csv", "clean");
+        await stage.dynamo.client.send(
+            new PutItemCommand({ TableName: stage.lockTable, Item: { pipeline: { S: "orders" }, runId: { S: "run-active" }, expiresAt: { N: String(Date.parse("2026-12-02T10:00:00Z") / 1000 + 3600) } } }),
+        );
+        const run = await runScanLocally(definition, world, stage, { runId: "run-second" });
+        assert.equal(run.status, "SUCCEEDED", run.error);
+        assert.deepEqual(run.notices, ["SkippedRuns"]);
+        assert.deepEqual(world.count(), { landing: 1, scan: 0, review: 0, scanned: 0 });
+    });
+});
