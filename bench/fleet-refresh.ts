@@ -33,15 +33,15 @@ function buildFleet(failing: string | undefined): FakeFleetCloud {
 }
 
 function wavesOf(result: RunResult): string[][] {
-    const call = result.calls.find((c) => c.state === FleetState.createVersions);
+    const call = result.calls.find(c => c.state === FleetState.createVersions);
     if (call === undefined) throw new Error("no launch template step ran");
-    return (call.input.waves as { groups: { autoScalingGroupName: string }[] }[]).map((w) => w.groups.map((g) => g.autoScalingGroupName));
+    return (call.input.waves as { groups: { autoScalingGroupName: string }[] }[]).map(w => w.groups.map(g => g.autoScalingGroupName));
 }
 
 /** Seconds the definition would wait for each group on AWS: the sum of the backoff waits before each poll. */
 function projectedSeconds(result: RunResult): Map<string, number> {
     const seconds = new Map<string, number>();
-    for (const call of result.calls.filter((c) => c.state === FleetState.describeRefresh)) {
+    for (const call of result.calls.filter(c => c.state === FleetState.describeRefresh)) {
         const tracking = call.input.tracking as { autoScalingGroupName: string; nextPollSeconds: number };
         seconds.set(tracking.autoScalingGroupName, (seconds.get(tracking.autoScalingGroupName) ?? 0) + tracking.nextPollSeconds);
     }
@@ -54,7 +54,7 @@ const pad = (text: string | number, width: number) => String(text).padEnd(width)
 function printTimeline(title: string, cloud: FakeFleetCloud, result: RunResult, wallMs: number): { exposed: number; projected: number; allAtOnce: number } {
     const waves = wavesOf(result);
     const seconds = projectedSeconds(result);
-    const waveOf = new Map(waves.flatMap((groups, i) => groups.map((g) => [g, i + 1] as const)));
+    const waveOf = new Map(waves.flatMap((groups, i) => groups.map(g => [g, i + 1] as const)));
     console.log(`\n=== ${title}: ${result.status}${result.error ? ` (${result.error.name})` : ""} ===`);
     console.log(`waves planned: ${waves.length} x ${WAVE_SIZE} groups; MaxConcurrency ${WAVE_SIZE}; bake ${BAKE_SECONDS} s`);
     console.log("\nrun order (fake AWS events; #=global order, t=local ms)");
@@ -69,32 +69,38 @@ function printTimeline(title: string, cloud: FakeFleetCloud, result: RunResult, 
         const what = event.kind === "refresh-started" ? "start" : `end ${event.detail}`;
         console.log(`  #${pad(event.seq, 4)} t=${pad(event.atMs, 6)} ${pad(event.subject, 15)} ${what}`);
     }
-    const lastStarted = Math.max(0, ...refreshEvents.filter((e) => e.kind === "refresh-started").map((e) => waveOf.get(e.subject) ?? 0));
+    const lastStarted = Math.max(0, ...refreshEvents.filter(e => e.kind === "refresh-started").map(e => waveOf.get(e.subject) ?? 0));
     for (let w = lastStarted + 1; w <= waves.length; w++) console.log(`  -- wave ${w} -- not started (${waves[w - 1].join(", ")})`);
 
     console.log("\nper wave (projected AWS time)");
     console.log(`  ${pad("wave", 5)} ${pad("groups", 7)} ${pad("outcome", 34)} ${pad("refresh", 9)} with bake`);
     let projected = 0;
     waves.forEach((groups, i) => {
-        const refreshed = groups.filter((g) => cloud.refreshesOf(g).length > 0);
+        const refreshed = groups.filter(g => cloud.refreshesOf(g).length > 0);
         if (refreshed.length === 0) {
             console.log(`  ${pad(i + 1, 5)} ${pad(groups.length, 7)} ${pad("untouched", 34)}`);
             return;
         }
-        const outcomes = refreshed.map((g) => cloud.refreshesOf(g)[0].Status ?? "?");
-        const counts = [...new Set(outcomes)].map((s) => `${outcomes.filter((o) => o === s).length} ${s}`).join(", ");
-        const longest = Math.max(...refreshed.map((g) => seconds.get(g) ?? 0));
-        const failed = outcomes.some((o) => o !== "Successful");
+        const outcomes = refreshed.map(g => cloud.refreshesOf(g)[0].Status ?? "?");
+        const counts = [...new Set(outcomes)].map(s => `${outcomes.filter(o => o === s).length} ${s}`).join(", ");
+        const longest = Math.max(...refreshed.map(g => seconds.get(g) ?? 0));
+        const failed = outcomes.some(o => o !== "Successful");
         const wave = longest + (failed ? 0 : BAKE_SECONDS);
         projected += wave;
         console.log(`  ${pad(i + 1, 5)} ${pad(groups.length, 7)} ${pad(counts, 34)} ${pad(hours(longest), 9)} ${hours(wave)}`);
     });
-    const exposed = waves.flat().filter((g) => cloud.refreshesOf(g).length > 0).length;
+    const exposed = waves.flat().filter(g => cloud.refreshesOf(g).length > 0).length;
     const allAtOnce = Math.max(...[...seconds.values()]);
-    const lambdaCalls = result.calls.filter((c) => !c.state.startsWith("Notify") && c.state !== FleetState.checkAlarms).length;
+    const lambdaCalls = result.calls.filter(c => !c.state.startsWith("Notify") && c.state !== FleetState.checkAlarms).length;
     const notices = result.notices.reduce<Record<string, number>>((acc, n) => ({ ...acc, [n.event]: (acc[n.event] ?? 0) + 1 }), {});
-    console.log(`\nnotifications: ${Object.entries(notices).map(([e, n]) => `${e} x${n}`).join(", ")}`);
-    console.log(`Lambda invocations ${lambdaCalls}, alarm checks ${result.calls.filter((c) => c.state === FleetState.checkAlarms).length}, local wall time ${wallMs} ms`);
+    console.log(
+        `\nnotifications: ${Object.entries(notices)
+            .map(([e, n]) => `${e} x${n}`)
+            .join(", ")}`,
+    );
+    console.log(
+        `Lambda invocations ${lambdaCalls}, alarm checks ${result.calls.filter(c => c.state === FleetState.checkAlarms).length}, local wall time ${wallMs} ms`,
+    );
     return { exposed, projected, allAtOnce };
 }
 
@@ -118,9 +124,13 @@ async function main(): Promise<void> {
     clean.cloud.restore();
 
     console.log("\n=== figures ===");
-    console.log(`groups that received the bad image before the halt: ${h.exposed}/${total} (${((100 * h.exposed) / total).toFixed(1)}%); refreshing all at once: ${total}/${total} (100%)`);
+    console.log(
+        `groups that received the bad image before the halt: ${h.exposed}/${total} (${((100 * h.exposed) / total).toFixed(1)}%); refreshing all at once: ${total}/${total} (100%)`,
+    );
     console.log(`groups left untouched by the halt: ${total - h.exposed} (waves 3-${total / WAVE_SIZE})`);
-    console.log(`projected rollout time, waves with bake: ${hours(c.projected)}; all at once: ${hours(c.allAtOnce)} (ratio ${(c.projected / c.allAtOnce).toFixed(1)}x)`);
+    console.log(
+        `projected rollout time, waves with bake: ${hours(c.projected)}; all at once: ${hours(c.allAtOnce)} (ratio ${(c.projected / c.allAtOnce).toFixed(1)}x)`,
+    );
     console.log(`projected time to detect the bad image and stop: ${hours(h.projected)} after start`);
 }
 

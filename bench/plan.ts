@@ -36,7 +36,10 @@ async function child(stack: string, skipBundling: boolean): Promise<void> {
     const loaded = performance.now();
     if (skipBundling) {
         // The same program, with each handler's code replaced by a hash of its entry file.
-        bundler.bundle = async (entry) => createHash("sha256").update(readFileSync(path.join(ROOT, entry))).digest("hex");
+        bundler.bundle = async entry =>
+            createHash("sha256")
+                .update(readFileSync(path.join(ROOT, entry)))
+                .digest("hex");
     }
     let recorded = 0;
     const result = await runPlan({ stack, mutate: () => void (recorded = performance.now()) });
@@ -80,7 +83,10 @@ const phased = (stack: string, skip: boolean) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+    loadavg()
+        .map(l => l.toFixed(2))
+        .join(" ");
 
 async function scale(): Promise<void> {
     const generated = (consumers: number): Record<string, string> => {
@@ -93,9 +99,25 @@ async function scale(): Promise<void> {
             const name = `team-${i}`;
             accounts.push({ name, role: "consumer", id, deployRoleArn: `arn:aws:iam::${id}:role/lakewarden-deploy` });
             shares.push({ consumer: name, database: "company", table: "products" }, { consumer: name, database: "sales", table: "orders" });
-            access.push({ consumer: name, roles: [{ name: "analyst", reads: [{ database: "company", table: "products" }, { database: "sales", table: "orders" }] }] });
+            access.push({
+                consumer: name,
+                roles: [
+                    {
+                        name: "analyst",
+                        reads: [
+                            { database: "company", table: "products" },
+                            { database: "sales", table: "orders" },
+                        ],
+                    },
+                ],
+            });
         }
-        return { ...base, "lakewarden:accounts": JSON.stringify(accounts), "lakewarden:shares": JSON.stringify(shares), "lakewarden:consumerAccess": JSON.stringify(access) };
+        return {
+            ...base,
+            "lakewarden:accounts": JSON.stringify(accounts),
+            "lakewarden:shares": JSON.stringify(shares),
+            "lakewarden:consumerAccess": JSON.stringify(access),
+        };
     };
     await runPlan({ stack: "dev" });
     const sizes: { seconds: number; accounts: number }[] = [];
@@ -105,11 +127,15 @@ async function scale(): Promise<void> {
             throw new Error(`generated +${n}: plan exited ${result.exitCode}`);
         }
         const resources = result.accounts.reduce((sum, a) => sum + a.resourceCount, 0);
-        console.log(`generated +${n} consumers: ${result.accounts.length} accounts, ${resources} resources, ${result.seconds.toFixed(2)} s, ${((result.seconds * 1000) / result.accounts.length).toFixed(0)} ms/account`);
+        console.log(
+            `generated +${n} consumers: ${result.accounts.length} accounts, ${resources} resources, ${result.seconds.toFixed(2)} s, ${((result.seconds * 1000) / result.accounts.length).toFixed(0)} ms/account`,
+        );
         sizes.push({ seconds: result.seconds, accounts: result.accounts.length });
     }
     const [small, , large] = sizes;
-    console.log(`growth 10 -> 50 consumers, time ratio / account ratio: ${(large.seconds / small.seconds / (large.accounts / small.accounts)).toFixed(2)} (<= 1.0 is linear or better)`);
+    console.log(
+        `growth 10 -> 50 consumers, time ratio / account ratio: ${(large.seconds / small.seconds / (large.accounts / small.accounts)).toFixed(2)} (<= 1.0 is linear or better)`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -131,8 +157,13 @@ async function main(): Promise<void> {
         const skipped = phased(stack, true);
         console.log(`\nnpm run plan -- --stack ${stack}            wall      cpu`);
         console.log(`  first run, no bundle cache   ${first.seconds.toFixed(2).padStart(6)} s ${first.cpu.toFixed(2).padStart(6)} s   (target <= 10 s wall)`);
-        console.log(`  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x`);
-        for (const [label, run] of [["warm, phases", withBundles], ["bundling skipped", skipped]] as const) {
+        console.log(
+            `  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x`,
+        );
+        for (const [label, run] of [
+            ["warm, phases", withBundles],
+            ["bundling skipped", skipped],
+        ] as const) {
             const p = run.phases;
             console.log(
                 `  ${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(6)} s ${run.cpu.toFixed(2).padStart(6)} s   load ${s(p.load)}  evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}, ${p.hits} cached, ${p.built} built)  pack ${s(p.pack)}`,

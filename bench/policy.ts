@@ -25,7 +25,13 @@ function urn(type: string, name: string): string {
     return `urn:pulumi:bench::lakewarden::${type}::${name}`;
 }
 
-const opts = (deleteBeforeReplace?: boolean): PlannedResource["opts"] => ({ protect: false, deleteBeforeReplace, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] });
+const opts = (deleteBeforeReplace?: boolean): PlannedResource["opts"] => ({
+    protect: false,
+    deleteBeforeReplace,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
+});
 
 function provider(account: string): PlannedResource {
     return {
@@ -52,44 +58,152 @@ function unit(i: number, providers: PlannedResource[]): PlannedResource[] {
     const ref = { urn: p.urn, name: p.name, type: p.type, props: p.props };
     const out: PlannedResource[] = [];
     const add = (type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}, dbr?: boolean) => {
-        const r: PlannedResource = { urn: urn(type, `${name}-${i}`), type, name: `${name}-${i}`, props, provider: ref, dependencies: Object.values(deps).flat(), propertyDependencies: deps, opts: opts(dbr) };
+        const r: PlannedResource = {
+            urn: urn(type, `${name}-${i}`),
+            type,
+            name: `${name}-${i}`,
+            props,
+            provider: ref,
+            dependencies: Object.values(deps).flat(),
+            propertyDependencies: deps,
+            opts: opts(dbr),
+        };
         out.push(r);
         return r;
     };
     const key = add("aws:kms/key:Key", "key", {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }, { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${consumer}:role/analyst` }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } }] },
+        policy: {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${consumer}:role/analyst` },
+                    Action: ["kms:Decrypt"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+                },
+            ],
+        },
     });
     const name = `lw-${i}`;
     const bucket = add("aws:s3/bucket:Bucket", "bucket", { bucket: name });
     const on = { bucket: [bucket.urn] };
-    add("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "sse", { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }] }, { ...on, rules: [key.urn] });
-    add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, on);
-    add("aws:s3/bucketPolicy:BucketPolicy", "policy", { bucket: UNKNOWN, policy: { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [UNKNOWN, UNKNOWN], Condition: { Bool: { "aws:SecureTransport": "false" } } }] } }, on);
+    add(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "sse",
+        { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }] },
+        { ...on, rules: [key.urn] },
+    );
+    add(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "pab",
+        { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        on,
+    );
+    add(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "policy",
+        {
+            bucket: UNKNOWN,
+            policy: {
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [UNKNOWN, UNKNOWN], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                ],
+            },
+        },
+        on,
+    );
     add("aws:s3/bucketVersioning:BucketVersioning", "versioning", { bucket: UNKNOWN, versioningConfiguration: { status: "Enabled" } }, on);
     add("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "ownership", { bucket: UNKNOWN, rule: { objectOwnership: "BucketOwnerEnforced" } }, on);
     if (i > 0) {
         // Unit 0's bucket is the access-log destination of all the others.
         add("aws:s3/bucketLogging:BucketLogging", "logging", { bucket: UNKNOWN, targetBucket: "lw-0", targetPrefix: `${name}/` }, on);
     }
-    add("aws:iam/role:Role", "role", { assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] } });
-    add("aws:iam/rolePolicy:RolePolicy", "role-policy", { role: `role-${i}`, policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [UNKNOWN] }, { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [UNKNOWN] }] } });
+    add("aws:iam/role:Role", "role", {
+        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] },
+    });
+    add("aws:iam/rolePolicy:RolePolicy", "role-policy", {
+        role: `role-${i}`,
+        policy: {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [UNKNOWN] },
+                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [UNKNOWN] },
+            ],
+        },
+    });
     const column = (n: string, c: string) => ({ name: n, type: "string", parameters: { "lakewarden:classification": c } });
-    add("aws:glue/catalogTable:CatalogTable", "table", { databaseName: `db${i}`, name: "people", storageDescriptor: { columns: [column("id", "internal"), column("email", "pii"), column("country", "public")] } });
-    add("aws:lakeformation/dataCellsFilter:DataCellsFilter", "filter", { tableData: { databaseName: `db${i}`, name: "eu", tableCatalogId: account, tableName: "people", rowFilter: { filterExpression: "country = 'eu'" }, columnNames: ["country", "id"] } });
-    add("aws:lakeformation/permissions:Permissions", "grant-db", { principal: consumer, database: { name: `db${i}` }, permissions: ["DESCRIBE"], permissionsWithGrantOptions: ["DESCRIBE"] }, {}, true);
-    add("aws:lakeformation/permissions:Permissions", "grant-cols", { principal: consumer, tableWithColumns: { databaseName: `db${i}`, name: "people", columnNames: ["country", "id"] }, permissions: ["SELECT"], permissionsWithGrantOptions: ["SELECT"] }, {}, true);
-    add("aws:lakeformation/permissions:Permissions", "grant-filter", { principal: consumer, dataCellsFilter: { databaseName: `db${i}`, name: "eu", tableCatalogId: account, tableName: "people" }, permissions: ["SELECT"], permissionsWithGrantOptions: [] }, {}, true);
+    add("aws:glue/catalogTable:CatalogTable", "table", {
+        databaseName: `db${i}`,
+        name: "people",
+        storageDescriptor: { columns: [column("id", "internal"), column("email", "pii"), column("country", "public")] },
+    });
+    add("aws:lakeformation/dataCellsFilter:DataCellsFilter", "filter", {
+        tableData: {
+            databaseName: `db${i}`,
+            name: "eu",
+            tableCatalogId: account,
+            tableName: "people",
+            rowFilter: { filterExpression: "country = 'eu'" },
+            columnNames: ["country", "id"],
+        },
+    });
+    add(
+        "aws:lakeformation/permissions:Permissions",
+        "grant-db",
+        { principal: consumer, database: { name: `db${i}` }, permissions: ["DESCRIBE"], permissionsWithGrantOptions: ["DESCRIBE"] },
+        {},
+        true,
+    );
+    add(
+        "aws:lakeformation/permissions:Permissions",
+        "grant-cols",
+        {
+            principal: consumer,
+            tableWithColumns: { databaseName: `db${i}`, name: "people", columnNames: ["country", "id"] },
+            permissions: ["SELECT"],
+            permissionsWithGrantOptions: ["SELECT"],
+        },
+        {},
+        true,
+    );
+    add(
+        "aws:lakeformation/permissions:Permissions",
+        "grant-filter",
+        {
+            principal: consumer,
+            dataCellsFilter: { databaseName: `db${i}`, name: "eu", tableCatalogId: account, tableName: "people" },
+            permissions: ["SELECT"],
+            permissionsWithGrantOptions: [],
+        },
+        {},
+        true,
+    );
     add("aws:sqs/queue:Queue", "queue", { kmsMasterKeyId: UNKNOWN });
     add("aws:sns/topic:Topic", "topic", { kmsMasterKeyId: UNKNOWN });
     add("aws:cloudwatch/logGroup:LogGroup", "logs", { retentionInDays: 365, kmsKeyId: UNKNOWN });
     add("aws:lambda/function:Function", "fn", { role: UNKNOWN, kmsKeyArn: UNKNOWN, environment: { variables: { BUCKET: name } } });
-    add("aws:lambda/permission:Permission", "invoke", { action: "lambda:InvokeFunction", function: UNKNOWN, principal: "events.amazonaws.com", sourceArn: UNKNOWN });
+    add("aws:lambda/permission:Permission", "invoke", {
+        action: "lambda:InvokeFunction",
+        function: UNKNOWN,
+        principal: "events.amazonaws.com",
+        sourceArn: UNKNOWN,
+    });
     add("aws:dynamodb/table:Table", "ddb", { serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, pointInTimeRecovery: { enabled: true } });
-    add("aws:sfn/stateMachine:StateMachine", "sfn", { encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: UNKNOWN }, loggingConfiguration: { level: "ALL", logDestination: UNKNOWN } });
+    add("aws:sfn/stateMachine:StateMachine", "sfn", {
+        encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: UNKNOWN },
+        loggingConfiguration: { level: "ALL", logDestination: UNKNOWN },
+    });
     add("aws:secretsmanager/secret:Secret", "secret", { kmsKeyId: UNKNOWN });
-    add("aws:ec2/launchTemplate:LaunchTemplate", "lt", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: UNKNOWN } }], networkInterfaces: [{ associatePublicIpAddress: "false" }] });
+    add("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: UNKNOWN } }],
+        networkInterfaces: [{ associatePublicIpAddress: "false" }],
+    });
     return out;
 }
 
@@ -102,7 +216,16 @@ function generateProgram(size: number): PlannedResource[] {
         if (resources.length + next.length > size) {
             const ref = { urn: providers[0].urn, name: providers[0].name, type: providers[0].type, props: providers[0].props };
             for (let q = 0; resources.length < size; q++) {
-                resources.push({ urn: urn("aws:sqs/queue:Queue", `extra-${q}`), type: "aws:sqs/queue:Queue", name: `extra-${q}`, props: { kmsMasterKeyId: UNKNOWN }, provider: ref, dependencies: [], propertyDependencies: {}, opts: opts() });
+                resources.push({
+                    urn: urn("aws:sqs/queue:Queue", `extra-${q}`),
+                    type: "aws:sqs/queue:Queue",
+                    name: `extra-${q}`,
+                    props: { kmsMasterKeyId: UNKNOWN },
+                    provider: ref,
+                    dependencies: [],
+                    propertyDependencies: {},
+                    opts: opts(),
+                });
             }
             return resources;
         }
@@ -137,7 +260,12 @@ function runner(resources: PlannedResource[], configFile: string, rounds: number
         result = runPolicyPack(resources, { configFile, preview: true });
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / rounds;
-    return { seconds, resources: resources.length, violations: result.violations.length, mandatory: result.violations.filter(v => v.enforcementLevel === "mandatory").length };
+    return {
+        seconds,
+        resources: resources.length,
+        violations: result.violations.length,
+        mandatory: result.violations.filter(v => v.enforcementLevel === "mandatory").length,
+    };
 }
 
 interface PolicyServer {
@@ -171,8 +299,12 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
     const stack = Buffer.from(stackRequest(resources).serializeBinary());
     const send = (method: string, bytes: Buffer) =>
         new Promise<Buffer>((resolve, reject) =>
-            client.makeUnaryRequest(`/pulumirpc.Analyzer/${method}`, (b: Buffer) => b, (b: Buffer) => b, bytes, (error, response) =>
-                error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response),
+            client.makeUnaryRequest(
+                `/pulumirpc.Analyzer/${method}`,
+                (b: Buffer) => b,
+                (b: Buffer) => b,
+                bytes,
+                (error, response) => (error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response)),
             ),
         );
     return async () => {
@@ -185,7 +317,13 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const found = responses.flatMap((bytes, i) => diagnostics(AnalyzeResponse.deserializeBinary(bytes), resources[i]?.urn));
         const responseBytes = responses.reduce((sum, b) => sum + b.length, 0) / resources.length;
-        return { seconds, responseBytes, resources: resources.length, violations: found.length, mandatory: found.filter(d => d.enforcementLevel === "mandatory").length };
+        return {
+            seconds,
+            responseBytes,
+            resources: resources.length,
+            violations: found.length,
+            mandatory: found.filter(d => d.enforcementLevel === "mandatory").length,
+        };
     };
 }
 
@@ -198,7 +336,7 @@ async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Prom
     for (let r = 0; r < rounds; r++) {
         for (const [i, preview] of previews.entries()) {
             const figure = await preview();
-            if (!best[i] || figure.seconds < (best[i]).seconds) {
+            if (!best[i] || figure.seconds < best[i].seconds) {
                 best[i] = figure;
             }
         }
@@ -254,7 +392,9 @@ async function main(): Promise<void> {
     const guard = guardDir ? awsguard(guardDir) : undefined;
     const theirs = guard ? await served(guard.server, "pulumi-awsguard", guard.policies, "mandatory") : undefined;
     for (const [label, resources, configFile, rounds] of programs) {
-        console.log(`${label}: ${resources.length} resources, lakewarden ${lakewardenPolicies.length} policies${guard ? `, awsguard ${guard.policies.length}` : ""}`);
+        console.log(
+            `${label}: ${resources.length} resources, lakewarden ${lakewardenPolicies.length} policies${guard ? `, awsguard ${guard.policies.length}` : ""}`,
+        );
         const run = runner(resources, configFile, rounds);
         const previews = [await enginePreview(ours, resources, engineConfig(configFile))];
         if (theirs) {
@@ -265,7 +405,11 @@ async function main(): Promise<void> {
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
         if (aws) {
             const perCheck = (f: Figure, policies: number) => perResource(f) / policies;
-            print("awsguard, engine path", aws, `  lakewarden/awsguard per resource ${(perResource(served) / perResource(aws)).toFixed(2)}x (<= 1.00 is the target)`);
+            print(
+                "awsguard, engine path",
+                aws,
+                `  lakewarden/awsguard per resource ${(perResource(served) / perResource(aws)).toFixed(2)}x (<= 1.00 is the target)`,
+            );
             console.log(
                 `  per resource and policy: lakewarden ${perCheck(served, lakewardenPolicies.length).toFixed(1)} us, awsguard ${perCheck(aws, guard?.policies.length ?? 1).toFixed(1)} us` +
                     ` (${(perCheck(served, lakewardenPolicies.length) / perCheck(aws, guard?.policies.length ?? 1)).toFixed(2)}x)`,

@@ -117,7 +117,8 @@ interface Finding extends Seeded {
 function seedFindings(world: World, rng: () => number): Finding[] {
     return Array.from({ length: FINDINGS }, (_, index) => {
         const shapeRoll = rng();
-        const shape: Shape = shapeRoll < 0.1 ? "older version below" : shapeRoll < 0.15 ? "overwritten after the finding" : shapeRoll < 0.2 ? "replicated" : "plain";
+        const shape: Shape =
+            shapeRoll < 0.1 ? "older version below" : shapeRoll < 0.15 ? "overwritten after the finding" : shapeRoll < 0.2 ? "replicated" : "plain";
         const key = `${shape === "replicated" ? REPLICATED_PREFIX : "exports/"}2024 Q${1 + (index % 4)}/customers-${index}.csv`;
         const accountId = MEMBER_ACCOUNTS[index % MEMBER_ACCOUNTS.length];
         const others: string[] = [];
@@ -145,14 +146,14 @@ type Verdict = "in place" | "in quarantine" | "released" | "blocked" | "lost" | 
 function verdict(world: World, finding: Finding, expectQuarantine: boolean): Verdict {
     const { bucket, key, versionId, findingId } = finding.spec;
     const all = world.s3.versions(bucket, key);
-    const originals = all.filter((v) => !v.deleteMarker);
-    const markers = all.filter((v) => v.deleteMarker);
+    const originals = all.filter(v => !v.deleteMarker);
+    const markers = all.filter(v => v.deleteMarker);
     const copies = world.s3.versions(bucket, quarantineKeyOf(finding));
-    const holders = [...originals, ...copies].filter((v) => v.body.equals(finding.body));
+    const holders = [...originals, ...copies].filter(v => v.body.equals(finding.body));
     if (holders.length === 0) return "lost";
     if (holders.length > 1 || copies.length > 1) return "duplicated";
     // The other versions of the key are untouched, nothing else appeared.
-    const others = originals.filter((v) => !v.body.equals(finding.body)).map((v) => v.versionId);
+    const others = originals.filter(v => !v.body.equals(finding.body)).map(v => v.versionId);
     if (JSON.stringify(others) !== JSON.stringify(finding.others) || markers.length > 1) return "inconsistent";
     const record = world.record(findingId, versionId);
     const state = text(record, "state");
@@ -165,10 +166,12 @@ function verdict(world: World, finding: Finding, expectQuarantine: boolean): Ver
     }
     if (state === "QUARANTINED" && copies.length === 1 && text(record, "quarantineVersionId") === copies[0].versionId) {
         // The key never serves the flagged content: hidden by a delete marker, or a newer version on top.
-        const hidden = finding.shape === "overwritten after the finding" ? current?.versionId === finding.others[0] && markers.length === 0 : current === undefined;
+        const hidden =
+            finding.shape === "overwritten after the finding" ? current?.versionId === finding.others[0] && markers.length === 0 : current === undefined;
         return hidden ? "in quarantine" : "inconsistent";
     }
-    if (state === "RELEASED" && copies.length === 0 && current?.versionId === text(record, "restoredVersionId") && current?.body.equals(finding.body)) return "released";
+    if (state === "RELEASED" && copies.length === 0 && current?.versionId === text(record, "restoredVersionId") && current?.body.equals(finding.body))
+        return "released";
     return "inconsistent";
 }
 
@@ -197,38 +200,45 @@ async function main(): Promise<void> {
     const releaseStats = newStats();
     const started = performance.now();
 
-    await inParallel(findings, (finding) => untilSucceeded(() => world.quarantine.run(finding.event, faults), quarantineStats));
+    await inParallel(findings, finding => untilSucceeded(() => world.quarantine.run(finding.event, faults), quarantineStats));
     const quarantineDone = performance.now();
 
     const stateOfFinding = (f: Finding) => text(world.record(f.spec.findingId, f.spec.versionId), "state");
-    const quarantined = findings.filter((f) => stateOfFinding(f) === "QUARANTINED");
-    const blocked = findings.filter((f) => stateOfFinding(f) === "BLOCKED");
+    const quarantined = findings.filter(f => stateOfFinding(f) === "QUARANTINED");
+    const blocked = findings.filter(f => stateOfFinding(f) === "BLOCKED");
     // A version overwritten after the finding is not released over the newer content (TargetKeyOccupied).
     const toRelease = quarantined.filter((f, index) => index % 2 === 0 && f.shape !== "overwritten after the finding");
-    await inParallel(toRelease, (finding) => untilSucceeded(() => world.release.run(releaseInput(finding), faults), releaseStats));
+    await inParallel(toRelease, finding => untilSucceeded(() => world.release.run(releaseInput(finding), faults), releaseStats));
     // A second release of every tenth released object must change nothing.
     const releasedTwice = toRelease.filter((_, index) => index % 10 === 0);
-    const before = releasedTwice.map((f) => JSON.stringify(world.s3.versions(f.spec.bucket, f.spec.key).map((v) => v.versionId)));
-    await inParallel(releasedTwice, (finding) =>
+    const before = releasedTwice.map(f => JSON.stringify(world.s3.versions(f.spec.bucket, f.spec.key).map(v => v.versionId)));
+    await inParallel(releasedTwice, finding =>
         untilSucceeded(() => world.release.run(releaseInput(finding, "0d7f3d0e-5b8e-4d43-a6b1-5a54a1d0f0c2", "bob"), faults), releaseStats),
     );
-    const after = releasedTwice.map((f) => JSON.stringify(world.s3.versions(f.spec.bucket, f.spec.key).map((v) => v.versionId)));
+    const after = releasedTwice.map(f => JSON.stringify(world.s3.versions(f.spec.bucket, f.spec.key).map(v => v.versionId)));
     const elapsed = performance.now() - started;
 
-    const quarantineSet = new Set([...quarantined, ...blocked].map((f) => f.spec.findingId));
+    const quarantineSet = new Set([...quarantined, ...blocked].map(f => f.spec.findingId));
     const verdicts = new Map<Verdict, number>();
     for (const finding of findings) {
         const v = verdict(world, finding, quarantineSet.has(finding.spec.findingId));
         verdicts.set(v, (verdicts.get(v) ?? 0) + 1);
     }
-    const expectedQuarantines = findings.filter((f) => {
-        const detail = (f.event.detail as { severity: { description: string }; resourcesAffected: { s3Object: { publicAccess: boolean }; s3Bucket: { publicAccess: { effectivePermission: string } } } });
-        return detail.severity.description === "High" || detail.resourcesAffected.s3Object.publicAccess || detail.resourcesAffected.s3Bucket.publicAccess.effectivePermission === "PUBLIC";
+    const expectedQuarantines = findings.filter(f => {
+        const detail = f.event.detail as {
+            severity: { description: string };
+            resourcesAffected: { s3Object: { publicAccess: boolean }; s3Bucket: { publicAccess: { effectivePermission: string } } };
+        };
+        return (
+            detail.severity.description === "High" ||
+            detail.resourcesAffected.s3Object.publicAccess ||
+            detail.resourcesAffected.s3Bucket.publicAccess.effectivePermission === "PUBLIC"
+        );
     }).length;
     const count = (v: Verdict) => verdicts.get(v) ?? 0;
-    const shapes = (shape: Shape) => findings.filter((f) => f.shape === shape).length;
-    const overLimit = findings.filter((f) => f.body.length > SCALED_LIMITS.maxSingleCopyBytes).length;
-    const expectedBlocked = findings.filter((f) => f.shape === "replicated" && quarantineSet.has(f.spec.findingId)).length;
+    const shapes = (shape: Shape) => findings.filter(f => f.shape === shape).length;
+    const overLimit = findings.filter(f => f.body.length > SCALED_LIMITS.maxSingleCopyBytes).length;
+    const expectedBlocked = findings.filter(f => f.shape === "replicated" && quarantineSet.has(f.spec.findingId)).length;
 
     const lines = [
         `findings                    ${FINDINGS} (${expectedQuarantines} meet the quarantine rules, ${FINDINGS - expectedQuarantines} notify only)`,
@@ -259,7 +269,9 @@ async function main(): Promise<void> {
         count("blocked") === expectedBlocked &&
         world.s3.openUploads() === 0 &&
         before.every((b, i) => b === after[i]);
-    console.log(ok ? "result                      OK: every object in place, in quarantine, released or blocked, and tracked" : "result                      FAILED");
+    console.log(
+        ok ? "result                      OK: every object in place, in quarantine, released or blocked, and tracked" : "result                      FAILED",
+    );
     process.exitCode = ok ? 0 : 1;
 }
 

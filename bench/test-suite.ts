@@ -14,7 +14,10 @@ const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache");
 const PREVIOUS = path.join(CACHE, "lakewarden-bench", "test-suite.json");
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+    loadavg()
+        .map(l => l.toFixed(2))
+        .join(" ");
 
 function main(): void {
     const cold = process.argv.includes("--cold");
@@ -23,7 +26,7 @@ function main(): void {
         rmSync(path.join(CACHE, "lakewarden-bundles"), { recursive: true, force: true });
     }
     const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    const chain = scripts.test.split("&&").map((step) => step.trim());
+    const chain = scripts.test.split("&&").map(step => step.trim());
     let previous: Record<string, number> = {};
     try {
         previous = JSON.parse(readFileSync(PREVIOUS, "utf8")) as Record<string, number>;

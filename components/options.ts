@@ -28,7 +28,7 @@ export class Later<T> {
     private settle!: (value: T) => void;
 
     constructor() {
-        this.promise = new Promise<T>((resolve) => (this.settle = resolve));
+        this.promise = new Promise<T>(resolve => (this.settle = resolve));
     }
 
     resolve(value: T): void {

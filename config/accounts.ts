@@ -2,10 +2,10 @@ import { z } from "zod";
 import { accountId, accountIdOfArn, region, roleArn, shortName } from "./primitives";
 import { checkUnique } from "./references";
 
-export const accountRoles = ["management", "security", "producer", "consumer"] as const;
+const accountRoles = ["management", "security", "producer", "consumer"] as const;
 export type AccountRole = (typeof accountRoles)[number];
 
-export const accountSchema = z.strictObject({
+const accountSchema = z.strictObject({
     name: shortName,
     role: z.enum(accountRoles, { error: `expected one of ${accountRoles.join(", ")}` }),
     id: accountId,
@@ -24,7 +24,11 @@ export const accountSchema = z.strictObject({
      * names them but does not create them. Others it names are created (aws.iam.ServiceLinkedRole).
      */
     existingServiceLinkedRoles: z
-        .array(z.enum(["autoscaling.amazonaws.com", "imagebuilder.amazonaws.com", "macie.amazonaws.com"], { error: "expected autoscaling.amazonaws.com, imagebuilder.amazonaws.com or macie.amazonaws.com" }))
+        .array(
+            z.enum(["autoscaling.amazonaws.com", "imagebuilder.amazonaws.com", "macie.amazonaws.com"], {
+                error: "expected autoscaling.amazonaws.com, imagebuilder.amazonaws.com or macie.amazonaws.com",
+            }),
+        )
         .default([]),
 });
 
@@ -34,8 +38,20 @@ export const accountsSchema = z
     .array(accountSchema, { error: "expected a list of accounts" })
     .min(1, { error: "expected at least one account" })
     .superRefine((accounts, ctx) => {
-        checkUnique(ctx, accounts, (a) => a.id, (i) => [i, "id"], "account id");
-        checkUnique(ctx, accounts, (a) => a.name, (i) => [i, "name"], "account name");
+        checkUnique(
+            ctx,
+            accounts,
+            a => a.id,
+            i => [i, "id"],
+            "account id",
+        );
+        checkUnique(
+            ctx,
+            accounts,
+            a => a.name,
+            i => [i, "name"],
+            "account name",
+        );
         accounts.forEach((account, index) => {
             const arnAccount = accountIdOfArn(account.deployRoleArn);
             account.lakeFormationAdmins.forEach((admin, a) => {
@@ -56,17 +72,17 @@ export const accountsSchema = z
             }
         });
         for (const role of ["security", "producer"] as const) {
-            if (!accounts.some((a) => a.role === role)) {
+            if (!accounts.some(a => a.role === role)) {
                 ctx.addIssue({ code: "custom", path: [], message: `expected at least one account with role "${role}"` });
             }
         }
         for (const role of ["management", "security"] as const) {
-            const holders = accounts.filter((a) => a.role === role);
+            const holders = accounts.filter(a => a.role === role);
             if (holders.length > 1) {
                 ctx.addIssue({
                     code: "custom",
                     path: [accounts.indexOf(holders[1])],
-                    message: `only one "${role}" account is allowed per environment (found ${holders.map((a) => a.name).join(", ")})`,
+                    message: `only one "${role}" account is allowed per environment (found ${holders.map(a => a.name).join(", ")})`,
                 });
             }
         }

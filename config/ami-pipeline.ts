@@ -6,22 +6,24 @@ import { checkAccountRef, checkUnique } from "./references";
 const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" });
 
 const ssmParameterName = z.string().regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, {
-    error: (issue) => `expected an SSM parameter path starting with /, got "${String(issue.input)}"`,
+    error: issue => `expected an SSM parameter path starting with /, got "${String(issue.input)}"`,
 });
 
 const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+\.tar\.gz$/, {
-    error: (issue) => `expected an s3://bucket/key.tar.gz URI of the pinned docker-bench-security archive, got "${String(issue.input)}"`,
+    error: issue => `expected an s3://bucket/key.tar.gz URI of the pinned docker-bench-security archive, got "${String(issue.input)}"`,
 });
 
-const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: (issue) => `expected a subnet id (subnet-...), got "${String(issue.input)}"` });
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: issue => `expected a subnet id (subnet-...), got "${String(issue.input)}"` });
 
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: (issue) => `expected a security group id (sg-...), got "${String(issue.input)}"` });
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: issue => `expected a security group id (sg-...), got "${String(issue.input)}"` });
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (issue) => `expected an EC2 instance type like m7g.large, got "${String(issue.input)}"` });
+const instanceType = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: issue => `expected an EC2 instance type like m7g.large, got "${String(issue.input)}"` });
 
 const alarmName = z.string().min(1).max(255);
 
-export const architectures = ["arm64", "x86_64"] as const;
+const architectures = ["arm64", "x86_64"] as const;
 export type Architecture = (typeof architectures)[number];
 
 /** The ECS-optimised Amazon Linux 2023 image of each architecture (ECS Developer Guide, "Retrieving Amazon ECS-optimized Linux AMI metadata"). */
@@ -34,7 +36,7 @@ export const ECS_OPTIMISED_AL2023: Record<Architecture, string> = {
  * The architecture of an instance type: Graviton families carry a "g" after the generation (m7g, c7gn,
  * t4g, r8g, x2gd, im4gn, is4gen, g5g) and a1 is the first Graviton; every other family is x86_64.
  */
-export function architectureOf(instanceType: string): Architecture {
+function architectureOf(instanceType: string): Architecture {
     const family = instanceType.split(".")[0];
     const match = /^([a-z]+)(\d+)([a-z-]*)$/.exec(family);
     if (family === "a1" || (match !== null && match[3].includes("g"))) {
@@ -77,7 +79,11 @@ export const amiPipelineSchema = z
         }
         const other = pipeline.architecture === "arm64" ? ECS_OPTIMISED_AL2023.x86_64 : ECS_OPTIMISED_AL2023.arm64;
         if (pipeline.parentImageParameter === other) {
-            ctx.addIssue({ code: "custom", path: ["parentImageParameter"], message: `${other} is not a ${pipeline.architecture} image (amiPipeline.architecture)` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["parentImageParameter"],
+                message: `${other} is not a ${pipeline.architecture} image (amiPipeline.architecture)`,
+            });
         }
         if ((pipeline.subnetId === undefined) !== (pipeline.securityGroupIds === undefined)) {
             ctx.addIssue({
@@ -87,14 +93,14 @@ export const amiPipelineSchema = z
             });
         }
     })
-    .transform((pipeline) => ({ ...pipeline, parentImageParameter: pipeline.parentImageParameter ?? ECS_OPTIMISED_AL2023[pipeline.architecture] }))
+    .transform(pipeline => ({ ...pipeline, parentImageParameter: pipeline.parentImageParameter ?? ECS_OPTIMISED_AL2023[pipeline.architecture] }))
     .optional();
 
-export const fleetSchema = z
+const fleetSchema = z
     .strictObject({
         account: shortName,
         /** Clusters whose capacity is refreshed: every tag must match. Never empty, or every cluster would match. */
-        clusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine((tags) => Object.keys(tags).length > 0, {
+        clusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine(tags => Object.keys(tags).length > 0, {
             error: "expected at least one tag; an empty selector would refresh every cluster of the account",
         }),
         waveSize: z.number().int().min(1).max(100),
@@ -113,10 +119,10 @@ export const fleetSchema = z
                 subnetIds: z.array(subnetId).min(1, { error: "expected at least one private subnet" }),
                 securityGroupIds: z.array(securityGroupId).min(1, { error: "expected at least one security group" }),
             })
-            .refine((c) => c.minSize <= c.maxSize, { error: "minSize must not exceed maxSize", path: ["minSize"] })
+            .refine(c => c.minSize <= c.maxSize, { error: "minSize must not exceed maxSize", path: ["minSize"] })
             .optional(),
     })
-    .refine((f) => f.maxConcurrency === undefined || f.maxConcurrency <= Math.max(f.waveSize, f.firstWaveSize ?? 0), {
+    .refine(f => f.maxConcurrency === undefined || f.maxConcurrency <= Math.max(f.waveSize, f.firstWaveSize ?? 0), {
         error: "maxConcurrency cannot exceed the largest wave",
         path: ["maxConcurrency"],
     });
@@ -137,14 +143,32 @@ export function checkAmiPipeline(env: { homeRegion: string; accounts: Account[];
     }
     checkAccountRef(accounts, ctx, ["amiPipeline", "buildAccount"], amiPipeline.buildAccount);
     amiPipeline.receivingAccounts.forEach((name, i) => checkAccountRef(accounts, ctx, ["amiPipeline", "receivingAccounts", i], name));
-    checkUnique(ctx, amiPipeline.receivingAccounts, (a) => a, (i) => ["amiPipeline", "receivingAccounts", i], "receiving account");
-    checkUnique(ctx, amiPipeline.regions, (r) => r, (i) => ["amiPipeline", "regions", i], "region");
-    const build = accounts.find((a) => a.name === amiPipeline.buildAccount);
+    checkUnique(
+        ctx,
+        amiPipeline.receivingAccounts,
+        a => a,
+        i => ["amiPipeline", "receivingAccounts", i],
+        "receiving account",
+    );
+    checkUnique(
+        ctx,
+        amiPipeline.regions,
+        r => r,
+        i => ["amiPipeline", "regions", i],
+        "region",
+    );
+    const build = accounts.find(a => a.name === amiPipeline.buildAccount);
     const homeOfBuild = build ? (build.region ?? env.homeRegion) : undefined;
     if (homeOfBuild !== undefined && !amiPipeline.regions.includes(homeOfBuild)) {
         ctx.addIssue({ code: "custom", path: ["amiPipeline", "regions"], message: `must include the build account's region ${homeOfBuild}` });
     }
-    checkUnique(ctx, fleets, (f) => f.account, (i) => ["fleets", i, "account"], "fleet account");
+    checkUnique(
+        ctx,
+        fleets,
+        f => f.account,
+        i => ["fleets", i, "account"],
+        "fleet account",
+    );
     fleets.forEach((fleet, i) => {
         const sample = fleet.sampleCluster;
         if (sample && architectureOf(sample.instanceType) !== amiPipeline.architecture) {

@@ -1,19 +1,19 @@
 import { z } from "zod";
 import { catalogName, shortName } from "./primitives";
 
-export const classifications = ["public", "internal", "confidential", "pii", "secret"] as const;
-export type Classification = (typeof classifications)[number];
+const classifications = ["public", "internal", "confidential", "pii", "secret"] as const;
+type Classification = (typeof classifications)[number];
 /** Columns of these classes never cross an account without an explicit column allow-list or a row filter. */
-export const sensitiveClassifications: readonly Classification[] = ["pii", "secret"];
+const sensitiveClassifications: readonly Classification[] = ["pii", "secret"];
 
-export const columnSchema = z.strictObject({
+const columnSchema = z.strictObject({
     name: catalogName,
     type: z.string().regex(/^[a-z][a-z0-9_<>,:() ]*$/, { error: "expected a Hive/Glue column type such as string, int, decimal(10,2)" }),
     classification: z.enum(classifications, { error: `expected one of ${classifications.join(", ")}` }),
     comment: z.string().max(255).optional(),
 });
 
-export const tableSchema = z.strictObject({
+const tableSchema = z.strictObject({
     name: catalogName,
     format: z.enum(["parquet", "csv", "json"]).default("parquet"),
     columns: z.array(columnSchema).min(1, { error: "expected at least one column" }),
@@ -21,7 +21,7 @@ export const tableSchema = z.strictObject({
 
 export const zones = ["raw", "curated"] as const;
 
-export const datasetSchema = z.strictObject({
+const datasetSchema = z.strictObject({
     /** Producer account name. */
     producer: shortName,
     database: catalogName,

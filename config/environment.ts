@@ -16,7 +16,7 @@ import { checkSharing } from "./sharing-checks";
  * One config key per section (`lakewarden:<section>`). A later feature adds its section
  * here and its cross-section rules to `crossChecks`, without touching the others.
  */
-export const sections = {
+const sections = {
     organization: organizationSchema,
     homeRegion: region,
     accounts: accountsSchema,
@@ -34,9 +34,17 @@ export const sections = {
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
 
-const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [checkSharing, checkOuSharing, checkSensitiveData, checkRemediation, checkAmiPipeline, checkDiscovery, checkMacieMembers];
+const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
+    checkSharing,
+    checkOuSharing,
+    checkSensitiveData,
+    checkRemediation,
+    checkAmiPipeline,
+    checkDiscovery,
+    checkMacieMembers,
+];
 
-const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach((check) => check(env, ctx)));
+const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach(check => check(env, ctx)));
 
 export interface Environment extends Sections {
     /** The stack name: dev, prod, ... */
@@ -68,7 +76,7 @@ export function environmentFromConfig(name: string, config: Record<string, strin
             unknown.push(key);
         }
     }
-    problems.push(...unknown.map((key) => ({ key, message: `unknown config key (known: ${Object.keys(sections).join(", ")})` })));
+    problems.push(...unknown.map(key => ({ key, message: `unknown config key (known: ${Object.keys(sections).join(", ")})` })));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
@@ -85,7 +93,10 @@ function checkForeignKeys(config: Record<string, string>): { key: string; messag
     for (const key of Object.keys(config)) {
         const namespace = key.split(":")[0];
         if (namespace !== CONFIG_NAMESPACE && namespace.length > 0 && closeTo(namespace, CONFIG_NAMESPACE)) {
-            problems.push({ key, message: `config namespace "${namespace}" is not "${CONFIG_NAMESPACE}" (did you mean ${CONFIG_NAMESPACE}:${key.slice(namespace.length + 1)}?); the section would be ignored` });
+            problems.push({
+                key,
+                message: `config namespace "${namespace}" is not "${CONFIG_NAMESPACE}" (did you mean ${CONFIG_NAMESPACE}:${key.slice(namespace.length + 1)}?); the section would be ignored`,
+            });
         }
     }
     const providers = config["pulumi:disable-default-providers"];
@@ -96,7 +107,10 @@ function checkForeignKeys(config: Record<string, string>): { key: string; messag
         parsed = providers;
     }
     if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0] !== "aws") {
-        problems.push({ key: "pulumi:disable-default-providers", message: `must be ["aws"] (every resource names its account's provider), got ${providers ?? "nothing"}` });
+        problems.push({
+            key: "pulumi:disable-default-providers",
+            message: `must be ["aws"] (every resource names its account's provider), got ${providers ?? "nothing"}`,
+        });
     }
     return problems;
 }
@@ -123,11 +137,11 @@ function parseConfigValue(value: string): unknown {
 }
 
 export function accountsWithRole(env: Environment, role: AccountRole): Account[] {
-    return env.accounts.filter((a) => a.role === role);
+    return env.accounts.filter(a => a.role === role);
 }
 
 export function accountNamed(env: Environment, name: string): Account {
-    const account = env.accounts.find((a) => a.name === name);
+    const account = env.accounts.find(a => a.name === name);
     if (!account) {
         throw new Error(`no account named ${name} in environment ${env.name}`);
     }

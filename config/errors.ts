@@ -17,13 +17,13 @@ export class ConfigError extends Error {
     constructor(readonly problems: ConfigProblem[]) {
         super(
             `invalid lakewarden configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-                problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+                problems.map(p => `  - ${p.key}: ${p.message}`).join("\n"),
         );
         this.name = "ConfigError";
     }
 }
 
-export function configKey(path: readonly PropertyKey[]): string {
+function configKey(path: readonly PropertyKey[]): string {
     const [section, ...rest] = path;
     let key = `${CONFIG_NAMESPACE}:${String(section)}`;
     for (const part of rest) {
@@ -33,5 +33,5 @@ export function configKey(path: readonly PropertyKey[]): string {
 }
 
 export function fromZodError(error: z.ZodError): ConfigError {
-    return new ConfigError(error.issues.map((issue) => ({ key: configKey(issue.path), message: issue.message })));
+    return new ConfigError(error.issues.map(issue => ({ key: configKey(issue.path), message: issue.message })));
 }

@@ -20,4 +20,3 @@ export const organizationSchema = z.strictObject({
         )
         .default([]),
 });
-

@@ -5,10 +5,10 @@ import { checkAccountRef, checkUnique } from "./references";
 
 /** Column identifiers that may appear in a row filter: plain or dotted names, nothing to inject. */
 const accountColumn = z.string().regex(/^[a-z_][a-z0-9_]{0,127}(\.[a-z_][a-z0-9_]{0,127})*$/, {
-    error: (issue) => `expected a column identifier (lower-case letters, digits, _; dots for nested fields), got "${String(issue.input)}"`,
+    error: issue => `expected a column identifier (lower-case letters, digits, _; dots for nested fields), got "${String(issue.input)}"`,
 });
 
-export const ouTableSchema = z.strictObject({
+const ouTableSchema = z.strictObject({
     database: catalogName,
     table: catalogName,
     /** The column holding the 12-digit account id of each row. */
@@ -20,7 +20,10 @@ export const ouTableSchema = z.strictObject({
 export const ouSharingSchema = z
     .strictObject({
         /** EventBridge schedule of the full reconcile; organisation events trigger it in between. */
-        schedule: z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" }).default("rate(1 hour)"),
+        schedule: z
+            .string()
+            .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" })
+            .default("rate(1 hour)"),
         mappings: z
             .array(
                 z.strictObject({
@@ -37,11 +40,29 @@ export type OuSharing = z.infer<typeof ouSharingSchema>;
 
 export function checkOuSharing(env: { accounts: Account[]; ouSharing: OuSharing }, ctx: z.RefinementCtx): void {
     const { ouSharing, accounts } = env;
-    checkUnique(ctx, ouSharing.mappings, (m) => m.ou, (i) => ["ouSharing", "mappings", i, "ou"], "OU mapping");
+    checkUnique(
+        ctx,
+        ouSharing.mappings,
+        m => m.ou,
+        i => ["ouSharing", "mappings", i, "ou"],
+        "OU mapping",
+    );
     ouSharing.mappings.forEach((mapping, m) => {
         mapping.consumers.forEach((consumer, c) => checkAccountRef(accounts, ctx, ["ouSharing", "mappings", m, "consumers", c], consumer, ["consumer"]));
-        checkUnique(ctx, mapping.consumers, (c) => c, (c) => ["ouSharing", "mappings", m, "consumers", c], "consumer");
-        checkUnique(ctx, mapping.tables, (t) => `${t.database}.${t.table}`, (t) => ["ouSharing", "mappings", m, "tables", t], "table");
+        checkUnique(
+            ctx,
+            mapping.consumers,
+            c => c,
+            c => ["ouSharing", "mappings", m, "consumers", c],
+            "consumer",
+        );
+        checkUnique(
+            ctx,
+            mapping.tables,
+            t => `${t.database}.${t.table}`,
+            t => ["ouSharing", "mappings", m, "tables", t],
+            "table",
+        );
     });
     const columns = new Map<string, string>();
     ouSharing.mappings.forEach((mapping, m) =>

@@ -12,12 +12,12 @@ export function checkAccountRef(
     name: string,
     roles?: readonly AccountRole[],
 ): Account | undefined {
-    const account = accounts.find((a) => a.name === name);
+    const account = accounts.find(a => a.name === name);
     if (!account) {
         ctx.addIssue({
             code: "custom",
             path,
-            message: `unknown account "${name}" (known: ${accounts.map((a) => a.name).join(", ")})`,
+            message: `unknown account "${name}" (known: ${accounts.map(a => a.name).join(", ")})`,
         });
         return undefined;
     }

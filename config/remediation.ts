@@ -7,17 +7,13 @@ import { checkUnique } from "./references";
 import type { SensitiveData } from "./sensitive-data";
 
 /** IAM role names: 1-64 of [\w+=,.@-]. */
-const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: (issue) => `expected an IAM role name, got "${String(issue.input)}"` });
+const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: issue => `expected an IAM role name, got "${String(issue.input)}"` });
 
 /** Macie's limits on a custom data identifier (CreateCustomDataIdentifier). */
-export const customDataIdentifierSchema = z.strictObject({
+const customDataIdentifierSchema = z.strictObject({
     name: z.string().regex(/^[\w .-]{1,128}$/, { error: "expected a name of 1-128 letters, digits, spaces, '.', '_' or '-'" }),
     description: z.string().max(512).optional(),
-    regex: z
-        .string()
-        .min(1)
-        .max(512)
-        .refine(compiles, { error: "expected a regular expression that compiles" }),
+    regex: z.string().min(1).max(512).refine(compiles, { error: "expected a regular expression that compiles" }),
     keywords: z.array(z.string().min(3).max(90)).max(50).default([]),
     ignoreWords: z.array(z.string().min(4).max(90)).max(10).default([]),
     maximumMatchDistance: z.number().int().min(1).max(300).default(50),
@@ -68,15 +64,12 @@ export function investigationRoleName(environment: string, remediation: Remediat
     return remediation.investigationRoleName ?? `lakewarden-${environment}-investigator`;
 }
 
-export function checkRemediation(
-    env: { accounts: Account[]; remediation?: Remediation; sensitiveData?: SensitiveData },
-    ctx: z.RefinementCtx,
-): void {
+export function checkRemediation(env: { accounts: Account[]; remediation?: Remediation; sensitiveData?: SensitiveData }, ctx: z.RefinementCtx): void {
     const remediation = env.remediation;
     if (!remediation) {
         return;
     }
-    const security = env.accounts.find((a) => a.role === "security");
+    const security = env.accounts.find(a => a.role === "security");
     remediation.releaserRoleArns.forEach((arn, index) => {
         if (security && /^\d{12}$/.test(security.id) && accountIdOfArn(arn) !== security.id) {
             ctx.addIssue({
@@ -86,8 +79,20 @@ export function checkRemediation(
             });
         }
     });
-    checkUnique(ctx, remediation.releaserRoleArns, (a) => a, (i) => ["remediation", "releaserRoleArns", i], "releaser role");
-    checkUnique(ctx, remediation.customDataIdentifiers, (c) => c.name, (i) => ["remediation", "customDataIdentifiers", i, "name"], "custom data identifier");
+    checkUnique(
+        ctx,
+        remediation.releaserRoleArns,
+        a => a,
+        i => ["remediation", "releaserRoleArns", i],
+        "releaser role",
+    );
+    checkUnique(
+        ctx,
+        remediation.customDataIdentifiers,
+        c => c.name,
+        i => ["remediation", "customDataIdentifiers", i, "name"],
+        "custom data identifier",
+    );
     const owners = env.sensitiveData?.bucketOwners;
     remediation.rules.bucketOwnerAllowlist.forEach((owner, index) => {
         if (owners && !owners.includes(owner)) {

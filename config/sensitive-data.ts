@@ -10,7 +10,10 @@ export const sensitiveDataSchema = z
     .strictObject({
         targetOus: z.array(organizationalUnitId).default([]),
         /** Allowed values of the `BucketOwner` bucket tag. */
-        bucketOwners: z.array(z.string().regex(/^[\w .:/=+@-]{1,256}$/)).min(1).default(["data-platform"]),
+        bucketOwners: z
+            .array(z.string().regex(/^[\w .:/=+@-]{1,256}$/))
+            .min(1)
+            .default(["data-platform"]),
         /** Member accounts already run an AWS Config recorder (Control Tower does); otherwise the baseline creates one. */
         existingConfigRecorder: z.boolean().default(true),
     })
@@ -19,6 +22,18 @@ export const sensitiveDataSchema = z
 export type SensitiveData = z.infer<typeof sensitiveDataSchema>;
 
 export function checkSensitiveData(env: { sensitiveData: SensitiveData }, ctx: z.RefinementCtx): void {
-    checkUnique(ctx, env.sensitiveData.targetOus, (ou) => ou, (i) => ["sensitiveData", "targetOus", i], "target OU");
-    checkUnique(ctx, env.sensitiveData.bucketOwners, (o) => o, (i) => ["sensitiveData", "bucketOwners", i], "bucket owner");
+    checkUnique(
+        ctx,
+        env.sensitiveData.targetOus,
+        ou => ou,
+        i => ["sensitiveData", "targetOus", i],
+        "target OU",
+    );
+    checkUnique(
+        ctx,
+        env.sensitiveData.bucketOwners,
+        o => o,
+        i => ["sensitiveData", "bucketOwners", i],
+        "bucket owner",
+    );
 }

@@ -17,8 +17,20 @@ export function checkSharing(env: SharingSections, ctx: z.RefinementCtx): void {
     checkDatasets(env, ctx);
     const tables = tableIndex(env.datasets);
     env.shares.forEach((share, index) => checkShare(env, ctx, tables, share, index));
-    checkUnique(ctx, env.shares, (s) => `${s.consumer}/${s.database}.${s.table}`, (i) => ["shares", i], "share of a table to a consumer");
-    checkUnique(ctx, env.consumerAccess, (c) => c.consumer, (i) => ["consumerAccess", i, "consumer"], "consumerAccess entry for consumer");
+    checkUnique(
+        ctx,
+        env.shares,
+        s => `${s.consumer}/${s.database}.${s.table}`,
+        i => ["shares", i],
+        "share of a table to a consumer",
+    );
+    checkUnique(
+        ctx,
+        env.consumerAccess,
+        c => c.consumer,
+        i => ["consumerAccess", i, "consumer"],
+        "consumerAccess entry for consumer",
+    );
     env.consumerAccess.forEach((access, index) => checkConsumerAccess(env, ctx, tables, access, index));
     env.organization.ramShareInvitations.forEach((invitation, index) => {
         checkAccountRef(env.accounts, ctx, ["organization", "ramShareInvitations", index, "consumer"], invitation.consumer, ["consumer"]);
@@ -33,12 +45,30 @@ export function checkSharing(env: SharingSections, ctx: z.RefinementCtx): void {
 }
 
 function checkDatasets(env: SharingSections, ctx: z.RefinementCtx): void {
-    checkUnique(ctx, env.datasets, (d) => d.database, (i) => ["datasets", i, "database"], "database");
+    checkUnique(
+        ctx,
+        env.datasets,
+        d => d.database,
+        i => ["datasets", i, "database"],
+        "database",
+    );
     env.datasets.forEach((dataset, d) => {
         checkAccountRef(env.accounts, ctx, ["datasets", d, "producer"], dataset.producer, ["producer"]);
-        checkUnique(ctx, dataset.tables, (t) => t.name, (t) => ["datasets", d, "tables", t, "name"], "table");
+        checkUnique(
+            ctx,
+            dataset.tables,
+            t => t.name,
+            t => ["datasets", d, "tables", t, "name"],
+            "table",
+        );
         dataset.tables.forEach((table, t) =>
-            checkUnique(ctx, table.columns, (c) => c.name, (c) => ["datasets", d, "tables", t, "columns", c, "name"], "column"),
+            checkUnique(
+                ctx,
+                table.columns,
+                c => c.name,
+                c => ["datasets", d, "tables", t, "columns", c, "name"],
+                "column",
+            ),
         );
     });
 }
@@ -50,7 +80,7 @@ function checkShare(env: SharingSections, ctx: z.RefinementCtx, tables: Map<stri
         return;
     }
     checkColumns(ctx, table, share.columns, ["shares", index, "columns"]);
-    const sensitive = table.columns.filter(isSensitive).map((c) => c.name);
+    const sensitive = table.columns.filter(isSensitive).map(c => c.name);
     // A row filter limits rows, not columns: without `columns` its data cells filter has every column
     // (columnWildcard), which the pack's lf-sensitive-data-requires-filter refuses. Agree with it here.
     if (sensitive.length > 0 && !share.columns) {
@@ -65,15 +95,15 @@ function checkShare(env: SharingSections, ctx: z.RefinementCtx, tables: Map<stri
     }
 }
 
-function checkConsumerAccess(
-    env: SharingSections,
-    ctx: z.RefinementCtx,
-    tables: Map<string, Table>,
-    access: ConsumerAccess,
-    index: number,
-): void {
+function checkConsumerAccess(env: SharingSections, ctx: z.RefinementCtx, tables: Map<string, Table>, access: ConsumerAccess, index: number): void {
     checkAccountRef(env.accounts, ctx, ["consumerAccess", index, "consumer"], access.consumer, ["consumer"]);
-    checkUnique(ctx, access.roles, (r) => r.name, (r) => ["consumerAccess", index, "roles", r, "name"], "runtime role");
+    checkUnique(
+        ctx,
+        access.roles,
+        r => r.name,
+        r => ["consumerAccess", index, "roles", r, "name"],
+        "runtime role",
+    );
     access.roles.forEach((role, r) =>
         role.reads.forEach((read, k) => {
             const path = ["consumerAccess", index, "roles", r, "reads", k];
@@ -82,9 +112,7 @@ function checkConsumerAccess(
                 return;
             }
             checkColumns(ctx, table, read.columns, [...path, "columns"]);
-            const share = env.shares.find(
-                (s) => s.consumer === access.consumer && s.database === read.database && s.table === read.table,
-            );
+            const share = env.shares.find(s => s.consumer === access.consumer && s.database === read.database && s.table === read.table);
             if (!share) {
                 ctx.addIssue({
                     code: "custom",
@@ -105,7 +133,7 @@ function checkConsumerAccess(
                 // The role is granted the share's data cells filter: exactly the share's columns and rows.
                 return;
             }
-            const beyond = (read.columns ?? table.columns.map((c) => c.name)).filter((c) => share.columns && !share.columns.includes(c));
+            const beyond = (read.columns ?? table.columns.map(c => c.name)).filter(c => share.columns && !share.columns.includes(c));
             if (beyond.length > 0) {
                 ctx.addIssue({
                     code: "custom",
@@ -120,15 +148,10 @@ function checkConsumerAccess(
 }
 
 function tableIndex(datasets: readonly Dataset[]): Map<string, Table> {
-    return new Map(datasets.flatMap((d) => d.tables.map((t) => [`${d.database}.${t.name}`, t] as const)));
+    return new Map(datasets.flatMap(d => d.tables.map(t => [`${d.database}.${t.name}`, t] as const)));
 }
 
-function resolveTable(
-    ctx: z.RefinementCtx,
-    tables: Map<string, Table>,
-    ref: { database: string; table: string },
-    path: PropertyKey[],
-): Table | undefined {
+function resolveTable(ctx: z.RefinementCtx, tables: Map<string, Table>, ref: { database: string; table: string }, path: PropertyKey[]): Table | undefined {
     const table = tables.get(`${ref.database}.${ref.table}`);
     if (!table) {
         ctx.addIssue({ code: "custom", path: [...path, "table"], message: `unknown table ${ref.database}.${ref.table} (not in lakewarden:datasets)` });
@@ -138,11 +161,11 @@ function resolveTable(
 
 function checkColumns(ctx: z.RefinementCtx, table: Table, columns: readonly string[] | undefined, path: PropertyKey[]): void {
     for (const column of columns ?? []) {
-        if (!table.columns.some((c) => c.name === column)) {
+        if (!table.columns.some(c => c.name === column)) {
             ctx.addIssue({
                 code: "custom",
                 path,
-                message: `unknown column "${column}" of table ${table.name} (columns: ${table.columns.map((c) => c.name).join(", ")})`,
+                message: `unknown column "${column}" of table ${table.name} (columns: ${table.columns.map(c => c.name).join(", ")})`,
             });
         }
     }

@@ -5,7 +5,7 @@ import { catalogName, shortName } from "./primitives";
  * A producer table granted to a consumer account. `columns` is an allow-list; `rowFilter`
  * makes the share a Lake Formation data cells filter (rows where the expression holds).
  */
-export const shareSchema = z.strictObject({
+const shareSchema = z.strictObject({
     consumer: shortName,
     database: catalogName,
     table: catalogName,
@@ -14,19 +14,19 @@ export const shareSchema = z.strictObject({
 });
 
 /** What one runtime role of a consumer reads: a table it received, optionally fewer columns. */
-export const readSchema = z.strictObject({
+const readSchema = z.strictObject({
     database: catalogName,
     table: catalogName,
     columns: z.array(catalogName).min(1).optional(),
 });
 
-export const runtimeRoleSchema = z.strictObject({
+const runtimeRoleSchema = z.strictObject({
     name: shortName,
     description: z.string().max(1000).optional(),
     reads: z.array(readSchema).default([]),
 });
 
-export const consumerAccessSchema = z.strictObject({
+const consumerAccessSchema = z.strictObject({
     consumer: shortName,
     roles: z.array(runtimeRoleSchema).min(1),
 });

@@ -5,7 +5,7 @@ import { z } from "zod";
 /** Glue column parameter holding the detected entity types, comma-separated (empty or absent = none). */
 export const DETECTED_ENTITIES_PARAMETER = "lakewarden:detected-entities";
 
-export const detectionSchema = z.strictObject({
+const detectionSchema = z.strictObject({
     database: z.string().min(1),
     table: z.string().min(1),
     column: z.string().min(1),

@@ -46,7 +46,7 @@ export function canonicalJson(value: JsonValue): string {
     if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
     if (value !== null && typeof value === "object") {
         const keys = Object.keys(value).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
+        return `{${keys.map(key => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
     }
     return JSON.stringify(value);
 }
@@ -78,7 +78,7 @@ export function recipeVersion(inputs: RecipeInputs): string {
     if (inputs.components.length === 0) throw new Error("a recipe needs at least one component");
     if (!/^ami-[0-9a-f]{8,17}$/.test(inputs.parentImage)) throw new Error(`parentImage must be an AMI id, got ${JSON.stringify(inputs.parentImage)}`);
     const major = Math.max(...inputs.components.map(declaredMajor));
-    const components = inputs.components.map((document) => `${document.name}@${componentVersion(document)}`).join("\n");
+    const components = inputs.components.map(document => `${document.name}@${componentVersion(document)}`).join("\n");
     const settings = canonicalJson(inputs.settings ?? null);
     return `${major}.${fingerprint(`${components}\n${settings}`)}.${fingerprint(inputs.parentImage)}`;
 }

@@ -3,14 +3,7 @@
 // --policy-pack-config, without starting a server. The offline plan and the tests use it.
 import { readFileSync } from "fs";
 import * as path from "path";
-import type {
-    EnforcementLevel,
-    Policies,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    StackValidationArgs,
-} from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
 import { type PolicyConfigEntry, reconcilePolicyPackConfig } from "./lib/engine-config";
@@ -140,13 +133,7 @@ interface Diagnostic {
 }
 
 /** Mirrors makeReportViolationFun, including the object form. */
-function makeReportViolation(
-    policyName: string,
-    description: string,
-    enforcementLevel: EnforcementLevel,
-    severity: string | undefined,
-    out: Diagnostic[],
-) {
+function makeReportViolation(policyName: string, description: string, enforcementLevel: EnforcementLevel, severity: string | undefined, out: Diagnostic[]) {
     return (message: unknown, urn?: string): void => {
         if (message !== null && typeof message === "object") {
             const info = message as Partial<Diagnostic> & { name?: string; description?: string };
@@ -215,7 +202,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
             if (e instanceof proxyModule.UnknownValueError) {
                 out.push({
                     policyName: p.name,
-                    message: `can't run ${from} during preview: ${(e).message}`,
+                    message: `can't run ${from} during preview: ${e.message}`,
                     enforcementLevel: "advisory",
                     severity: p.severity,
                 });
@@ -258,7 +245,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
                     name: r.name,
                     opts: resourceOptions(r),
                     stackTags,
-                    isType: ((cls: unknown) => isTypeOf(r.type, cls)),
+                    isType: (cls: unknown) => isTypeOf(r.type, cls),
                     asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
                     getConfig: getConfigFor(p.name) as ResourceValidationArgs["getConfig"],
                     notApplicable: throwNotApplicable,
@@ -307,7 +294,7 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
                 opts: resourceOptions(r),
                 dependencies: [],
                 propertyDependencies: {},
-                isType: ((cls: unknown) => isTypeOf(r.type, cls)),
+                isType: (cls: unknown) => isTypeOf(r.type, cls),
                 asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
             };
             const pprops = providerProps[index];

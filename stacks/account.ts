@@ -60,6 +60,6 @@ export abstract class AccountStack extends pulumi.ComponentResource {
     }
 }
 
-export function accountComponentType(role: Account["role"]): string {
+function accountComponentType(role: Account["role"]): string {
     return `lakewarden:account:${ROLE_TYPES[role]}`;
 }

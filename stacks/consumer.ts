@@ -45,28 +45,32 @@ export class ConsumerAccount extends AccountStack {
             },
             parent,
         );
-        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins], emrAccountId: accountId }, parent);
-        const received = [...new Set(this.env.shares.filter((s) => s.consumer === this.account.name).map((s) => s.database))].sort();
+        const settings = new LakeFormationSettings(
+            this.child("lakeformation"),
+            { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins], emrAccountId: accountId },
+            parent,
+        );
+        const received = [...new Set(this.env.shares.filter(s => s.consumer === this.account.name).map(s => s.database))].sort();
         const links = new ResourceLinks(
             this.child("links"),
             {
                 catalogId: accountId,
-                targets: received.map((database) => ({ database, producerAccountId: producerOf(this.env, database).id })),
-                ramShareArns: this.env.organization.ramShareInvitations.filter((i) => i.consumer === this.account.name).map((i) => i.shareArn),
+                targets: received.map(database => ({ database, producerAccountId: producerOf(this.env, database).id })),
+                ramShareArns: this.env.organization.ramShareInvitations.filter(i => i.consumer === this.account.name).map(i => i.shareArn),
             },
             { parent: this, dependsOn: [settings, ...args.producerGrants] },
         );
-        const access = this.env.consumerAccess.find((c) => c.consumer === this.account.name);
+        const access = this.env.consumerAccess.find(c => c.consumer === this.account.name);
         const emr = new EmrRuntimeRoles(
             this.child("emr"),
             {
                 scope: this.scope,
                 key: this.key,
                 logBucketArn: results.arn,
-                roles: (access?.roles ?? []).map((role) => ({
+                roles: (access?.roles ?? []).map(role => ({
                     roleName: runtimeRoleName(this.env.name, this.account.name, role.name),
                     description: role.description,
-                    databases: [...new Set(role.reads.map((r) => r.database))].sort().map((database) => ({
+                    databases: [...new Set(role.reads.map(r => r.database))].sort().map(database => ({
                         database,
                         linkName: resourceLinkName(database),
                         producerAccountId: producerOf(this.env, database).id,
@@ -80,7 +84,7 @@ export class ConsumerAccount extends AccountStack {
             { grants: consumerGrants(this.env, this.account.name) },
             { parent: this, dependsOn: [links, emr, ...args.producerGrants] },
         );
-        const fleet = this.env.fleets.find((f) => f.account === this.account.name);
+        const fleet = this.env.fleets.find(f => f.account === this.account.name);
         if (fleet) {
             if (!args.amiPipeline) {
                 throw new Error(`fleet account ${this.account.name}: the build account's pipeline was not constructed first (program error)`);
@@ -88,6 +92,6 @@ export class ConsumerAccount extends AccountStack {
             deployFleet(this, this.env, this.scope, this.child("fleet"), fleet, args.amiPipeline);
         }
         new AthenaWorkgroup(this.child("athena"), { environment: this.env.name, accountId, resultsBucketName: results.name, kmsKeyArn: this.key.arn }, parent);
-        this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map((r) => r.arn) });
+        this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map(r => r.arn) });
     }
 }

@@ -29,18 +29,18 @@ export function deployEnvironment(env: Environment): AccountOutputs {
     const securityStack = new SecurityAccount({ ...args(security.name), macie: { delegation: delegation.promise, memberRoles: macieMemberRoles.promise } });
     stacks.push(securityStack);
     const managements = accountsWithRole(env, "management").map(
-        (management) => new ManagementAccount({ ...args(management.name), security, securityPrincipals: securityStack.principals }),
+        management => new ManagementAccount({ ...args(management.name), security, securityPrincipals: securityStack.principals }),
     );
     stacks.push(...managements);
     // Without a management account here, the delegation is a prerequisite made outside (README).
-    delegation.resolve(managements.map((m) => m.macieAdmin));
-    const producers = accountsWithRole(env, "producer").map((p) => new ProducerAccount(args(p.name)));
-    macieMemberRoles.resolve(producers.flatMap((p) => (p.macieRole ? [p.macieRole] : [])));
+    delegation.resolve(managements.map(m => m.macieAdmin));
+    const producers = accountsWithRole(env, "producer").map(p => new ProducerAccount(args(p.name)));
+    macieMemberRoles.resolve(producers.flatMap(p => (p.macieRole ? [p.macieRole] : [])));
     stacks.push(...producers);
-    const producerGrants = producers.map((p) => p.grants);
-    const amiPipeline = producers.find((p) => p.amiPipeline)?.amiPipeline;
+    const producerGrants = producers.map(p => p.grants);
+    const amiPipeline = producers.find(p => p.amiPipeline)?.amiPipeline;
     for (const consumer of accountsWithRole(env, "consumer")) {
         stacks.push(new ConsumerAccount({ ...args(consumer.name), producerGrants, amiPipeline }));
     }
-    return Object.fromEntries(stacks.map((s) => [s.account.name, { role: s.account.role, accountId: s.account.id, urn: s.urn }]));
+    return Object.fromEntries(stacks.map(s => [s.account.name, { role: s.account.role, accountId: s.account.id, urn: s.urn }]));
 }

@@ -22,7 +22,7 @@ export interface ManagementAccountArgs extends AccountStackArgs {
 }
 
 /** Organizations publishes its CloudTrail events in us-east-1 only. */
-export const ORGANIZATIONS_EVENTS_REGION = "us-east-1";
+const ORGANIZATIONS_EVENTS_REGION = "us-east-1";
 
 /** The management account's read-only Organizations role, assumed by the security account's reconciler. */
 export function orgReaderRoleArn(env: Environment): string | undefined {
@@ -30,7 +30,7 @@ export function orgReaderRoleArn(env: Environment): string | undefined {
     return management ? roleArnOf(management.id, resourceName(env.name, "org-reader")) : undefined;
 }
 
-export function securityBusArn(env: Environment, security: Account): string {
+function securityBusArn(env: Environment, security: Account): string {
     return `arn:aws:events:${security.region ?? env.homeRegion}:${security.id}:event-bus/${resourceName(env.name, "security")}`;
 }
 
@@ -48,7 +48,11 @@ export class ManagementAccount extends AccountStack {
         super(args, opts);
         const env = this.env;
         const macie = new aws.macie2.Account(this.child("macie"), { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, { parent: this });
-        this.macieAdmin = new aws.macie2.OrganizationAdminAccount(this.child("macie-admin"), { adminAccountId: args.security.id }, { parent: this, dependsOn: [macie] });
+        this.macieAdmin = new aws.macie2.OrganizationAdminAccount(
+            this.child("macie-admin"),
+            { adminAccountId: args.security.id },
+            { parent: this, dependsOn: [macie] },
+        );
         const { targetOus, bucketOwners, existingConfigRecorder } = env.sensitiveData;
         if (targetOus.length > 0) {
             new BucketTagPolicy(this.child("bucket-tags"), { environment: env.name, bucketOwners, targetOus }, { parent: this });
@@ -82,7 +86,12 @@ export class ManagementAccount extends AccountStack {
             const reader = orgReaderPolicies(roleArnOf(args.security.id, resourceName(env.name, "ou-row-filters", "fn")), env.organization.id, this.account.id);
             const role = new aws.iam.Role(
                 this.child("org-reader"),
-                { name: resourceName(env.name, "org-reader"), description: "Read-only view of the OU tree for the OU row-filter reconciler", assumeRolePolicy: reader.trust, maxSessionDuration: 3600 },
+                {
+                    name: resourceName(env.name, "org-reader"),
+                    description: "Read-only view of the OU tree for the OU row-filter reconciler",
+                    assumeRolePolicy: reader.trust,
+                    maxSessionDuration: 3600,
+                },
                 { parent: this, dependsOn: args.securityPrincipals.reconciler ? [args.securityPrincipals.reconciler] : [] },
             );
             new aws.iam.RolePolicy(this.child("org-reader"), { role: role.name, policy: reader.permissions }, { parent: this });

@@ -17,7 +17,7 @@ import { AccountStack, type AccountStackArgs } from "./account";
 import { deployAmiPipeline } from "./image-fleet";
 
 /** The producer's lower-environment target zone (sanitised copies of production data). */
-export const LOWER_ENVIRONMENT_ZONE = "lower-env";
+const LOWER_ENVIRONMENT_ZONE = "lower-env";
 
 /**
  * A producer account: one customer key for the environment's data, a bucket per zone plus the
@@ -59,7 +59,12 @@ export class ProducerAccount extends AccountStack {
         this.buckets = { logs };
         const remediation = this.env.remediation;
         const quarantine = remediation
-            ? QuarantineBucketPolicy({ environment: this.env.name, accountId, quarantinePrefix: remediation.quarantinePrefix, investigationRoleName: investigationRoleName(this.env.name, remediation) })
+            ? QuarantineBucketPolicy({
+                  environment: this.env.name,
+                  accountId,
+                  quarantinePrefix: remediation.quarantinePrefix,
+                  investigationRoleName: investigationRoleName(this.env.name, remediation),
+              })
             : undefined;
         for (const zone of [...zones, LOWER_ENVIRONMENT_ZONE]) {
             this.buckets[zone] = new SecureBucket(
@@ -76,9 +81,13 @@ export class ProducerAccount extends AccountStack {
                 parent,
             );
         }
-        const settings = new LakeFormationSettings(this.child("lakeformation"), { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins] }, parent);
+        const settings = new LakeFormationSettings(
+            this.child("lakeformation"),
+            { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins] },
+            parent,
+        );
         const registrations = zones.map(
-            (zone) =>
+            zone =>
                 new LocationRegistration(
                     this.child("lf", zone),
                     { scope: this.scope, label: zone, bucketName: this.buckets[zone].name, bucketArn: this.buckets[zone].arn, key: this.dataKey },
@@ -89,7 +98,7 @@ export class ProducerAccount extends AccountStack {
             this.child("catalog"),
             {
                 catalogId: accountId,
-                datasets: this.env.datasets.filter((d) => d.producer === this.account.name),
+                datasets: this.env.datasets.filter(d => d.producer === this.account.name),
                 zoneBuckets: { raw: this.buckets.raw.name, curated: this.buckets.curated.name },
             },
             { parent: this, dependsOn: [settings] },

@@ -26,7 +26,7 @@ export function accountProvider(env: Environment, account: Account, region?: str
     });
 }
 
-export function accountTags(env: Environment, account: Account): Record<string, string> {
+function accountTags(env: Environment, account: Account): Record<string, string> {
     return {
         ...env.tags,
         "lakewarden:environment": env.name,
@@ -44,13 +44,19 @@ export const DEPLOY_ACCOUNT_VARIABLE = "LAKEWARDEN_DEPLOY_ACCOUNT";
  * they skip the STS GetCallerIdentity validation and the account-id lookup. (Their AssumeRole is not
  * avoided by these flags; see README, "Per-account deploys", for what the engine still configures.)
  */
-export function outsideTarget(env: Environment, account: Account, variables: NodeJS.ProcessEnv = process.env): { skipCredentialsValidation?: true; skipRequestingAccountId?: true } {
+function outsideTarget(
+    env: Environment,
+    account: Account,
+    variables: NodeJS.ProcessEnv = process.env,
+): { skipCredentialsValidation?: true; skipRequestingAccountId?: true } {
     const target = variables[DEPLOY_ACCOUNT_VARIABLE];
     if (target === undefined || target === "") {
         return {};
     }
-    if (!env.accounts.some((a) => a.name === target)) {
-        throw new ConfigError([{ key: DEPLOY_ACCOUNT_VARIABLE, message: `names no account of ${env.name} (accounts: ${env.accounts.map((a) => a.name).join(", ")})` }]);
+    if (!env.accounts.some(a => a.name === target)) {
+        throw new ConfigError([
+            { key: DEPLOY_ACCOUNT_VARIABLE, message: `names no account of ${env.name} (accounts: ${env.accounts.map(a => a.name).join(", ")})` },
+        ]);
     }
     return target === account.name ? {} : { skipCredentialsValidation: true, skipRequestingAccountId: true };
 }

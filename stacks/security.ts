@@ -106,7 +106,10 @@ export class SecurityAccount extends AccountStack {
                         Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: ["sns:Publish"],
                         Resource: [`arn:aws:sns:${region}:${accountId}:${alertsName}`],
-                        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": accountId },
+                            ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+                        },
                     },
                     {
                         Sid: "DenyInsecureTransport",
@@ -137,7 +140,7 @@ export class SecurityAccount extends AccountStack {
                     customDataIdentifiers: remediation.customDataIdentifiers,
                     delegation: args.macie.delegation,
                     // Validated at start: every producer has its email when remediation is on.
-                    members: this.env.accounts.filter((a) => a.role === "producer").map((a) => ({ accountId: a.id, email: a.email ?? "" })),
+                    members: this.env.accounts.filter(a => a.role === "producer").map(a => ({ accountId: a.id, email: a.email ?? "" })),
                     memberPrerequisites: args.macie.memberRoles,
                 },
                 parent,
@@ -148,7 +151,7 @@ export class SecurityAccount extends AccountStack {
                     scope: this.scope,
                     key: this.key,
                     settings: remediation,
-                    memberAccountIds: this.env.accounts.filter((a) => a.role === "producer" || a.role === "consumer").map((a) => a.id),
+                    memberAccountIds: this.env.accounts.filter(a => a.role === "producer" || a.role === "consumer").map(a => a.id),
                     securityBusName: this.bus.name,
                     securityBusArn: busArn,
                 },

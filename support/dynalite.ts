@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type CreateTableCommandInput, CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 // dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const dynalite = require("dynalite") as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => import("node:http").Server;
 
 export interface LocalDynamo {
@@ -13,16 +13,20 @@ export interface LocalDynamo {
 
 export async function startDynalite(tables: readonly CreateTableCommandInput[]): Promise<LocalDynamo> {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: "eu-west-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const client = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: "eu-west-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
     for (const table of tables) {
         await client.send(new CreateTableCommand(table));
     }
     return {
         client,
         close: () =>
-            new Promise((resolve) => {
+            new Promise(resolve => {
                 client.destroy();
                 server.close(() => resolve());
             }),

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     const { targets, selected, explicit } = accountTargets(recording.resources, account);
     const command = pulumiUpCommand(stack, targets, argv.includes("--preview"));
     console.log(`account ${account}: ${selected.length} resources selected${explicit ? " (listed one by one: a glob would reach another account)" : ""}`);
-    console.log(command.map((c) => (/[$*]/.test(c) ? `'${c}'` : c)).join(" "));
+    console.log(command.map(c => (/[$*]/.test(c) ? `'${c}'` : c)).join(" "));
     if (argv.includes("--print")) {
         console.log(`(run with ${DEPLOY_ACCOUNT_VARIABLE}=${account} in the environment)`);
         return;

@@ -60,7 +60,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     if (!existsSync(policyConfigFile)) {
         const key = options.policyConfigFile ? "--policy-pack-config" : `policy/config/${options.stack}.json`;
         return {
-            exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], seconds: elapsed(),
+            exitCode: 2,
+            stack: options.stack,
+            preview,
+            accounts: [],
+            resources: [],
+            seconds: elapsed(),
             configError: [{ key, message: `policy pack config ${policyConfigFile} does not exist; every stack needs one (copy policy/config/prod.json)` }],
         };
     }
@@ -82,7 +87,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const accounts = accountPlans(recording.resources);
     const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
     const accessDiff = base && diffAccess(base, access);
-    for (const crossing of accessDiff?.newCrossings.filter((c) => !c.approval) ?? []) {
+    for (const crossing of accessDiff?.newCrossings.filter(c => !c.approval) ?? []) {
         policy.violations.push({
             policyName: "access-new-sensitive-crossing",
             enforcementLevel: "mandatory",
@@ -95,7 +100,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
                 `to lf-sensitive-data-requires-filter.approvedColumns in ${path.relative(REPO_ROOT, policyConfigFile)} after review, or keep the column out`,
         });
     }
-    const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
+    const mandatory = policy.violations.some(v => v.enforcementLevel === "mandatory");
     return {
         exitCode: mandatory ? 1 : 0,
         stack: options.stack,
@@ -116,7 +121,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
 export function renderPlan(result: PlanResult, verbose = false): string {
     if (result.configError) {
-        return [`lakewarden plan: stack ${result.stack}: configuration error, nothing registered`, ...result.configError.map((p) => `  - ${p.key}: ${p.message}`)].join("\n");
+        return [
+            `lakewarden plan: stack ${result.stack}: configuration error, nothing registered`,
+            ...result.configError.map(p => `  - ${p.key}: ${p.message}`),
+        ].join("\n");
     }
     const total = result.accounts.reduce((sum, a) => sum + a.resourceCount, 0);
     const lines = [
@@ -125,7 +133,7 @@ export function renderPlan(result: PlanResult, verbose = false): string {
         "",
         `policy pack config: ${result.policyConfigFile}`,
         "",
-        ...result.accounts.map((a) => renderAccount(a) + "\n"),
+        ...result.accounts.map(a => renderAccount(a) + "\n"),
     ];
     if (result.access) {
         lines.push(renderAccessReport(result.access, verbose), "");
@@ -137,15 +145,17 @@ export function renderPlan(result: PlanResult, verbose = false): string {
     if (policy) {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
         if (result.relaxed && result.relaxed.length > 0) {
-            lines.push(`  relaxed below mandatory by ${result.policyConfigFile}: ${result.relaxed.map((r) => `${r.policy} (${r.level})`).join(", ")}`);
+            lines.push(`  relaxed below mandatory by ${result.policyConfigFile}: ${result.relaxed.map(r => `${r.policy} (${r.level})`).join(", ")}`);
         }
         for (const v of policy.violations) {
-            lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.resourceType ?? "stack"} ${v.resourceName ?? ""}${v.urn ? ` (${v.urn})` : ""}\n      ${v.message.split("\n").join("\n      ")}`);
+            lines.push(
+                `  [${v.enforcementLevel}] ${v.policyName}: ${v.resourceType ?? "stack"} ${v.resourceName ?? ""}${v.urn ? ` (${v.urn})` : ""}\n      ${v.message.split("\n").join("\n      ")}`,
+            );
         }
         for (const e of policy.exemptionsUsed) {
             lines.push(`  [exempted] ${e.policyName}: ${e.urn} (${e.reason}${e.expires ? `, expires ${e.expires}` : ""})`);
         }
-        const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+        const mandatory = policy.violations.filter(v => v.enforcementLevel === "mandatory").length;
         lines.push(`${mandatory} mandatory, ${policy.violations.length - mandatory} other violation(s)`);
     }
     lines.push(result.exitCode === 0 ? "plan: clean" : "plan: FAILED (mandatory violations)");

@@ -70,7 +70,7 @@ export interface PassState {
     End?: true;
 }
 
-export interface WaitState {
+interface WaitState {
     Type: "Wait";
     Comment?: string;
     Seconds?: number;
@@ -91,7 +91,7 @@ export interface MapState {
     Next: string;
 }
 
-export interface SucceedState {
+interface SucceedState {
     Type: "Succeed";
     Comment?: string;
 }
@@ -178,7 +178,7 @@ export function taskStates(definition: StateMachineDefinition): [string, TaskSta
 }
 
 /** What a bounded task returns while work remains; the loop calls it again. */
-export const IN_PROGRESS = "IN_PROGRESS";
+const IN_PROGRESS = "IN_PROGRESS";
 
 /**
  * Execution history events one loop iteration adds: TaskStateEntered, TaskScheduled, TaskStarted,

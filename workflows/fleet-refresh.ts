@@ -36,12 +36,12 @@ const lambdaArn = z
 
 const waveSize = z.number().int().min(1).max(100);
 
-export const fleetRefreshConfigSchema = z.object({
+const fleetRefreshConfigSchema = z.object({
     functions: z.object({ discovery: lambdaArn, launchTemplateVersion: lambdaArn, instanceRefresh: lambdaArn }),
     notificationTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
     selection: z.object({
         // Never empty: a selector without tags would refresh every cluster in the account.
-        requiredClusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine((tags) => Object.keys(tags).length > 0, {
+        requiredClusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine(tags => Object.keys(tags).length > 0, {
             message: "needs at least one tag",
         }),
         requireManagedDraining: z.boolean().default(true),
@@ -55,7 +55,7 @@ export const fleetRefreshConfigSchema = z.object({
             /** Observation time after a wave before the alarms are checked and the next wave starts. */
             bakeSeconds: z.number().int().min(0).max(86_400),
         })
-        .refine((w) => w.maxConcurrency === undefined || w.maxConcurrency <= Math.max(w.size, w.firstWaveSize ?? 0), {
+        .refine(w => w.maxConcurrency === undefined || w.maxConcurrency <= Math.max(w.size, w.firstWaveSize ?? 0), {
             message: "maxConcurrency cannot exceed the largest wave",
         }),
     refresh: refreshPreferencesSchema,
@@ -228,7 +228,12 @@ function groupProcessor(config: Settings): MapState["ItemProcessor"] {
             next: S.waitForRefresh,
             onError: S.composeGroupError,
         }),
-        [S.waitForRefresh]: { Type: "Wait", Comment: "Backoff computed by the refresh Lambda.", SecondsPath: "$.refresh.nextPollSeconds", Next: S.describeRefresh },
+        [S.waitForRefresh]: {
+            Type: "Wait",
+            Comment: "Backoff computed by the refresh Lambda.",
+            SecondsPath: "$.refresh.nextPollSeconds",
+            Next: S.describeRefresh,
+        },
         [S.describeRefresh]: lambdaTask({
             functionArn: fn,
             payload: { action: "describe", "tracking.$": "$.refresh", polling },
@@ -483,7 +488,7 @@ export function fleetRefreshStateMachineStatements(input: FleetRefreshConfig, sc
             Sid: "ReadRollbackAlarms",
             Effect: "Allow",
             Action: ["cloudwatch:DescribeAlarms"],
-            Resource: config.refresh.alarmNames.map((name) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${name}`),
+            Resource: config.refresh.alarmNames.map(name => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${name}`),
         });
     }
     return statements;

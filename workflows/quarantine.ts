@@ -156,11 +156,7 @@ export function buildQuarantineDefinition(args: QuarantineWorkflowArgs): StateMa
                 Choices: [{ Variable: "$.action", StringEquals: "QUARANTINE", Next: S.RecordFinding }],
                 Default: S.NotifyFinding,
             },
-            [S.NotifyFinding]: notify(
-                { kind: "FINDING", "subject.$": "$.finding", "reasons.$": "$.reasons" },
-                S.NotifiedOnly,
-                S.ReportFailure,
-            ),
+            [S.NotifyFinding]: notify({ kind: "FINDING", "subject.$": "$.finding", "reasons.$": "$.reasons" }, S.NotifiedOnly, S.ReportFailure),
             [S.RecordFinding]: trackingTask({
                 comment: "Create the record once (first run wins); a re-run reads it back to resume.",
                 tableName: table,

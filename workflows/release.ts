@@ -92,7 +92,15 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
     const table = args.trackingTableName;
     const move = (transition: Omit<TransitionArgs, "tableName" | "keyPaths" | "onError">) =>
         transitionTask({ tableName: table, keyPaths: REQUEST_KEY, onError: S.RecordFailure, ...transition });
-    const release = (action: string, object: PayloadTemplate, extra: PayloadTemplate, resultPath: string, next: string, comment: string, onError: string = S.RecordFailure) => ({
+    const release = (
+        action: string,
+        object: PayloadTemplate,
+        extra: PayloadTemplate,
+        resultPath: string,
+        next: string,
+        comment: string,
+        onError: string = S.RecordFailure,
+    ) => ({
         ...lambdaTask({
             comment,
             functionArn: args.releaseFunctionArn,
@@ -128,12 +136,7 @@ export function buildReleaseDefinition(args: ReleaseWorkflowArgs): StateMachineD
                         and: [
                             { exists: TRACKING_KEY.partition },
                             {
-                                stateIn: [
-                                    TrackingState.Quarantined,
-                                    TrackingState.Restored,
-                                    TrackingState.RestoreVerified,
-                                    TrackingState.Released,
-                                ],
+                                stateIn: [TrackingState.Quarantined, TrackingState.Restored, TrackingState.RestoreVerified, TrackingState.Released],
                             },
                         ],
                     },

@@ -30,10 +30,10 @@ import {
     type TaskState,
 } from "./asl";
 
-export const DYNAMODB_DELETE_ITEM = "arn:aws:states:::dynamodb:deleteItem";
-export const DYNAMODB_UPDATE_ITEM_SDK = "arn:aws:states:::dynamodb:updateItem";
-export const SNS_PUBLISH = "arn:aws:states:::sns:publish";
-export const LAMBDA_INVOKE_WAIT_FOR_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+const DYNAMODB_DELETE_ITEM = "arn:aws:states:::dynamodb:deleteItem";
+const DYNAMODB_UPDATE_ITEM_SDK = "arn:aws:states:::dynamodb:updateItem";
+const SNS_PUBLISH = "arn:aws:states:::sns:publish";
+const LAMBDA_INVOKE_WAIT_FOR_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
 
 export interface ScanStageWorkflowArgs {
     pipeline: string;
@@ -81,9 +81,16 @@ export const ScanStates = {
 
 const S = ScanStates;
 const RUN_ID = "$$.Execution.Name";
-export type MoveAction = "landingToScan" | "scanToScanned" | "scanToReview" | "reviewToScanned" | "deleteReviewed";
+type MoveAction = "landingToScan" | "scanToScanned" | "scanToReview" | "reviewToScanned" | "deleteReviewed";
 
-function runTask(args: ScanStageWorkflowArgs, action: string, extra: PayloadTemplate, resultPath: string | null, next: string, timeoutSeconds = 300): TaskState {
+function runTask(
+    args: ScanStageWorkflowArgs,
+    action: string,
+    extra: PayloadTemplate,
+    resultPath: string | null,
+    next: string,
+    timeoutSeconds = 300,
+): TaskState {
     return lambdaTask({
         functionArn: args.runFunctionArn,
         payload: { action, pipeline: args.pipeline, "runId.$": RUN_ID, ...extra },
@@ -100,7 +107,15 @@ function runTask(args: ScanStageWorkflowArgs, action: string, extra: PayloadTemp
  * of work; a batch with objects still pending (a large multipart copy in progress) loops back
  * with the resume state the Lambda returned.
  */
-function moveMap(args: ScanStageWorkflowArgs, name: string, action: MoveAction, itemsPath: string, resultPath: string | null, next: string, comment: string): MapState {
+function moveMap(
+    args: ScanStageWorkflowArgs,
+    name: string,
+    action: MoveAction,
+    itemsPath: string,
+    resultPath: string | null,
+    next: string,
+    comment: string,
+): MapState {
     return {
         Type: "Map",
         Comment: comment,
@@ -186,7 +201,15 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             Choices: [{ Variable: "$.verdict.reviewCount", NumericGreaterThan: 0, Next: S.MoveToReview }],
             Default: S.ReleaseLock,
         },
-        [S.MoveToReview]: moveMap(args, S.MoveToReview, "scanToReview", "$.verdict.review", "$.reviewed", S.RequestApproval, "Flagged and unclassifiable objects: scan -> review."),
+        [S.MoveToReview]: moveMap(
+            args,
+            S.MoveToReview,
+            "scanToReview",
+            "$.verdict.review",
+            "$.reviewed",
+            S.RequestApproval,
+            "Flagged and unclassifiable objects: scan -> review.",
+        ),
         [S.RequestApproval]: {
             Type: "Task",
             Comment: "The token is stored with the audit record; the notification carries none.",
@@ -240,7 +263,17 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
         },
         [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.reviewed.batches", null, S.ReleaseLock, "Approved: review -> scanned."),
         ...(args.onDeny === "delete"
-            ? { [S.DeleteReviewed]: moveMap(args, S.DeleteReviewed, "deleteReviewed", "$.reviewed.batches", null, S.ReleaseLock, "Denied: delete exactly the reviewed versions.") }
+            ? {
+                  [S.DeleteReviewed]: moveMap(
+                      args,
+                      S.DeleteReviewed,
+                      "deleteReviewed",
+                      "$.reviewed.batches",
+                      null,
+                      S.ReleaseLock,
+                      "Denied: delete exactly the reviewed versions.",
+                  ),
+              }
             : {}),
         [S.ReleaseLock]: releaseLock(args, S.RunDone, S.ReleaseLockAfterFailure),
         [S.RunDone]: { Type: "Succeed" },

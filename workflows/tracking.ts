@@ -43,15 +43,9 @@ export const TrackingState = {
 export type TrackingState = (typeof TrackingState)[keyof typeof TrackingState];
 
 /** A DynamoDB attribute value in a Parameters template: literal or taken from a JSONPath. */
-export type AttributeTemplate =
-    | { S: string }
-    | { "S.$": string }
-    | { N: string }
-    | { "N.$": string }
-    | { BOOL: boolean }
-    | { "BOOL.$": string };
+export type AttributeTemplate = { S: string } | { "S.$": string } | { N: string } | { "N.$": string } | { BOOL: boolean } | { "BOOL.$": string };
 
-export type TrackingCondition =
+type TrackingCondition =
     | { exists: string }
     | { notExists: string }
     | { equals: [field: string, value: AttributeTemplate] }
@@ -63,7 +57,7 @@ export type TrackingCondition =
  * A transition's condition: the record is in one of `from`, and, when `pinned` is given, that
  * field is unset or already holds this value (a re-run may repeat a transition, never re-point it).
  */
-export function transitionFrom(from: readonly TrackingState[], pinned?: [field: string, value: AttributeTemplate]): TrackingCondition {
+function transitionFrom(from: readonly TrackingState[], pinned?: [field: string, value: AttributeTemplate]): TrackingCondition {
     const states: TrackingCondition = { stateIn: from };
     if (!pinned) return states;
     const [field, value] = pinned;
@@ -107,12 +101,8 @@ export function compileUpdate(update: TrackingUpdate): CompiledUpdate {
     };
     const assignments = [
         ...Object.entries(update.set ?? {}).map(([field, v]) => `${name(field)} = ${value(v)}`),
-        ...Object.entries(update.setIfAbsent ?? {}).map(
-            ([field, v]) => `${name(field)} = if_not_exists(${name(field)}, ${value(v)})`,
-        ),
-        ...Object.entries(update.increment ?? {}).map(
-            ([field, v]) => `${name(field)} = if_not_exists(${name(field)}, ${value({ N: "0" })}) + ${value(v)}`,
-        ),
+        ...Object.entries(update.setIfAbsent ?? {}).map(([field, v]) => `${name(field)} = if_not_exists(${name(field)}, ${value(v)})`),
+        ...Object.entries(update.increment ?? {}).map(([field, v]) => `${name(field)} = if_not_exists(${name(field)}, ${value({ N: "0" })}) + ${value(v)}`),
     ];
     if (assignments.length === 0) {
         throw new Error("a tracking update must assign at least one attribute");
@@ -121,9 +111,9 @@ export function compileUpdate(update: TrackingUpdate): CompiledUpdate {
         if ("exists" in c) return `attribute_exists(${name(c.exists)})`;
         if ("notExists" in c) return `attribute_not_exists(${name(c.notExists)})`;
         if ("equals" in c) return `${name(c.equals[0])} = ${value(c.equals[1])}`;
-        if ("stateIn" in c) return `${name("state")} IN (${c.stateIn.map((s) => value({ S: s })).join(", ")})`;
-        if ("and" in c) return c.and.map((part) => `(${condition(part)})`).join(" AND ");
-        return c.or.map((part) => `(${condition(part)})`).join(" OR ");
+        if ("stateIn" in c) return `${name("state")} IN (${c.stateIn.map(s => value({ S: s })).join(", ")})`;
+        if ("and" in c) return c.and.map(part => `(${condition(part)})`).join(" AND ");
+        return c.or.map(part => `(${condition(part)})`).join(" OR ");
     };
     const compiled: CompiledUpdate = {
         UpdateExpression: `SET ${assignments.join(", ")}`,
@@ -137,21 +127,17 @@ export function compileUpdate(update: TrackingUpdate): CompiledUpdate {
 }
 
 /** Where the workflow keeps the record returned by the last transition. */
-export const TRACKING_PATH = "$.tracking";
+const TRACKING_PATH = "$.tracking";
 
 /** JSONPath of a string attribute of the last returned record. */
 export function trackedString(field: string): string {
     return `${TRACKING_PATH}.item.${field}.S`;
 }
 
-export const CONDITIONAL_CHECK_FAILED = "DynamoDB.ConditionalCheckFailedException";
+const CONDITIONAL_CHECK_FAILED = "DynamoDB.ConditionalCheckFailedException";
 
 /** DynamoDB errors that retrying cannot fix. */
-export const PERMANENT_DYNAMODB_ERRORS = [
-    CONDITIONAL_CHECK_FAILED,
-    "DynamoDB.ResourceNotFoundException",
-    "DynamoDB.ValidationException",
-] as const;
+const PERMANENT_DYNAMODB_ERRORS = [CONDITIONAL_CHECK_FAILED, "DynamoDB.ResourceNotFoundException", "DynamoDB.ValidationException"] as const;
 
 export interface TrackingTaskArgs {
     tableName: string;
@@ -295,6 +281,6 @@ export function subjectFromRecord(): PayloadTemplate {
         "findingId.$": trackedString(TRACKING_KEY.partition),
         "versionId.$": trackedString(TRACKING_KEY.sort),
         "key.$": trackedString("objectKey"),
-        ...Object.fromEntries(fields.map((field) => [`${field}.$`, trackedString(field)])),
+        ...Object.fromEntries(fields.map(field => [`${field}.$`, trackedString(field)])),
     };
 }

@@ -14,7 +14,7 @@ export interface EmrRuntimeRolesArgs {
 }
 
 /** The session tag EMR sets when it assumes a runtime role for Lake Formation. */
-export const LF_SESSION_TAG = { key: "aws:RequestTag/LakeFormationAuthorizedCaller", value: "Amazon EMR" };
+const LF_SESSION_TAG = { key: "aws:RequestTag/LakeFormationAuthorizedCaller", value: "Amazon EMR" };
 
 /**
  * EMR Studio runtime roles for Lake Formation: the cluster's instance role may assume a runtime
@@ -32,7 +32,7 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
         const { accountId, environment } = args.scope;
         const instanceRoleName = resourceName(environment, "emr-instance");
         const instanceRoleArn = roleArnOf(accountId, instanceRoleName);
-        const runtimeArns = args.roles.map((r) => roleArnOf(accountId, r.roleName));
+        const runtimeArns = args.roles.map(r => roleArnOf(accountId, r.roleName));
         this.instanceRole = new aws.iam.Role(
             `${name}-instance`,
             {
@@ -55,7 +55,12 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
             {
                 role: this.instanceRole.name,
                 policy: policyDocument([
-                    { Sid: "AssumeRuntimeRoles", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: runtimeArns },
+                    {
+                        Sid: "AssumeRuntimeRoles",
+                        Effect: "Allow",
+                        Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                        Resource: runtimeArns,
+                    },
                     { Sid: "WriteClusterLogs", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${args.logBucketArn}/emr/*`] },
                     keyUseStatement("UseKeyForLogs", args.scope, args.key, ["kms:GenerateDataKey"], "s3"),
                 ]),
@@ -75,7 +80,10 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
                         Effect: "Allow",
                         Principal: { Service: "elasticmapreduce.amazonaws.com" },
                         Action: ["sts:AssumeRole"],
-                        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:elasticmapreduce:${args.scope.region}:${accountId}:*` } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": accountId },
+                            ArnLike: { "aws:SourceArn": `arn:aws:elasticmapreduce:${args.scope.region}:${accountId}:*` },
+                        },
                     },
                 ]),
             },
@@ -92,7 +100,13 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
         const keyUsers = { aws: [instanceRoleArn, roleArnOf(accountId, serviceRoleName)] };
         const emrSource = "Amazon EMR Management Guide, Encryption options (local disk and EBS: the instance profile and service role as key users)";
         args.key
-            .allow({ sid: "EmrClusterEncryption", principal: keyUsers, actions: USE_ACTIONS, source: emrSource, principalResources: [this.instanceRole, this.serviceRole] })
+            .allow({
+                sid: "EmrClusterEncryption",
+                principal: keyUsers,
+                actions: USE_ACTIONS,
+                source: emrSource,
+                principalResources: [this.instanceRole, this.serviceRole],
+            })
             .allow({
                 sid: "EmrClusterVolumeGrants",
                 principal: keyUsers,
@@ -101,7 +115,7 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
                 source: emrSource,
                 principalResources: [this.instanceRole, this.serviceRole],
             });
-        this.runtimeRoles = args.roles.map((role) => {
+        this.runtimeRoles = args.roles.map(role => {
             const runtime = new aws.iam.Role(
                 `${name}-${role.roleName}`,
                 {
@@ -119,7 +133,11 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [this.instanceRole] },
             );
-            new aws.iam.RolePolicy(`${name}-${role.roleName}`, { role: runtime.name, policy: policyDocument(runtimePermissions(args.scope, role.databases)) }, { parent: this });
+            new aws.iam.RolePolicy(
+                `${name}-${role.roleName}`,
+                { role: runtime.name, policy: policyDocument(runtimePermissions(args.scope, role.databases)) },
+                { parent: this },
+            );
             return runtime;
         });
         this.securityConfiguration = new aws.emr.SecurityConfiguration(
@@ -153,7 +171,7 @@ export class EmrRuntimeRoles extends pulumi.ComponentResource {
 /** Catalog reads through the link and its target; data itself comes from Lake Formation credential vending. */
 function runtimePermissions(scope: AccountScope, databases: EmrRuntimeRolesArgs["roles"][number]["databases"]): Statement[] {
     const glue = (account: string, kind: string, path: string) => `arn:aws:glue:${scope.region}:${account}:${kind}/${path}`;
-    const catalogResources = databases.flatMap((d) => [
+    const catalogResources = databases.flatMap(d => [
         `arn:aws:glue:${scope.region}:${scope.accountId}:catalog`,
         glue(scope.accountId, "database", d.linkName),
         glue(scope.accountId, "table", `${d.linkName}/*`),

@@ -76,7 +76,7 @@ export class Bundler {
         const started = performance.now();
         try {
             const hashes = new Map<string, string>();
-            const misses = batch.filter((request) => {
+            const misses = batch.filter(request => {
                 const code = this.cached(request.entry, hashes);
                 if (code === undefined) {
                     return true;
@@ -86,7 +86,7 @@ export class Bundler {
                 return false;
             });
             if (misses.length > 0) {
-                const built = await this.build(misses.map((m) => m.entry));
+                const built = await this.build(misses.map(m => m.entry));
                 this.stats.built += misses.length;
                 this.stats.builds++;
                 for (const request of misses) {
@@ -119,8 +119,7 @@ export class Bundler {
         } catch {
             return undefined;
         }
-        const unchanged = (expected: Record<string, string>, hash: (p: string) => string) =>
-            Object.entries(expected).every(([p, sha]) => hash(p) === sha);
+        const unchanged = (expected: Record<string, string>, hash: (p: string) => string) => Object.entries(expected).every(([p, sha]) => hash(p) === sha);
         const fileHash = (p: string) => {
             let sha = hashes.get(p);
             if (sha === undefined) {
@@ -136,7 +135,7 @@ export class Bundler {
     private async build(entries: string[]): Promise<Map<string, string>> {
         const result = await build({
             ...OPTIONS,
-            entryPoints: entries.map((entry) => path.join(this.root, entry)),
+            entryPoints: entries.map(entry => path.join(this.root, entry)),
             outdir: "out",
             outbase: this.root,
             metafile: true,
@@ -144,11 +143,11 @@ export class Bundler {
             logLevel: "silent",
             absWorkingDir: this.root,
         });
-        const texts = new Map(result.outputFiles.map((file) => [path.relative(this.root, file.path), file.text]));
+        const texts = new Map(result.outputFiles.map(file => [path.relative(this.root, file.path), file.text]));
         const codes = new Map<string, string>();
         mkdirSync(this.cacheDir, { recursive: true });
         for (const [output, meta] of Object.entries(result.metafile.outputs)) {
-            const entry = entries.find((e) => meta.entryPoint !== undefined && path.resolve(this.root, meta.entryPoint) === path.join(this.root, e));
+            const entry = entries.find(e => meta.entryPoint !== undefined && path.resolve(this.root, meta.entryPoint) === path.join(this.root, e));
             const code = texts.get(output);
             if (entry === undefined || code === undefined) {
                 continue;
@@ -157,9 +156,9 @@ export class Bundler {
             const manifest: Manifest = {
                 entry,
                 code,
-                inputs: Object.fromEntries(inputs.map((p) => [p, this.hashOf(() => readFileSync(path.join(this.root, p))) ?? ""])),
+                inputs: Object.fromEntries(inputs.map(p => [p, this.hashOf(() => readFileSync(path.join(this.root, p))) ?? ""])),
                 folders: Object.fromEntries(
-                    [...new Set(inputs.filter((p) => !p.startsWith("node_modules/")).map((p) => path.dirname(p)))].map((d) => [
+                    [...new Set(inputs.filter(p => !p.startsWith("node_modules/")).map(p => path.dirname(p)))].map(d => [
                         d,
                         this.hashOf(() => readdirSync(path.join(this.root, d)).sort().join("\n")) ?? "",
                     ]),
@@ -172,7 +171,7 @@ export class Bundler {
             renameSync(partial, file);
             codes.set(entry, code);
         }
-        const missing = entries.filter((e) => !codes.has(e));
+        const missing = entries.filter(e => !codes.has(e));
         if (missing.length > 0) {
             throw new Error(`esbuild produced no bundle for ${missing.join(", ")}`);
         }

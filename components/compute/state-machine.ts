@@ -41,7 +41,7 @@ export interface StateMachineCallers {
 const SFN_KMS_SOURCE = "AWS Step Functions Developer Guide, Data at rest encryption (key policy with kms:EncryptionContext:aws:states:stateMachineArn)";
 
 /** Step Functions' own needs: log delivery (APIs that exist only on "*") and its state encryption. */
-export function stateMachinePlatformStatements(scope: AccountScope, key: KeyRef, machineArn: string): Statement[] {
+function stateMachinePlatformStatements(scope: AccountScope, key: KeyRef, machineArn: string): Statement[] {
     return [
         {
             Sid: "DeliverExecutionLogs",
@@ -105,7 +105,10 @@ export class StateMachine extends pulumi.ComponentResource {
             : [];
         const policy = new aws.iam.RolePolicy(
             name,
-            { role: this.role.name, policy: policyDocument([...args.taskStatements, ...stateMachinePlatformStatements(args.scope, args.key, this.arn), ...tracing]) },
+            {
+                role: this.role.name,
+                policy: policyDocument([...args.taskStatements, ...stateMachinePlatformStatements(args.scope, args.key, this.arn), ...tracing]),
+            },
             previously("policy"),
         );
         args.key.allow(this.keyUse("StateMachineRole", [this.roleArn], [this.role], ["kms:Decrypt", "kms:GenerateDataKey"]));

@@ -63,7 +63,12 @@ export class EventForwarding extends pulumi.ComponentResource {
         );
         const policy = new aws.iam.RolePolicy(
             name,
-            { role: role.name, policy: policyDocument([{ Sid: "PutToReceivingBuses", Effect: "Allow", Action: ["events:PutEvents"], Resource: args.buses.map((b) => b.arn).sort() }]) },
+            {
+                role: role.name,
+                policy: policyDocument([
+                    { Sid: "PutToReceivingBuses", Effect: "Allow", Action: ["events:PutEvents"], Resource: args.buses.map(b => b.arn).sort() },
+                ]),
+            },
             { parent: this, aliases: alias(args.previousNames?.policy) },
         );
         const rule = new aws.cloudwatch.EventRule(
@@ -117,6 +122,6 @@ export class EventForwarding extends pulumi.ComponentResource {
                 { parent: this, ...inRegion, dependsOn: ready, aliases: alias(args.previousNames?.target?.(bus.id)) },
             );
         }
-        this.registerOutputs({ ruleArn: this.ruleArn, buses: args.buses.map((b) => b.arn) });
+        this.registerOutputs({ ruleArn: this.ruleArn, buses: args.buses.map(b => b.arn) });
     }
 }

@@ -13,7 +13,7 @@ import { eventBridgeDeadLetterUse, sqsQueueUse } from "../kms/key-use";
 import { type AccountScope, pascal, resourceName } from "../naming";
 import { movedFrom } from "../options";
 
-export type TriggerTarget = { stateMachine: StateMachine } | { function: BundledFunction };
+type TriggerTarget = { stateMachine: StateMachine } | { function: BundledFunction };
 
 export interface EventTriggerArgs {
     scope: AccountScope;
@@ -95,7 +95,14 @@ export class EventTrigger extends pulumi.ComponentResource {
                         Resource: [queueArn],
                         Condition: { ArnEquals: { "aws:SourceArn": this.ruleArn } },
                     },
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sqs:SendMessage"], Resource: [queueArn], Condition: { Bool: { "aws:SecureTransport": false } } },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["sqs:SendMessage"],
+                        Resource: [queueArn],
+                        Condition: { Bool: { "aws:SecureTransport": false } },
+                    },
                 ]),
             },
             { parent: this },
@@ -110,13 +117,20 @@ export class EventTrigger extends pulumi.ComponentResource {
             roleArn = roleArnOf(accountId, roleName);
             const role = new aws.iam.Role(
                 `${name}-starter`,
-                { name: roleName, description: `Lets EventBridge start ${machine.name} (${args.description})`, assumeRolePolicy: serviceTrust("events.amazonaws.com", accountId, this.ruleArn) },
+                {
+                    name: roleName,
+                    description: `Lets EventBridge start ${machine.name} (${args.description})`,
+                    assumeRolePolicy: serviceTrust("events.amazonaws.com", accountId, this.ruleArn),
+                },
                 previously("role"),
             );
             ready.push(
                 new aws.iam.RolePolicy(
                     `${name}-starter`,
-                    { role: role.name, policy: policyDocument([{ Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [machine.arn] }]) },
+                    {
+                        role: role.name,
+                        policy: policyDocument([{ Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [machine.arn] }]),
+                    },
                     previously("policy"),
                 ),
                 machine,
@@ -128,7 +142,13 @@ export class EventTrigger extends pulumi.ComponentResource {
             ready.push(
                 new aws.lambda.Permission(
                     name,
-                    { function: fn.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: this.ruleArn, sourceAccount: accountId },
+                    {
+                        function: fn.name,
+                        action: "lambda:InvokeFunction",
+                        principal: "events.amazonaws.com",
+                        sourceArn: this.ruleArn,
+                        sourceAccount: accountId,
+                    },
                     { ...previously("permission"), dependsOn: [fn] },
                 ),
                 fn,
@@ -142,7 +162,9 @@ export class EventTrigger extends pulumi.ComponentResource {
                 ...(args.bus ? { eventBusName: this.rule.eventBusName } : {}),
                 arn: targetArn,
                 ...(roleArn ? { roleArn } : {}),
-                ...(args.inputTransformer ? { inputTransformer: { inputPaths: args.inputTransformer.paths, inputTemplate: args.inputTransformer.template } } : {}),
+                ...(args.inputTransformer
+                    ? { inputTransformer: { inputPaths: args.inputTransformer.paths, inputTemplate: args.inputTransformer.template } }
+                    : {}),
                 retryPolicy: args.retryPolicy,
                 deadLetterConfig: { arn: this.deadLetterQueue.arn },
             },

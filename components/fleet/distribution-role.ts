@@ -6,7 +6,7 @@ import type { LinkedRole } from "../iam/service-linked-role";
 /** Image Builder assumes a role of exactly this name in every target account of a distribution. */
 export const DISTRIBUTION_ROLE_NAME = "EC2ImageBuilderDistributionCrossAccountRole";
 
-export interface DistributionTarget {
+interface DistributionTarget {
     region: string;
     /** SSM parameters (in this account and region) the distribution writes the AMI id to. */
     parameterNames: string[];
@@ -32,12 +32,12 @@ export interface ImageDistributionRoleArgs {
  * (CopyImage, ModifyImageAttribute on "*"): image actions in the distribution regions only, the
  * build account's AMI key only through EC2, and the AMI-id parameters by name.
  */
-export function distributionStatements(args: ImageDistributionRoleArgs): Statement[] {
-    const regions = [...new Set(args.targets.map((t) => t.region))].sort();
+function distributionStatements(args: ImageDistributionRoleArgs): Statement[] {
+    const regions = [...new Set(args.targets.map(t => t.region))].sort();
     // A copy creates the image and its snapshots (their ARNs carry no account).
-    const images = regions.flatMap((region) => [`arn:aws:ec2:${region}::image/*`, `arn:aws:ec2:${region}::snapshot/*`]);
-    const parameters = args.targets.flatMap((t) =>
-        t.parameterNames.map((name) => `arn:aws:ssm:${t.region}:${args.accountId}:parameter${name.startsWith("/") ? name : `/${name}`}`),
+    const images = regions.flatMap(region => [`arn:aws:ec2:${region}::image/*`, `arn:aws:ec2:${region}::snapshot/*`]);
+    const parameters = args.targets.flatMap(t =>
+        t.parameterNames.map(name => `arn:aws:ssm:${t.region}:${args.accountId}:parameter${name.startsWith("/") ? name : `/${name}`}`),
     );
     const statements: Statement[] = [
         // DescribeImages has no resource-level permissions.
@@ -45,7 +45,10 @@ export function distributionStatements(args: ImageDistributionRoleArgs): Stateme
         { Sid: "CopyAndTagImages", Effect: "Allow", Action: ["ec2:CopyImage", "ec2:CreateTags", "ec2:ModifyImageAttribute"], Resource: images },
         ...regions.flatMap((region): Statement[] => {
             const buildKeys = [`arn:aws:kms:${region}:${args.buildAccountId}:key/*`];
-            const through = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": args.amiKeyAlias }, StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } };
+            const through = {
+                "ForAnyValue:StringEquals": { "kms:ResourceAliases": args.amiKeyAlias },
+                StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` },
+            };
             return [
                 {
                     Sid: `UseBuildAmiKey${sidSuffix(region)}`,
@@ -72,7 +75,10 @@ export function distributionStatements(args: ImageDistributionRoleArgs): Stateme
 
 /** eu-west-1 -> EuWest1: statement ids allow letters and digits only. */
 function sidSuffix(region: string): string {
-    return region.split("-").map((part) => part[0].toUpperCase() + part.slice(1)).join("");
+    return region
+        .split("-")
+        .map(part => part[0].toUpperCase() + part.slice(1))
+        .join("");
 }
 
 /**

@@ -57,7 +57,17 @@ export class FleetRefresh extends pulumi.ComponentResource {
         const fn = (label: string, entry: string, description: string, statements: Statement[], environment?: Record<string, string>) =>
             new BundledFunction(
                 `${name}-${label}`,
-                { scope: args.scope, functionName: `fleet-${label}`, description, entry, key: args.key, statements, environment, timeoutSeconds: 300, reservedConcurrency: 5 },
+                {
+                    scope: args.scope,
+                    functionName: `fleet-${label}`,
+                    description,
+                    entry,
+                    key: args.key,
+                    statements,
+                    environment,
+                    timeoutSeconds: 300,
+                    reservedConcurrency: 5,
+                },
                 parent,
             );
         const discovery = fn(
@@ -74,7 +84,12 @@ export class FleetRefresh extends pulumi.ComponentResource {
             launchTemplateVersionStatements(launchScope),
             tagEnvironment,
         );
-        const refresh = fn("instance-refresh", "lambdas/instance-refresh/handler.ts", "Starts, follows and rolls back instance refreshes", instanceRefreshStatements(launchScope));
+        const refresh = fn(
+            "instance-refresh",
+            "lambdas/instance-refresh/handler.ts",
+            "Starts, follows and rolls back instance refreshes",
+            instanceRefreshStatements(launchScope),
+        );
 
         const topicName = resourceName(environment, "fleet-refresh");
         const topicArn = `arn:aws:sns:${region}:${accountId}:${topicName}`;
@@ -96,7 +111,7 @@ export class FleetRefresh extends pulumi.ComponentResource {
                 machineName: "fleet-refresh",
                 description: "Fleet refresh state machine",
                 definition: buildFleetRefreshDefinition(config),
-                taskStatements: fleetRefreshStateMachineStatements(config, { partition: "aws", region, accountId, topicKeyAlias: args.key.aliasName }) as Statement[],
+                taskStatements: fleetRefreshStateMachineStatements(config, { partition: "aws", region, accountId, topicKeyAlias: args.key.aliasName }),
                 tracing: true,
                 dependsOn: [discovery, versions, refresh],
                 previousNames: { logGroup: name, role: `${name}-sfn`, policy: `${name}-sfn`, stateMachine: name },
@@ -116,7 +131,14 @@ export class FleetRefresh extends pulumi.ComponentResource {
                         Action: ["sns:Publish"],
                         Resource: [topicArn],
                     },
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sns:Publish"], Resource: [topicArn], Condition: { Bool: { "aws:SecureTransport": false } } },
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["sns:Publish"],
+                        Resource: [topicArn],
+                        Condition: { Bool: { "aws:SecureTransport": false } },
+                    },
                 ]),
             },
             // SNS rejects a policy naming a role that does not exist yet.

@@ -35,7 +35,7 @@ const ECS_MANAGED_TAG = "AmazonECSManaged";
  * and report state on this cluster, poll as one of its container instances. Image pulls and task logs
  * go through each task's execution role, so the instance role has no ECR or CloudWatch Logs access.
  */
-export function containerAgentStatements(scope: AccountScope, clusterName: string): Statement[] {
+function containerAgentStatements(scope: AccountScope, clusterName: string): Statement[] {
     const { region, accountId } = scope;
     return [
         {
@@ -62,7 +62,7 @@ export function containerAgentStatements(scope: AccountScope, clusterName: strin
 }
 
 /** Agent settings: join the cluster, keep awsvpc tasks away from IMDS, give tasks their own roles. */
-export function containerAgentUserData(clusterName: string): string {
+function containerAgentUserData(clusterName: string): string {
     const script = [
         "#!/bin/bash",
         "cat <<'EOF' >> /etc/ecs/ecs.config",
@@ -129,7 +129,7 @@ export class SampleEcsCluster extends pulumi.ComponentResource {
                 networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: args.securityGroupIds }],
                 blockDeviceMappings: [volume("/dev/xvda", args.rootVolumeGiB ?? 30), volume(DOCKER_DEVICE, args.dockerVolumeGiB ?? 30)],
                 monitoring: { enabled: true },
-                tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { Name: this.clusterName, ...args.clusterTags } })),
+                tagSpecifications: ["instance", "volume"].map(resourceType => ({ resourceType, tags: { Name: this.clusterName, ...args.clusterTags } })),
                 // The workflow's versions must not become the default behind Pulumi's back, nor Pulumi's behind the workflow's.
                 updateDefaultVersion: false,
                 tags,
@@ -144,7 +144,7 @@ export class SampleEcsCluster extends pulumi.ComponentResource {
                 minSize: args.minSize,
                 maxSize: args.maxSize,
                 vpcZoneIdentifiers: args.subnetIds,
-                launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply((v) => `${v}`) },
+                launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(v => `${v}`) },
                 // Managed termination protection: ECS lifts scale-in protection only from instances it has drained.
                 protectFromScaleIn: true,
                 healthCheckType: "EC2",

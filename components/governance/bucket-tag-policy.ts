@@ -27,9 +27,7 @@ export class BucketTagPolicy extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        args.targetOus.forEach(
-            (ou) => new aws.organizations.PolicyAttachment(`${name}-${ou}`, { policyId: this.policy.id, targetId: ou }, { parent: this }),
-        );
+        args.targetOus.forEach(ou => new aws.organizations.PolicyAttachment(`${name}-${ou}`, { policyId: this.policy.id, targetId: ou }, { parent: this }));
         this.registerOutputs({ policyId: this.policy.id });
     }
 }

@@ -5,10 +5,7 @@ import type { KeyUse } from "../kms/key-use";
  * IAM policy documents as structured objects: Effect, Action and Principal are plain strings
  * known at preview (so the policy pack can read them); only Resource ARNs may be outputs.
  */
-export type Principal =
-    | { AWS: string | string[] }
-    | { Service: string | string[] }
-    | { Federated: string };
+type Principal = { AWS: string | string[] } | { Service: string | string[] } | { Federated: string };
 
 export type Conditions = Record<string, Record<string, pulumi.Input<string | string[] | boolean>>>;
 
@@ -71,7 +68,5 @@ export function serviceTrust(service: string, accountId: string, sourceArn?: pul
     if (sourceArn !== undefined) {
         condition.ArnLike = { "aws:SourceArn": sourceArn };
     }
-    return policyDocument([
-        { Sid: "TrustService", Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], Condition: condition },
-    ]);
+    return policyDocument([{ Sid: "TrustService", Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], Condition: condition }]);
 }

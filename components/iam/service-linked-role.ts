@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceLinkedRoleArn } from "../kms/key-use";
 
 /** The service-linked roles lakewarden names as principals, by the service that owns them. */
-export const SERVICE_LINKED_ROLES = {
+const SERVICE_LINKED_ROLES = {
     "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling",
     "imagebuilder.amazonaws.com": "AWSServiceRoleForImageBuilder",
     "macie.amazonaws.com": "AWSServiceRoleForAmazonMacie",
@@ -33,5 +33,8 @@ export function linkedRole(
     if (account.existingServiceLinkedRoles.includes(service)) {
         return { arn };
     }
-    return { arn, resource: new aws.iam.ServiceLinkedRole(name, { awsServiceName: service, description: "Created by lakewarden: named by its policies" }, opts) };
+    return {
+        arn,
+        resource: new aws.iam.ServiceLinkedRole(name, { awsServiceName: service, description: "Created by lakewarden: named by its policies" }, opts),
+    };
 }

@@ -17,13 +17,13 @@ const DOCKER_DEVICE = "/dev/xvdb";
 const REPORT_PREFIX = "docker-bench/";
 const LOG_PREFIX = "build-logs/";
 
-export interface DistributionRegion {
+interface DistributionRegion {
     region: string;
     /** Provider of the build account in that region; omitted for the build account's own region. */
     provider?: pulumi.ProviderResource;
 }
 
-export interface FleetImageParameter {
+interface FleetImageParameter {
     accountId: string;
     region: string;
     /** SSM parameter (in the fleet account) the distribution writes the AMI id to. */
@@ -56,7 +56,7 @@ export function resolveParentImage(parameterName: string, opts?: pulumi.InvokeOu
     return aws.ssm.getParameterOutput({ name: parameterName }, opts).value;
 }
 
-export function hardeningComponentDocument(environment: string): ComponentDocument {
+function hardeningComponentDocument(environment: string): ComponentDocument {
     return { name: resourceName(environment, "cis-docker-hardening"), content: readFileSync(COMPONENT_FILE, "utf8") };
 }
 
@@ -80,7 +80,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: AmiPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:imagebuilder:AmiPipeline", name, {}, opts);
         const { accountId, region, environment } = args.scope;
-        if (!args.regions.some((r) => r.region === region)) {
+        if (!args.regions.some(r => r.region === region)) {
             throw new Error(`AmiPipeline ${name}: regions must include the build region ${region}`);
         }
         const parent = { parent: this };
@@ -97,7 +97,11 @@ export class AmiPipeline extends pulumi.ComponentResource {
                     viaServices: home ? ["ec2", "imagebuilder", "s3"] : ["ec2"],
                     externalAccounts: [
                         // EBS volumes of instances launched from the AMI need grants, here and in the receiving accounts.
-                        { accountIds: [...new Set([accountId, ...args.receivingAccountIds])].sort(), viaServices: ["ec2", "autoscaling"], allowGrantsForAwsResources: true },
+                        {
+                            accountIds: [...new Set([accountId, ...args.receivingAccountIds])].sort(),
+                            viaServices: ["ec2", "autoscaling"],
+                            allowGrantsForAwsResources: true,
+                        },
                     ],
                     // Fleet accounts add their Auto Scaling service-linked role (stacks/image-fleet.ts), once it exists.
                 },
@@ -105,7 +109,12 @@ export class AmiPipeline extends pulumi.ComponentResource {
             );
         }
         const key = this.keys[region];
-        this.imageBuilderRole = linkedRole(`${name}-imagebuilder-slr`, { id: accountId, existingServiceLinkedRoles: args.existingServiceLinkedRoles }, "imagebuilder.amazonaws.com", parent);
+        this.imageBuilderRole = linkedRole(
+            `${name}-imagebuilder-slr`,
+            { id: accountId, existingServiceLinkedRoles: args.existingServiceLinkedRoles },
+            "imagebuilder.amazonaws.com",
+            parent,
+        );
         this.logs = new SecureBucket(
             `${name}-logs`,
             // AWSTOE's S3Upload and the build logs arrive without an SSE header.
@@ -127,7 +136,14 @@ export class AmiPipeline extends pulumi.ComponentResource {
         const documentKey = `components/${document.name}/${version}.yaml`;
         const documentObject = new aws.s3.BucketObject(
             `${name}-cis-docker`,
-            { bucket: this.components.name, key: documentKey, content: document.content, contentType: "application/x-yaml", serverSideEncryption: "aws:kms", kmsKeyId: key.arn },
+            {
+                bucket: this.components.name,
+                key: documentKey,
+                content: document.content,
+                contentType: "application/x-yaml",
+                serverSideEncryption: "aws:kms",
+                kmsKeyId: key.arn,
+            },
             { parent: this, dependsOn: [this.components] },
         );
         const component = new aws.imagebuilder.Component(
@@ -145,8 +161,14 @@ export class AmiPipeline extends pulumi.ComponentResource {
         );
 
         const blockDeviceMappings = [
-            { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: key.arn, volumeSize: args.rootVolumeGiB ?? 30, volumeType: "gp3", deleteOnTermination: "true" } },
-            { deviceName: DOCKER_DEVICE, ebs: { encrypted: "true", kmsKeyId: key.arn, volumeSize: args.dockerVolumeGiB ?? 30, volumeType: "gp3", deleteOnTermination: "true" } },
+            {
+                deviceName: "/dev/xvda",
+                ebs: { encrypted: "true", kmsKeyId: key.arn, volumeSize: args.rootVolumeGiB ?? 30, volumeType: "gp3", deleteOnTermination: "true" },
+            },
+            {
+                deviceName: DOCKER_DEVICE,
+                ebs: { encrypted: "true", kmsKeyId: key.arn, volumeSize: args.dockerVolumeGiB ?? 30, volumeType: "gp3", deleteOnTermination: "true" },
+            },
         ];
         const parameters = {
             HardeningLevel: args.hardeningLevel,
@@ -158,7 +180,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
         };
         // The key is named by alias in the fingerprint: its ARN is unknown until created and never changes after.
         const settings: JsonValue = {
-            blockDeviceMappings: blockDeviceMappings.map((m) => ({ ...m, ebs: { ...m.ebs, kmsKeyId: key.aliasName } })),
+            blockDeviceMappings: blockDeviceMappings.map(m => ({ ...m, ebs: { ...m.ebs, kmsKeyId: key.aliasName } })),
             parameters,
         };
         const recipeName = resourceName(environment, "ecs-hardened");
@@ -166,7 +188,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
             `${name}-recipe`,
             {
                 name: recipeName,
-                version: pulumi.output(args.parentImage).apply((parentImage) => recipeVersion({ parentImage, components: [document], settings })),
+                version: pulumi.output(args.parentImage).apply(parentImage => recipeVersion({ parentImage, components: [document], settings })),
                 parentImage: args.parentImage,
                 components: [{ componentArn: component.arn, parameters: Object.entries(parameters).map(([paramName, value]) => ({ name: paramName, value })) }],
                 blockDeviceMappings,
@@ -222,19 +244,25 @@ export class AmiPipeline extends pulumi.ComponentResource {
             {
                 name: resourceName(environment, "ecs-hardened"),
                 description: "Encrypted with the regional AMI key; receiving accounts may launch it, fleet accounts get a copy and its id in SSM",
-                distributions: args.regions.map((target) => {
-                    const fleets = args.fleetParameters.filter((f) => f.region === target.region);
+                distributions: args.regions.map(target => {
+                    const fleets = args.fleetParameters.filter(f => f.region === target.region);
                     return {
                         region: target.region,
                         amiDistributionConfiguration: {
                             name: `${recipeName}-{{ imagebuilder:buildDate }}`,
                             kmsKeyId: this.keys[target.region].arn,
                             launchPermission: { userIds: [...args.receivingAccountIds].sort() },
-                            ...(fleets.length > 0 ? { targetAccountIds: fleets.map((f) => f.accountId) } : {}),
+                            ...(fleets.length > 0 ? { targetAccountIds: fleets.map(f => f.accountId) } : {}),
                             amiTags: { "lakewarden:environment": environment, "lakewarden:image": recipeName },
                         },
                         ...(fleets.length > 0
-                            ? { ssmParameterConfigurations: fleets.map((f) => ({ amiAccountId: f.accountId, parameterName: f.parameterName, dataType: "aws:ec2:image" })) }
+                            ? {
+                                  ssmParameterConfigurations: fleets.map(f => ({
+                                      amiAccountId: f.accountId,
+                                      parameterName: f.parameterName,
+                                      dataType: "aws:ec2:image",
+                                  })),
+                              }
                             : {}),
                     };
                 }),
@@ -258,7 +286,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
             },
             parent,
         );
-        const receivers = args.receivingAccountIds.filter((id) => id !== accountId);
+        const receivers = args.receivingAccountIds.filter(id => id !== accountId);
         if (receivers.length > 0) {
             new EventForwarding(
                 `${name}-events`,
@@ -269,7 +297,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
                     roleName: "image-events-forwarder",
                     description: "Image Builder AVAILABLE and FAILED images, for the receiving accounts",
                     eventPattern: JSON.parse(imageStatePattern(accountId, ["AVAILABLE", "FAILED"])) as object,
-                    buses: receivers.map((id) => ({ id, arn: defaultBusArn(region, id) })),
+                    buses: receivers.map(id => ({ id, arn: defaultBusArn(region, id) })),
                     retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
                 },
                 // Was lakewarden:imagebuilder:ImageEventForwarding (same name, same parent).

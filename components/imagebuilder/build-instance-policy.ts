@@ -74,7 +74,7 @@ export function buildInstanceStatements(access: BuildInstanceAccess): Statement[
             Sid: "WriteLogsAndReports",
             Effect: "Allow",
             Action: ["s3:PutObject"],
-            Resource: access.writePrefixes.map((prefix) => `${access.logBucketArn}/${prefix}*`),
+            Resource: access.writePrefixes.map(prefix => `${access.logBucketArn}/${prefix}*`),
         },
         keyUseStatement("EncryptLogsAndReports", access.scope, access.key, ["kms:Decrypt", "kms:GenerateDataKey"], "s3"),
     ];

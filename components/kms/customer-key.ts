@@ -4,8 +4,6 @@ import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam
 import { type AccountScope, kmsAlias } from "../naming";
 import { type KeyUse, mergeUses, USE_ACTIONS } from "./key-use";
 
-export { USE_ACTIONS } from "./key-use";
-
 /** Key administration without `kms:*`: every action a key owner needs, none that uses the key. */
 const ADMIN_ACTIONS = [
     "kms:CancelKeyDeletion",
@@ -80,11 +78,11 @@ export class CustomerKey extends pulumi.ComponentResource implements KeyRef {
                 try {
                     resolve(this.statements());
                 } catch (error) {
-                    reject(error);
+                    reject(error instanceof Error ? error : new Error(String(error)));
                 }
             }),
         );
-        const principals: Promise<pulumi.Input<pulumi.Resource>[]> = statements.then(() => this.uses.flatMap((u) => u.principalResources ?? []));
+        const principals: Promise<pulumi.Input<pulumi.Resource>[]> = statements.then(() => this.uses.flatMap(u => u.principalResources ?? []));
         this.key = new aws.kms.Key(
             name,
             {
@@ -113,7 +111,11 @@ export class CustomerKey extends pulumi.ComponentResource implements KeyRef {
 
     /** The statements of the key policy from the declarations so far. */
     statements(): Statement[] {
-        return keyPolicyStatements(this.args.scope, { viaServices: this.args.viaServices ?? [], uses: this.uses, externalAccounts: this.args.externalAccounts ?? [] }, this.aliasName);
+        return keyPolicyStatements(
+            this.args.scope,
+            { viaServices: this.args.viaServices ?? [], uses: this.uses, externalAccounts: this.args.externalAccounts ?? [] },
+            this.aliasName,
+        );
     }
 }
 
@@ -139,7 +141,7 @@ export function keyPolicyStatements(
             Condition: {
                 StringEquals: {
                     "kms:CallerAccount": accountId,
-                    "kms:ViaService": [...new Set(declared.viaServices)].map((s) => `${s}.${region}.amazonaws.com`).sort(),
+                    "kms:ViaService": [...new Set(declared.viaServices)].map(s => `${s}.${region}.amazonaws.com`).sort(),
                 },
             },
         });
@@ -156,7 +158,7 @@ export function keyPolicyStatements(
     }
     declared.externalAccounts.forEach((external, index) => {
         const principal = { AWS: external.accountIds.map(accountRoot).sort() };
-        const viaServices = external.viaServices.map((s) => `${s}.${region}.amazonaws.com`).sort();
+        const viaServices = external.viaServices.map(s => `${s}.${region}.amazonaws.com`).sort();
         statements.push({
             Sid: `ExternalAccountUse${index}`,
             Effect: "Allow",
@@ -176,7 +178,7 @@ export function keyPolicyStatements(
             });
         }
     });
-    const sids = statements.map((s) => s.Sid);
+    const sids = statements.map(s => s.Sid);
     const clash = sids.find((sid, i) => sids.indexOf(sid) !== i);
     if (clash) {
         throw new Error(`CustomerKey ${aliasName}: two statements named ${clash}`);

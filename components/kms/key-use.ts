@@ -27,7 +27,7 @@ export interface KeyUse {
 export const USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
 
 /** Principals of the key's account, allowed by their IAM policies, calling KMS through `service` in the key's region. */
-export function throughService(sid: string, scope: AccountScope, service: string, actions: string[], source: string, extra?: Conditions): KeyUse {
+function throughService(sid: string, scope: AccountScope, service: string, actions: string[], source: string, extra?: Conditions): KeyUse {
     const pinned: Conditions = { StringEquals: { "kms:CallerAccount": scope.accountId, "kms:ViaService": `${service}.${scope.region}.amazonaws.com` } };
     return { sid, principal: { aws: [accountRoot(scope.accountId)] }, actions, conditions: { ...pinned, ...extra }, source };
 }
@@ -136,7 +136,8 @@ export function mergeUses(uses: KeyUse[]): KeyUse[] {
 }
 
 function mergeTwo(a: KeyUse, b: KeyUse): KeyUse {
-    const shape = (u: KeyUse) => JSON.stringify({ p: "service" in u.principal ? u.principal.service : "aws", a: [...u.actions].sort(), c: conditionShape(u.conditions) });
+    const shape = (u: KeyUse) =>
+        JSON.stringify({ p: "service" in u.principal ? u.principal.service : "aws", a: [...u.actions].sort(), c: conditionShape(u.conditions) });
     if (shape(a) !== shape(b)) {
         throw new Error(`key use ${a.sid} declared twice with different principals, actions or conditions (${a.source} / ${b.source})`);
     }
@@ -153,7 +154,12 @@ function mergeTwo(a: KeyUse, b: KeyUse): KeyUse {
 function conditionShape(conditions: Conditions | undefined): unknown {
     return Object.entries(conditions ?? {})
         .sort(([x], [y]) => x.localeCompare(y))
-        .map(([op, keys]) => [op, Object.entries(keys).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, Array.isArray(v) ? "list" : v])]);
+        .map(([op, keys]) => [
+            op,
+            Object.entries(keys)
+                .sort(([x], [y]) => x.localeCompare(y))
+                .map(([k, v]) => [k, Array.isArray(v) ? "list" : v]),
+        ]);
 }
 
 function mergeConditions(a: Conditions | undefined, b: Conditions | undefined): Conditions | undefined {
@@ -165,7 +171,7 @@ function mergeConditions(a: Conditions | undefined, b: Conditions | undefined): 
         merged[op] = {};
         for (const [key, value] of Object.entries(keys)) {
             const other = b[op]?.[key];
-            merged[op][key] = Array.isArray(value) && Array.isArray(other) ? union(value as string[], other as string[]) : value;
+            merged[op][key] = Array.isArray(value) && Array.isArray(other) ? union(value, other) : value;
         }
     }
     return merged;
@@ -178,10 +184,6 @@ function union(a: string[], b: string[]): string[] {
 /** The ARN of a service-linked role (they live under aws-service-role/<service>/). */
 export function serviceLinkedRoleArn(accountId: string, service: string, roleName: string): string {
     return `arn:aws:iam::${accountId}:role/aws-service-role/${service}/${roleName}`;
-}
-
-export function autoScalingServiceLinkedRoleArn(accountId: string): string {
-    return serviceLinkedRoleArn(accountId, "autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling");
 }
 
 /**

@@ -88,7 +88,7 @@ function catalogTable(
                 inputFormat: format.input,
                 outputFormat: format.output,
                 serDeInfo: { serializationLibrary: format.serde, parameters: format.params ?? {} },
-                columns: table.columns.map((c) => ({
+                columns: table.columns.map(c => ({
                     name: c.name,
                     type: c.type,
                     comment: c.comment,

@@ -14,7 +14,7 @@ export type GrantResource =
     | { kind: "columns"; catalogId: string; databaseName: string; name: string; columnNames: string[] }
     | { kind: "filter"; tableCatalogId: string; databaseName: string; tableName: string; name: string };
 
-export type Permission = "DESCRIBE" | "SELECT";
+type Permission = "DESCRIBE" | "SELECT";
 
 export interface GrantSpec {
     /** Unique, stable key: becomes the Permissions resource name. */
@@ -35,7 +35,7 @@ export interface FilterSpec {
 }
 
 /** Data cells filter name of a row-filtered share: deterministic, so producer and consumer agree. */
-export function shareFilterName(share: Share): string {
+function shareFilterName(share: Share): string {
     return `lw_${share.consumer.replace(/-/g, "_")}_${share.table}`;
 }
 
@@ -48,7 +48,7 @@ export function runtimeRoleName(environment: string, consumer: string, role: str
 }
 
 export function producerOf(env: Environment, database: string): { name: string; id: string } {
-    const dataset = env.datasets.find((d) => d.database === database);
+    const dataset = env.datasets.find(d => d.database === database);
     if (!dataset) {
         throw new Error(`database ${database} is not in lakewarden:datasets`);
     }
@@ -56,14 +56,14 @@ export function producerOf(env: Environment, database: string): { name: string; 
     return { name: account.name, id: account.id };
 }
 
-export function sharesOfProducer(env: Environment, producer: string): Share[] {
-    return env.shares.filter((s) => producerOf(env, s.database).name === producer);
+function sharesOfProducer(env: Environment, producer: string): Share[] {
+    return env.shares.filter(s => producerOf(env, s.database).name === producer);
 }
 
 export function producerFilters(env: Environment, producer: string): FilterSpec[] {
     return sharesOfProducer(env, producer)
-        .filter((s) => s.rowFilter !== undefined)
-        .map((s) => ({
+        .filter(s => s.rowFilter !== undefined)
+        .map(s => ({
             name: shareFilterName(s),
             databaseName: s.database,
             tableName: s.table,
@@ -81,10 +81,22 @@ export function producerGrants(env: Environment, producer: string): GrantSpec[] 
         const consumerId = accountNamed(env, share.consumer).id;
         const catalogId = producerOf(env, share.database).id;
         const base = `${share.consumer}-${share.database}`;
-        add({ key: `${base}-describe`, principal: consumerId, resource: { kind: "database", catalogId, name: share.database }, permissions: ["DESCRIBE"], grantable: true });
+        add({
+            key: `${base}-describe`,
+            principal: consumerId,
+            resource: { kind: "database", catalogId, name: share.database },
+            permissions: ["DESCRIBE"],
+            grantable: true,
+        });
         const table = { catalogId, databaseName: share.database, name: share.table };
         if (share.rowFilter !== undefined) {
-            add({ key: `${base}-${share.table}-describe`, principal: consumerId, resource: { kind: "table", ...table }, permissions: ["DESCRIBE"], grantable: true });
+            add({
+                key: `${base}-${share.table}-describe`,
+                principal: consumerId,
+                resource: { kind: "table", ...table },
+                permissions: ["DESCRIBE"],
+                grantable: true,
+            });
             add({
                 key: `${base}-${share.table}-filter-select`,
                 principal: consumerId,
@@ -93,7 +105,13 @@ export function producerGrants(env: Environment, producer: string): GrantSpec[] 
                 grantable: true,
             });
         } else if (share.columns !== undefined) {
-            add({ key: `${base}-${share.table}-describe`, principal: consumerId, resource: { kind: "table", ...table }, permissions: ["DESCRIBE"], grantable: true });
+            add({
+                key: `${base}-${share.table}-describe`,
+                principal: consumerId,
+                resource: { kind: "table", ...table },
+                permissions: ["DESCRIBE"],
+                grantable: true,
+            });
             add({
                 key: `${base}-${share.table}-columns-select`,
                 principal: consumerId,
@@ -102,7 +120,13 @@ export function producerGrants(env: Environment, producer: string): GrantSpec[] 
                 grantable: true,
             });
         } else {
-            add({ key: `${base}-${share.table}-select`, principal: consumerId, resource: { kind: "table", ...table }, permissions: ["DESCRIBE", "SELECT"], grantable: true });
+            add({
+                key: `${base}-${share.table}-select`,
+                principal: consumerId,
+                resource: { kind: "table", ...table },
+                permissions: ["DESCRIBE", "SELECT"],
+                grantable: true,
+            });
         }
     }
     return [...grants.values()];
@@ -114,12 +138,12 @@ export function producerGrants(env: Environment, producer: string): GrantSpec[] 
  */
 export function consumerGrants(env: Environment, consumer: string): GrantSpec[] {
     const consumerId = accountNamed(env, consumer).id;
-    const access = env.consumerAccess.find((c) => c.consumer === consumer);
+    const access = env.consumerAccess.find(c => c.consumer === consumer);
     const grants: GrantSpec[] = [];
     for (const role of access?.roles ?? []) {
         const principal = roleArnOf(consumerId, runtimeRoleName(env.name, consumer, role.name));
         const base = `${role.name}`;
-        for (const database of [...new Set(role.reads.map((r) => r.database))].sort()) {
+        for (const database of [...new Set(role.reads.map(r => r.database))].sort()) {
             grants.push({
                 key: `${base}-${database}-link-describe`,
                 principal,
@@ -129,7 +153,7 @@ export function consumerGrants(env: Environment, consumer: string): GrantSpec[] 
             });
         }
         for (const read of role.reads) {
-            const share = env.shares.find((s) => s.consumer === consumer && s.database === read.database && s.table === read.table) as Share;
+            const share = env.shares.find(s => s.consumer === consumer && s.database === read.database && s.table === read.table) as Share;
             const catalogId = producerOf(env, read.database).id;
             const table = { catalogId, databaseName: read.database, name: read.table };
             const key = `${base}-${read.database}-${read.table}`;
@@ -143,7 +167,13 @@ export function consumerGrants(env: Environment, consumer: string): GrantSpec[] 
                 });
             } else if (read.columns !== undefined || share.columns !== undefined) {
                 const columnNames = [...(read.columns ?? share.columns ?? [])].sort();
-                grants.push({ key: `${key}-columns-select`, principal, resource: { kind: "columns", ...table, columnNames }, permissions: ["SELECT"], grantable: false });
+                grants.push({
+                    key: `${key}-columns-select`,
+                    principal,
+                    resource: { kind: "columns", ...table, columnNames },
+                    permissions: ["SELECT"],
+                    grantable: false,
+                });
             } else {
                 grants.push({ key: `${key}-select`, principal, resource: { kind: "table", ...table }, permissions: ["DESCRIBE", "SELECT"], grantable: false });
             }

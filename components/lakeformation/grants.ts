@@ -22,10 +22,13 @@ export class LakeFormationGrants extends pulumi.ComponentResource {
         super("lakewarden:lakeformation:Grants", name, {}, opts);
         const dependsOn = childDependsOn(opts);
         this.filters = new Map(
-            (args.filters ?? []).map((filter) => [filter.name, new aws.lakeformation.DataCellsFilter(`${name}-${filter.name}`, { tableData: filterTableData(filter) }, { parent: this, dependsOn })]),
+            (args.filters ?? []).map(filter => [
+                filter.name,
+                new aws.lakeformation.DataCellsFilter(`${name}-${filter.name}`, { tableData: filterTableData(filter) }, { parent: this, dependsOn }),
+            ]),
         );
         this.permissions = args.grants.map(
-            (grant) =>
+            grant =>
                 new aws.lakeformation.Permissions(
                     `${name}-${grant.key}`,
                     {
@@ -60,10 +63,10 @@ export class LakeFormationGrants extends pulumi.ComponentResource {
                 const tableData = owned?.tableData;
                 return {
                     dataCellsFilter: {
-                        tableCatalogId: tableData ? tableData.apply((t) => t?.tableCatalogId ?? resource.tableCatalogId) : resource.tableCatalogId,
-                        databaseName: tableData ? tableData.apply((t) => t?.databaseName ?? resource.databaseName) : resource.databaseName,
-                        tableName: tableData ? tableData.apply((t) => t?.tableName ?? resource.tableName) : resource.tableName,
-                        name: tableData ? tableData.apply((t) => t?.name ?? resource.name) : resource.name,
+                        tableCatalogId: tableData ? tableData.apply(t => t?.tableCatalogId ?? resource.tableCatalogId) : resource.tableCatalogId,
+                        databaseName: tableData ? tableData.apply(t => t?.databaseName ?? resource.databaseName) : resource.databaseName,
+                        tableName: tableData ? tableData.apply(t => t?.tableName ?? resource.tableName) : resource.tableName,
+                        name: tableData ? tableData.apply(t => t?.name ?? resource.name) : resource.name,
                     },
                 };
             }

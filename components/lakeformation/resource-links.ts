@@ -21,7 +21,7 @@ export class ResourceLinks extends pulumi.ComponentResource {
             (shareArn, index) => new aws.ram.ResourceShareAccepter(`${name}-share-${index}`, { shareArn }, { parent: this }),
         );
         this.links = args.targets.map(
-            (target) =>
+            target =>
                 new aws.glue.CatalogDatabase(
                     `${name}-${target.database}`,
                     {
@@ -33,6 +33,6 @@ export class ResourceLinks extends pulumi.ComponentResource {
                     { parent: this, dependsOn: childDependsOn(opts, ...accepters) },
                 ),
         );
-        this.registerOutputs({ links: this.links.map((l) => l.name) });
+        this.registerOutputs({ links: this.links.map(l => l.name) });
     }
 }

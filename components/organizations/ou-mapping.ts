@@ -18,10 +18,10 @@ export interface OuMappingDocument {
 export function ouMappingDocument(env: Environment, hostId: string): OuMappingDocument {
     return {
         version: 1,
-        mappings: env.ouSharing.mappings.map((m) => ({
+        mappings: env.ouSharing.mappings.map(m => ({
             ouId: m.ou,
-            consumers: m.consumers.map((c) => accountNamed(env, c).id),
-            tables: m.tables.map((t) => ({
+            consumers: m.consumers.map(c => accountNamed(env, c).id),
+            tables: m.tables.map(t => ({
                 catalogId: hostId,
                 database: t.database,
                 table: t.table,
@@ -36,7 +36,7 @@ export function ouMappingDocument(env: Environment, hostId: string): OuMappingDo
 /** Tables of the mapping that live in the host account: the reconciler's Lake Formation scope there. */
 export function hostTables(doc: OuMappingDocument, hostId: string): { database: string; table: string }[] {
     const seen = new Map<string, { database: string; table: string }>();
-    for (const t of doc.mappings.flatMap((m) => m.tables).filter((t) => t.catalogId === hostId)) {
+    for (const t of doc.mappings.flatMap(m => m.tables).filter(t => t.catalogId === hostId)) {
         seen.set(`${t.database}.${t.table}`, { database: t.database, table: t.table });
     }
     return [...seen.values()];

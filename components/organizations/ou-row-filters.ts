@@ -114,10 +114,22 @@ export class OuRowFilters extends pulumi.ComponentResource {
                 // Absent means absent: no role to assume, no empty ARN in the environment or the policy.
                 environment: { MAPPING_PARAMETER_NAME: parameterName, ...(args.orgReadRoleArn ? { ORG_READ_ROLE_ARN: args.orgReadRoleArn } : {}) },
                 statements: [
-                    { Sid: "ReadMapping", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [`arn:aws:ssm:${region}:${accountId}:parameter${parameterName}`] },
+                    {
+                        Sid: "ReadMapping",
+                        Effect: "Allow",
+                        Action: ["ssm:GetParameter"],
+                        Resource: [`arn:aws:ssm:${region}:${accountId}:parameter${parameterName}`],
+                    },
                     keyUseStatement("DecryptMapping", args.scope, args.key, ["kms:Decrypt"], "ssm"),
                     ...(args.orgReadRoleArn
-                        ? [{ Sid: "ReadOrganizationThroughManagementRole", Effect: "Allow" as const, Action: ["sts:AssumeRole"], Resource: [args.orgReadRoleArn] }]
+                        ? [
+                              {
+                                  Sid: "ReadOrganizationThroughManagementRole",
+                                  Effect: "Allow" as const,
+                                  Action: ["sts:AssumeRole"],
+                                  Resource: [args.orgReadRoleArn],
+                              },
+                          ]
                         : []),
                     { Sid: "ManageOwnedFiltersAndGrants", Effect: "Allow", Action: LF_FILTER_ACTIONS, Resource: ["*"] },
                     ...LAKE_FORMATION_RAM_STATEMENTS,
@@ -128,7 +140,7 @@ export class OuRowFilters extends pulumi.ComponentResource {
         const fnRoleArn = roleArnOf(accountId, resourceName(environment, "ou-row-filters", "fn"));
         // The Lambda role's Lake Formation scope: the mapped tables only, grantable so it can share filters.
         hostTables(args.mapping, accountId).forEach(
-            (table) =>
+            table =>
                 new aws.lakeformation.Permissions(
                     `${name}-${table.database}-${table.table}`,
                     {
@@ -148,7 +160,9 @@ export class OuRowFilters extends pulumi.ComponentResource {
                     key: args.key,
                     ruleName,
                     description: "description" in rule ? rule.description : "Organisation changes forwarded from the management account",
-                    ...("eventPattern" in rule ? { eventPattern: rule.eventPattern, bus: { name: args.eventBusName, arn: args.eventBusArn } } : { scheduleExpression: rule.scheduleExpression }),
+                    ...("eventPattern" in rule
+                        ? { eventPattern: rule.eventPattern, bus: { name: args.eventBusName, arn: args.eventBusArn } }
+                        : { scheduleExpression: rule.scheduleExpression }),
                     target: { function: this.reconciler },
                     retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 },
                     previousNames: { rule: `${name}-${label}`, target: `${name}-${label}`, permission: `${name}-${label}` },
@@ -156,7 +170,9 @@ export class OuRowFilters extends pulumi.ComponentResource {
                 { parent: this },
             );
         trigger("schedule", "ou-row-filters-schedule", { scheduleExpression: args.schedule, description: "Full OU row-filter reconcile" });
-        trigger("org-changes", "ou-row-filters-org-changes", { eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } } });
+        trigger("org-changes", "ou-row-filters-org-changes", {
+            eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } },
+        });
         new aws.cloudwatch.MetricAlarm(
             `${name}-errors`,
             {

@@ -32,7 +32,7 @@ export interface FindingRemediationArgs {
 }
 
 export const MACIE_FINDING_PATTERN = { source: ["aws.macie"], "detail-type": ["Macie Finding"] };
-export const TAG_COMPLIANCE_PATTERN = { source: ["aws.config"], "detail-type": ["Config Rules Compliance Change"] };
+const TAG_COMPLIANCE_PATTERN = { source: ["aws.config"], "detail-type": ["Config Rules Compliance Change"] };
 
 /** What the notifier receives for a Config compliance change (EventBridge input transformer). */
 export const TAG_COMPLIANCE_INPUT = {
@@ -50,8 +50,8 @@ export const TAG_COMPLIANCE_INPUT = {
         '"resourceType":<resourceType>,"resourceId":<resourceId>,"complianceType":<compliance>}',
 };
 
-export function assumeMemberRoleStatement(sid: string, roleName: string, memberAccountIds: string[]): Statement {
-    return { Sid: sid, Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [...memberAccountIds].sort().map((id) => roleArnOf(id, roleName)) };
+function assumeMemberRoleStatement(sid: string, roleName: string, memberAccountIds: string[]): Statement {
+    return { Sid: sid, Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [...memberAccountIds].sort().map(id => roleArnOf(id, roleName)) };
 }
 
 export class FindingRemediation extends pulumi.ComponentResource {
@@ -80,7 +80,7 @@ export class FindingRemediation extends pulumi.ComponentResource {
                 billingMode: "PAY_PER_REQUEST",
                 hashKey: TRACKING_TABLE_KEY_SCHEMA.hashKey,
                 rangeKey: TRACKING_TABLE_KEY_SCHEMA.rangeKey,
-                attributes: TRACKING_TABLE_KEY_SCHEMA.attributes.map((a) => ({ ...a })),
+                attributes: TRACKING_TABLE_KEY_SCHEMA.attributes.map(a => ({ ...a })),
                 serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
                 pointInTimeRecovery: { enabled: true },
                 deletionProtectionEnabled: true,
@@ -91,7 +91,12 @@ export class FindingRemediation extends pulumi.ComponentResource {
         // No version: the URL is set out of band (README), so it never passes through Pulumi state.
         this.webhookSecret = new aws.secretsmanager.Secret(
             name,
-            { name: secretName, description: `lakewarden ${environment}: ${settings.notification.kind} webhook {"kind","url"}`, kmsKeyId: key.arn, recoveryWindowInDays: 30 },
+            {
+                name: secretName,
+                description: `lakewarden ${environment}: ${settings.notification.kind} webhook {"kind","url"}`,
+                kmsKeyId: key.arn,
+                recoveryWindowInDays: 30,
+            },
             parent,
         );
         const secretArn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretName}-??????`;
@@ -161,7 +166,7 @@ export class FindingRemediation extends pulumi.ComponentResource {
             Sid: "InvokeWorkflowFunctions",
             Effect: "Allow",
             Action: ["lambda:InvokeFunction"],
-            Resource: functions.map((f) => f.arn).sort(),
+            Resource: functions.map(f => f.arn).sort(),
         });
         const machine = (workflow: MemberWorkflow, definition: object, functions: BundledFunction[]) =>
             new StateMachine(
@@ -196,7 +201,13 @@ export class FindingRemediation extends pulumi.ComponentResource {
             [releaseObject, notify],
         );
         // The release API starts releases and reads their status (a 500 without the key).
-        this.release.allowCallers({ label: "ReleaseApi", roleArns: [roleArnOf(accountId, resourceName(environment, "release-api", "fn"))], roles: [releaseApiFn.role], startExecution: true, describeExecution: true });
+        this.release.allowCallers({
+            label: "ReleaseApi",
+            roleArns: [roleArnOf(accountId, resourceName(environment, "release-api", "fn"))],
+            roles: [releaseApiFn.role],
+            startExecution: true,
+            describeExecution: true,
+        });
         this.startOnMacieFindings(name, scope, key);
         this.notifyOnTagCompliance(name, args, notify);
         this.registerOutputs({ tableName, releaseApiUrl: this.api.url, quarantineStateMachine: this.quarantine.arn, releaseStateMachine: this.release.arn });

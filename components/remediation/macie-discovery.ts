@@ -33,7 +33,7 @@ export interface MacieDiscoveryArgs {
     memberPrerequisites?: Promise<pulumi.Resource[]>;
 }
 
-export const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
+const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
 const RESULTS_PREFIX = "macie-results/";
 
 function macieSourceArns(scope: AccountScope): string[] {
@@ -44,7 +44,7 @@ function macieSourceArns(scope: AccountScope): string[] {
 }
 
 /** What Macie needs to encrypt its results with the security key. */
-export function macieResultsKeyUse(scope: AccountScope): KeyUse {
+function macieResultsKeyUse(scope: AccountScope): KeyUse {
     return {
         sid: "MacieEncryptsResults",
         principal: { service: "macie.amazonaws.com" },
@@ -55,10 +55,17 @@ export function macieResultsKeyUse(scope: AccountScope): KeyUse {
 }
 
 /** Macie writes its results as the service, from this account's export configuration and jobs only. */
-export function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
+function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
     const condition = { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } };
-    return (bucketArn) => [
-        { Sid: "MacieLocatesBucket", Effect: "Allow", Principal: { Service: "macie.amazonaws.com" }, Action: ["s3:GetBucketLocation"], Resource: [bucketArn], Condition: condition },
+    return bucketArn => [
+        {
+            Sid: "MacieLocatesBucket",
+            Effect: "Allow",
+            Principal: { Service: "macie.amazonaws.com" },
+            Action: ["s3:GetBucketLocation"],
+            Resource: [bucketArn],
+            Condition: condition,
+        },
         {
             Sid: "MacieWritesResults",
             Effect: "Allow",
@@ -83,9 +90,11 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         args.key.allow(macieResultsKeyUse(args.scope));
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
-        const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then((d) => [this.account, ...d]);
+        const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then(d => [this.account, ...d]);
         const organization =
-            args.autoEnableMembers === false ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
+            args.autoEnableMembers === false
+                ? []
+                : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
         const prerequisites: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.all([args.delegation ?? [], args.memberPrerequisites ?? []]).then(([d, p]) => [
             this.account,
             ...organization,
@@ -95,7 +104,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         const members = [
             ...organization,
             ...(args.members ?? []).map(
-                (member) =>
+                member =>
                     new aws.macie2.Member(
                         `${name}-${member.accountId}`,
                         { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
@@ -121,7 +130,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.account, this.results] },
         );
         this.customDataIdentifiers = args.customDataIdentifiers.map(
-            (identifier) =>
+            identifier =>
                 new aws.macie.CustomDataIdentifier(
                     `${name}-${identifier.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`,
                     {
@@ -144,7 +153,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
                 scheduleFrequency: { dailySchedule: true },
                 initialRun: true,
                 samplingPercentage: 100,
-                customDataIdentifierIds: this.customDataIdentifiers.map((c) => c.id),
+                customDataIdentifierIds: this.customDataIdentifiers.map(c => c.id),
                 s3JobDefinition: {
                     bucketCriteria: {
                         includes: { ands: [{ tagCriterion: { comparator: "EQ", tagValues: [{ key: SCAN_TAG.key, value: SCAN_TAG.value }] } }] },

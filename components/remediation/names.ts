@@ -9,7 +9,7 @@ export type RemediationFunction = "macie-decision" | "quarantine-object" | "rele
 export type MemberWorkflow = "quarantine" | "release";
 
 /** BundledFunction names its role lakewarden-<env>-<function>-fn. */
-export function functionRoleName(environment: string, fn: RemediationFunction): string {
+function functionRoleName(environment: string, fn: RemediationFunction): string {
     return resourceName(environment, fn, "fn");
 }
 
@@ -25,7 +25,7 @@ export function memberRoleName(environment: string, workflow: MemberWorkflow): s
     return resourceName(environment, workflow);
 }
 
-export function stateMachineName(environment: string, workflow: MemberWorkflow): string {
+function stateMachineName(environment: string, workflow: MemberWorkflow): string {
     return resourceName(environment, workflow);
 }
 

@@ -26,16 +26,16 @@ export const QUARANTINE_READ_ACTIONS = [
     "s3:GetObjectVersionTagging",
 ];
 
-export const QUARANTINE_WRITE_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutObjectTagging", "s3:RestoreObject"];
+const QUARANTINE_WRITE_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutObjectTagging", "s3:RestoreObject"];
 
-export function workflowRoleArns(environment: string, accountId: string): string[] {
+function workflowRoleArns(environment: string, accountId: string): string[] {
     return [roleArnOf(accountId, memberRoleName(environment, "quarantine")), roleArnOf(accountId, memberRoleName(environment, "release"))];
 }
 
 export function QuarantineBucketPolicy(args: QuarantineBucketPolicyArgs): (bucketArn: string) => Statement[] {
     const workflows = workflowRoleArns(args.environment, args.accountId);
     const readers = [...workflows, roleArnOf(args.accountId, args.investigationRoleName)].sort();
-    return (bucketArn) => {
+    return bucketArn => {
         const quarantine = [`${bucketArn}/${args.quarantinePrefix}*`];
         return [
             {

@@ -17,12 +17,12 @@ export interface ReleaseApiArgs {
     releaserRoleArns: string[];
 }
 
-export const RELEASE_PATH = "releases";
-export const RELEASE_STAGE = "v1";
+const RELEASE_PATH = "releases";
+const RELEASE_STAGE = "v1";
 /** API Gateway expands execute-api:/ to this API's ARN when it stores the policy. */
 const RELEASE_METHOD = `execute-api:/*/POST/${RELEASE_PATH}`;
 
-export function releaseApiPolicyStatements(releaserRoleArns: string[]): Statement[] {
+function releaseApiPolicyStatements(releaserRoleArns: string[]): Statement[] {
     const releasers = [...releaserRoleArns].sort();
     return [
         { Sid: "ReleasersMayRelease", Effect: "Allow", Principal: { AWS: releasers }, Action: ["execute-api:Invoke"], Resource: [RELEASE_METHOD] },
@@ -151,7 +151,11 @@ export class ReleaseApi extends pulumi.ComponentResource {
         const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
         const role = new aws.iam.Role(
             `${name}-cloudwatch`,
-            { name: resourceName(environment, "apigateway-logs"), description: "API Gateway access logging", assumeRolePolicy: serviceTrust("apigateway.amazonaws.com", accountId) },
+            {
+                name: resourceName(environment, "apigateway-logs"),
+                description: "API Gateway access logging",
+                assumeRolePolicy: serviceTrust("apigateway.amazonaws.com", accountId),
+            },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(

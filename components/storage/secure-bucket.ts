@@ -70,17 +70,9 @@ export class SecureBucket extends pulumi.ComponentResource {
             parent,
         );
         const versioning = new aws.s3.BucketVersioning(name, { bucket, versioningConfiguration: { status: "Enabled" } }, parent);
-        new aws.s3.BucketLifecycleConfiguration(
-            name,
-            { bucket, rules: lifecycleRules(args) },
-            { parent: this, dependsOn: [versioning] },
-        );
+        new aws.s3.BucketLifecycleConfiguration(name, { bucket, rules: lifecycleRules(args) }, { parent: this, dependsOn: [versioning] });
         if (args.accessLogBucket !== undefined) {
-            new aws.s3.BucketLogging(
-                name,
-                { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${args.purpose}/` },
-                parent,
-            );
+            new aws.s3.BucketLogging(name, { bucket, targetBucket: args.accessLogBucket, targetPrefix: `${args.purpose}/` }, parent);
         }
         new aws.s3.BucketPolicy(
             name,
@@ -91,7 +83,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     }
 }
 
-export function bucketPolicyStatements(arn: string, args: SecureBucketArgs): Statement[] {
+function bucketPolicyStatements(arn: string, args: SecureBucketArgs): Statement[] {
     const statements: Statement[] = [
         {
             Sid: "DenyInsecureTransport",
@@ -127,7 +119,7 @@ export function bucketPolicyStatements(arn: string, args: SecureBucketArgs): Sta
 }
 
 /** S3 server access log delivery, for source buckets of this account only (S3 User Guide, "Permissions for log delivery"). */
-export function accessLogDeliveryStatement(scope: AccountScope, arn: string): Statement {
+function accessLogDeliveryStatement(scope: AccountScope, arn: string): Statement {
     return {
         Sid: "AllowAccessLogDelivery",
         Effect: "Allow",

@@ -6,75 +6,75 @@ import type { MixedInstancesPolicy } from "@aws-sdk/client-auto-scaling";
  */
 
 export interface TagFilter {
-  key: string;
-  value: string;
+    key: string;
+    value: string;
 }
 
 /** A launch template exactly as the Auto Scaling group references it ("$Latest", "$Default" or a number). */
-export interface LaunchTemplateRef {
-  launchTemplateId: string;
-  launchTemplateName?: string;
-  version: string;
+interface LaunchTemplateRef {
+    launchTemplateId: string;
+    launchTemplateName?: string;
+    version: string;
 }
 
 export interface RefreshGroup {
-  clusterName: string;
-  capacityProviderName: string;
-  autoScalingGroupName: string;
-  autoScalingGroupArn: string;
-  launchTemplate: LaunchTemplateRef;
-  /** Present when the group launches through a mixed instances policy; the refresh must send it back whole. */
-  mixedInstancesPolicy?: MixedInstancesPolicy;
-  managedScaling: boolean;
-  managedTerminationProtection: boolean;
-  managedDraining: boolean;
-  desiredCapacity: number;
+    clusterName: string;
+    capacityProviderName: string;
+    autoScalingGroupName: string;
+    autoScalingGroupArn: string;
+    launchTemplate: LaunchTemplateRef;
+    /** Present when the group launches through a mixed instances policy; the refresh must send it back whole. */
+    mixedInstancesPolicy?: MixedInstancesPolicy;
+    managedScaling: boolean;
+    managedTerminationProtection: boolean;
+    managedDraining: boolean;
+    desiredCapacity: number;
 }
 
 export interface Wave {
-  index: number;
-  groups: RefreshGroup[];
+    index: number;
+    groups: RefreshGroup[];
 }
 
-export const SKIP_REASONS = [
-  "cluster-inactive",
-  "fargate-provider",
-  "not-an-auto-scaling-group-provider",
-  "capacity-provider-not-found",
-  "auto-scaling-group-not-found",
-  "launch-configuration",
-  "launch-template-id-missing",
-  "mixed-instances-override-template",
-  "missing-refresh-tag",
-  "managed-draining-disabled",
-  "duplicate-auto-scaling-group",
+const SKIP_REASONS = [
+    "cluster-inactive",
+    "fargate-provider",
+    "not-an-auto-scaling-group-provider",
+    "capacity-provider-not-found",
+    "auto-scaling-group-not-found",
+    "launch-configuration",
+    "launch-template-id-missing",
+    "mixed-instances-override-template",
+    "missing-refresh-tag",
+    "managed-draining-disabled",
+    "duplicate-auto-scaling-group",
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface Skipped {
-  kind: "cluster" | "capacity-provider" | "auto-scaling-group";
-  name: string;
-  clusterName: string;
-  reason: SkipReason;
+    kind: "cluster" | "capacity-provider" | "auto-scaling-group";
+    name: string;
+    clusterName: string;
+    reason: SkipReason;
 }
 
 export interface DiscoveryRequest {
-  /** The execution input: `{ "imageId": "ami-..." }` or the forwarded Image Builder state-change event. */
-  source: unknown;
-  selection: {
-    requiredClusterTags: TagFilter[];
-    requireManagedDraining: boolean;
-  };
-  waves: {
-    size: number;
-    firstWaveSize?: number;
-  };
+    /** The execution input: `{ "imageId": "ami-..." }` or the forwarded Image Builder state-change event. */
+    source: unknown;
+    selection: {
+        requiredClusterTags: TagFilter[];
+        requireManagedDraining: boolean;
+    };
+    waves: {
+        size: number;
+        firstWaveSize?: number;
+    };
 }
 
 export interface DiscoveryResult {
-  imageId: string;
-  clusterCount: number;
-  groupCount: number;
-  waves: Wave[];
-  skipped: Skipped[];
+    imageId: string;
+    clusterCount: number;
+    groupCount: number;
+    waves: Wave[];
+    skipped: Skipped[];
 }

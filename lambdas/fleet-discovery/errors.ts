@@ -6,9 +6,9 @@
 export type NamedErrorClass<N extends string> = new (message: string) => Error & { readonly name: N };
 
 export function namedError<N extends string>(name: N): NamedErrorClass<N> {
-  return class extends Error {
-    override readonly name = name;
-  };
+    return class extends Error {
+        override readonly name = name;
+    };
 }
 
 export const InvalidRequestError = namedError("InvalidRequest");

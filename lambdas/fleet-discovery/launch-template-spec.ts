@@ -10,12 +10,12 @@ import type { RefreshGroup } from "./contract";
 export type LaunchSettings = { LaunchTemplate: LaunchTemplateSpecification } | { MixedInstancesPolicy: MixedInstancesPolicy };
 
 export function launchSettingsAt(group: RefreshGroup, version: string): LaunchSettings {
-  const specification: LaunchTemplateSpecification = { LaunchTemplateId: group.launchTemplate.launchTemplateId, Version: version };
-  if (group.mixedInstancesPolicy === undefined) return { LaunchTemplate: specification };
-  return {
-    MixedInstancesPolicy: {
-      ...group.mixedInstancesPolicy,
-      LaunchTemplate: { ...group.mixedInstancesPolicy.LaunchTemplate, LaunchTemplateSpecification: specification },
-    },
-  };
+    const specification: LaunchTemplateSpecification = { LaunchTemplateId: group.launchTemplate.launchTemplateId, Version: version };
+    if (group.mixedInstancesPolicy === undefined) return { LaunchTemplate: specification };
+    return {
+        MixedInstancesPolicy: {
+            ...group.mixedInstancesPolicy,
+            LaunchTemplate: { ...group.mixedInstancesPolicy.LaunchTemplate, LaunchTemplateSpecification: specification },
+        },
+    };
 }

@@ -8,18 +8,18 @@ const tagFilter = z.object({ key: z.string().min(1).max(128), value: z.string().
 const waveSize = z.number().int().min(1).max(100);
 
 const requestSchema = z.object({
-  source: z.unknown(),
-  selection: z.object({
-    // At least one tag: an empty selector would refresh every cluster in the account.
-    requiredClusterTags: z.array(tagFilter).min(1),
-    requireManagedDraining: z.boolean(),
-  }),
-  waves: z.object({ size: waveSize, firstWaveSize: waveSize.optional() }),
+    source: z.unknown(),
+    selection: z.object({
+        // At least one tag: an empty selector would refresh every cluster in the account.
+        requiredClusterTags: z.array(tagFilter).min(1),
+        requireManagedDraining: z.boolean(),
+    }),
+    waves: z.object({ size: waveSize, firstWaveSize: waveSize.optional() }),
 });
 
 export function readDiscoveryRequest(payload: unknown): DiscoveryRequest {
-  const parsed = requestSchema.safeParse(payload);
-  if (!parsed.success) throw new InvalidRequestError(`invalid discovery request:\n${z.prettifyError(parsed.error)}`);
-  const { source, selection, waves } = parsed.data;
-  return { source, selection, waves: { size: waves.size, ...(waves.firstWaveSize !== undefined ? { firstWaveSize: waves.firstWaveSize } : {}) } };
+    const parsed = requestSchema.safeParse(payload);
+    if (!parsed.success) throw new InvalidRequestError(`invalid discovery request:\n${z.prettifyError(parsed.error)}`);
+    const { source, selection, waves } = parsed.data;
+    return { source, selection, waves: { size: waves.size, ...(waves.firstWaveSize !== undefined ? { firstWaveSize: waves.firstWaveSize } : {}) } };
 }

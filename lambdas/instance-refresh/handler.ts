@@ -10,24 +10,24 @@ const { logger, metrics } = telemetry("instance-refresh");
 let client: AutoScalingClient | undefined;
 
 const ACTION_METRIC: Readonly<Record<RefreshRequest["action"], string>> = {
-  start: "RefreshStarted",
-  describe: "RefreshPolled",
-  rollback: "RollbackRequested",
+    start: "RefreshStarted",
+    describe: "RefreshPolled",
+    rollback: "RollbackRequested",
 };
 
 /** `{ action: "start" | "describe" | "rollback" }` for one Auto Scaling group; returns the tracking record. */
 export async function handler(event: unknown): Promise<RefreshTracking> {
-  const request = readRefreshRequest(event);
-  const port = refreshPort((client ??= createRefreshClient()));
-  const now = new Date();
-  return instrumented(metrics, "RefreshActionFailed", async () => {
-    let tracking: RefreshTracking;
-    if (request.action === "start") tracking = await startRefresh(port, request, now);
-    else if (request.action === "describe") tracking = await describeRefresh(port, request, now);
-    else tracking = await rollbackRefresh(port, request, now);
-    logger.info(`instance refresh ${request.action}`, { ...tracking });
-    metrics.addMetric(ACTION_METRIC[request.action], MetricUnit.Count, 1);
-    if (tracking.outcome !== "InProgress") metrics.addMetric(`Refresh${tracking.outcome}`, MetricUnit.Count, 1);
-    return tracking;
-  });
+    const request = readRefreshRequest(event);
+    const port = refreshPort((client ??= createRefreshClient()));
+    const now = new Date();
+    return instrumented(metrics, "RefreshActionFailed", async () => {
+        let tracking: RefreshTracking;
+        if (request.action === "start") tracking = await startRefresh(port, request, now);
+        else if (request.action === "describe") tracking = await describeRefresh(port, request, now);
+        else tracking = await rollbackRefresh(port, request, now);
+        logger.info(`instance refresh ${request.action}`, { ...tracking });
+        metrics.addMetric(ACTION_METRIC[request.action], MetricUnit.Count, 1);
+        if (tracking.outcome !== "InProgress") metrics.addMetric(`Refresh${tracking.outcome}`, MetricUnit.Count, 1);
+        return tracking;
+    });
 }

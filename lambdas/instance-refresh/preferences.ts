@@ -10,34 +10,37 @@ import type { RefreshPreferencesConfig } from "./contract";
  */
 
 export function refreshPreferences(config: RefreshPreferencesConfig): RefreshPreferences {
-  return {
-    MinHealthyPercentage: config.minHealthyPercentage,
-    ...(config.maxHealthyPercentage !== undefined ? { MaxHealthyPercentage: config.maxHealthyPercentage } : {}),
-    InstanceWarmup: config.instanceWarmupSeconds,
-    SkipMatching: config.skipMatching,
-    AutoRollback: true,
-    ScaleInProtectedInstances: "Refresh",
-    StandbyInstances: "Terminate",
-    ...(config.alarmNames.length > 0 ? { AlarmSpecification: { Alarms: [...config.alarmNames] } } : {}),
-    ...(config.checkpointPercentages !== undefined && config.checkpointPercentages.length > 0
-      ? { CheckpointPercentages: [...config.checkpointPercentages], ...(config.checkpointDelaySeconds !== undefined ? { CheckpointDelay: config.checkpointDelaySeconds } : {}) }
-      : {}),
-    ...(config.bakeTimeSeconds !== undefined ? { BakeTime: config.bakeTimeSeconds } : {}),
-  };
+    return {
+        MinHealthyPercentage: config.minHealthyPercentage,
+        ...(config.maxHealthyPercentage !== undefined ? { MaxHealthyPercentage: config.maxHealthyPercentage } : {}),
+        InstanceWarmup: config.instanceWarmupSeconds,
+        SkipMatching: config.skipMatching,
+        AutoRollback: true,
+        ScaleInProtectedInstances: "Refresh",
+        StandbyInstances: "Terminate",
+        ...(config.alarmNames.length > 0 ? { AlarmSpecification: { Alarms: [...config.alarmNames] } } : {}),
+        ...(config.checkpointPercentages !== undefined && config.checkpointPercentages.length > 0
+            ? {
+                  CheckpointPercentages: [...config.checkpointPercentages],
+                  ...(config.checkpointDelaySeconds !== undefined ? { CheckpointDelay: config.checkpointDelaySeconds } : {}),
+              }
+            : {}),
+        ...(config.bakeTimeSeconds !== undefined ? { BakeTime: config.bakeTimeSeconds } : {}),
+    };
 }
 
 export function startRefreshInput(group: PreparedGroup, config: RefreshPreferencesConfig): StartInstanceRefreshCommandInput {
-  return {
-    AutoScalingGroupName: group.autoScalingGroupName,
-    Strategy: "Rolling",
-    DesiredConfiguration: launchSettingsAt(group, group.targetVersion),
-    Preferences: refreshPreferences(config),
-  };
+    return {
+        AutoScalingGroupName: group.autoScalingGroupName,
+        Strategy: "Rolling",
+        DesiredConfiguration: launchSettingsAt(group, group.targetVersion),
+        Preferences: refreshPreferences(config),
+    };
 }
 
 /** Whether a refresh already under way rolls out exactly this run's launch template version. */
 export function targetsVersion(refresh: InstanceRefresh, group: PreparedGroup): boolean {
-  const desired = refresh.DesiredConfiguration;
-  const spec = desired?.LaunchTemplate ?? desired?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
-  return spec?.LaunchTemplateId === group.launchTemplate.launchTemplateId && spec?.Version === group.targetVersion;
+    const desired = refresh.DesiredConfiguration;
+    const spec = desired?.LaunchTemplate ?? desired?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    return spec?.LaunchTemplateId === group.launchTemplate.launchTemplateId && spec?.Version === group.targetVersion;
 }

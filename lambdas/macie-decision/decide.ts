@@ -2,7 +2,7 @@ import { SEVERITIES, type FindingSummary, type ParsedFinding } from "./finding";
 import type { DecisionRules } from "./rules";
 import { legacyBucketNameReason } from "../shared/s3-names";
 
-export type Action = "QUARANTINE" | "NOTIFY";
+type Action = "QUARANTINE" | "NOTIFY";
 
 export interface Decision {
     action: Action;
@@ -37,9 +37,7 @@ export function decide(parsed: ParsedFinding, rules: DecisionRules, quarantinePr
         return notify(`${legacyName}: the quarantine steps cannot address it, contain this object by hand`);
     }
     if (rules.enrolmentTag && bucketTags[rules.enrolmentTag.key] !== rules.enrolmentTag.value) {
-        return notify(
-            `bucket is not enrolled in remediation (tag ${rules.enrolmentTag.key}=${rules.enrolmentTag.value} missing)`,
-        );
+        return notify(`bucket is not enrolled in remediation (tag ${rules.enrolmentTag.key}=${rules.enrolmentTag.value} missing)`);
     }
     if (finding.versionId === null) {
         return notify("bucket is not versioned: no version id to pin the exact object, quarantine needs one");

@@ -6,7 +6,7 @@ import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbr
 import { z } from "zod";
 
 export const SEVERITIES = ["Low", "Medium", "High"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+type Severity = (typeof SEVERITIES)[number];
 
 export const SENSITIVE_DATA_TYPES = [
     "SensitiveData:S3Object/Credentials",
@@ -38,9 +38,7 @@ const findingSchema = z.object({
             name: z.string().min(3).max(255),
             tags: keyValueList,
             owner: z.object({ displayName: z.string().nullish() }).nullish(),
-            publicAccess: z
-                .object({ effectivePermission: z.enum(["PUBLIC", "NOT_PUBLIC", "UNKNOWN"]).nullish() })
-                .nullish(),
+            publicAccess: z.object({ effectivePermission: z.enum(["PUBLIC", "NOT_PUBLIC", "UNKNOWN"]).nullish() }).nullish(),
         }),
         s3Object: z
             .object({
@@ -55,13 +53,13 @@ const findingSchema = z.object({
 });
 
 /** Powertools' EventBridge envelope (version, id, account, time, region, resources) around the finding. */
-export const macieFindingEventSchema = EventBridgeSchema.extend({
+const macieFindingEventSchema = EventBridgeSchema.extend({
     "detail-type": z.literal("Macie Finding"),
     source: z.literal("aws.macie"),
     detail: findingSchema,
 });
 
-export type PublicStatus = "PUBLIC" | "NOT_PUBLIC" | "UNKNOWN";
+type PublicStatus = "PUBLIC" | "NOT_PUBLIC" | "UNKNOWN";
 
 /** What notifications, the tracking record and the quarantine steps know about a finding. */
 export interface FindingSummary {
@@ -100,7 +98,7 @@ function pinnedVersion(versionId: string | null | undefined): string | null {
 export function parseFindingEvent(event: unknown): ParsedFinding {
     const { detail } = macieFindingEventSchema.parse(event);
     const { s3Bucket, s3Object } = detail.resourcesAffected;
-    const bucketTags = Object.fromEntries((s3Bucket.tags ?? []).map((t) => [t.key, t.value ?? ""]));
+    const bucketTags = Object.fromEntries((s3Bucket.tags ?? []).map(t => [t.key, t.value ?? ""]));
     const effective = s3Bucket.publicAccess?.effectivePermission ?? "UNKNOWN";
     const publicStatus: PublicStatus = s3Object?.publicAccess === true || effective === "PUBLIC" ? "PUBLIC" : effective;
     return {

@@ -11,7 +11,10 @@ export const decisionRulesSchema = z.strictObject({
     /** Quarantine publicly accessible objects whatever their severity (and owner allowlist). */
     quarantinePublic: z.boolean().default(true),
     /** Finding types eligible for automatic quarantine; other types only notify. */
-    findingTypes: z.array(z.enum(SENSITIVE_DATA_TYPES)).min(1).default([...SENSITIVE_DATA_TYPES]),
+    findingTypes: z
+        .array(z.enum(SENSITIVE_DATA_TYPES))
+        .min(1)
+        .default([...SENSITIVE_DATA_TYPES]),
     /**
      * BucketOwner tag values approved to hold sensitive data: their private objects only notify.
      * Public exposure still quarantines when quarantinePublic is on.

@@ -1,14 +1,17 @@
 /** POST to the webhook; the error name tells the workflow whether a retry can help. */
 
-export class WebhookUnavailable extends Error {
+class WebhookUnavailable extends Error {
     override name = "WebhookUnavailable";
 }
 
-export class WebhookRejected extends Error {
+class WebhookRejected extends Error {
     override name = "WebhookRejected";
 }
 
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ ok: boolean; status: number }>;
+export type Fetch = (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number }>;
 
 export async function deliver(url: string, body: object, fetchImpl: Fetch, timeoutMs = 5000): Promise<void> {
     let response;

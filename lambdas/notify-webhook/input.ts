@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 /** The object and finding a notification is about (extra fields from the workflow are dropped). */
-export const subjectSchema = z.object({
+const subjectSchema = z.object({
     findingId: z.string().min(1),
     findingType: z.string().min(1),
     severity: z.string().min(1),

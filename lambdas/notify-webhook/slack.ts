@@ -2,7 +2,7 @@
 import type { Message } from "./message";
 
 /** Slack mrkdwn control characters; escaping them stops injected links and mentions. */
-export function escapeSlack(text: string): string {
+function escapeSlack(text: string): string {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -32,11 +32,11 @@ export function toSlack(message: Message): object {
     if (message.instructions) {
         blocks.push({ type: "section", text: { type: "mrkdwn", text: "```" + escapeSlack(message.instructions) + "```" } });
     }
-    const buttons = message.links.map(buttonLink).filter((link) => link !== undefined);
+    const buttons = message.links.map(buttonLink).filter(link => link !== undefined);
     if (buttons.length > 0) {
         blocks.push({
             type: "actions",
-            elements: buttons.map((link) => ({ type: "button", text: { type: "plain_text", text: link.label }, url: link.url })),
+            elements: buttons.map(link => ({ type: "button", text: { type: "plain_text", text: link.label }, url: link.url })),
         });
     }
     if (buttons.length < message.links.length) {

@@ -7,8 +7,8 @@ const COLOR: Record<Tone, string> = { attention: "Attention", warning: "Warning"
  * Adaptive Card text is markdown: object keys and bucket names must not become links or
  * emphasis, so the characters that start those are backslash-escaped.
  */
-export function escapeTeams(text: string): string {
-    return text.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+function escapeTeams(text: string): string {
+    return text.replace(/[\\`*_[\]()<>~]/g, c => `\\${c}`);
 }
 
 export function toTeams(message: Message): object {
@@ -31,7 +31,7 @@ export function toTeams(message: Message): object {
                     type: "AdaptiveCard",
                     version: "1.4",
                     body,
-                    actions: message.links.map((link) => ({ type: "Action.OpenUrl", title: link.label, url: link.url })),
+                    actions: message.links.map(link => ({ type: "Action.OpenUrl", title: link.label, url: link.url })),
                 },
             },
         ],

@@ -9,19 +9,19 @@ import { cachedSecret } from "../shared/parameters";
 const TEAMS_HOSTS = [/\.webhook\.office\.com$/, /\.logic\.azure\.com$/, /\.environment\.api\.powerplatform\.com$/];
 const SLACK_HOSTS = [/^hooks\.slack\.com$/];
 
-export const webhookSchema = z
+const webhookSchema = z
     .strictObject({ kind: z.enum(["teams", "slack"]), url: z.url({ protocol: /^https$/ }) })
-    .refine((w) => (w.kind === "teams" ? TEAMS_HOSTS : SLACK_HOSTS).some((host) => host.test(new URL(w.url).hostname)), {
-        error: (issue) => `webhook host is not a ${(issue.input as { kind?: string }).kind} webhook host`,
+    .refine(w => (w.kind === "teams" ? TEAMS_HOSTS : SLACK_HOSTS).some(host => host.test(new URL(w.url).hostname)), {
+        error: issue => `webhook host is not a ${(issue.input as { kind?: string }).kind} webhook host`,
     });
 export type Webhook = z.infer<typeof webhookSchema>;
 
 /** The secret is unusable; retrying will not fix it. */
-export class WebhookSecretInvalid extends Error {
+class WebhookSecretInvalid extends Error {
     override name = "WebhookSecretInvalid";
 }
 
-export function parseWebhook(secretString: string | undefined): Webhook {
+function parseWebhook(secretString: string | undefined): Webhook {
     let json: unknown;
     try {
         json = JSON.parse(secretString ?? "");
@@ -31,7 +31,7 @@ export function parseWebhook(secretString: string | undefined): Webhook {
     const parsed = webhookSchema.safeParse(json);
     if (!parsed.success) {
         // Never echo the secret: only which field failed.
-        throw new WebhookSecretInvalid(`webhook secret: ${parsed.error.issues.map((i) => `${i.path.join(".") || "secret"}: ${i.message}`).join("; ")}`);
+        throw new WebhookSecretInvalid(`webhook secret: ${parsed.error.issues.map(i => `${i.path.join(".") || "secret"}: ${i.message}`).join("; ")}`);
     }
     return parsed.data;
 }

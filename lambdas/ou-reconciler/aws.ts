@@ -1,18 +1,18 @@
 import {
-  BatchGrantPermissionsCommand,
-  BatchRevokePermissionsCommand,
-  CreateDataCellsFilterCommand,
-  DeleteDataCellsFilterCommand,
-  LakeFormationClient,
-  paginateListDataCellsFilter,
-  paginateListPermissions,
-  UpdateDataCellsFilterCommand,
+    BatchGrantPermissionsCommand,
+    BatchRevokePermissionsCommand,
+    CreateDataCellsFilterCommand,
+    DeleteDataCellsFilterCommand,
+    LakeFormationClient,
+    paginateListDataCellsFilter,
+    paginateListPermissions,
+    UpdateDataCellsFilterCommand,
 } from "@aws-sdk/client-lakeformation";
 import {
-  OrganizationsClient,
-  type OrganizationsClientConfig,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
+    OrganizationsClient,
+    type OrganizationsClientConfig,
+    paginateListAccountsForParent,
+    paginateListOrganizationalUnitsForParent,
 } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { currentParameter } from "../shared/parameters";
@@ -24,7 +24,7 @@ import type { LakeFormationPort } from "./reconcile";
 /** The only module that talks to AWS: clients with adaptive retry, paginated reads, single writes. */
 
 // Adaptive retry backs off and rate-limits the client itself when Organizations or Lake Formation throttle.
-export const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
+const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 // Organizations list calls return at most 20 items a page.
 const ORGANIZATIONS_PAGE_SIZE = 20;
 const SESSION_NAME = "lakewarden-ou-reconciler";
@@ -34,110 +34,109 @@ export type ClientOverrides = Pick<OrganizationsClientConfig, "region" | "reques
 type Credentials = NonNullable<OrganizationsClientConfig["credentials"]>;
 
 export interface AwsClients {
-  organizations: OrganizationsClient;
-  lakeFormation: LakeFormationClient;
-  ssm: SSMClient;
+    organizations: OrganizationsClient;
+    lakeFormation: LakeFormationClient;
+    ssm: SSMClient;
 }
 
 /** Organizations through the management account's read-only role when given, else as delegated administrator. */
 export function createClients(orgReadRoleArn: string | undefined, overrides: ClientOverrides = {}): AwsClients {
-  const organizationsCredentials =
-    orgReadRoleArn === undefined ? {} : { credentials: assumedRole(new STSClient({ ...RETRY, ...overrides }), orgReadRoleArn) };
-  return {
-    organizations: new OrganizationsClient({ ...RETRY, ...overrides, ...organizationsCredentials }),
-    lakeFormation: new LakeFormationClient({ ...RETRY, ...overrides }),
-    ssm: new SSMClient({ ...RETRY, ...overrides }),
-  };
+    const organizationsCredentials =
+        orgReadRoleArn === undefined ? {} : { credentials: assumedRole(new STSClient({ ...RETRY, ...overrides }), orgReadRoleArn) };
+    return {
+        organizations: new OrganizationsClient({ ...RETRY, ...overrides, ...organizationsCredentials }),
+        lakeFormation: new LakeFormationClient({ ...RETRY, ...overrides }),
+        ssm: new SSMClient({ ...RETRY, ...overrides }),
+    };
 }
 
 /** Credentials of an assumed role, renewed shortly before they expire (warm Lambdas outlive a session). */
-export function assumedRole(sts: STSClient, roleArn: string): Credentials {
-  let current: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } | undefined;
-  return async () => {
-    if (current !== undefined && current.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS) return current;
-    const { Credentials: issued } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME }));
-    if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined || issued.SessionToken === undefined || issued.Expiration === undefined) {
-      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-    }
-    current = {
-      accessKeyId: issued.AccessKeyId,
-      secretAccessKey: issued.SecretAccessKey,
-      sessionToken: issued.SessionToken,
-      expiration: issued.Expiration,
+function assumedRole(sts: STSClient, roleArn: string): Credentials {
+    let current: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } | undefined;
+    return async () => {
+        if (current !== undefined && current.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS) return current;
+        const { Credentials: issued } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME }));
+        if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined || issued.SessionToken === undefined || issued.Expiration === undefined) {
+            throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+        }
+        current = {
+            accessKeyId: issued.AccessKeyId,
+            secretAccessKey: issued.SecretAccessKey,
+            sessionToken: issued.SessionToken,
+            expiration: issued.Expiration,
+        };
+        return current;
     };
-    return current;
-  };
 }
 
 async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
-  const all: Item[] = [];
-  for await (const page of pages) all.push(...(items(page) ?? []));
-  return all;
+    const all: Item[] = [];
+    for await (const page of pages) all.push(...(items(page) ?? []));
+    return all;
 }
 
 /** undefined when the parent OU or root does not exist. */
 async function ifParentExists<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof Error && error.name === "ParentNotFoundException") return undefined;
-    throw error;
-  }
+    try {
+        return await read();
+    } catch (error) {
+        if (error instanceof Error && error.name === "ParentNotFoundException") return undefined;
+        throw error;
+    }
 }
 
 export function organizationsReader(client: OrganizationsClient): OrgReader {
-  const paging = { client, pageSize: ORGANIZATIONS_PAGE_SIZE };
-  return {
-    childOus: (parentId) =>
-      ifParentExists(() =>
-        collect(paginateListOrganizationalUnitsForParent(paging, { ParentId: parentId }), (page) =>
-          page.OrganizationalUnits?.flatMap((ou) => (ou.Id === undefined ? [] : [ou.Id])),
-        ),
-      ),
-    accounts: (parentId) =>
-      ifParentExists(() =>
-        collect(paginateListAccountsForParent(paging, { ParentId: parentId }), (page) =>
-          page.Accounts?.flatMap((account) => (account.Id === undefined ? [] : [{ id: account.Id, state: account.State ?? account.Status }])),
-        ),
-      ),
-  };
+    const paging = { client, pageSize: ORGANIZATIONS_PAGE_SIZE };
+    return {
+        childOus: parentId =>
+            ifParentExists(() =>
+                collect(paginateListOrganizationalUnitsForParent(paging, { ParentId: parentId }), page =>
+                    page.OrganizationalUnits?.flatMap(ou => (ou.Id === undefined ? [] : [ou.Id])),
+                ),
+            ),
+        accounts: parentId =>
+            ifParentExists(() =>
+                collect(paginateListAccountsForParent(paging, { ParentId: parentId }), page =>
+                    page.Accounts?.flatMap(account => (account.Id === undefined ? [] : [{ id: account.Id, state: account.State ?? account.Status }])),
+                ),
+            ),
+    };
 }
 
 function tableResource(table: TableRef): { CatalogId: string; DatabaseName: string; Name: string } {
-  return { CatalogId: table.catalogId, DatabaseName: table.database, Name: table.table };
+    return { CatalogId: table.catalogId, DatabaseName: table.database, Name: table.table };
 }
 
 export function lakeFormationPort(client: LakeFormationClient): LakeFormationPort {
-  return {
-    listFilters: (table) =>
-      collect(paginateListDataCellsFilter({ client }, { Table: tableResource(table) }), (page) => page.DataCellsFilters),
-    // IncludeRelated returns the permissions on the table's data cells filters along with the table's own.
-    listPermissions: (table) =>
-      collect(
-        paginateListPermissions({ client }, { CatalogId: table.catalogId, Resource: { Table: tableResource(table) }, IncludeRelated: "TRUE" }),
-        (page) => page.PrincipalResourcePermissions,
-      ),
-    createFilter: async (filter) => {
-      await client.send(new CreateDataCellsFilterCommand({ TableData: filter }));
-    },
-    updateFilter: async (filter) => {
-      await client.send(new UpdateDataCellsFilterCommand({ TableData: filter }));
-    },
-    deleteFilter: async (filter) => {
-      await client.send(new DeleteDataCellsFilterCommand(filter));
-    },
-    batchGrant: async (catalogId, entries) =>
-      (await client.send(new BatchGrantPermissionsCommand({ CatalogId: catalogId, Entries: entries }))).Failures ?? [],
-    batchRevoke: async (catalogId, entries) =>
-      (await client.send(new BatchRevokePermissionsCommand({ CatalogId: catalogId, Entries: entries }))).Failures ?? [],
-  };
+    return {
+        listFilters: table => collect(paginateListDataCellsFilter({ client }, { Table: tableResource(table) }), page => page.DataCellsFilters),
+        // IncludeRelated returns the permissions on the table's data cells filters along with the table's own.
+        listPermissions: table =>
+            collect(
+                paginateListPermissions({ client }, { CatalogId: table.catalogId, Resource: { Table: tableResource(table) }, IncludeRelated: "TRUE" }),
+                page => page.PrincipalResourcePermissions,
+            ),
+        createFilter: async filter => {
+            await client.send(new CreateDataCellsFilterCommand({ TableData: filter }));
+        },
+        updateFilter: async filter => {
+            await client.send(new UpdateDataCellsFilterCommand({ TableData: filter }));
+        },
+        deleteFilter: async filter => {
+            await client.send(new DeleteDataCellsFilterCommand(filter));
+        },
+        batchGrant: async (catalogId, entries) =>
+            (await client.send(new BatchGrantPermissionsCommand({ CatalogId: catalogId, Entries: entries }))).Failures ?? [],
+        batchRevoke: async (catalogId, entries) =>
+            (await client.send(new BatchRevokePermissionsCommand({ CatalogId: catalogId, Entries: entries }))).Failures ?? [],
+    };
 }
 
 export async function loadMappingDocument(client: SSMClient, parameterName: string): Promise<unknown> {
-  const value = await currentParameter(client, parameterName, { decrypt: true });
-  try {
-    return JSON.parse(value);
-  } catch (error) {
-    throw new Error(`SSM parameter ${parameterName} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
+    const value = await currentParameter(client, parameterName, { decrypt: true });
+    try {
+        return JSON.parse(value);
+    } catch (error) {
+        throw new Error(`SSM parameter ${parameterName} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }

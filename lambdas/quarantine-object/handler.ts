@@ -68,7 +68,8 @@ export async function runQuarantineAction(request: QuarantineRequest, deps: Step
         case "copy": {
             const result = await copyVersion(store, object.bucket, original, target.key, deps.limits);
             if (result.outcome === "SOURCE_MISSING") return { outcome: result.outcome, quarantineKey: target.key, quarantineCopyPresent: result.targetExists };
-            if (result.outcome === "IN_PROGRESS") return { outcome: result.outcome, quarantineKey: target.key, partsDone: result.partsDone, partsTotal: result.partsTotal };
+            if (result.outcome === "IN_PROGRESS")
+                return { outcome: result.outcome, quarantineKey: target.key, partsDone: result.partsDone, partsTotal: result.partsTotal };
             return { outcome: result.outcome, quarantineKey: target.key, quarantineVersionId: result.targetVersionId, size: result.size };
         }
         case "abortCopy":

@@ -14,7 +14,10 @@ export const objectLocationSchema = z.strictObject({
 
 export const versionRefSchema = z.strictObject({
     key: z.string().min(1),
-    versionId: z.string().min(1).refine((v) => v !== "null", { error: "an explicit version id is required" }),
+    versionId: z
+        .string()
+        .min(1)
+        .refine(v => v !== "null", { error: "an explicit version id is required" }),
 });
 
 export const objectVersionSchema = objectLocationSchema.extend({ versionId: versionRefSchema.shape.versionId });

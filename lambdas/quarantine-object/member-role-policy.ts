@@ -16,7 +16,7 @@ export interface MemberRolePolicyArgs {
     buckets: readonly string[] | "*";
 }
 
-export interface PolicyStatement {
+interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
     Action: string[];
@@ -32,12 +32,12 @@ export interface PolicyDocument {
 const STEPS: StepKind[] = ["containment", "copy", "verify", "deleteSource", "abort"];
 
 function unionOf(side: "bucket" | "source" | "target"): string[] {
-    return [...new Set(STEPS.flatMap((step) => stepActions(step)[side]))].sort();
+    return [...new Set(STEPS.flatMap(step => stepActions(step)[side]))].sort();
 }
 
 export function memberRolePolicy(purpose: "quarantine" | "release", args: MemberRolePolicyArgs): PolicyDocument {
     const buckets = args.buckets === "*" ? ["*"] : [...args.buckets];
-    const s3 = (suffix: string) => buckets.map((b) => `arn:${args.partition}:s3:::${b}${suffix}`);
+    const s3 = (suffix: string) => buckets.map(b => `arn:${args.partition}:s3:::${b}${suffix}`);
     const inQuarantine = s3(`/${args.quarantinePrefix}*`);
     const anywhere = s3("/*");
     const ownAccount = { StringEquals: { "aws:ResourceAccount": args.accountId } };

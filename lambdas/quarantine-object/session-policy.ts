@@ -29,10 +29,10 @@ const MAX_SESSION_POLICY_CHARS = 2048;
 
 /** IAM reads * ? $ in resources as wildcards/variables; ${*} ${?} ${$} are the literals. */
 export function escapeArnPart(text: string): string {
-    return text.replace(/[*?$]/g, (c) => `\${${c}}`);
+    return text.replace(/[*?$]/g, c => `\${${c}}`);
 }
 
-export function objectArn(partition: string, bucket: string, keyPattern: string): string {
+function objectArn(partition: string, bucket: string, keyPattern: string): string {
     return `arn:${partition}:s3:::${bucket}/${keyPattern}`;
 }
 
@@ -68,9 +68,9 @@ function document(scope: SessionScope, resourceOf: (grant: ObjectGrant) => strin
 }
 
 export function sessionPolicy(scope: SessionScope): string {
-    const exact = document(scope, (g) => objectArn(scope.partition, g.bucket, escapeArnPart(g.key)));
+    const exact = document(scope, g => objectArn(scope.partition, g.bucket, escapeArnPart(g.key)));
     if (exact.length <= MAX_SESSION_POLICY_CHARS) return exact;
-    return document(scope, (g) => objectArn(scope.partition, g.bucket, `${escapeArnPart(g.widenTo)}*`));
+    return document(scope, g => objectArn(scope.partition, g.bucket, `${escapeArnPart(g.widenTo)}*`));
 }
 
 /** RoleSessionName: [\w+=,.@-]{2,64}; shows in the member account's CloudTrail. */

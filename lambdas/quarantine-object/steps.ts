@@ -46,7 +46,7 @@ export function stepActions(step: StepKind): StepActions {
     return STEP_ACTIONS[step];
 }
 
-export interface Location {
+interface Location {
     accountId: string;
     region: string;
     partition: string;
@@ -74,7 +74,7 @@ export function grantsFor(scope: StepScope): ObjectGrant[] {
     return [
         { actions: actions.source, bucket: scope.location.bucket, key: scope.source.key, widenTo: scope.source.widenTo },
         { actions: actions.target, bucket: scope.location.bucket, key: scope.target.key, widenTo: scope.target.widenTo },
-    ].filter((grant) => grant.actions.length > 0);
+    ].filter(grant => grant.actions.length > 0);
 }
 
 export async function openStore(deps: StepDeps, scope: StepScope): Promise<ObjectStore> {

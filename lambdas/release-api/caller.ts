@@ -30,15 +30,18 @@ export function isAllowedReleaser(principalArn: string, releaserRoleArns: readon
     const session = ASSUMED_ROLE.exec(principalArn);
     if (!session) return false;
     const [, partition, account, roleName] = session;
-    return releaserRoleArns.some((arn) => {
+    return releaserRoleArns.some(arn => {
         const role = ROLE.exec(arn);
         return role !== null && role[1] === partition && role[2] === account && role[3] === roleName;
     });
 }
 
 export function releaserRolesFromEnvironment(value: string | undefined): string[] {
-    const arns = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-    const invalid = arns.filter((arn) => !ROLE.test(arn));
+    const arns = (value ?? "")
+        .split(",")
+        .map(s => s.trim())
+        .filter(Boolean);
+    const invalid = arns.filter(arn => !ROLE.test(arn));
     if (arns.length === 0 || invalid.length > 0) {
         throw new Error(`RELEASER_ROLE_ARNS must list IAM role ARNs (invalid: ${invalid.join(", ") || "none given"})`);
     }

@@ -47,12 +47,7 @@ export async function handleRelease(event: unknown, deps: ReleaseApiDeps): Promi
         return respond(400, { message: "invalid release request", issues: body.issues });
     }
     const name = releaseExecutionName(body.body);
-    const outcome = await startRelease(
-        deps.sfn,
-        deps.stateMachineArn,
-        { ...body.body, requestedBy: caller },
-        name,
-    );
+    const outcome = await startRelease(deps.sfn, deps.stateMachineArn, { ...body.body, requestedBy: caller }, name);
     logger.info("release requested", {
         findingId: body.body.findingId,
         versionId: body.body.versionId,

@@ -2,13 +2,13 @@
 import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
 import { z } from "zod";
 
-export const releaseBodySchema = z.strictObject({
+const releaseBodySchema = z.strictObject({
     findingId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: "expected the Macie finding id" }),
     versionId: z
         .string()
         .min(1)
         .max(1024)
-        .refine((v) => v !== "null", { error: "expected the S3 version id of the quarantined object" }),
+        .refine(v => v !== "null", { error: "expected the S3 version id of the quarantined object" }),
     reason: z.string().trim().min(3, { error: "say why the object may be released (3-500 characters)" }).max(500),
     /** Client-generated; the same requestId retried starts (or finds) the same execution. */
     requestId: z.uuid({ error: "expected a UUID chosen by the client for this release request" }),
@@ -21,7 +21,7 @@ export type ReleaseBody = z.infer<typeof releaseBodySchema>;
  */
 export type ProxyEvent = z.infer<typeof APIGatewayProxyEventSchema>;
 
-export interface Issue {
+interface Issue {
     path: string;
     message: string;
 }
@@ -43,7 +43,7 @@ export function parseBody(event: ProxyEvent): BodyResult {
     if (!parsed.success) {
         return {
             ok: false,
-            issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+            issues: parsed.error.issues.map(issue => ({ path: issue.path.join("."), message: issue.message })),
         };
     }
     return { ok: true, body: parsed.data };

@@ -26,7 +26,7 @@ export type StartOutcome =
     | { status: "ALREADY_STARTED"; executionArn: string; executionStatus: string }
     | { status: "CONFLICT"; executionArn: string };
 
-export function executionArnFor(stateMachineArn: string, name: string): string {
+function executionArnFor(stateMachineArn: string, name: string): string {
     return `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
 }
 

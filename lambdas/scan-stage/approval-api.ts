@@ -64,13 +64,19 @@ export async function handleDecision(event: unknown, deps: ApprovalApiDeps): Pro
     }
     const body = decisionBodySchema.safeParse(parseJsonBody(request.body, request.isBase64Encoded));
     if (!body.success) {
-        return respond(400, { message: "expected {\"decision\": \"approve\" | \"deny\", \"reason\": \"...\"}", issues: body.error.issues.map((i) => i.message) });
+        return respond(400, { message: 'expected {"decision": "approve" | "deny", "reason": "..."}', issues: body.error.issues.map(i => i.message) });
     }
     const runId = request.pathParameters.runId;
     const decidedAt = deps.now().toISOString();
     let claimed: { taskToken: string };
     try {
-        claimed = await claimDecision(deps.ddb, deps.decisionTable, { runId, decision: body.data.decision, approverArn: caller.principalArn, reason: body.data.reason, decidedAt });
+        claimed = await claimDecision(deps.ddb, deps.decisionTable, {
+            runId,
+            decision: body.data.decision,
+            approverArn: caller.principalArn,
+            reason: body.data.reason,
+            decidedAt,
+        });
     } catch (error) {
         if (error instanceof DecisionConflict) {
             return respond(409, { message: error.message });

@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { DecisionConflict } from "./errors";
 
-export type Decision = "approve" | "deny";
+type Decision = "approve" | "deny";
 
 export interface PendingApproval {
     runId: string;

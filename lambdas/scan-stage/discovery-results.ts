@@ -50,7 +50,9 @@ export function parseResultsFile(body: Uint8Array, jobId: string, bucket: string
         }
         const { classificationDetails, resourcesAffected } = parsed.data;
         if (classificationDetails.jobId !== jobId || resourcesAffected.s3Bucket.name !== bucket) {
-            throw new ScanResultsInconsistent(`${source} line ${index + 1} is for job ${classificationDetails.jobId} / bucket ${resourcesAffected.s3Bucket.name}`);
+            throw new ScanResultsInconsistent(
+                `${source} line ${index + 1} is for job ${classificationDetails.jobId} / bucket ${resourcesAffected.s3Bucket.name}`,
+            );
         }
         if (resourcesAffected.s3Object.embeddedFileDetails) {
             return;

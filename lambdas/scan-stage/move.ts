@@ -9,11 +9,11 @@
 import { InvalidScanRequest } from "./errors";
 import { RUN_TAG } from "./macie-job";
 
-export type MoveAction = "landingToScan" | "scanToScanned" | "scanToReview" | "reviewToScanned" | "deleteReviewed";
+type MoveAction = "landingToScan" | "scanToScanned" | "scanToReview" | "reviewToScanned" | "deleteReviewed";
 export type StageBucket = "landing" | "scan" | "review" | "scanned";
 
 /** Object tag that says why an object left the scan bucket. */
-export const VERDICT_TAG = "lakewarden:scan-verdict";
+const VERDICT_TAG = "lakewarden:scan-verdict";
 
 export interface VersionRef {
     bucket: string;
@@ -34,7 +34,7 @@ export interface ObjectMover {
     deleteVersion(ref: VersionRef): Promise<void>;
 }
 
-export interface MoveItem {
+interface MoveItem {
     key: string;
     versionId: string;
     /** Where a begin-collected object is (landing, or a failed run's leftover in scan). */

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { recordPending } from "./decision-record";
 import { InvalidScanRequest } from "./errors";
 
-export const approvalRequestSchema = z.strictObject({
+const approvalRequestSchema = z.strictObject({
     taskToken: z.string().min(1).max(1024),
     pipeline: z.string().min(1),
     runId: z.string().regex(/^[\w-]{1,80}$/),
@@ -34,7 +34,7 @@ export interface RequestApprovalDeps {
 export function parseApprovalRequest(payload: unknown): ApprovalRequest {
     const parsed = approvalRequestSchema.safeParse(payload);
     if (!parsed.success) {
-        throw new InvalidScanRequest(`not an approval request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        throw new InvalidScanRequest(`not an approval request: ${parsed.error.issues.map(i => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     }
     return parsed.data;
 }

@@ -12,7 +12,7 @@ export interface StageObject {
     size: number;
 }
 
-export const BATCH_SIZE = 25;
+const BATCH_SIZE = 25;
 /** Half of the 256 KiB state limit: the verdict carries the same objects plus a reason each. */
 export const MAX_MANIFEST_BYTES = 128 * 1024;
 

@@ -51,7 +51,9 @@ const MAX_POLL_SECONDS = 900;
 
 export async function startJob(deps: RunDeps, request: { pipeline: string; runId: string }): Promise<JobState> {
     const created = await deps.macie.send(
-        new CreateClassificationJobCommand(jobRequest({ pipeline: request.pipeline, runId: request.runId, accountId: deps.accountId, scanBucket: deps.buckets.scan })),
+        new CreateClassificationJobCommand(
+            jobRequest({ pipeline: request.pipeline, runId: request.runId, accountId: deps.accountId, scanBucket: deps.buckets.scan }),
+        ),
     );
     if (!created.jobId) {
         throw new Error(`CreateClassificationJob returned no job id for run ${request.runId}`);
@@ -91,7 +93,7 @@ export async function judge(deps: RunDeps, request: { jobId: string; batches: Ru
     const verdict = judgeRun(objects, findings, results);
     return {
         clean: inBatches(verdict.clean),
-        review: inBatches(verdict.review.map((item) => ({ ...item, detail: item.detail.slice(0, 5).map((d) => d.slice(0, 200)) }))),
+        review: inBatches(verdict.review.map(item => ({ ...item, detail: item.detail.slice(0, 5).map(d => d.slice(0, 200)) }))),
         cleanCount: verdict.clean.length,
         reviewCount: verdict.review.length,
     };

@@ -44,7 +44,7 @@ export interface RunVerdict {
 const refOf = (key: string, versionId: string | null): string => `${key}\u0000${versionId ?? ""}`;
 
 export function judgeRun(objects: readonly RunObject[], findings: readonly FindingRef[], results: readonly DiscoveryResult[]): RunVerdict {
-    const byKey = new Map(objects.map((o) => [o.key, o]));
+    const byKey = new Map(objects.map(o => [o.key, o]));
     const flagged = new Map<string, string[]>();
     for (const finding of findings) {
         const object = byKey.get(finding.key);

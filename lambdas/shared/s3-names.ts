@@ -6,7 +6,7 @@
  * only current names (their payload schema uses this same pattern), so the decision must not send
  * them a legacy one.
  */
-export const CURRENT_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const CURRENT_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Why a bucket name is outside the current rules, or undefined when it follows them. */
 export function legacyBucketNameReason(name: string): string | undefined {

@@ -26,7 +26,7 @@ export interface Anchors {
     pulumi?: string[];
 }
 
-export interface ProviderInfo {
+interface ProviderInfo {
     type: string;
     urn: string;
     name: string;
@@ -53,7 +53,7 @@ export interface Resource {
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export type ConfigSchema = Record<string, PolicyConfigJSONSchema>;
-export type WithExemptions<C> = C & { exemptions: Exemption[] };
+type WithExemptions<C> = C & { exemptions: Exemption[] };
 
 interface RuleBase {
     name: string;
@@ -72,11 +72,7 @@ export interface ResourceRule<C = Record<string, never>> extends RuleBase {
 }
 
 export interface StackRule<C = Record<string, never>> extends RuleBase {
-    validateStack(
-        resources: Resource[],
-        config: WithExemptions<C>,
-        report: (message: string, urn: string) => void,
-    ): void;
+    validateStack(resources: Resource[], config: WithExemptions<C>, report: (message: string, urn: string) => void): void;
 }
 
 export type LakewardenPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
@@ -106,7 +102,7 @@ function metadata(rule: RuleBase) {
 }
 
 /** Schema defaults overlaid with what the engine configured (it applies defaults too). */
-export function readConfig<C>(schema: ConfigSchema | undefined, given: object): WithExemptions<C> {
+function readConfig<C>(schema: ConfigSchema | undefined, given: object): WithExemptions<C> {
     const result: Dict = { exemptions: [] };
     for (const [key, property] of Object.entries(schema ?? {})) {
         if (property.default !== undefined) {
@@ -186,7 +182,7 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
 }
 
 /** Converts the server's PolicyResource graph into plain Resources, keeping the links. */
-export function toResources(policyResources: PolicyResource[]): Resource[] {
+function toResources(policyResources: PolicyResource[]): Resource[] {
     const converted = new Map<PolicyResource, Resource>();
     for (const r of policyResources) {
         converted.set(r, {
@@ -195,9 +191,7 @@ export function toResources(policyResources: PolicyResource[]): Resource[] {
             name: r.name,
             props: plain(r.props),
             opts: r.opts,
-            provider: r.provider
-                ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: plain(r.provider.props) }
-                : undefined,
+            provider: r.provider ? { type: r.provider.type, urn: r.provider.urn, name: r.provider.name, props: plain(r.provider.props) } : undefined,
             dependencies: [],
             propertyDependencies: {},
         });

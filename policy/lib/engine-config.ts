@@ -26,7 +26,7 @@ interface ParsedEntry {
     properties?: Record<string, unknown>;
 }
 
-export function parsePolicyPackConfig(raw: unknown): Map<string, ParsedEntry> {
+function parsePolicyPackConfig(raw: unknown): Map<string, ParsedEntry> {
     const result = new Map<string, ParsedEntry>();
     if (raw === undefined || raw === null) {
         return result;
@@ -56,11 +56,7 @@ export function parsePolicyPackConfig(raw: unknown): Map<string, ParsedEntry> {
     return result;
 }
 
-export function reconcilePolicyPackConfig(
-    policies: Policies,
-    packLevel: EnforcementLevel,
-    raw: unknown,
-): Map<string, PolicyConfigEntry> {
+export function reconcilePolicyPackConfig(policies: Policies, packLevel: EnforcementLevel, raw: unknown): Map<string, PolicyConfigEntry> {
     const given = parsePolicyPackConfig(raw);
     const errors: string[] = [];
     const result = new Map<string, PolicyConfigEntry>();
@@ -111,7 +107,7 @@ export function reconcilePolicyPackConfig(
 }
 
 /** The candidate within edit distance 3 of `name`, for "did you mean". */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
+function closest(name: string, candidates: readonly string[]): string | undefined {
     let best: { candidate: string; distance: number } | undefined;
     for (const candidate of candidates) {
         const distance = editDistance(name, candidate);

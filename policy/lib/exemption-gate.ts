@@ -22,9 +22,7 @@ export class ExemptionGate {
         private readonly reportViolation: ReportViolation,
     ) {
         // Malformed entries never apply (the CLI rejects them when it validates the config).
-        this.valid = (Array.isArray(exemptions) ? exemptions : []).filter(
-            (e): e is Exemption => exemptionProblem(e) === undefined,
-        );
+        this.valid = (Array.isArray(exemptions) ? exemptions : []).filter((e): e is Exemption => exemptionProblem(e) === undefined);
         this.now = context?.now ?? new Date();
     }
 

@@ -33,8 +33,20 @@ const service = (name: string): Principal => ({ label: `service ${name}`, reques
 const regional = (prefix: string, r: Resource, ix: StackIndex) => `${prefix}.${ix.region(r)}.amazonaws.com`;
 
 /** Roles of the stack that call `actions` on `arn`, each needing `kmsActions` through `via`. */
-function callerUses(ix: StackIndex, actions: string[], arn: string | undefined, kmsActions: string[], via: string, why: string, context?: Record<string, string>): KeyUse[] {
-    return arn ? ix.callers(actions, arn).map(c => ({ principal: c.principal, actions: kmsActions, via, context, why: `${why} (${c.principal.label} may ${actions[0]})` })) : [];
+function callerUses(
+    ix: StackIndex,
+    actions: string[],
+    arn: string | undefined,
+    kmsActions: string[],
+    via: string,
+    why: string,
+    context?: Record<string, string>,
+): KeyUse[] {
+    return arn
+        ? ix
+              .callers(actions, arn)
+              .map(c => ({ principal: c.principal, actions: kmsActions, via, context, why: `${why} (${c.principal.label} may ${actions[0]})` }))
+        : [];
 }
 
 /** What a service principal sends on behalf of a source: its account, and the source ARN the resource policy pins. */
@@ -42,7 +54,13 @@ function sourceContext(r: Resource, ix: StackIndex, sourceArn?: string): Record<
     return { "aws:SourceAccount": ix.account(r), ...(sourceArn ? { "aws:SourceArn": sourceArn } : {}) };
 }
 
-function resourcePolicyServices(r: Resource, ix: StackIndex, attachedType: string, attachProperty: string, actions: string[]): { service: string; sourceArn?: string }[] {
+function resourcePolicyServices(
+    r: Resource,
+    ix: StackIndex,
+    attachedType: string,
+    attachProperty: string,
+    actions: string[],
+): { service: string; sourceArn?: string }[] {
     const documents = [r.props.policy, ...ix.attached(r, attachedType, attachProperty).map(p => p.props.policy)];
     return ix.servicePrincipals(documents, actions);
 }
@@ -51,15 +69,31 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
     {
         type: "aws:lambda/function:Function",
         keyProperty: "kmsKeyArn",
-        uses: (r, ix) => [{ principal: ix.deployer(r), actions: ["kms:CreateGrant"], via: "lambda", grantForAwsResource: true, why: "creating a function whose environment is encrypted with the key" }],
-        source: "Lambda Developer Guide, \"Securing environment variables\": the principal creating or updating the function needs kms:CreateGrant",
+        uses: (r, ix) => [
+            {
+                principal: ix.deployer(r),
+                actions: ["kms:CreateGrant"],
+                via: "lambda",
+                grantForAwsResource: true,
+                why: "creating a function whose environment is encrypted with the key",
+            },
+        ],
+        source: 'Lambda Developer Guide, "Securing environment variables": the principal creating or updating the function needs kms:CreateGrant',
     },
     {
         type: "aws:dynamodb/table:Table",
         keyProperty: "serverSideEncryption",
         applies: r => dig(r.props, "serverSideEncryption.enabled") === true,
-        uses: (r, ix) => [{ principal: ix.deployer(r), actions: ["kms:CreateGrant", "kms:DescribeKey"], via: "dynamodb", grantForAwsResource: true, why: "creating a table encrypted with the key" }],
-        source: "KMS Developer Guide, \"How Amazon DynamoDB uses AWS KMS\": the creator needs kms:CreateGrant and kms:DescribeKey through DynamoDB",
+        uses: (r, ix) => [
+            {
+                principal: ix.deployer(r),
+                actions: ["kms:CreateGrant", "kms:DescribeKey"],
+                via: "dynamodb",
+                grantForAwsResource: true,
+                why: "creating a table encrypted with the key",
+            },
+        ],
+        source: 'KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS": the creator needs kms:CreateGrant and kms:DescribeKey through DynamoDB',
     },
     {
         type: "aws:ssm/parameter:Parameter",
@@ -71,10 +105,18 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const context = arn ? { "kms:EncryptionContext:PARAMETER_ARN": arn } : undefined;
             return [
                 { principal: ix.deployer(r), actions: ["kms:Encrypt"], via: "ssm", context, why: "writing the SecureString value" },
-                ...callerUses(ix, ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], arn, ["kms:Decrypt"], "ssm", "reading the SecureString value", context),
+                ...callerUses(
+                    ix,
+                    ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+                    arn,
+                    ["kms:Decrypt"],
+                    "ssm",
+                    "reading the SecureString value",
+                    context,
+                ),
             ];
         },
-        source: "Systems Manager User Guide, \"How AWS Systems Manager Parameter Store uses AWS KMS\": Encrypt for the writer, Decrypt for readers, through ssm.<region>.amazonaws.com",
+        source: 'Systems Manager User Guide, "How AWS Systems Manager Parameter Store uses AWS KMS": Encrypt for the writer, Decrypt for readers, through ssm.<region>.amazonaws.com',
     },
     {
         type: "aws:sfn/stateMachine:StateMachine",
@@ -86,37 +128,72 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const context = arn ? { "kms:EncryptionContext:aws:states:stateMachineArn": arn } : undefined;
             const role = ix.roleByArn(r.props.roleArn);
             return [
-                ...(role ? [{ principal: ix.rolePrincipal(role), actions: ["kms:Decrypt", "kms:GenerateDataKey"], via: "states", context, why: "running the state machine (its execution role)" }] : []),
-                ...callerUses(ix, ["states:StartExecution", "states:StartSyncExecution"], arn, ["kms:GenerateDataKey"], "states", "starting executions", context),
-                ...callerUses(ix, ["states:DescribeExecution", "states:GetExecutionHistory"], name ? `arn:aws:states:${ix.region(r)}:${ix.account(r)}:execution:${name}:x` : undefined, ["kms:Decrypt"], "states", "reading executions", context),
+                ...(role
+                    ? [
+                          {
+                              principal: ix.rolePrincipal(role),
+                              actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                              via: "states",
+                              context,
+                              why: "running the state machine (its execution role)",
+                          },
+                      ]
+                    : []),
+                ...callerUses(
+                    ix,
+                    ["states:StartExecution", "states:StartSyncExecution"],
+                    arn,
+                    ["kms:GenerateDataKey"],
+                    "states",
+                    "starting executions",
+                    context,
+                ),
+                ...callerUses(
+                    ix,
+                    ["states:DescribeExecution", "states:GetExecutionHistory"],
+                    name ? `arn:aws:states:${ix.region(r)}:${ix.account(r)}:execution:${name}:x` : undefined,
+                    ["kms:Decrypt"],
+                    "states",
+                    "reading executions",
+                    context,
+                ),
             ];
         },
         source:
-            "Step Functions API Reference (StartExecution, DescribeExecution) and Developer Guide, \"Data at rest encryption\": callers of StartExecution need kms:GenerateDataKey, " +
+            'Step Functions API Reference (StartExecution, DescribeExecution) and Developer Guide, "Data at rest encryption": callers of StartExecution need kms:GenerateDataKey, ' +
             "callers of DescribeExecution/GetExecutionHistory kms:Decrypt, the execution role both",
     },
     {
         type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         keyProperty: "rules",
         uses: (r, ix) => macieReaders(r, ix),
-        source: "Macie User Guide, \"Analyzing encrypted S3 objects\": the key must allow Macie's service-linked role kms:Decrypt, else objects are unclassifiable",
+        source: 'Macie User Guide, "Analyzing encrypted S3 objects": the key must allow Macie\'s service-linked role kms:Decrypt, else objects are unclassifiable',
     },
     {
         type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         keyProperty: "rules",
         uses: (r, ix) => lakeFormationRoles(r, ix),
-        source: "Lake Formation Developer Guide, \"Registering an encrypted Amazon S3 location\": the registration role needs kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on the bucket key",
+        source: 'Lake Formation Developer Guide, "Registering an encrypted Amazon S3 location": the registration role needs kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on the bucket key',
     },
     {
         type: "aws:cloudwatch/logGroup:LogGroup",
         keyProperty: "kmsKeyId",
         uses: (r, ix) => {
             const name = nameOf(r);
-            const context: Record<string, string> = name ? { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ix.region(r)}:${ix.account(r)}:log-group:${name}` } : {};
-            return [{ principal: service(regional("logs", r, ix)), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context, why: "CloudWatch Logs encrypting and reading the group's events" }];
+            const context: Record<string, string> = name
+                ? { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ix.region(r)}:${ix.account(r)}:log-group:${name}` }
+                : {};
+            return [
+                {
+                    principal: service(regional("logs", r, ix)),
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    context,
+                    why: "CloudWatch Logs encrypting and reading the group's events",
+                },
+            ];
         },
         source:
-            "CloudWatch Logs User Guide, \"Encrypt log data in CloudWatch Logs using AWS KMS\": the key policy lets logs.<region>.amazonaws.com use the key " +
+            'CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS": the key policy lets logs.<region>.amazonaws.com use the key ' +
             "for the group's kms:EncryptionContext:aws:logs:arn (GenerateDataKey and Decrypt are the calls, as in the CloudWatchLogsAPIKeyAccess managed policy)",
     },
     {
@@ -127,11 +204,16 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const arn = name ? `arn:aws:sns:${ix.region(r)}:${ix.account(r)}:${name}` : undefined;
             const publishers = resourcePolicyServices(r, ix, "aws:sns/topicPolicy:TopicPolicy", "arn", ["sns:Publish"]);
             return [
-                ...publishers.map(p => ({ principal: service(p.service), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: sourceContext(r, ix, p.sourceArn), why: `an AWS service publishing to the encrypted topic${p.sourceArn ? ` from ${p.sourceArn}` : ""}` })),
+                ...publishers.map(p => ({
+                    principal: service(p.service),
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    context: sourceContext(r, ix, p.sourceArn),
+                    why: `an AWS service publishing to the encrypted topic${p.sourceArn ? ` from ${p.sourceArn}` : ""}`,
+                })),
                 ...callerUses(ix, ["sns:Publish"], arn, ["kms:GenerateDataKey", "kms:Decrypt"], "sns", "publishing to the encrypted topic"),
             ];
         },
-        source: "SNS Developer Guide, \"Enable compatibility between event sources from AWS services and encrypted topics\": publishers need kms:GenerateDataKey* and kms:Decrypt",
+        source: 'SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted topics": publishers need kms:GenerateDataKey* and kms:Decrypt',
     },
     {
         type: "aws:sqs/queue:Queue",
@@ -141,12 +223,17 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
             const arn = name ? `arn:aws:sqs:${ix.region(r)}:${ix.account(r)}:${name}` : undefined;
             const senders = resourcePolicyServices(r, ix, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", ["sqs:SendMessage"]);
             return [
-                ...senders.map(p => ({ principal: service(p.service), actions: ["kms:GenerateDataKey", "kms:Decrypt"], context: sourceContext(r, ix, p.sourceArn), why: `an AWS service sending to the encrypted queue${p.sourceArn ? ` from ${p.sourceArn}` : ""}` })),
+                ...senders.map(p => ({
+                    principal: service(p.service),
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    context: sourceContext(r, ix, p.sourceArn),
+                    why: `an AWS service sending to the encrypted queue${p.sourceArn ? ` from ${p.sourceArn}` : ""}`,
+                })),
                 ...callerUses(ix, ["sqs:SendMessage"], arn, ["kms:GenerateDataKey", "kms:Decrypt"], "sqs", "sending to the encrypted queue"),
                 ...callerUses(ix, ["sqs:ReceiveMessage"], arn, ["kms:Decrypt"], "sqs", "receiving from the encrypted queue"),
             ];
         },
-        source: "SQS Developer Guide, \"Encryption at rest\" (key management): producers need kms:GenerateDataKey and kms:Decrypt, consumers kms:Decrypt",
+        source: 'SQS Developer Guide, "Encryption at rest" (key management): producers need kms:GenerateDataKey and kms:Decrypt, consumers kms:Decrypt',
     },
     {
         type: "aws:cloudwatch/eventBus:EventBus",
@@ -158,9 +245,16 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
                 context["kms:EncryptionContext:aws:events:event-bus:arn"] = `arn:aws:events:${ix.region(r)}:${ix.account(r)}:event-bus/${name}`;
                 context["aws:SourceArn"] = context["kms:EncryptionContext:aws:events:event-bus:arn"];
             }
-            return [{ principal: service("events.amazonaws.com"), actions: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"], context, why: "EventBridge encrypting the bus's events" }];
+            return [
+                {
+                    principal: service("events.amazonaws.com"),
+                    actions: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+                    context,
+                    why: "EventBridge encrypting the bus's events",
+                },
+            ];
         },
-        source: "EventBridge User Guide, \"Authorizing EventBridge to use a customer managed key\": kms:DescribeKey, kms:GenerateDataKey, kms:Decrypt",
+        source: 'EventBridge User Guide, "Authorizing EventBridge to use a customer managed key": kms:DescribeKey, kms:GenerateDataKey, kms:Decrypt',
     },
     {
         type: "aws:secretsmanager/secret:Secret",
@@ -173,14 +267,14 @@ export const KEY_REQUIREMENTS: readonly KeyRequirement[] = [
                 ...callerUses(ix, ["secretsmanager:GetSecretValue"], arn, ["kms:Decrypt"], "secretsmanager", "reading the secret"),
             ];
         },
-        source: "Secrets Manager User Guide, \"Secret encryption and decryption in AWS Secrets Manager\": GenerateDataKey to store, Decrypt to read, through secretsmanager",
+        source: 'Secrets Manager User Guide, "Secret encryption and decryption in AWS Secrets Manager": GenerateDataKey to store, Decrypt to read, through secretsmanager',
     },
     {
         type: "aws:emr/securityConfiguration:SecurityConfiguration",
         keyProperty: "configuration",
         uses: (r, ix) => emrRoles(r, ix),
         source:
-            "EMR Management Guide, \"Encryption options\" (local disk and EBS encryption with AWS KMS): the EC2 instance profile role must be a key user " +
+            'EMR Management Guide, "Encryption options" (local disk and EBS encryption with AWS KMS): the EC2 instance profile role must be a key user ' +
             "(Encrypt, Decrypt, ReEncrypt, GenerateDataKey, DescribeKey) and EBS encryption needs kms:CreateGrant for AWS resources",
     },
 ];
@@ -194,11 +288,26 @@ function emrRoles(r: Resource, ix: StackIndex): KeyUse[] {
     if (!isDict(disk) || disk.EncryptionKeyProviderType !== "AwsKms") {
         return [];
     }
-    const instanceRoles = ix.siblings(r).filter(s => s.type === "aws:iam/role:Role" && JSON.stringify(parseJsonish(s.props.assumeRolePolicy) ?? "").includes("ec2.amazonaws.com"));
+    const instanceRoles = ix
+        .siblings(r)
+        .filter(s => s.type === "aws:iam/role:Role" && JSON.stringify(parseJsonish(s.props.assumeRolePolicy) ?? "").includes("ec2.amazonaws.com"));
     return instanceRoles.flatMap(role => [
-        { principal: ix.rolePrincipal(role), actions: KEY_USER_ACTIONS, via: "ec2", why: "EMR instances encrypting local disks with the key (instance profile role)" },
+        {
+            principal: ix.rolePrincipal(role),
+            actions: KEY_USER_ACTIONS,
+            via: "ec2",
+            why: "EMR instances encrypting local disks with the key (instance profile role)",
+        },
         ...(disk.EnableEbsEncryption === true
-            ? [{ principal: ix.rolePrincipal(role), actions: ["kms:CreateGrant"], via: "ec2", grantForAwsResource: true, why: "EMR instances attaching EBS volumes encrypted with the key" }]
+            ? [
+                  {
+                      principal: ix.rolePrincipal(role),
+                      actions: ["kms:CreateGrant"],
+                      via: "ec2",
+                      grantForAwsResource: true,
+                      why: "EMR instances attaching EBS volumes encrypted with the key",
+                  },
+              ]
             : []),
     ]);
 }
@@ -216,7 +325,8 @@ function macieScans(bucket: Resource, ix: StackIndex): boolean {
         .some(job => {
             const definition = dig(job.props, "s3JobDefinition");
             const named = asList(dig(definition, "bucketDefinitions")).some(d => asList(dig(d, "buckets")).includes(bucket.props.bucket));
-            const tagged = JSON.stringify(dig(definition, "bucketCriteria") ?? {}).includes('"tagValues"') &&
+            const tagged =
+                JSON.stringify(dig(definition, "bucketCriteria") ?? {}).includes('"tagValues"') &&
                 asList(dig(definition, "bucketCriteria.includes.ands")).some(c =>
                     asList(dig(c, "tagCriterion.tagValues")).some(t => isDict(t) && tags[String(t.key)] === t.value),
                 );
@@ -231,7 +341,14 @@ function macieReaders(sse: Resource, ix: StackIndex): KeyUse[] {
     }
     const account = ix.account(sse);
     const arn = `arn:aws:iam::${account}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie`;
-    return [{ principal: { label: `Macie's service-linked role ${arn}`, request: { kind: "aws", arn, account } }, actions: ["kms:Decrypt"], via: "s3", why: `Macie classifying objects of ${String(bucket.props.bucket)}` }];
+    return [
+        {
+            principal: { label: `Macie's service-linked role ${arn}`, request: { kind: "aws", arn, account } },
+            actions: ["kms:Decrypt"],
+            via: "s3",
+            why: `Macie classifying objects of ${String(bucket.props.bucket)}`,
+        },
+    ];
 }
 
 function lakeFormationRoles(sse: Resource, ix: StackIndex): KeyUse[] {
@@ -244,6 +361,15 @@ function lakeFormationRoles(sse: Resource, ix: StackIndex): KeyUse[] {
         .filter(l => l.type === "aws:lakeformation/resource:Resource" && l.props.arn === `arn:aws:s3:::${name}` && l.props.useServiceLinkedRole !== true)
         .flatMap(l => {
             const role = ix.roleByArn(l.props.roleArn);
-            return role ? [{ principal: ix.rolePrincipal(role), actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], via: "s3", why: `Lake Formation reading and writing ${name} through its registration role` }] : [];
+            return role
+                ? [
+                      {
+                          principal: ix.rolePrincipal(role),
+                          actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                          via: "s3",
+                          why: `Lake Formation reading and writing ${name} through its registration role`,
+                      },
+                  ]
+                : [];
         });
 }

@@ -2,12 +2,12 @@
 // alias ARN of our own aliases; AWS-managed aliases (alias/aws/*) and service-owned keys never.
 import { isUnknown } from "./unknown";
 
-export type KeyRefKind = "absent" | "unknown" | "key-arn" | "alias-arn" | "aws-managed" | "not-an-arn";
+type KeyRefKind = "absent" | "unknown" | "key-arn" | "alias-arn" | "aws-managed" | "not-an-arn";
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[0-9a-f-]{32,36}$/;
 const ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/(.+)$/;
 
-export function classifyKeyRef(value: unknown): KeyRefKind {
+function classifyKeyRef(value: unknown): KeyRefKind {
     if (value === undefined || value === null || value === "") {
         return "absent";
     }

@@ -12,7 +12,7 @@ export const FILTER_TYPE = "aws:lakeformation/dataCellsFilter:DataCellsFilter";
 export const TABLE_TYPE = "aws:glue/catalogTable:CatalogTable";
 export const IAM_ALLOWED_PRINCIPALS = "IAM_ALLOWED_PRINCIPALS";
 
-export type PrincipalKind = "unknown" | "iam-allowed-principals" | "account" | "organization" | "ou" | "iam" | "other";
+type PrincipalKind = "unknown" | "iam-allowed-principals" | "account" | "organization" | "ou" | "iam" | "other";
 
 export interface GrantPrincipal {
     kind: PrincipalKind;
@@ -67,7 +67,7 @@ export function permissionList(value: unknown): { known: boolean; values: string
 }
 
 export const CLASSIFICATION_KEY = "lakewarden:classification";
-export const SENSITIVE: ReadonlySet<string> = new Set(["pii", "secret"]);
+const SENSITIVE: ReadonlySet<string> = new Set(["pii", "secret"]);
 
 export interface TableColumns {
     table: Resource;
@@ -92,8 +92,7 @@ export function tableColumns(table: Resource): TableColumns | undefined {
         name: String(c.name),
         classification: isUnknown(c.parameters) ? c.parameters : dig(c.parameters, CLASSIFICATION_KEY),
     }));
-    const unknown =
-        lists.some(isUnknown) || raw.some(c => !isDict(c)) || columns.some(c => isUnknown(c.name) || isUnknown(c.classification));
+    const unknown = lists.some(isUnknown) || raw.some(c => !isDict(c)) || columns.some(c => isUnknown(c.name) || isUnknown(c.classification));
     const catalogId = typeof table.props.catalogId === "string" && !isUnknown(table.props.catalogId) ? table.props.catalogId : undefined;
     return { table, database, name, catalogId, columns, unknown };
 }

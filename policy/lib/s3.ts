@@ -19,7 +19,7 @@ export const S3_PART_TYPES = {
     acl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
 } as const;
 
-export type S3Part = keyof typeof S3_PART_TYPES;
+type S3Part = keyof typeof S3_PART_TYPES;
 
 export interface BucketView {
     bucket: Resource;
@@ -31,7 +31,7 @@ function emptyParts(): Record<S3Part, Resource[]> {
 }
 
 /** The bucket a split resource configures, or undefined when it cannot be told. */
-export function bucketOf(part: Resource, byName: ReadonlyMap<string, Resource>): Resource | undefined {
+function bucketOf(part: Resource, byName: ReadonlyMap<string, Resource>): Resource | undefined {
     const viaDeps = (part.propertyDependencies.bucket ?? []).find(d => BUCKET_TYPES.includes(d.type));
     if (viaDeps) {
         return viaDeps;

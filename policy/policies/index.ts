@@ -28,4 +28,3 @@ export const lakewardenPolicies: LakewardenPolicy[] = [
     apigateway,
     pulumi,
 ].flatMap(group => Object.values(group));
-

@@ -43,8 +43,10 @@ export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
         const config = (getClient() as { config: { credentials: CredentialsProvider } }).config;
         return sts.session((await config.credentials()).accessKeyId);
     };
-    const route = <I>(operation: (input: I, session?: Session) => unknown) =>
-        async (input: I, getClient: () => unknown) => operation(input, await sessionOf(getClient));
+    const route =
+        <I>(operation: (input: I, session?: Session) => unknown) =>
+        async (input: I, getClient: () => unknown) =>
+            operation(input, await sessionOf(getClient));
 
     s3Mock.on(HeadObjectCommand).callsFake(route(s3.headObject.bind(s3)));
     s3Mock.on(GetObjectCommand).callsFake(route(s3.getObject.bind(s3)));
@@ -63,7 +65,7 @@ export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
     s3Mock.on(GetObjectLockConfigurationCommand).callsFake(route(s3.getObjectLockConfiguration.bind(s3)));
     s3Mock.on(GetObjectLegalHoldCommand).callsFake(route(s3.getObjectLegalHold.bind(s3)));
     s3Mock.on(GetObjectRetentionCommand).callsFake(route(s3.getObjectRetention.bind(s3)));
-    stsMock.on(AssumeRoleCommand).callsFake((input) => sts.assumeRole(input));
+    stsMock.on(AssumeRoleCommand).callsFake(input => sts.assumeRole(input));
     return {
         restore() {
             s3Mock.restore();

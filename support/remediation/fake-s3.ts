@@ -64,10 +64,7 @@ interface Upload {
 }
 
 /** How a fixture object was uploaded: a full-object checksum (SHA-256 by default), a multipart upload, or none. */
-export type FixtureChecksum =
-    | "full"
-    | "none"
-    | { algorithm?: ChecksumAlgorithm; multipartPartSize?: number; type?: ChecksumType };
+type FixtureChecksum = "full" | "none" | { algorithm?: ChecksumAlgorithm; multipartPartSize?: number; type?: ChecksumType };
 
 export interface FixtureOptions {
     checksum?: FixtureChecksum;
@@ -133,7 +130,7 @@ export function digest(algorithm: ChecksumAlgorithm, data: Buffer): Buffer {
 function checksumOfParts(algorithm: ChecksumAlgorithm, type: ChecksumType, parts: Buffer[]): S3Checksum {
     if (type === "FULL_OBJECT") return { algorithm, type, value: digest(algorithm, Buffer.concat(parts)).toString("base64") };
     if (algorithm === "CRC64NVME") throw s3Error("InvalidRequest", 400, "CRC64NVME supports only full-object checksums");
-    const value = digest(algorithm, Buffer.concat(parts.map((p) => digest(algorithm, p)))).toString("base64");
+    const value = digest(algorithm, Buffer.concat(parts.map(p => digest(algorithm, p)))).toString("base64");
     return { algorithm, type, value: `${value}-${parts.length}` };
 }
 
@@ -187,7 +184,7 @@ export class FakeS3 {
 
     /** Object Lock on a version (fixtures only). */
     lockVersion(bucketName: string, key: string, versionId: string, lock: { legalHold?: boolean; retainUntil?: Date }): void {
-        const version = this.versions(bucketName, key).find((v) => v.versionId === versionId);
+        const version = this.versions(bucketName, key).find(v => v.versionId === versionId);
         if (!version) throw new Error(`no version ${versionId} of ${key}`);
         Object.assign(version, lock);
     }
@@ -224,7 +221,7 @@ export class FakeS3 {
             const algorithm = spec.algorithm ?? "SHA256";
             if (spec.multipartPartSize) {
                 const parts = splitParts(body, spec.multipartPartSize);
-                partSizes = parts.map((p) => p.length);
+                partSizes = parts.map(p => p.length);
                 checksum = checksumOfParts(algorithm, spec.type ?? "COMPOSITE", parts);
                 eTag = encryption === "AES256" ? multipartEtag(parts) : `"${createHash("md5").update(versionId).digest("hex")}-${parts.length}"`;
             } else {
@@ -268,13 +265,13 @@ export class FakeS3 {
 
     /** Every (key, version) of a bucket, delete markers included. */
     listVersions(bucketName: string): { key: string; version: StoredVersion }[] {
-        return [...this.bucket(bucketName).keys].flatMap(([key, versions]) => versions.map((version) => ({ key, version })));
+        return [...this.bucket(bucketName).keys].flatMap(([key, versions]) => versions.map(version => ({ key, version })));
     }
 
     /** A version deleted by its owner outside the workflows (no authorisation: fixtures only). */
     removeVersion(bucketName: string, key: string, versionId: string): void {
         const keys = this.bucket(bucketName).keys;
-        const remaining = (keys.get(key) ?? []).filter((v) => v.versionId !== versionId);
+        const remaining = (keys.get(key) ?? []).filter(v => v.versionId !== versionId);
         if (remaining.length > 0) keys.set(key, remaining);
         else keys.delete(key);
     }
@@ -294,7 +291,8 @@ export class FakeS3 {
     }
 
     private checkOwner(bucketName: string, expected: string | undefined, head = false): void {
-        if (expected !== undefined && this.bucket(bucketName).owner !== expected) throw head ? headForbidden() : s3Error("AccessDenied", 403, "bucket owner mismatch");
+        if (expected !== undefined && this.bucket(bucketName).owner !== expected)
+            throw head ? headForbidden() : s3Error("AccessDenied", 403, "bucket owner mismatch");
     }
 
     private canList(session: Session | undefined, bucketName: string): boolean {
@@ -309,7 +307,7 @@ export class FakeS3 {
     /** A version (or the current one); missing reads as 404 only to a caller with s3:ListBucket. */
     private find(session: Session | undefined, bucketName: string, key: string, versionId: string | undefined, missing: string, head = false): StoredVersion {
         const versions = this.bucket(bucketName).keys.get(key) ?? [];
-        const found = versionId === undefined ? versions.at(-1) : versions.find((v) => v.versionId === versionId);
+        const found = versionId === undefined ? versions.at(-1) : versions.find(v => v.versionId === versionId);
         if (found && !found.deleteMarker) return found;
         if (!this.canList(session, bucketName)) throw head ? headForbidden() : s3Error("AccessDenied", 403);
         throw s3Error(missing, 404);
@@ -343,7 +341,7 @@ export class FakeS3 {
         const range = /^bytes=(\d+)-(\d+)$/.exec(input.Range ?? "");
         const body = range ? v.body.subarray(Number(range[1]), Number(range[2]) + 1) : v.body;
         // Small chunks, so readers hash across chunk boundaries.
-        const chunks = splitParts(body, 3).filter((c) => c.length > 0);
+        const chunks = splitParts(body, 3).filter(c => c.length > 0);
         return { Body: Readable.from(chunks), ContentLength: body.length, VersionId: v.versionId, ETag: v.eTag };
     }
 
@@ -599,7 +597,7 @@ export class FakeS3 {
             body: Buffer.concat(bodies),
             eTag: multipartEtag(bodies),
             checksum: upload.algorithm ? checksumOfParts(upload.algorithm, upload.type, bodies) : undefined,
-            partSizes: bodies.map((b) => b.length),
+            partSizes: bodies.map(b => b.length),
             lastModified: new Date(),
             ...this.lockedCopy(input.Bucket),
         });
@@ -621,11 +619,13 @@ export class FakeS3 {
         const entries = [...this.bucket(input.Bucket).keys]
             .filter(([key]) => key.startsWith(input.Prefix ?? ""))
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .flatMap(([key, versions]) => [...versions].reverse().map((v, i) => ({ Key: key, VersionId: v.versionId, IsLatest: i === 0, marker: v.deleteMarker })))
+            .flatMap(([key, versions]) =>
+                [...versions].reverse().map((v, i) => ({ Key: key, VersionId: v.versionId, IsLatest: i === 0, marker: v.deleteMarker })),
+            )
             .slice(0, input.MaxKeys ?? 1000);
         return {
-            Versions: entries.filter((e) => !e.marker).map(({ marker: _, ...e }) => e),
-            DeleteMarkers: entries.filter((e) => e.marker).map(({ marker: _, ...e }) => e),
+            Versions: entries.filter(e => !e.marker).map(({ marker: _, ...e }) => e),
+            DeleteMarkers: entries.filter(e => e.marker).map(({ marker: _, ...e }) => e),
         };
     }
 
@@ -648,7 +648,7 @@ export class FakeS3 {
             return { DeleteMarker: true, VersionId: versionId };
         }
         this.authorize(session, "s3:DeleteObjectVersion", input.Bucket, input.Key);
-        const version = this.versions(input.Bucket, input.Key).find((v) => v.versionId === input.VersionId);
+        const version = this.versions(input.Bucket, input.Key).find(v => v.versionId === input.VersionId);
         if (version && (version.legalHold || (version.retainUntil && version.retainUntil.getTime() > Date.now()))) {
             throw s3Error("AccessDenied", 403, "Access Denied because object protected by object lock.");
         }
@@ -669,7 +669,9 @@ export class FakeS3 {
         this.authorize(session, "s3:GetBucketObjectLockConfiguration", input.Bucket);
         const lock = this.bucket(input.Bucket).objectLock;
         if (!lock) throw s3Error("ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket");
-        return { ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", ...(lock.defaultRetention ? { Rule: { DefaultRetention: lock.defaultRetention } } : {}) } };
+        return {
+            ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", ...(lock.defaultRetention ? { Rule: { DefaultRetention: lock.defaultRetention } } : {}) },
+        };
     }
 
     getObjectLegalHold(input: { Bucket: string; Key: string; VersionId?: string; ExpectedBucketOwner?: string }, session?: Session) {

@@ -19,7 +19,7 @@ export interface FindingSpec {
     category?: "CLASSIFICATION" | "POLICY";
 }
 
-export const ENROLLED_TAGS = { RequireMacieScan: "True", BucketOwner: "payments-team" };
+const ENROLLED_TAGS = { RequireMacieScan: "True", BucketOwner: "payments-team" };
 
 /** An EventBridge "Macie Finding" event as Macie publishes it (the fields remediation reads and some it ignores). */
 export function macieEvent(spec: FindingSpec): Record<string, unknown> {

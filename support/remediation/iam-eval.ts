@@ -5,7 +5,7 @@
  * writes (session policies) and exports (member role policy) allow exactly what it calls.
  */
 
-export interface Statement {
+interface Statement {
     Effect: "Allow" | "Deny";
     Action: string | string[];
     Resource: string | string[];
@@ -44,7 +44,7 @@ function conditionHolds(condition: Statement["Condition"], context: RequestConte
         for (const [key, expected] of Object.entries(entries)) {
             const actual = context[key];
             if (actual === undefined) return false;
-            const matches = list(expected).some((e) =>
+            const matches = list(expected).some(e =>
                 operator === "StringEquals" ? e === actual : operator === "StringLike" ? globToRegex(e, false).test(actual) : false,
             );
             if (!matches) return false;
@@ -54,17 +54,17 @@ function conditionHolds(condition: Statement["Condition"], context: RequestConte
 }
 
 function statementMatches(statement: Statement, action: string, resource: string, context: RequestContext): boolean {
-    const actionMatches = list(statement.Action).some((a) => globToRegex(a.toLowerCase(), false).test(action.toLowerCase()));
-    const resourceMatches = list(statement.Resource).some((r) => globToRegex(r, true).test(resource));
+    const actionMatches = list(statement.Action).some(a => globToRegex(a.toLowerCase(), false).test(action.toLowerCase()));
+    const resourceMatches = list(statement.Resource).some(r => globToRegex(r, true).test(resource));
     return actionMatches && resourceMatches && conditionHolds(statement.Condition, context);
 }
 
 export function isAllowed(policy: PolicyDoc, action: string, resource: string, context: RequestContext = {}): boolean {
-    const matching = policy.Statement.filter((s) => statementMatches(s, action, resource, context));
-    return !matching.some((s) => s.Effect === "Deny") && matching.some((s) => s.Effect === "Allow");
+    const matching = policy.Statement.filter(s => statementMatches(s, action, resource, context));
+    return !matching.some(s => s.Effect === "Deny") && matching.some(s => s.Effect === "Allow");
 }
 
 /** A session's effective permission: its role's policy and its session policy must both allow. */
 export function isAllowedForSession(policies: PolicyDoc[], action: string, resource: string, context: RequestContext = {}): boolean {
-    return policies.every((policy) => isAllowed(policy, action, resource, context));
+    return policies.every(policy => isAllowed(policy, action, resource, context));
 }

@@ -36,9 +36,7 @@ export function faultOnceAt(stateName: string, fault: Fault): FaultInjector {
 }
 
 export type ExecutionOutcome =
-    | { status: "SUCCEEDED"; output: unknown }
-    | { status: "FAILED"; error: string; cause: string }
-    | { status: "CRASHED"; state: string };
+    { status: "SUCCEEDED"; output: unknown } | { status: "FAILED"; error: string; cause: string } | { status: "CRASHED"; state: string };
 
 /** Not retryable, not catchable: the local executor stops the run as if the worker died. */
 class Crash extends Error {

@@ -29,7 +29,7 @@ export class LocalTable {
 
     static async start(tableName: string, keyNames: [partition: string, sort: string]): Promise<LocalTable> {
         const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
         const client = new DynamoDBClient({
             region: "eu-west-1",
             endpoint: `http://127.0.0.1:${server.address().port}`,
@@ -39,7 +39,7 @@ export class LocalTable {
             new CreateTableCommand({
                 TableName: tableName,
                 BillingMode: "PAY_PER_REQUEST",
-                AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+                AttributeDefinitions: keyNames.map(name => ({ AttributeName: name, AttributeType: "S" })),
                 KeySchema: [
                     { AttributeName: keyNames[0], KeyType: "HASH" },
                     { AttributeName: keyNames[1], KeyType: "RANGE" },
@@ -50,7 +50,7 @@ export class LocalTable {
     }
 
     private id(key: Record<string, AttributeValue | undefined>): string {
-        return JSON.stringify(this.keyNames.map((name) => key[name]));
+        return JSON.stringify(this.keyNames.map(name => key[name]));
     }
 
     /** UpdateItem as the integration sends it; errors keep the SDK's names (ConditionalCheckFailedException, ...). */

@@ -15,7 +15,7 @@ export const REMEDIATION_ENVIRONMENT: Record<string, string> = {
 };
 
 function apply(): () => void {
-    const saved = Object.fromEntries(Object.keys(REMEDIATION_ENVIRONMENT).map((name) => [name, process.env[name]]));
+    const saved = Object.fromEntries(Object.keys(REMEDIATION_ENVIRONMENT).map(name => [name, process.env[name]]));
     Object.assign(process.env, REMEDIATION_ENVIRONMENT);
     return () => {
         for (const [name, value] of Object.entries(saved)) {

@@ -34,7 +34,7 @@ export interface Placement {
 /** The object versions at the original and the quarantine key (delete markers left out). */
 export function placement(world: World, seeded: Seeded): Placement {
     return {
-        original: world.s3.versions(seeded.spec.bucket, seeded.spec.key).filter((v) => !v.deleteMarker),
+        original: world.s3.versions(seeded.spec.bucket, seeded.spec.key).filter(v => !v.deleteMarker),
         quarantine: world.s3.versions(seeded.spec.bucket, quarantineKeyOf(seeded)),
     };
 }
@@ -54,7 +54,11 @@ export function assertSameObject(copy: StoredVersion, seeded: Seeded, original: 
 /** Quarantined: the exact original version is gone and exactly one verified copy holds it. */
 export function assertQuarantined(world: World, seeded: Seeded): StoredVersion {
     const { original, quarantine } = placement(world, seeded);
-    assert.equal(original.some((v) => v.versionId === seeded.spec.versionId), false, "original version deleted");
+    assert.equal(
+        original.some(v => v.versionId === seeded.spec.versionId),
+        false,
+        "original version deleted",
+    );
     assert.equal(world.s3.current(seeded.spec.bucket, seeded.spec.key), undefined, "the key serves nothing (delete marker)");
     assert.equal(quarantine.length, 1, "exactly one quarantine copy");
     const record = world.record(seeded.spec.findingId, seeded.spec.versionId);
@@ -67,7 +71,7 @@ export function assertQuarantined(world: World, seeded: Seeded): StoredVersion {
 export function assertUntouched(world: World, seeded: Seeded): void {
     const { original, quarantine } = placement(world, seeded);
     assert.deepEqual(
-        original.map((v) => v.versionId),
+        original.map(v => v.versionId),
         [seeded.spec.versionId],
     );
     assert.deepEqual(original[0].body, seeded.body);

@@ -62,7 +62,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     const sts = new FakeSts();
     for (const accountId of MEMBER_ACCOUNTS) {
         s3.createBucket(bucketName(accountId), accountId, REGION);
-        for (const [purpose, roleName] of [["quarantine", QUARANTINE_ROLE_NAME], ["release", RELEASE_ROLE_NAME]] as const) {
+        for (const [purpose, roleName] of [
+            ["quarantine", QUARANTINE_ROLE_NAME],
+            ["release", RELEASE_ROLE_NAME],
+        ] as const) {
             sts.defineRole(
                 memberRoleArn("aws", accountId, roleName),
                 memberRolePolicy(purpose, { partition: "aws", accountId, quarantinePrefix: DEFAULT_QUARANTINE_PREFIX, buckets: "*" }),
@@ -84,17 +87,14 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
         decision: decisionHandler,
         quarantine: createQuarantineHandler(options.limits),
         release: createReleaseHandler(options.limits),
-        notify: async (payload) => {
+        notify: async payload => {
             const result = await notify(payload, notifyDeps);
             notifications.push(payload as Notification);
             return result;
         },
     };
     const functions = Object.fromEntries(
-        (Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map((name) => [
-            FUNCTIONS[name],
-            options.override?.[name]?.(real[name]) ?? real[name],
-        ]),
+        (Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).map(name => [FUNCTIONS[name], options.override?.[name]?.(real[name]) ?? real[name]]),
     );
     const aws = { functions, dynamodb: table };
     return {

@@ -6,7 +6,13 @@
  */
 import { gzipSync } from "node:zlib";
 import { DeleteItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { CreateClassificationJobCommand, DescribeClassificationJobCommand, GetFindingsCommand, ListFindingsCommand, Macie2Client } from "@aws-sdk/client-macie2";
+import {
+    CreateClassificationJobCommand,
+    DescribeClassificationJobCommand,
+    GetFindingsCommand,
+    ListFindingsCommand,
+    Macie2Client,
+} from "@aws-sdk/client-macie2";
 import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -22,8 +28,8 @@ import { ScanStates } from "../../workflows/scan-stage";
 import { type LocalDynamo, startDynalite } from "../dynalite";
 import type { StageWorld } from "./world";
 
-export const ACCOUNT = "111122223333";
-export const REGION = "eu-west-1";
+const ACCOUNT = "111122223333";
+const REGION = "eu-west-1";
 
 export interface LocalStage {
     dynamo: LocalDynamo;
@@ -50,15 +56,15 @@ function s3For(world: StageWorld): S3Client {
     const s3 = new S3Client({ region: REGION });
     const mock = mockClient(s3);
     mock.on(ListObjectVersionsCommand).callsFake((input: { Bucket: string }) => {
-        const bucket = (Object.keys(world.names) as (keyof StageWorld["names"])[]).find((b) => world.names[b] === input.Bucket);
+        const bucket = (Object.keys(world.names) as (keyof StageWorld["names"])[]).find(b => world.names[b] === input.Bucket);
         if (!bucket) throw new Error(`no bucket ${input.Bucket}`);
-        return { Versions: world.current(bucket).map((o) => ({ Key: o.key, VersionId: o.versionId, IsLatest: true, Size: 1 })) };
+        return { Versions: world.current(bucket).map(o => ({ Key: o.key, VersionId: o.versionId, IsLatest: true, Size: 1 })) };
     });
     // The discovery results of job <id> as one jsonl.gz file, in Macie's record shape.
     mock.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({ Contents: [{ Key: `${input.Prefix}results.jsonl.gz` }] }));
     mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
         const jobId = input.Key.split("/").at(-2) ?? "";
-        const lines = world.results(jobId).map((r) =>
+        const lines = world.results(jobId).map(r =>
             JSON.stringify({
                 classificationDetails: { jobId, result: { status: { code: r.status, reason: r.reason } } },
                 resourcesAffected: { s3Bucket: { name: world.names.scan }, s3Object: { key: r.key, versionId: r.versionId } },
@@ -76,15 +82,21 @@ function macieFor(world: StageWorld): Macie2Client {
     mock.on(CreateClassificationJobCommand).callsFake((input: { clientToken: string }) => ({ jobId: world.startJob(input.clientToken) }));
     mock.on(DescribeClassificationJobCommand).callsFake(() => ({ jobStatus: world.jobStatus() }));
     mock.on(ListFindingsCommand).callsFake((input: { findingCriteria: { criterion: Record<string, { eq: string[] }> } }) => ({
-        findingIds: world.findings(input.findingCriteria.criterion["classificationDetails.jobId"].eq[0]).map((f) => f.findingId),
+        findingIds: world.findings(input.findingCriteria.criterion["classificationDetails.jobId"].eq[0]).map(f => f.findingId),
     }));
     mock.on(GetFindingsCommand).callsFake((input: { findingIds: string[] }) => {
         const jobId = input.findingIds[0].split("-f")[0];
-        const all = new Map(world.findings(jobId).map((f) => [f.findingId, f]));
+        const all = new Map(world.findings(jobId).map(f => [f.findingId, f]));
         return {
-            findings: input.findingIds.map((id) => {
+            findings: input.findingIds.map(id => {
                 const f = all.get(id);
-                return { id, type: f?.type, severity: { description: f?.severity }, classificationDetails: { jobId }, resourcesAffected: { s3Object: { key: f?.key, versionId: f?.versionId } } };
+                return {
+                    id,
+                    type: f?.type,
+                    severity: { description: f?.severity },
+                    classificationDetails: { jobId },
+                    resourcesAffected: { s3Object: { key: f?.key, versionId: f?.versionId } },
+                };
             }),
         };
     });
@@ -120,23 +132,45 @@ export async function runScanLocally(
         countSkipped: () => notices.push("SkippedRuns"),
     };
     const sns = new SNSClient({ region: REGION });
-    mockClient(sns).on(PublishCommand).callsFake((input: { Message: string }) => {
-        notices.push(input.Message);
-        return { MessageId: "m" };
-    });
+    mockClient(sns)
+        .on(PublishCommand)
+        .callsFake((input: { Message: string }) => {
+            notices.push(input.Message);
+            return { MessageId: "m" };
+        });
     const dynamoTask = (command: typeof DeleteItemCommand | typeof UpdateItemCommand) => async (input: Record<string, unknown>) =>
         stage.dynamo.client.send(new command(input as never)).catch((error: Error) => {
             throw Object.assign(new Error(error.message), { name: `DynamoDB.${error.name}` });
         });
     const handlers: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {
-        ...Object.fromEntries([ScanStates.BeginRun, ScanStates.StartJob, ScanStates.PollJob, ScanStates.Judge].map((s) => [s, (input: Record<string, unknown>) => runAction(input as RunRequest, deps)])),
-        ...Object.fromEntries(innerStateNames(definition, "Batch").map((s) => [s, (input: Record<string, unknown>) => moveBatch(world.mover, world.names, input as unknown as MoveRequest, () => 900_000)])),
+        ...Object.fromEntries(
+            [ScanStates.BeginRun, ScanStates.StartJob, ScanStates.PollJob, ScanStates.Judge].map(s => [
+                s,
+                (input: Record<string, unknown>) => runAction(input as RunRequest, deps),
+            ]),
+        ),
+        ...Object.fromEntries(
+            innerStateNames(definition, "Batch").map(s => [
+                s,
+                (input: Record<string, unknown>) => moveBatch(world.mover, world.names, input as unknown as MoveRequest, () => 900_000),
+            ]),
+        ),
         [ScanStates.ReleaseLock]: dynamoTask(DeleteItemCommand),
         [ScanStates.ReleaseLockAfterFailure]: dynamoTask(DeleteItemCommand),
         [ScanStates.DeniedByTimeout]: dynamoTask(UpdateItemCommand),
-        [ScanStates.RequestApproval]: async (input) => {
+        [ScanStates.RequestApproval]: async input => {
             const request = parseApprovalRequest((input as { Payload: unknown }).Payload);
-            await requestApproval({ ddb: stage.dynamo.client, sns, decisionTable: stage.decisionTable, topicArn: "arn:aws:sns:eu-west-1:111122223333:scan", approvalApiUrl: "https://api.example/prod", reviewBucket: world.names.review }, request);
+            await requestApproval(
+                {
+                    ddb: stage.dynamo.client,
+                    sns,
+                    decisionTable: stage.decisionTable,
+                    topicArn: "arn:aws:sns:eu-west-1:111122223333:scan",
+                    approvalApiUrl: "https://api.example/prod",
+                    reviewBucket: world.names.review,
+                },
+                request,
+            );
             const decision = options.decide?.(request.runId) ?? "timeout";
             if (decision === "timeout") {
                 throw Object.assign(new Error("approval task timed out"), { name: "States.Timeout" });
@@ -144,11 +178,17 @@ export async function runScanLocally(
             // The approver's POST, as the approval API applies it (its request parsing is specified on the real API Gateway event).
             const decidedAt = new Date(Date.parse(request.enteredAt) + 1000).toISOString();
             const approverArn = `arn:aws:sts::${ACCOUNT}:assumed-role/data-steward/alice`;
-            const claimed = await claimDecision(stage.dynamo.client, stage.decisionTable, { runId: request.runId, decision, approverArn, reason: "reviewed in the local run", decidedAt });
+            const claimed = await claimDecision(stage.dynamo.client, stage.decisionTable, {
+                runId: request.runId,
+                decision,
+                approverArn,
+                reason: "reviewed in the local run",
+                decidedAt,
+            });
             if (claimed.taskToken !== request.taskToken) throw new Error("the decision answered another task");
             return { decision, approverArn, decidedAt };
         },
-        [ScanStates.ReportFailure]: async (input) => {
+        [ScanStates.ReportFailure]: async input => {
             notices.push(`FAILED ${String(input.Message).slice(0, 200)}`);
             return { MessageId: "f" };
         },
@@ -163,15 +203,26 @@ export async function runScanLocally(
         ]),
     );
     const machine = new StateMachine(definition as never);
-    const execution = machine.run({} as never, {
-        overrides: {
-            taskResourceLocalHandlers: recorded,
-            waitTimeOverrides: { [ScanStates.WaitForJob]: 0 },
-            retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])),
+    const execution = machine.run(
+        {},
+        {
+            overrides: {
+                taskResourceLocalHandlers: recorded,
+                waitTimeOverrides: { [ScanStates.WaitForJob]: 0 },
+                retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map(s => [s, 0])),
+            },
+            // The local executor fills neither $$.Task.Token nor $$.State.EnteredTime: given once per run here.
+            context: {
+                Task: { Token: `local-token-${options.runId}` },
+                State: { EnteredTime: options.startedAt ?? "2026-12-02T10:00:00Z" },
+                Execution: {
+                    Name: options.runId,
+                    Id: `arn:aws:states:${REGION}:${ACCOUNT}:execution:scan:${options.runId}`,
+                    StartTime: options.startedAt ?? "2026-12-02T10:00:00Z",
+                },
+            },
         },
-        // The local executor fills neither $$.Task.Token nor $$.State.EnteredTime: given once per run here.
-        context: { Task: { Token: `local-token-${options.runId}` }, State: { EnteredTime: options.startedAt ?? "2026-12-02T10:00:00Z" }, Execution: { Name: options.runId, Id: `arn:aws:states:${REGION}:${ACCOUNT}:execution:scan:${options.runId}`, StartTime: options.startedAt ?? "2026-12-02T10:00:00Z" } } as never,
-    });
+    );
     try {
         await execution.result;
         return { status: "SUCCEEDED", notices, states };

@@ -36,13 +36,13 @@ export class StageWorld {
     }
 
     private bucketNamed(name: string): StageBucket {
-        const found = (Object.keys(this.names) as StageBucket[]).find((b) => this.names[b] === name);
+        const found = (Object.keys(this.names) as StageBucket[]).find(b => this.names[b] === name);
         if (!found) throw new Error(`no bucket ${name}`);
         return found;
     }
 
     private version(ref: VersionRef): Version | undefined {
-        return this.buckets[this.bucketNamed(ref.bucket)].get(ref.key)?.find((v) => v.versionId === ref.versionId);
+        return this.buckets[this.bucketNamed(ref.bucket)].get(ref.key)?.find(v => v.versionId === ref.versionId);
     }
 
     current(bucket: StageBucket): { key: string; versionId: string; content: Content; tags: Record<string, string> }[] {
@@ -54,18 +54,25 @@ export class StageWorld {
             const call = ++this.moveCalls;
             const version = this.version(source);
             const target = this.buckets[this.bucketNamed(targetBucket)];
-            const existing = target.get(source.key)?.find((v) => v.tags["lakewarden:moved-from"] === source.versionId);
+            const existing = target.get(source.key)?.find(v => v.tags["lakewarden:moved-from"] === source.versionId);
             if (!version) {
                 if (existing) return { state: "MOVED", versionId: existing.versionId };
                 throw Object.assign(new Error(`s3://${source.bucket}/${source.key} ${source.versionId} is gone`), { name: "ObjectVersionMissing" });
             }
-            const copied = existing ?? { versionId: randomUUID(), content: version.content, tags: { ...version.tags, ...tags, "lakewarden:moved-from": source.versionId } };
+            const copied = existing ?? {
+                versionId: randomUUID(),
+                content: version.content,
+                tags: { ...version.tags, ...tags, "lakewarden:moved-from": source.versionId },
+            };
             if (!existing) target.set(source.key, [...(target.get(source.key) ?? []), copied]);
             if (this.failMoveAt.delete(call)) {
                 throw Object.assign(new Error("connection reset after copy"), { name: "TimeoutError" });
             }
             const versions = this.buckets[this.bucketNamed(source.bucket)].get(source.key) ?? [];
-            this.buckets[this.bucketNamed(source.bucket)].set(source.key, versions.filter((v) => v.versionId !== source.versionId));
+            this.buckets[this.bucketNamed(source.bucket)].set(
+                source.key,
+                versions.filter(v => v.versionId !== source.versionId),
+            );
             return { state: "MOVED", versionId: copied.versionId };
         },
         tag: async (ref, tags) => {
@@ -73,10 +80,13 @@ export class StageWorld {
             if (!version) throw new Error(`no version ${ref.versionId} of ${ref.key}`);
             Object.assign(version.tags, tags);
         },
-        deleteVersion: async (ref) => {
+        deleteVersion: async ref => {
             const bucket = this.bucketNamed(ref.bucket);
             const versions = this.buckets[bucket].get(ref.key) ?? [];
-            this.buckets[bucket].set(ref.key, versions.filter((v) => v.versionId !== ref.versionId));
+            this.buckets[bucket].set(
+                ref.key,
+                versions.filter(v => v.versionId !== ref.versionId),
+            );
         },
     };
 
@@ -84,8 +94,8 @@ export class StageWorld {
     startJob(runId: string): string {
         const jobId = `job-${this.jobs.size + 1}`;
         const objects = this.current("scan")
-            .filter((o) => o.tags["lakewarden:scan-run"] === runId)
-            .map((o) => ({ bucket: this.names.scan, key: o.key, versionId: o.versionId }));
+            .filter(o => o.tags["lakewarden:scan-run"] === runId)
+            .map(o => ({ bucket: this.names.scan, key: o.key, versionId: o.versionId }));
         this.jobs.set(jobId, { runId, objects });
         return jobId;
     }
@@ -96,12 +106,12 @@ export class StageWorld {
 
     findings(jobId: string): FindingRef[] {
         return this.judged(jobId)
-            .filter((o) => o.content === "sensitive")
+            .filter(o => o.content === "sensitive")
             .map((o, i) => ({ findingId: `${jobId}-f${i}`, type: "SensitiveData:S3Object/Personal", severity: "High", key: o.key, versionId: o.versionId }));
     }
 
     results(jobId: string): DiscoveryResult[] {
-        return this.judged(jobId).map((o) => ({
+        return this.judged(jobId).map(o => ({
             key: o.key,
             versionId: o.versionId,
             status: o.content === "unclassifiable" ? "SKIPPED" : "COMPLETE",
@@ -112,7 +122,7 @@ export class StageWorld {
     private judged(jobId: string) {
         const job = this.jobs.get(jobId);
         if (!job) throw new Error(`no job ${jobId}`);
-        return job.objects.map((ref) => ({ ...ref, content: this.version(ref)?.content ?? "clean" }));
+        return job.objects.map(ref => ({ ...ref, content: this.version(ref)?.content ?? "clean" }));
     }
 
     /** Every object the world holds, by bucket: the bench's and the specs' accounting. */

@@ -42,7 +42,10 @@ describe("AmiPipeline", () => {
 
     it("builds weekly only when something changed, with Inspector scanning on", () => {
         const [pipeline] = ofType(recording, "aws:imagebuilder/imagePipeline:ImagePipeline");
-        assert.deepEqual(pipeline.props.schedule, { scheduleExpression: "cron(0 3 ? * MON *)", pipelineExecutionStartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE" });
+        assert.deepEqual(pipeline.props.schedule, {
+            scheduleExpression: "cron(0 3 ? * MON *)",
+            pipelineExecutionStartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+        });
         assert.deepEqual(pipeline.props.imageScanningConfiguration, { imageScanningEnabled: true });
     });
 
@@ -52,9 +55,14 @@ describe("AmiPipeline", () => {
         assert.match(String(component.props.version), /^1\.\d+\.0$/);
         assert.match(String(recipe.props.version), /^1\.\d+\.\d+$/);
         const mappings = recipe.props.blockDeviceMappings as { deviceName: string; ebs: { encrypted: string; kmsKeyId: string } }[];
-        assert.deepEqual(mappings.map((m) => m.deviceName), ["/dev/xvda", "/dev/xvdb"]);
-        assert.ok(mappings.every((m) => m.ebs.encrypted === "true" && m.ebs.kmsKeyId.startsWith("arn:aws:kms:eu-west-1:777788889999:key/")));
-        const params = Object.fromEntries(((recipe.props.components as { parameters: { name: string; value: string }[] }[])[0].parameters).map((p) => [p.name, p.value]));
+        assert.deepEqual(
+            mappings.map(m => m.deviceName),
+            ["/dev/xvda", "/dev/xvdb"],
+        );
+        assert.ok(mappings.every(m => m.ebs.encrypted === "true" && m.ebs.kmsKeyId.startsWith("arn:aws:kms:eu-west-1:777788889999:key/")));
+        const params = Object.fromEntries(
+            (recipe.props.components as { parameters: { name: string; value: string }[] }[])[0].parameters.map(p => [p.name, p.value]),
+        );
         assert.equal(params.HardeningLevel, "level2");
         assert.equal(params.ArtifactBucketOwner, scope.accountId);
         assert.equal(params.ReportS3Prefix, "s3://lw-test-777788889999-eu-west-1-image-builder-logs/docker-bench/");
@@ -69,36 +77,53 @@ describe("AmiPipeline", () => {
 
     it("gives the build instance no managed policy and only the archive and its own prefixes in S3", () => {
         assert.equal(ofType(recording, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
-        const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "ami-instance");
+        const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find(p => p.name === "ami-instance");
         const doc = JSON.parse(String(policy?.props.policy)) as Doc;
-        assert.deepEqual(doc.Statement.find((s) => s.Sid === "ReadPinnedBenchArchive")?.Resource, ["arn:aws:s3:::lw-artifacts/docker-bench-security-1.6.0.tar.gz"]);
-        assert.deepEqual(doc.Statement.find((s) => s.Sid === "WriteLogsAndReports")?.Resource, [
+        assert.deepEqual(doc.Statement.find(s => s.Sid === "ReadPinnedBenchArchive")?.Resource, [
+            "arn:aws:s3:::lw-artifacts/docker-bench-security-1.6.0.tar.gz",
+        ]);
+        assert.deepEqual(doc.Statement.find(s => s.Sid === "WriteLogsAndReports")?.Resource, [
             "arn:aws:s3:::lw-test-777788889999-eu-west-1-image-builder-logs/build-logs/*",
             "arn:aws:s3:::lw-test-777788889999-eu-west-1-image-builder-logs/docker-bench/*",
         ]);
-        assert.ok(doc.Statement.every((s) => s.Action.every((a) => !a.endsWith(":*"))));
+        assert.ok(doc.Statement.every(s => s.Action.every(a => !a.endsWith(":*"))));
     });
 
     it("encrypts each region's AMI with that region's key and shares it with the receiving accounts", () => {
         const [distribution] = ofType(recording, "aws:imagebuilder/distributionConfiguration:DistributionConfiguration");
-        const targets = distribution.props.distributions as { region: string; amiDistributionConfiguration: { kmsKeyId: string; launchPermission: { userIds: string[] }; targetAccountIds?: string[] }; ssmParameterConfigurations?: { amiAccountId: string }[] }[];
-        assert.deepEqual(targets.map((t) => t.region), ["eu-west-1", "eu-central-1"]);
+        const targets = distribution.props.distributions as {
+            region: string;
+            amiDistributionConfiguration: { kmsKeyId: string; launchPermission: { userIds: string[] }; targetAccountIds?: string[] };
+            ssmParameterConfigurations?: { amiAccountId: string }[];
+        }[];
+        assert.deepEqual(
+            targets.map(t => t.region),
+            ["eu-west-1", "eu-central-1"],
+        );
         for (const t of targets) {
             assert.ok(t.amiDistributionConfiguration.kmsKeyId.startsWith(`arn:aws:kms:${t.region}:`));
             assert.deepEqual(t.amiDistributionConfiguration.launchPermission.userIds, [fleetAccount]);
         }
-        assert.deepEqual(targets[0].ssmParameterConfigurations?.map((c) => c.amiAccountId), [fleetAccount]);
+        assert.deepEqual(
+            targets[0].ssmParameterConfigurations?.map(c => c.amiAccountId),
+            [fleetAccount],
+        );
         assert.equal(targets[1].ssmParameterConfigurations, undefined);
-        const keys = ofType(recording, "aws:kms/key:Key").filter((k) => k.name.startsWith("ami-ami-")).map((k) => JSON.parse(String(k.props.policy)) as Doc);
-        const grants = keys.map((d) => d.Statement.find((s) => s.Sid === "ExternalAccountGrants0"));
-        assert.ok(grants.every((g) => JSON.stringify(g?.Principal).includes(fleetAccount)));
+        const keys = ofType(recording, "aws:kms/key:Key")
+            .filter(k => k.name.startsWith("ami-ami-"))
+            .map(k => JSON.parse(String(k.props.policy)) as Doc);
+        const grants = keys.map(d => d.Statement.find(s => s.Sid === "ExternalAccountGrants0"));
+        assert.ok(grants.every(g => JSON.stringify(g?.Principal).includes(fleetAccount)));
     });
 
     it("forwards AVAILABLE and FAILED image events to the receiving accounts' default buses", () => {
-        const rule = ofType(recording, "aws:cloudwatch/eventRule:EventRule").find((r) => r.props.name === "lakewarden-test-image-state-changes");
+        const rule = ofType(recording, "aws:cloudwatch/eventRule:EventRule").find(r => r.props.name === "lakewarden-test-image-state-changes");
         assert.deepEqual(JSON.parse(String(rule?.props.eventPattern)).detail, { state: { status: ["AVAILABLE", "FAILED"] } });
         const targets = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget");
-        assert.deepEqual(targets.map((t) => t.props.arn), [`arn:aws:events:eu-west-1:${fleetAccount}:event-bus/default`]);
+        assert.deepEqual(
+            targets.map(t => t.props.arn),
+            [`arn:aws:events:eu-west-1:${fleetAccount}:event-bus/default`],
+        );
         assert.equal(targets[0].props.roleArn, "arn:aws:iam::777788889999:role/lakewarden-test-image-events-forwarder");
     });
 });

@@ -25,7 +25,7 @@ describe("Lambda bundler", () => {
         made.push(p.root);
         return p;
     };
-    after(() => made.forEach((root) => rmSync(root, { recursive: true, force: true })));
+    after(() => made.forEach(root => rmSync(root, { recursive: true, force: true })));
 
     it("builds the entries asked for in one turn together, and a new process reuses them unchanged", async () => {
         const p = fresh();

@@ -12,10 +12,23 @@ const organizationId = "o-lw0example1";
 const instanceRole = "arn:aws:iam::123456789012:role/lakewarden-test-sample-ecs-instance";
 const machineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:lakewarden-test-fleet-refresh";
 const imageBuilderRole = `arn:aws:iam::${buildAccount}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
-const unusedKey = { arn: "k", aliasName: "alias/k", allow() { return unusedKey; } };
+const unusedKey = {
+    arn: "k",
+    aliasName: "alias/k",
+    allow() {
+        return unusedKey;
+    },
+};
 
 interface Doc {
-    Statement: { Sid: string; Effect: string; Action: string[]; Resource?: string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
+    Statement: {
+        Sid: string;
+        Effect: string;
+        Action: string[];
+        Resource?: string[];
+        Principal?: unknown;
+        Condition?: Record<string, Record<string, unknown>>;
+    }[];
 }
 
 function build(): void {
@@ -81,8 +94,8 @@ function docOf(resource: RecordedResource | undefined, prop = "policy"): Doc {
 }
 
 function statement(doc: Doc, sid: string): Doc["Statement"][number] {
-    const found = doc.Statement.find((s) => s.Sid === sid);
-    assert.ok(found, `no statement ${sid} in ${doc.Statement.map((s) => s.Sid).join(", ")}`);
+    const found = doc.Statement.find(s => s.Sid === sid);
+    assert.ok(found, `no statement ${sid} in ${doc.Statement.map(s => s.Sid).join(", ")}`);
     return found;
 }
 
@@ -91,7 +104,7 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     let identityDocs: { name: string; doc: Doc }[];
     before(async () => {
         recording = await recordComponent(build);
-        identityDocs = ofType(recording, "aws:iam/rolePolicy:RolePolicy").map((p) => ({ name: p.name, doc: docOf(p) }));
+        identityDocs = ofType(recording, "aws:iam/rolePolicy:RolePolicy").map(p => ({ name: p.name, doc: docOf(p) }));
     });
 
     it("creates the workflow, the sample cluster and the distribution role in the fleet account", () => {
@@ -106,10 +119,10 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
                 "aws:ecs/cluster:Cluster",
                 "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
                 "aws:iam/instanceProfile:InstanceProfile",
-            ].map((type) => [type, ofType(recording, type).length]),
+            ].map(type => [type, ofType(recording, type).length]),
         );
         assert.deepEqual(Object.values(counts), [3, 1, 1, 1, 1, 1, 1, 1, 1]);
-        assert.ok(recording.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).every((r) => r.accountId === scope.accountId));
+        assert.ok(recording.resources.filter(r => r.custom && !r.type.startsWith("pulumi:providers:")).every(r => r.accountId === scope.accountId));
         assert.equal(ofType(recording, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policy anywhere");
     });
 
@@ -122,14 +135,14 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
         const encryption = machine.props.encryptionConfiguration as { type: string; kmsKeyId: string };
         assert.equal(encryption.type, "CUSTOMER_MANAGED_KMS_KEY");
         assert.match(encryption.kmsKeyId, /^arn:aws:kms:eu-west-1:123456789012:key\//);
-        const group = ofType(recording, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.props.name === "/lakewarden/states/lakewarden-test-fleet-refresh");
+        const group = ofType(recording, "aws:cloudwatch/logGroup:LogGroup").find(g => g.props.name === "/lakewarden/states/lakewarden-test-fleet-refresh");
         assert.equal(group?.props.kmsKeyId, encryption.kmsKeyId);
         const [topic] = ofType(recording, "aws:sns/topic:Topic");
         assert.equal(topic.props.kmsMasterKeyId, encryption.kmsKeyId);
     });
 
     it("starts the machine only from the build account's AVAILABLE images, through a role that may start only that machine", () => {
-        const rule = ofType(recording, "aws:cloudwatch/eventRule:EventRule").find((r) => r.props.name === "lakewarden-test-fleet-refresh-on-image");
+        const rule = ofType(recording, "aws:cloudwatch/eventRule:EventRule").find(r => r.props.name === "lakewarden-test-fleet-refresh-on-image");
         assert.deepEqual(JSON.parse(String(rule?.props.eventPattern)), {
             source: ["aws.imagebuilder"],
             account: [buildAccount],
@@ -140,9 +153,12 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
         assert.equal(target.props.arn, machineArn);
         assert.equal(target.props.roleArn, "arn:aws:iam::123456789012:role/lakewarden-test-fleet-refresh-starter");
         assert.ok(target.props.deadLetterConfig, "events that exhaust the retries are kept");
-        const starter = identityDocs.find((d) => d.name === "refresh-on-image-starter");
+        const starter = identityDocs.find(d => d.name === "refresh-on-image-starter");
         assert.deepEqual(starter?.doc.Statement, [{ Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [machineArn] }]);
-        const trust = docOf(ofType(recording, "aws:iam/role:Role").find((r) => r.props.name === "lakewarden-test-fleet-refresh-starter"), "assumeRolePolicy");
+        const trust = docOf(
+            ofType(recording, "aws:iam/role:Role").find(r => r.props.name === "lakewarden-test-fleet-refresh-starter"),
+            "assumeRolePolicy",
+        );
         assert.deepEqual(trust.Statement[0].Condition, {
             StringEquals: { "aws:SourceAccount": scope.accountId },
             ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/lakewarden-test-fleet-refresh-on-image" },
@@ -153,7 +169,7 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("lets the state machine invoke its three functions, publish to its topic and read its rollback alarms, nothing else", () => {
-        const machine = identityDocs.find((d) => d.name === "refresh");
+        const machine = identityDocs.find(d => d.name === "refresh");
         assert.ok(machine);
         assert.deepEqual(statement(machine.doc, "InvokeFleetFunctions").Resource, [
             "arn:aws:lambda:eu-west-1:123456789012:function:lakewarden-test-fleet-discovery",
@@ -167,13 +183,15 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
 
     it("never grants ec2:RunInstances on * and changes only tagged templates and groups", () => {
         for (const { name, doc } of identityDocs) {
-            for (const s of doc.Statement.filter((st) => st.Action.some((a) => a === "ec2:RunInstances" || a === "ec2:*" || a === "*"))) {
+            for (const s of doc.Statement.filter(st => st.Action.some(a => a === "ec2:RunInstances" || a === "ec2:*" || a === "*"))) {
                 assert.ok(!(s.Resource ?? []).includes("*"), `${name}/${s.Sid} allows RunInstances on *`);
                 assert.ok(s.Condition, `${name}/${s.Sid} allows RunInstances without a condition`);
             }
         }
         const writes = identityDocs.flatMap(({ doc }) =>
-            doc.Statement.filter((s) => s.Action.some((a) => ["ec2:CreateLaunchTemplateVersion", "autoscaling:UpdateAutoScalingGroup", "autoscaling:StartInstanceRefresh"].includes(a))),
+            doc.Statement.filter(s =>
+                s.Action.some(a => ["ec2:CreateLaunchTemplateVersion", "autoscaling:UpdateAutoScalingGroup", "autoscaling:StartInstanceRefresh"].includes(a)),
+            ),
         );
         assert.equal(writes.length, 3);
         for (const s of writes) {
@@ -182,8 +200,8 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("lets the functions pass only the sample cluster's instance role, and only to EC2", () => {
-        const passes = identityDocs.flatMap(({ name, doc }) => doc.Statement.filter((s) => s.Action.includes("iam:PassRole")).map((s) => ({ name, s })));
-        assert.deepEqual(passes.map((p) => p.name).sort(), ["refresh-instance-refresh", "refresh-launch-template-version"]);
+        const passes = identityDocs.flatMap(({ name, doc }) => doc.Statement.filter(s => s.Action.includes("iam:PassRole")).map(s => ({ name, s })));
+        assert.deepEqual(passes.map(p => p.name).sort(), ["refresh-instance-refresh", "refresh-launch-template-version"]);
         for (const { s } of passes) {
             assert.deepEqual(s.Action, ["iam:PassRole"]);
             assert.deepEqual(s.Resource, [instanceRole]);
@@ -193,11 +211,22 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
 
     it("hardens the launch template: IMDSv2 with hop limit 1, customer-key volumes, no public IP, no default-version drift", () => {
         const [lt] = ofType(recording, "aws:ec2/launchTemplate:LaunchTemplate");
-        assert.deepEqual(lt.props.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
+        assert.deepEqual(lt.props.metadataOptions, {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            instanceMetadataTags: "disabled",
+        });
         const mappings = lt.props.blockDeviceMappings as { deviceName: string; ebs: { encrypted: string; kmsKeyId: string } }[];
-        assert.deepEqual(mappings.map((m) => m.deviceName), ["/dev/xvda", "/dev/xvdb"]);
-        assert.ok(mappings.every((m) => m.ebs.encrypted === "true" && m.ebs.kmsKeyId.startsWith("arn:aws:kms:eu-west-1:123456789012:key/")));
-        assert.deepEqual((lt.props.networkInterfaces as { associatePublicIpAddress: string }[]).map((n) => n.associatePublicIpAddress), ["false"]);
+        assert.deepEqual(
+            mappings.map(m => m.deviceName),
+            ["/dev/xvda", "/dev/xvdb"],
+        );
+        assert.ok(mappings.every(m => m.ebs.encrypted === "true" && m.ebs.kmsKeyId.startsWith("arn:aws:kms:eu-west-1:123456789012:key/")));
+        assert.deepEqual(
+            (lt.props.networkInterfaces as { associatePublicIpAddress: string }[]).map(n => n.associatePublicIpAddress),
+            ["false"],
+        );
         assert.equal(lt.props.updateDefaultVersion, false);
         assert.equal((lt.props.tags as Record<string, string>)["lakewarden:fleet-refresh"], "enabled");
         const userData = Buffer.from(String(lt.props.userData), "base64").toString("utf8");
@@ -206,12 +235,18 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("gives the container instances the ECS agent's actions on their own cluster only", () => {
-        const agent = identityDocs.find((d) => d.name === "sample-instance");
+        const agent = identityDocs.find(d => d.name === "sample-instance");
         assert.deepEqual(agent?.doc.Statement, [
             {
                 Sid: "JoinAndReportToCluster",
                 Effect: "Allow",
-                Action: ["ecs:DeregisterContainerInstance", "ecs:RegisterContainerInstance", "ecs:SubmitAttachmentStateChanges", "ecs:SubmitContainerStateChange", "ecs:SubmitTaskStateChange"],
+                Action: [
+                    "ecs:DeregisterContainerInstance",
+                    "ecs:RegisterContainerInstance",
+                    "ecs:SubmitAttachmentStateChanges",
+                    "ecs:SubmitContainerStateChange",
+                    "ecs:SubmitTaskStateChange",
+                ],
                 Resource: ["arn:aws:ecs:eu-west-1:123456789012:cluster/lakewarden-test-sample-ecs"],
             },
             {
@@ -234,12 +269,19 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
         assert.ok(!["$Latest", "$Default"].includes(String((group.props.launchTemplate as { version?: string }).version)));
         assert.equal(group.props.protectFromScaleIn, true);
         const tags = group.props.tags as { key: string; value: string; propagateAtLaunch: boolean }[];
-        assert.deepEqual(tags.find((t) => t.key === "lakewarden:fleet-refresh"), { key: "lakewarden:fleet-refresh", value: "enabled", propagateAtLaunch: true });
+        assert.deepEqual(
+            tags.find(t => t.key === "lakewarden:fleet-refresh"),
+            { key: "lakewarden:fleet-refresh", value: "enabled", propagateAtLaunch: true },
+        );
     });
 
     it("puts the group behind a capacity provider with managed scaling, termination protection and draining", () => {
         const [provider] = ofType(recording, "aws:ecs/capacityProvider:CapacityProvider");
-        const asg = provider.props.autoScalingGroupProvider as { managedScaling: { status: string }; managedTerminationProtection: string; managedDraining: string };
+        const asg = provider.props.autoScalingGroupProvider as {
+            managedScaling: { status: string };
+            managedTerminationProtection: string;
+            managedDraining: string;
+        };
         assert.deepEqual([asg.managedScaling.status, asg.managedTerminationProtection, asg.managedDraining], ["ENABLED", "ENABLED", "ENABLED"]);
         const [cluster] = ofType(recording, "aws:ecs/cluster:Cluster");
         assert.deepEqual(cluster.props.settings, [{ name: "containerInsights", value: "enabled" }]);
@@ -250,7 +292,7 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
     });
 
     it("lets only the build account's Image Builder service-linked role, inside the organisation, copy images in", () => {
-        const role = ofType(recording, "aws:iam/role:Role").find((r) => r.props.name === DISTRIBUTION_ROLE_NAME);
+        const role = ofType(recording, "aws:iam/role:Role").find(r => r.props.name === DISTRIBUTION_ROLE_NAME);
         const trust = docOf(role, "assumeRolePolicy");
         assert.deepEqual(trust.Statement, [
             {
@@ -261,7 +303,7 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
                 Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
             },
         ]);
-        const doc = identityDocs.find((d) => d.name === "distribution")?.doc;
+        const doc = identityDocs.find(d => d.name === "distribution")?.doc;
         assert.ok(doc);
         assert.deepEqual(statement(doc, "CopyAndTagImages").Resource, ["arn:aws:ec2:eu-west-1::image/*", "arn:aws:ec2:eu-west-1::snapshot/*"]);
         const buildKeyUse = {
@@ -273,13 +315,32 @@ describe("FleetRefresh, SampleEcsCluster and the image distribution role", () =>
         assert.deepEqual(use.Condition, buildKeyUse);
         assert.deepEqual(statement(doc, "GrantBuildAmiKeyToEbsEuWest1").Condition, { ...buildKeyUse, Bool: { "kms:GrantIsForAWSResource": true } });
         assert.deepEqual(statement(doc, "PublishImageId").Resource, ["arn:aws:ssm:eu-west-1:123456789012:parameter/lakewarden/test/ami/ecs-hardened"]);
-        const onStar = doc.Statement.filter((s) => (s.Resource ?? []).includes("*")).flatMap((s) => s.Action);
+        const onStar = doc.Statement.filter(s => (s.Resource ?? []).includes("*")).flatMap(s => s.Action);
         assert.deepEqual(onStar, ["ec2:DescribeImages"]);
     });
 
     it("refuses a sample cluster whose minimum exceeds its maximum and a distribution role with no target", () => {
-        const base = { scope, ebsKey: unusedKey, imageId: "ami-0", clusterTags: { a: "b" }, instanceType: "m7g.large", subnetIds: ["s"], securityGroupIds: ["g"] };
+        const base = {
+            scope,
+            ebsKey: unusedKey,
+            imageId: "ami-0",
+            clusterTags: { a: "b" },
+            instanceType: "m7g.large",
+            subnetIds: ["s"],
+            securityGroupIds: ["g"],
+        };
         assert.throws(() => new SampleEcsCluster("bad", { ...base, minSize: 3, maxSize: 2 }), /minSize 3 exceeds maxSize 2/);
-        assert.throws(() => new ImageDistributionRole("none", { accountId: scope.accountId, buildAccountId: buildAccount, organizationId, amiKeyAlias: "alias/x", targets: [], imageBuilderRole: { arn: imageBuilderRole } }), /no distribution target/);
+        assert.throws(
+            () =>
+                new ImageDistributionRole("none", {
+                    accountId: scope.accountId,
+                    buildAccountId: buildAccount,
+                    organizationId,
+                    amiKeyAlias: "alias/x",
+                    targets: [],
+                    imageBuilderRole: { arn: imageBuilderRole },
+                }),
+            /no distribution target/,
+        );
     });
 });

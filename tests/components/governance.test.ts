@@ -18,14 +18,19 @@ describe("organisation governance (management account)", () => {
         const template = baselineTemplate({ environment: "prod", securityBusArn: busArn, bucketOwners: ["hr"] });
         const forward = template.Resources.ComplianceChangesToSecurity.Properties as { EventPattern: { detail: unknown }; Targets: { Arn: string }[] };
         assert.deepEqual(forward.EventPattern.detail, { configRuleName: ["lakewarden-prod-s3-required-tags"] });
-        assert.deepEqual(forward.Targets.map((t) => t.Arn), [busArn]);
+        assert.deepEqual(
+            forward.Targets.map(t => t.Arn),
+            [busArn],
+        );
         const role = JSON.stringify(template.Resources.ForwarderRole.Properties);
         assert.ok(role.includes('"Action":"events:PutEvents","Resource":"' + busArn + '"'));
         assert.ok(role.includes("aws:SourceAccount"));
     });
 
     it("enforces the tag values on S3 buckets", () => {
-        const content = tagPolicyContent(["hr", "finance"]) as { tags: Record<string, { tag_value: { "@@assign": string[] }; enforced_for: { "@@assign": string[] } }> };
+        const content = tagPolicyContent(["hr", "finance"]) as {
+            tags: Record<string, { tag_value: { "@@assign": string[] }; enforced_for: { "@@assign": string[] } }>;
+        };
         assert.deepEqual(content.tags.RequireMacieScan.tag_value["@@assign"], ["True", "False"]);
         assert.deepEqual(content.tags.BucketOwner.tag_value["@@assign"], ["finance", "hr"]);
         assert.deepEqual(content.tags.BucketOwner.enforced_for["@@assign"], ["s3:bucket"]);
@@ -39,7 +44,7 @@ describe("organisation governance (management account)", () => {
 
         it("attaches the tag policy to every target OU and auto-deploys the baseline there", () => {
             const attachments = ofType(prod, "aws:organizations/policyAttachment:PolicyAttachment");
-            assert.deepEqual(attachments.map((a) => a.props.targetId).sort(), ["ou-lw00-finance1x", "ou-lw00-workload1x"]);
+            assert.deepEqual(attachments.map(a => a.props.targetId).sort(), ["ou-lw00-finance1x", "ou-lw00-workload1x"]);
             const [stackSet] = ofType(prod, "aws:cloudformation/stackSet:StackSet");
             assert.equal(stackSet.accountId, "111122223333");
             assert.equal(stackSet.props.permissionModel, "SERVICE_MANAGED");

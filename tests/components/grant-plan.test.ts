@@ -9,7 +9,7 @@ const env = (stack: string): Environment => environmentFromConfig(stack, readSta
 /** One line per grant: principal | resource | permissions | grantable. */
 function lines(grants: GrantSpec[]): string[] {
     return grants
-        .map((g) => {
+        .map(g => {
             const r = g.resource;
             const resource =
                 r.kind === "database"
@@ -57,14 +57,14 @@ describe("Lake Formation grant plan", () => {
         it("routes each share to the producer that owns the database", () => {
             const hr = lines(producerGrants(prod, "hr-lake"));
             const sales = lines(producerGrants(prod, "sales-lake"));
-            assert.ok(hr.every((l) => l.includes(":company")));
-            assert.ok(sales.every((l) => l.includes(":sales")));
+            assert.ok(hr.every(l => l.includes(":company")));
+            assert.ok(sales.every(l => l.includes(":sales")));
         });
 
         it("shares the marketing customers table only through its row filter", () => {
             const marketing = "555566667777";
             assert.deepEqual(
-                lines(producerGrants(prod, "sales-lake")).filter((l) => l.startsWith(marketing)),
+                lines(producerGrants(prod, "sales-lake")).filter(l => l.startsWith(marketing)),
                 [
                     `${marketing} | db 333344445555:sales | DESCRIBE | grantable`,
                     `${marketing} | filter 333344445555:sales.customers/lw_marketing_customers | SELECT | grantable`,
@@ -110,11 +110,13 @@ describe("Lake Formation grant plan", () => {
         it("never grants a runtime role anything its account did not receive", () => {
             for (const consumer of ["analytics", "finance", "marketing"]) {
                 const received = producerGrants(prod, "hr-lake").concat(producerGrants(prod, "sales-lake"));
-                for (const grant of consumerGrants(prod, consumer).filter((g) => g.resource.kind !== "database")) {
+                for (const grant of consumerGrants(prod, consumer).filter(g => g.resource.kind !== "database")) {
                     const r = grant.resource;
                     const table = r.kind === "filter" ? r.tableName : (r as { name: string }).name;
                     assert.ok(
-                        received.some((g) => (g.resource.kind === "filter" ? g.resource.tableName : (g.resource as { name: string }).name) === table && g.grantable),
+                        received.some(
+                            g => (g.resource.kind === "filter" ? g.resource.tableName : (g.resource as { name: string }).name) === table && g.grantable,
+                        ),
                         `${consumer} grants ${table} without having received it`,
                     );
                 }
@@ -125,7 +127,7 @@ describe("Lake Formation grant plan", () => {
 
 /** The data-sharing grants; discovery's grants to its own crawler and reporter roles are asserted with discovery. */
 function sharingGrants(recording: Recording) {
-    return ofType(recording, "aws:lakeformation/permissions:Permissions").filter((p) => !p.urn.includes("$lakewarden:discovery:"));
+    return ofType(recording, "aws:lakeformation/permissions:Permissions").filter(p => !p.urn.includes("$lakewarden:discovery:"));
 }
 
 describe("Lake Formation resources of the program", () => {
@@ -136,7 +138,7 @@ describe("Lake Formation resources of the program", () => {
 
     it("creates one Permissions per grant spec, sorted, delete-before-replace, in the granting account", () => {
         // The data-sharing grants (the security account's reconciler grants are asserted with it).
-        const permissions = sharingGrants(recording).filter((p) => p.accountId !== "444455556666");
+        const permissions = sharingGrants(recording).filter(p => p.accountId !== "444455556666");
         const dev = env("dev");
         assert.equal(permissions.length, producerGrants(dev, "producer").length + consumerGrants(dev, "analytics").length);
         for (const p of permissions) {
@@ -151,7 +153,7 @@ describe("Lake Formation resources of the program", () => {
 
     it("owns the data lake settings of each account with empty defaults and version 4", () => {
         const settings = ofType(recording, "aws:lakeformation/dataLakeSettings:DataLakeSettings");
-        assert.deepEqual(settings.map((s) => s.accountId).sort(), ["123456789012", "777788889999"]);
+        assert.deepEqual(settings.map(s => s.accountId).sort(), ["123456789012", "777788889999"]);
         for (const s of settings) {
             assert.deepEqual(s.props.createDatabaseDefaultPermissions, []);
             assert.deepEqual(s.props.createTableDefaultPermissions, []);
@@ -171,15 +173,19 @@ describe("Lake Formation resources of the program", () => {
     });
 
     it("links the consumer to the producer database by name and account", () => {
-        const [link] = ofType(recording, "aws:glue/catalogDatabase:CatalogDatabase").filter((d) => d.props.targetDatabase);
+        const [link] = ofType(recording, "aws:glue/catalogDatabase:CatalogDatabase").filter(d => d.props.targetDatabase);
         assert.equal(link.props.name, "company_shared");
         assert.deepEqual(link.props.targetDatabase, { catalogId: "777788889999", databaseName: "company" });
         assert.equal(link.accountId, "123456789012");
     });
 
     it("orders consumer grants after the producer grants", () => {
-        const producerUrns = new Set(sharingGrants(recording).filter((p) => p.accountId === "777788889999").map((p) => p.urn));
-        for (const grant of sharingGrants(recording).filter((p) => p.accountId === "123456789012")) {
+        const producerUrns = new Set(
+            sharingGrants(recording)
+                .filter(p => p.accountId === "777788889999")
+                .map(p => p.urn),
+        );
+        for (const grant of sharingGrants(recording).filter(p => p.accountId === "123456789012")) {
             for (const producerGrant of producerUrns) {
                 assert.ok(grant.dependencies.includes(producerGrant), `${grant.name} does not wait for ${producerGrant}`);
             }
@@ -187,10 +193,10 @@ describe("Lake Formation resources of the program", () => {
     });
 
     it("tags every column with its classification for the policy pack", () => {
-        const employees = ofType(recording, "aws:glue/catalogTable:CatalogTable").find((t) => t.props.name === "employees");
+        const employees = ofType(recording, "aws:glue/catalogTable:CatalogTable").find(t => t.props.name === "employees");
         const columns = (employees?.props.storageDescriptor as { columns: { name: string; parameters: Record<string, string> }[] }).columns;
         assert.deepEqual(
-            columns.map((c) => `${c.name}:${c.parameters["lakewarden:classification"]}`),
+            columns.map(c => `${c.name}:${c.parameters["lakewarden:classification"]}`),
             ["uid:internal", "name:pii", "department:internal", "salary:secret"],
         );
     });

@@ -22,7 +22,14 @@ const settings = remediationSchema.parse({
 }) as Remediation;
 
 interface Doc {
-    Statement: { Sid: string; Effect: string; Action: string[]; Principal?: unknown; Resource?: string[]; Condition?: Record<string, Record<string, unknown>> }[];
+    Statement: {
+        Sid: string;
+        Effect: string;
+        Action: string[];
+        Principal?: unknown;
+        Resource?: string[];
+        Condition?: Record<string, Record<string, unknown>>;
+    }[];
 }
 
 const docOf = (value: unknown) => JSON.parse(String(value)) as Doc;
@@ -65,13 +72,13 @@ function build(): void {
 }
 
 function named(recording: Recording, type: string, name: string): RecordedResource {
-    const found = ofType(recording, type).find((r) => r.props.name === name);
+    const found = ofType(recording, type).find(r => r.props.name === name);
     assert.ok(found, `${type} ${name}`);
     return found;
 }
 
 function rolePolicyOf(recording: Recording, roleName: string): Doc {
-    const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find((p) => p.props.role === roleName);
+    const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find(p => p.props.role === roleName);
     assert.ok(policy, `policy of ${roleName}`);
     return docOf(policy.props.policy);
 }
@@ -83,7 +90,7 @@ describe("Macie finding remediation components", () => {
     });
 
     it("puts every resource in the security account", () => {
-        const owned = recording.resources.filter((r) => r.type.startsWith("aws:"));
+        const owned = recording.resources.filter(r => r.type.startsWith("aws:"));
         assert.ok(owned.length > 40, `${owned.length} resources`);
         for (const r of owned) assert.equal(r.accountId, security, `${r.type} ${r.name}`);
     });
@@ -93,7 +100,9 @@ describe("Macie finding remediation components", () => {
         assert.equal(job.props.jobType, "SCHEDULED");
         assert.deepEqual(job.props.scheduleFrequency, { dailySchedule: true });
         const definition = job.props.s3JobDefinition as Record<string, Record<string, { ands: unknown[] }>>;
-        assert.deepEqual(definition.bucketCriteria.includes.ands, [{ tagCriterion: { comparator: "EQ", tagValues: [{ key: "RequireMacieScan", value: "True" }] } }]);
+        assert.deepEqual(definition.bucketCriteria.includes.ands, [
+            { tagCriterion: { comparator: "EQ", tagValues: [{ key: "RequireMacieScan", value: "True" }] } },
+        ]);
         assert.deepEqual(definition.scoping.excludes.ands, [{ simpleScopeTerm: { comparator: "STARTS_WITH", key: "OBJECT_KEY", values: ["quarantine/"] } }]);
         assert.equal((job.props.customDataIdentifierIds as string[]).length, 1);
         const [identifier] = ofType(recording, "aws:macie/customDataIdentifier:CustomDataIdentifier");
@@ -116,30 +125,53 @@ describe("Macie finding remediation components", () => {
     });
 
     it("lets the quarantine and release functions assume only their own role in each member account", () => {
-        for (const [fn, role] of [["quarantine-object", "quarantine"], ["release-object", "release"]] as const) {
+        for (const [fn, role] of [
+            ["quarantine-object", "quarantine"],
+            ["release-object", "release"],
+        ] as const) {
             const doc = rolePolicyOf(recording, `lakewarden-test-${fn}-fn`);
-            const assume = doc.Statement.filter((s) => s.Action.some((a) => a.startsWith("sts:")));
+            const assume = doc.Statement.filter(s => s.Action.some(a => a.startsWith("sts:")));
             assert.deepEqual(assume, [
                 {
                     Sid: fn === "quarantine-object" ? "AssumeMemberQuarantineRoles" : "AssumeMemberReleaseRoles",
                     Effect: "Allow",
                     Action: ["sts:AssumeRole"],
-                    Resource: members.map((m) => `arn:aws:iam::${m}:role/lakewarden-test-${role}`),
+                    Resource: members.map(m => `arn:aws:iam::${m}:role/lakewarden-test-${role}`),
                 },
             ]);
-            assert.deepEqual(doc.Statement.map((s) => s.Sid), ["WriteOwnLogs", assume[0].Sid]);
+            assert.deepEqual(
+                doc.Statement.map(s => s.Sid),
+                ["WriteOwnLogs", assume[0].Sid],
+            );
         }
-        assert.deepEqual(rolePolicyOf(recording, "lakewarden-test-macie-decision-fn").Statement.map((s) => s.Sid), ["WriteOwnLogs"]);
+        assert.deepEqual(
+            rolePolicyOf(recording, "lakewarden-test-macie-decision-fn").Statement.map(s => s.Sid),
+            ["WriteOwnLogs"],
+        );
     });
 
     it("gives the state machine roles exactly their tasks, the table and their own state key", () => {
         const fnArn = (f: string) => `arn:aws:lambda:eu-west-1:${security}:function:lakewarden-test-${f}`;
         const table = `arn:aws:dynamodb:eu-west-1:${security}:table/lakewarden-test-remediation-tracking`;
-        for (const [workflow, functions] of [["quarantine", ["macie-decision", "notify-webhook", "quarantine-object"]], ["release", ["notify-webhook", "release-object"]]] as const) {
+        for (const [workflow, functions] of [
+            ["quarantine", ["macie-decision", "notify-webhook", "quarantine-object"]],
+            ["release", ["notify-webhook", "release-object"]],
+        ] as const) {
             const doc = rolePolicyOf(recording, `lakewarden-test-${workflow}-sfn`);
-            const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
-            assert.deepEqual(Object.keys(bySid).sort(), ["DeliverExecutionLogs", "EncryptOwnState", "InvokeWorkflowFunctions", "TableKeyViaDynamoDb", "TrackFindings"]);
-            assert.deepEqual(bySid.InvokeWorkflowFunctions, { Sid: "InvokeWorkflowFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: functions.map(fnArn) });
+            const bySid = Object.fromEntries(doc.Statement.map(s => [s.Sid, s]));
+            assert.deepEqual(Object.keys(bySid).sort(), [
+                "DeliverExecutionLogs",
+                "EncryptOwnState",
+                "InvokeWorkflowFunctions",
+                "TableKeyViaDynamoDb",
+                "TrackFindings",
+            ]);
+            assert.deepEqual(bySid.InvokeWorkflowFunctions, {
+                Sid: "InvokeWorkflowFunctions",
+                Effect: "Allow",
+                Action: ["lambda:InvokeFunction"],
+                Resource: functions.map(fnArn),
+            });
             assert.deepEqual(bySid.TrackFindings, { Sid: "TrackFindings", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [table] });
             assert.deepEqual(bySid.TableKeyViaDynamoDb.Condition?.StringEquals, { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" });
             assert.deepEqual(bySid.EncryptOwnState.Condition?.StringEquals, {
@@ -147,13 +179,18 @@ describe("Macie finding remediation components", () => {
             });
         }
         assert.deepEqual(rolePolicyOf(recording, "lakewarden-test-macie-findings-starter").Statement, [
-            { Sid: "StartWorkflow", Effect: "Allow", Action: ["states:StartExecution"], Resource: [`arn:aws:states:eu-west-1:${security}:stateMachine:lakewarden-test-quarantine`] },
+            {
+                Sid: "StartWorkflow",
+                Effect: "Allow",
+                Action: ["states:StartExecution"],
+                Resource: [`arn:aws:states:eu-west-1:${security}:stateMachine:lakewarden-test-quarantine`],
+            },
         ]);
     });
 
     it("runs both workflows as STANDARD machines logging ALL to CMK log groups, state encrypted with the CMK", () => {
         const machines = ofType(recording, "aws:sfn/stateMachine:StateMachine");
-        assert.deepEqual(machines.map((m) => m.props.name).sort(), ["lakewarden-test-quarantine", "lakewarden-test-release"]);
+        assert.deepEqual(machines.map(m => m.props.name).sort(), ["lakewarden-test-quarantine", "lakewarden-test-release"]);
         for (const machine of machines) {
             assert.equal(machine.props.type, "STANDARD");
             const logging = machine.props.loggingConfiguration as { level: string; logDestination: string };
@@ -175,7 +212,7 @@ describe("Macie finding remediation components", () => {
         assert.deepEqual(JSON.parse(String(findings.props.eventPattern)), MACIE_FINDING_PATTERN);
         const compliance = named(recording, "aws:cloudwatch/eventRule:EventRule", "lakewarden-test-tag-compliance");
         assert.equal(compliance.props.eventBusName, "lakewarden-test-security");
-        const target = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget").find((t) => t.props.rule === "lakewarden-test-tag-compliance");
+        const target = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget").find(t => t.props.rule === "lakewarden-test-tag-compliance");
         assert.equal(target?.props.arn, `arn:aws:lambda:eu-west-1:${security}:function:lakewarden-test-notify-webhook`);
         assert.deepEqual((target?.props.inputTransformer as { inputPaths: unknown }).inputPaths, TAG_COMPLIANCE_INPUT.paths);
     });
@@ -188,9 +225,17 @@ describe("Macie finding remediation components", () => {
         assert.equal(integration.props.type, "AWS_PROXY");
         const [policy] = ofType(recording, "aws:apigateway/restApiPolicy:RestApiPolicy");
         const doc = docOf(policy.props.policy);
-        const allows = doc.Statement.filter((s) => s.Effect === "Allow");
-        assert.deepEqual(allows, [{ Sid: "ReleasersMayRelease", Effect: "Allow", Principal: { AWS: [releaser] }, Action: ["execute-api:Invoke"], Resource: ["execute-api:/*/POST/releases"] }]);
-        const deny = doc.Statement.find((s) => s.Effect === "Deny");
+        const allows = doc.Statement.filter(s => s.Effect === "Allow");
+        assert.deepEqual(allows, [
+            {
+                Sid: "ReleasersMayRelease",
+                Effect: "Allow",
+                Principal: { AWS: [releaser] },
+                Action: ["execute-api:Invoke"],
+                Resource: ["execute-api:/*/POST/releases"],
+            },
+        ]);
+        const deny = doc.Statement.find(s => s.Effect === "Deny");
         assert.deepEqual(deny?.Condition, { ArnNotLike: { "aws:PrincipalArn": [releaser] } });
         const [stage] = ofType(recording, "aws:apigateway/stage:Stage");
         const accessLogs = stage.props.accessLogSettings as { destinationArn: string; format: string };
@@ -202,9 +247,15 @@ describe("Macie finding remediation components", () => {
 
     it("leaves no mandatory violation of the policy pack (prod config)", () => {
         const result = runPolicyPack(recording.resources, { configFile: path.join(__dirname, "../../policy/config/prod.json") });
-        const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
-        assert.deepEqual(mandatory.map((v) => `${v.policyName}: ${v.resourceName}: ${v.message}`), []);
-        assert.deepEqual(result.violations.map((v) => `${v.policyName}: ${v.resourceName}`), []);
+        const mandatory = result.violations.filter(v => v.enforcementLevel === "mandatory");
+        assert.deepEqual(
+            mandatory.map(v => `${v.policyName}: ${v.resourceName}: ${v.message}`),
+            [],
+        );
+        assert.deepEqual(
+            result.violations.map(v => `${v.policyName}: ${v.resourceName}`),
+            [],
+        );
         assert.ok(result.policiesRun > 50);
     });
 });
@@ -218,11 +269,20 @@ describe("member remediation template and quarantine bucket policy", () => {
         investigationRoleName: "lakewarden-test-investigator",
         investigatorPrincipalArns: [releaser],
     };
-    type Role = { Properties: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Principal: unknown; Condition: unknown }[] }; Policies: { PolicyDocument: { Statement: { Resource: unknown; Condition?: unknown }[] } }[] } };
+    type Role = {
+        Properties: {
+            RoleName: string;
+            AssumeRolePolicyDocument: { Statement: { Principal: unknown; Condition: unknown }[] };
+            Policies: { PolicyDocument: { Statement: { Resource: unknown; Condition?: unknown }[] } }[];
+        };
+    };
     const resources = memberRemediationTemplate(options) as unknown as Record<string, Role>;
 
     it("trusts exactly the matching security function role, by session name, inside the organisation", () => {
-        for (const [logical, workflow, fn] of [["RemediationQuarantineRole", "quarantine", "quarantine-object"], ["RemediationReleaseRole", "release", "release-object"]]) {
+        for (const [logical, workflow, fn] of [
+            ["RemediationQuarantineRole", "quarantine", "quarantine-object"],
+            ["RemediationReleaseRole", "release", "release-object"],
+        ]) {
             const role = resources[logical].Properties;
             assert.equal(role.RoleName, `lakewarden-test-${workflow}`);
             const [statement] = role.AssumeRolePolicyDocument.Statement;
@@ -236,16 +296,19 @@ describe("member remediation template and quarantine bucket policy", () => {
 
     it("binds the member policies to the deploying account through Fn::Sub", () => {
         const statements = resources.RemediationQuarantineRole.Properties.Policies[0].PolicyDocument.Statement;
-        const own = statements.find((s) => s.Condition !== undefined && JSON.stringify(s.Condition).includes("aws:ResourceAccount"));
+        const own = statements.find(s => s.Condition !== undefined && JSON.stringify(s.Condition).includes("aws:ResourceAccount"));
         assert.deepEqual((own?.Condition as { StringEquals: unknown }).StringEquals, { "aws:ResourceAccount": { "Fn::Sub": "${AWS::AccountId}" } });
         assert.equal(resources.RemediationInvestigationRole.Properties.RoleName, "lakewarden-test-investigator");
     });
 
     it("denies reading the quarantine prefix to all but the investigation and workflow roles", () => {
-        const statements = QuarantineBucketPolicy({ environment: "test", accountId: members[0], quarantinePrefix: "quarantine/", investigationRoleName: "lakewarden-test-investigator" })(
-            "arn:aws:s3:::data-a",
-        );
-        const read = statements.find((s) => s.Sid === "QuarantineReadOnlyByInvestigationAndWorkflows");
+        const statements = QuarantineBucketPolicy({
+            environment: "test",
+            accountId: members[0],
+            quarantinePrefix: "quarantine/",
+            investigationRoleName: "lakewarden-test-investigator",
+        })("arn:aws:s3:::data-a");
+        const read = statements.find(s => s.Sid === "QuarantineReadOnlyByInvestigationAndWorkflows");
         assert.deepEqual(read, {
             Sid: "QuarantineReadOnlyByInvestigationAndWorkflows",
             Effect: "Deny",
@@ -262,7 +325,7 @@ describe("member remediation template and quarantine bucket policy", () => {
                 },
             },
         });
-        const write = statements.find((s) => s.Sid === "QuarantineWrittenOnlyByWorkflows");
+        const write = statements.find(s => s.Sid === "QuarantineWrittenOnlyByWorkflows");
         assert.ok(!JSON.stringify(write?.Condition).includes("investigator"));
     });
 });

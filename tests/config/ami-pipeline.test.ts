@@ -37,7 +37,7 @@ const fleet = () => ({
 type Sections = Raw & { amiPipeline?: Raw & ReturnType<typeof pipeline>; fleets: (Raw & ReturnType<typeof fleet>)[] };
 
 function devWith(change: (raw: Sections) => void = () => undefined): Raw {
-    return mutate("dev", (raw) => {
+    return mutate("dev", raw => {
         const sections = raw as unknown as Sections;
         sections.amiPipeline = pipeline();
         sections.fleets = [fleet()];
@@ -54,8 +54,8 @@ function problemsOf(raw: Raw): { key: string; message: string }[] {
 function expectSectionProblem(raw: Raw, key: string, message: RegExp): void {
     const problems = problemsOf(raw);
     assert.ok(
-        problems.some((p) => p.key === key && message.test(p.message)),
-        `expected ${key}: ${message}, got:\n${problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`,
+        problems.some(p => p.key === key && message.test(p.message)),
+        `expected ${key}: ${message}, got:\n${problems.map(p => `${p.key}: ${p.message}`).join("\n")}`,
     );
 }
 
@@ -69,39 +69,111 @@ describe("config: lakewarden:amiPipeline and lakewarden:fleets", () => {
     });
 
     it("accepts an environment without either section", () => {
-        const parsed = sectionsUnderTest.parse(devWith((raw) => {
-            delete raw.amiPipeline;
-            raw.fleets = [];
-        }));
+        const parsed = sectionsUnderTest.parse(
+            devWith(raw => {
+                delete raw.amiPipeline;
+                raw.fleets = [];
+            }),
+        );
         assert.equal(parsed.amiPipeline, undefined);
     });
 
     const cases: [string, (raw: Sections) => void, string, RegExp][] = [
-        ["an unknown build account", (r) => (r.amiPipeline!.buildAccount = "builder"), "lakewarden:amiPipeline.buildAccount", /unknown account "builder"/],
-        ["an unknown receiving account", (r) => r.amiPipeline!.receivingAccounts.push("partner"), "lakewarden:amiPipeline.receivingAccounts[1]", /unknown account "partner"/],
-        ["a receiving account twice", (r) => r.amiPipeline!.receivingAccounts.push("analytics"), "lakewarden:amiPipeline.receivingAccounts[1]", /duplicate receiving account "analytics"/],
-        ["a region twice", (r) => r.amiPipeline!.regions.push("eu-west-1"), "lakewarden:amiPipeline.regions[1]", /duplicate region "eu-west-1"/],
-        ["regions without the build account's region", (r) => (r.amiPipeline!.regions = ["eu-central-1"]), "lakewarden:amiPipeline.regions", /must include the build account's region eu-west-1/],
-        ["a subnet without security groups", (r) => delete (r.amiPipeline as Raw).securityGroupIds, "lakewarden:amiPipeline.securityGroupIds", /go together/],
-        ["security groups without a subnet", (r) => delete (r.amiPipeline as Raw).subnetId, "lakewarden:amiPipeline.subnetId", /go together/],
-        ["a parent image parameter that is not a path", (r) => ((r.amiPipeline as Raw).parentImageParameter = "image_id"), "lakewarden:amiPipeline.parentImageParameter", /SSM parameter path/],
-        ["a schedule that is neither rate nor cron", (r) => ((r.amiPipeline as Raw).schedule = "weekly"), "lakewarden:amiPipeline.schedule", /rate\(\.\.\.\) or cron/],
-        ["an unknown hardening level", (r) => ((r.amiPipeline as Raw).hardeningLevel = "level3"), "lakewarden:amiPipeline.hardeningLevel", /level1 or level2/],
-        ["a bench archive outside S3", (r) => (r.amiPipeline!.dockerBench.archiveS3Uri = "https://github.com/docker/docker-bench-security"), "lakewarden:amiPipeline.dockerBench.archiveS3Uri", /s3:\/\/bucket\/key\.tar\.gz/],
-        ["a bench archive without its digest", (r) => (r.amiPipeline!.dockerBench.archiveSha256 = "latest"), "lakewarden:amiPipeline.dockerBench.archiveSha256", /SHA-256/],
-        ["an instance type that is not one", (r) => (r.amiPipeline!.instanceType = "large"), "lakewarden:amiPipeline.instanceType", /instance type/],
-        ["fleets without a pipeline", (r) => delete r.amiPipeline, "lakewarden:fleets", /need lakewarden:amiPipeline/],
-        ["a fleet account that does not receive the image", (r) => (r.amiPipeline!.receivingAccounts = ["producer"]), "lakewarden:fleets[0].account", /not in amiPipeline\.receivingAccounts/],
-        ["an unknown fleet account", (r) => (r.fleets[0].account = "ghost"), "lakewarden:fleets[0].account", /unknown account "ghost"/],
-        ["a fleet account twice", (r) => r.fleets.push(fleet()), "lakewarden:fleets[1].account", /duplicate fleet account "analytics"/],
-        ["an empty cluster selector", (r) => (r.fleets[0].clusterTags = {} as typeof r.fleets[0]["clusterTags"]), "lakewarden:fleets[0].clusterTags", /would refresh every cluster/],
-        ["more than 10 rollback alarms", (r) => ((r.fleets[0] as Raw).alarmNames = Array.from({ length: 11 }, (_, i) => `alarm-${i}`)), "lakewarden:fleets[0].alarmNames", /at most 10 alarms/],
-        ["a concurrency above the largest wave", (r) => ((r.fleets[0] as Raw).maxConcurrency = 3), "lakewarden:fleets[0].maxConcurrency", /cannot exceed the largest wave/],
-        ["a minimum healthy percentage above 100", (r) => (r.fleets[0].minHealthyPercentage = 101), "lakewarden:fleets[0].minHealthyPercentage", /100/],
-        ["a sample cluster whose minimum exceeds its maximum", (r) => (r.fleets[0].sampleCluster.minSize = 4), "lakewarden:fleets[0].sampleCluster.minSize", /must not exceed maxSize/],
-        ["a sample cluster without security groups", (r) => (r.fleets[0].sampleCluster.securityGroupIds = []), "lakewarden:fleets[0].sampleCluster.securityGroupIds", /at least one security group/],
-        ["a sample cluster without subnets", (r) => (r.fleets[0].sampleCluster.subnetIds = []), "lakewarden:fleets[0].sampleCluster.subnetIds", /at least one private subnet/],
-        ["an unknown key in a fleet", (r) => ((r.fleets[0] as Raw).waves = 3), "lakewarden:fleets[0]", /waves/],
+        ["an unknown build account", r => (r.amiPipeline!.buildAccount = "builder"), "lakewarden:amiPipeline.buildAccount", /unknown account "builder"/],
+        [
+            "an unknown receiving account",
+            r => r.amiPipeline!.receivingAccounts.push("partner"),
+            "lakewarden:amiPipeline.receivingAccounts[1]",
+            /unknown account "partner"/,
+        ],
+        [
+            "a receiving account twice",
+            r => r.amiPipeline!.receivingAccounts.push("analytics"),
+            "lakewarden:amiPipeline.receivingAccounts[1]",
+            /duplicate receiving account "analytics"/,
+        ],
+        ["a region twice", r => r.amiPipeline!.regions.push("eu-west-1"), "lakewarden:amiPipeline.regions[1]", /duplicate region "eu-west-1"/],
+        [
+            "regions without the build account's region",
+            r => (r.amiPipeline!.regions = ["eu-central-1"]),
+            "lakewarden:amiPipeline.regions",
+            /must include the build account's region eu-west-1/,
+        ],
+        ["a subnet without security groups", r => delete (r.amiPipeline as Raw).securityGroupIds, "lakewarden:amiPipeline.securityGroupIds", /go together/],
+        ["security groups without a subnet", r => delete (r.amiPipeline as Raw).subnetId, "lakewarden:amiPipeline.subnetId", /go together/],
+        [
+            "a parent image parameter that is not a path",
+            r => ((r.amiPipeline as Raw).parentImageParameter = "image_id"),
+            "lakewarden:amiPipeline.parentImageParameter",
+            /SSM parameter path/,
+        ],
+        [
+            "a schedule that is neither rate nor cron",
+            r => ((r.amiPipeline as Raw).schedule = "weekly"),
+            "lakewarden:amiPipeline.schedule",
+            /rate\(\.\.\.\) or cron/,
+        ],
+        ["an unknown hardening level", r => ((r.amiPipeline as Raw).hardeningLevel = "level3"), "lakewarden:amiPipeline.hardeningLevel", /level1 or level2/],
+        [
+            "a bench archive outside S3",
+            r => (r.amiPipeline!.dockerBench.archiveS3Uri = "https://github.com/docker/docker-bench-security"),
+            "lakewarden:amiPipeline.dockerBench.archiveS3Uri",
+            /s3:\/\/bucket\/key\.tar\.gz/,
+        ],
+        [
+            "a bench archive without its digest",
+            r => (r.amiPipeline!.dockerBench.archiveSha256 = "latest"),
+            "lakewarden:amiPipeline.dockerBench.archiveSha256",
+            /SHA-256/,
+        ],
+        ["an instance type that is not one", r => (r.amiPipeline!.instanceType = "large"), "lakewarden:amiPipeline.instanceType", /instance type/],
+        ["fleets without a pipeline", r => delete r.amiPipeline, "lakewarden:fleets", /need lakewarden:amiPipeline/],
+        [
+            "a fleet account that does not receive the image",
+            r => (r.amiPipeline!.receivingAccounts = ["producer"]),
+            "lakewarden:fleets[0].account",
+            /not in amiPipeline\.receivingAccounts/,
+        ],
+        ["an unknown fleet account", r => (r.fleets[0].account = "ghost"), "lakewarden:fleets[0].account", /unknown account "ghost"/],
+        ["a fleet account twice", r => r.fleets.push(fleet()), "lakewarden:fleets[1].account", /duplicate fleet account "analytics"/],
+        [
+            "an empty cluster selector",
+            r => (r.fleets[0].clusterTags = {} as (typeof r.fleets)[0]["clusterTags"]),
+            "lakewarden:fleets[0].clusterTags",
+            /would refresh every cluster/,
+        ],
+        [
+            "more than 10 rollback alarms",
+            r => ((r.fleets[0] as Raw).alarmNames = Array.from({ length: 11 }, (_, i) => `alarm-${i}`)),
+            "lakewarden:fleets[0].alarmNames",
+            /at most 10 alarms/,
+        ],
+        [
+            "a concurrency above the largest wave",
+            r => ((r.fleets[0] as Raw).maxConcurrency = 3),
+            "lakewarden:fleets[0].maxConcurrency",
+            /cannot exceed the largest wave/,
+        ],
+        ["a minimum healthy percentage above 100", r => (r.fleets[0].minHealthyPercentage = 101), "lakewarden:fleets[0].minHealthyPercentage", /100/],
+        [
+            "a sample cluster whose minimum exceeds its maximum",
+            r => (r.fleets[0].sampleCluster.minSize = 4),
+            "lakewarden:fleets[0].sampleCluster.minSize",
+            /must not exceed maxSize/,
+        ],
+        [
+            "a sample cluster without security groups",
+            r => (r.fleets[0].sampleCluster.securityGroupIds = []),
+            "lakewarden:fleets[0].sampleCluster.securityGroupIds",
+            /at least one security group/,
+        ],
+        [
+            "a sample cluster without subnets",
+            r => (r.fleets[0].sampleCluster.subnetIds = []),
+            "lakewarden:fleets[0].sampleCluster.subnetIds",
+            /at least one private subnet/,
+        ],
+        ["an unknown key in a fleet", r => ((r.fleets[0] as Raw).waves = 3), "lakewarden:fleets[0]", /waves/],
     ];
     for (const [what, change, key, message] of cases) {
         it(`names ${key} for ${what}`, () => expectSectionProblem(devWith(change), key, message));

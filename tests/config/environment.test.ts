@@ -9,27 +9,35 @@ describe("environment model", () => {
         it(`accepts Pulumi.${stack}.yaml`, () => {
             const env = environmentFromConfig(stack, readStackConfig(stack));
             assert.equal(env.name, stack);
-            assert.ok(env.accounts.some((a) => a.role === "security"));
-            assert.ok(env.accounts.some((a) => a.role === "producer"));
+            assert.ok(env.accounts.some(a => a.role === "security"));
+            assert.ok(env.accounts.some(a => a.role === "producer"));
         });
     }
 
     it("prod has at least two consumers", () => {
         const env = environmentFromConfig("prod", readStackConfig("prod"));
-        assert.ok(env.accounts.filter((a) => a.role === "consumer").length >= 2);
+        assert.ok(env.accounts.filter(a => a.role === "consumer").length >= 2);
     });
 
     it("rejects an account id that is not 12 digits", () => {
-        expectProblem(mutate("dev", (r) => (r.accounts[1].id = "44445555666")), "lakewarden:accounts[1].id", /12-digit AWS account id, got "44445555666"/);
+        expectProblem(
+            mutate("dev", r => (r.accounts[1].id = "44445555666")),
+            "lakewarden:accounts[1].id",
+            /12-digit AWS account id, got "44445555666"/,
+        );
     });
 
     it("rejects an account id given as a number", () => {
-        expectProblem(mutate("dev", (r) => (r.accounts[1].id = 444455556666)), "lakewarden:accounts[1].id", /12-digit AWS account id/);
+        expectProblem(
+            mutate("dev", r => (r.accounts[1].id = 444455556666)),
+            "lakewarden:accounts[1].id",
+            /12-digit AWS account id/,
+        );
     });
 
     it("rejects two accounts with the same id", () => {
         expectProblem(
-            mutate("dev", (r) => {
+            mutate("dev", r => {
                 r.accounts[3].id = r.accounts[2].id;
                 r.accounts[3].deployRoleArn = r.accounts[2].deployRoleArn;
             }),
@@ -39,12 +47,16 @@ describe("environment model", () => {
     });
 
     it("rejects two accounts with the same name", () => {
-        expectProblem(mutate("dev", (r) => (r.accounts[3].name = "producer")), "lakewarden:accounts[3].name", /duplicate account name "producer"/);
+        expectProblem(
+            mutate("dev", r => (r.accounts[3].name = "producer")),
+            "lakewarden:accounts[3].name",
+            /duplicate account name "producer"/,
+        );
     });
 
     it("rejects a deploy role ARN in another account", () => {
         expectProblem(
-            mutate("dev", (r) => (r.accounts[2].deployRoleArn = "arn:aws:iam::123456789012:role/lakewarden-deploy")),
+            mutate("dev", r => (r.accounts[2].deployRoleArn = "arn:aws:iam::123456789012:role/lakewarden-deploy")),
             "lakewarden:accounts[2].deployRoleArn",
             /role ARN is in account 123456789012, but account "producer" has id 777788889999/,
         );
@@ -52,19 +64,23 @@ describe("environment model", () => {
 
     it("rejects a Lake Formation admin from another account", () => {
         expectProblem(
-            mutate("dev", (r) => (r.accounts[2].lakeFormationAdmins = ["arn:aws:iam::123456789012:role/admin"])),
+            mutate("dev", r => (r.accounts[2].lakeFormationAdmins = ["arn:aws:iam::123456789012:role/admin"])),
             "lakewarden:accounts[2].lakeFormationAdmins[0]",
             /must be a role of account 777788889999/,
         );
     });
 
     it("rejects an environment without a security account", () => {
-        expectProblem(mutate("dev", (r) => (r.accounts = r.accounts.filter((a) => a.role !== "security"))), "lakewarden:accounts", /at least one account with role "security"/);
+        expectProblem(
+            mutate("dev", r => (r.accounts = r.accounts.filter(a => a.role !== "security"))),
+            "lakewarden:accounts",
+            /at least one account with role "security"/,
+        );
     });
 
     it("rejects an environment without a producer account", () => {
-        const raw = mutate("dev", (r) => {
-            r.accounts = r.accounts.filter((a) => a.role !== "producer");
+        const raw = mutate("dev", r => {
+            r.accounts = r.accounts.filter(a => a.role !== "producer");
             r.datasets = [];
             r.shares = [];
             r.consumerAccess = [];
@@ -73,23 +89,35 @@ describe("environment model", () => {
     });
 
     it("rejects an unknown account referenced from another section", () => {
-        expectProblem(mutate("dev", (r) => (r.shares[0].consumer = "analytcs")), "lakewarden:shares[0].consumer", /unknown account "analytcs"/);
+        expectProblem(
+            mutate("dev", r => (r.shares[0].consumer = "analytcs")),
+            "lakewarden:shares[0].consumer",
+            /unknown account "analytcs"/,
+        );
     });
 
     it("rejects a reference to an account of the wrong role", () => {
-        expectProblem(mutate("dev", (r) => (r.datasets[0].producer = "analytics")), "lakewarden:datasets[0].producer", /role consumer, expected producer/);
+        expectProblem(
+            mutate("dev", r => (r.datasets[0].producer = "analytics")),
+            "lakewarden:datasets[0].producer",
+            /role consumer, expected producer/,
+        );
     });
 
     it("rejects an unknown config key instead of ignoring it", () => {
         const config = { ...readStackConfig("dev"), "lakewarden:acounts": "[]" };
-        assert.throws(() => environmentFromConfig("dev", config), (e: unknown) => e instanceof ConfigError && e.problems[0].key === "lakewarden:acounts");
+        assert.throws(
+            () => environmentFromConfig("dev", config),
+            (e: unknown) => e instanceof ConfigError && e.problems[0].key === "lakewarden:acounts",
+        );
     });
 
     it("rejects a near-miss namespace that would silently drop a section", () => {
         const config = { ...readStackConfig("dev"), "lakwarden:remediation": "{}" };
         assert.throws(
             () => environmentFromConfig("dev", config),
-            (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "lakwarden:remediation" && /did you mean lakewarden:remediation\?/.test(p.message)),
+            (e: unknown) =>
+                e instanceof ConfigError && e.problems.some(p => p.key === "lakwarden:remediation" && /did you mean lakewarden:remediation\?/.test(p.message)),
         );
     });
 
@@ -100,7 +128,8 @@ describe("environment model", () => {
             else config["pulumi:disable-default-providers"] = value;
             assert.throws(
                 () => environmentFromConfig("dev", config),
-                (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "pulumi:disable-default-providers" && /must be \["aws"\]/.test(p.message)),
+                (e: unknown) =>
+                    e instanceof ConfigError && e.problems.some(p => p.key === "pulumi:disable-default-providers" && /must be \["aws"\]/.test(p.message)),
                 String(value),
             );
         }
@@ -108,11 +137,11 @@ describe("environment model", () => {
 
     it("reports every problem at once, each with its key", () => {
         const problems = problemsOf(
-            mutate("dev", (r) => {
+            mutate("dev", r => {
                 r.accounts[0].id = "1";
                 (r.organization as Record<string, unknown>).id = "org-1";
             }),
         );
-        assert.deepEqual(problems.map((p) => p.key).sort(), ["lakewarden:accounts[0].id", "lakewarden:organization.id"]);
+        assert.deepEqual(problems.map(p => p.key).sort(), ["lakewarden:accounts[0].id", "lakewarden:organization.id"]);
     });
 });

@@ -5,32 +5,48 @@ const mappings = (raw: Record<string, unknown>) => (raw.ouSharing as { mappings:
 
 describe("ouSharing validation", () => {
     it("rejects an OU id that is neither ou-… nor r-…", () => {
-        expectProblem(mutate("prod", (r) => (mappings(r)[0].ou = "Prod")), "lakewarden:ouSharing.mappings[0].ou", /expected an OU id \(ou-xxxx-xxxxxxxx\) or root id/);
+        expectProblem(
+            mutate("prod", r => (mappings(r)[0].ou = "Prod")),
+            "lakewarden:ouSharing.mappings[0].ou",
+            /expected an OU id \(ou-xxxx-xxxxxxxx\) or root id/,
+        );
     });
 
     it("rejects an unknown consumer account", () => {
-        expectProblem(mutate("prod", (r) => (mappings(r)[1].consumers = ["financ"])), "lakewarden:ouSharing.mappings[1].consumers[0]", /unknown account "financ"/);
+        expectProblem(
+            mutate("prod", r => (mappings(r)[1].consumers = ["financ"])),
+            "lakewarden:ouSharing.mappings[1].consumers[0]",
+            /unknown account "financ"/,
+        );
     });
 
     it("rejects a consumer that is not a consumer account", () => {
-        expectProblem(mutate("prod", (r) => (mappings(r)[1].consumers = ["security"])), "lakewarden:ouSharing.mappings[1].consumers[0]", /role security, expected consumer/);
+        expectProblem(
+            mutate("prod", r => (mappings(r)[1].consumers = ["security"])),
+            "lakewarden:ouSharing.mappings[1].consumers[0]",
+            /role security, expected consumer/,
+        );
     });
 
     it("rejects an account column that could inject SQL", () => {
         expectProblem(
-            mutate("dev", (r) => (mappings(r)[0].tables[0].accountColumn = "accountid) OR (1=1")),
+            mutate("dev", r => (mappings(r)[0].tables[0].accountColumn = "accountid) OR (1=1")),
             "lakewarden:ouSharing.mappings[0].tables[0].accountColumn",
             /expected a column identifier/,
         );
     });
 
     it("rejects two mappings of the same OU", () => {
-        expectProblem(mutate("prod", (r) => (mappings(r)[1].ou = mappings(r)[0].ou)), "lakewarden:ouSharing.mappings[1].ou", /duplicate OU mapping/);
+        expectProblem(
+            mutate("prod", r => (mappings(r)[1].ou = mappings(r)[0].ou)),
+            "lakewarden:ouSharing.mappings[1].ou",
+            /duplicate OU mapping/,
+        );
     });
 
     it("rejects one table with two account columns", () => {
         expectProblem(
-            mutate("prod", (r) => (mappings(r)[1].tables[0].accountColumn = "account_id")),
+            mutate("prod", r => (mappings(r)[1].tables[0].accountColumn = "account_id")),
             "lakewarden:ouSharing.mappings[1].tables[0].accountColumn",
             /already uses account column "accountid"/,
         );

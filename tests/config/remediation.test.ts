@@ -24,7 +24,7 @@ function parse(remediation: unknown) {
 function problems(remediation: unknown): string[] {
     const result = parse(remediation);
     assert.ok(!result.success, "expected the section to be rejected");
-    return result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return result.error.issues.map(i => `${i.path.join(".")}: ${i.message}`);
 }
 
 describe("remediation config", () => {
@@ -47,29 +47,45 @@ describe("remediation config", () => {
 
     it("rejects a releaser role outside the security account", () => {
         const found = problems({ ...base, releaserRoleArns: ["arn:aws:iam::222233334444:role/ops"] });
-        assert.ok(found.some((p) => p.startsWith("remediation.releaserRoleArns.0: a releaser role must be in the security account 210987654321")), found.join("\n"));
+        assert.ok(
+            found.some(p => p.startsWith("remediation.releaserRoleArns.0: a releaser role must be in the security account 210987654321")),
+            found.join("\n"),
+        );
     });
 
     it("rejects a quarantine prefix that is not one path segment", () => {
-        assert.ok(problems({ ...base, quarantinePrefix: "a/b/" }).some((p) => p.startsWith("remediation.quarantinePrefix:")));
+        assert.ok(problems({ ...base, quarantinePrefix: "a/b/" }).some(p => p.startsWith("remediation.quarantinePrefix:")));
     });
 
     it("rejects a regex that does not compile", () => {
         const identifier = { name: "x", regex: "(XYZ-\\d", keywords: [] };
         const found = problems({ ...base, customDataIdentifiers: [identifier, { ...identifier, regex: "\\d" }] });
-        assert.ok(found.some((p) => p === "remediation.customDataIdentifiers.0.regex: expected a regular expression that compiles"), found.join("\n"));
+        assert.ok(
+            found.some(p => p === "remediation.customDataIdentifiers.0.regex: expected a regular expression that compiles"),
+            found.join("\n"),
+        );
     });
 
     it("rejects duplicate identifier names and an unknown allowlisted owner", () => {
         const identifier = { name: "x", regex: "\\d" };
         const found = problems({ ...base, rules: { bucketOwnerAllowlist: ["nobody"] }, customDataIdentifiers: [identifier, identifier] });
-        assert.ok(found.some((p) => p.startsWith('remediation.customDataIdentifiers.1.name: duplicate custom data identifier "x"')), found.join("\n"));
-        assert.ok(found.some((p) => p.startsWith('remediation.rules.bucketOwnerAllowlist.0: "nobody" is not an allowed BucketOwner')), found.join("\n"));
+        assert.ok(
+            found.some(p => p.startsWith('remediation.customDataIdentifiers.1.name: duplicate custom data identifier "x"')),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some(p => p.startsWith('remediation.rules.bucketOwnerAllowlist.0: "nobody" is not an allowed BucketOwner')),
+            found.join("\n"),
+        );
     });
 
     it("rejects an unknown notification kind and a Macie keyword too short", () => {
-        const found = problems({ ...base, notification: { kind: "email", webhookSecretName: "x" }, customDataIdentifiers: [{ name: "x", regex: "\\d", keywords: ["ab"] }] });
-        assert.ok(found.some((p) => p.startsWith("remediation.notification.kind:")));
-        assert.ok(found.some((p) => p.startsWith("remediation.customDataIdentifiers.0.keywords.0:")));
+        const found = problems({
+            ...base,
+            notification: { kind: "email", webhookSecretName: "x" },
+            customDataIdentifiers: [{ name: "x", regex: "\\d", keywords: ["ab"] }],
+        });
+        assert.ok(found.some(p => p.startsWith("remediation.notification.kind:")));
+        assert.ok(found.some(p => p.startsWith("remediation.customDataIdentifiers.0.keywords.0:")));
     });
 });

@@ -26,8 +26,8 @@ export function problemsOf(raw: Raw): { key: string; message: string }[] {
 export function expectProblem(raw: Raw, key: string, message: RegExp): void {
     const problems = problemsOf(raw);
     assert.ok(
-        problems.some((p) => p.key === key && message.test(p.message)),
-        `expected ${key}: ${message}, got:\n${problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`,
+        problems.some(p => p.key === key && message.test(p.message)),
+        `expected ${key}: ${message}, got:\n${problems.map(p => `${p.key}: ${p.message}`).join("\n")}`,
     );
 }
 
@@ -36,4 +36,3 @@ export function mutate(stack: string, change: (raw: Raw & { accounts: Raw[]; sha
     change(raw);
     return raw;
 }
-

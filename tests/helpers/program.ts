@@ -40,12 +40,12 @@ export function sectionOf<T>(stack: string, section: string): T {
 }
 
 export function ofType(recording: Recording, type: string): RecordedResource[] {
-    return recording.resources.filter((r) => r.type === type);
+    return recording.resources.filter(r => r.type === type);
 }
 
 /** The account component (lakewarden:account:*) a resource sits under. */
 export function accountComponentOf(recording: Recording, resource: RecordedResource): RecordedResource | undefined {
-    const byUrn = new Map(recording.resources.map((r) => [r.urn, r]));
+    const byUrn = new Map(recording.resources.map(r => [r.urn, r]));
     let current: RecordedResource | undefined = resource;
     while (current && !current.type.startsWith("lakewarden:account:")) {
         current = current.parent ? byUrn.get(current.parent) : undefined;

@@ -9,11 +9,12 @@ const set = (name: string, props: Record<string, unknown>) => (r: PlannedResourc
 describePolicy({
     policy: "apigateway-method-authorized",
     target: "get",
-    compliant: () => stack(
-        resource("aws:apigateway/method:Method", "get", { restApi: "abc123", resourceId: "r1", httpMethod: "GET", authorization: "AWS_IAM" }),
-        resource("aws:apigateway/method:Method", "cors", { restApi: "abc123", resourceId: "r1", httpMethod: "OPTIONS", authorization: "NONE" }),
-        resource("aws:apigatewayv2/route:Route", "route", { apiId: "def456", routeKey: "POST /release", authorizationType: "AWS_IAM" }),
-    ),
+    compliant: () =>
+        stack(
+            resource("aws:apigateway/method:Method", "get", { restApi: "abc123", resourceId: "r1", httpMethod: "GET", authorization: "AWS_IAM" }),
+            resource("aws:apigateway/method:Method", "cors", { restApi: "abc123", resourceId: "r1", httpMethod: "OPTIONS", authorization: "NONE" }),
+            resource("aws:apigatewayv2/route:Route", "route", { apiId: "def456", routeKey: "POST /release", authorizationType: "AWS_IAM" }),
+        ),
     violations: [
         { name: "an open method", mutate: set("get", { authorization: "NONE" }), expect: /authorization is NONE/ },
         { name: "an open route", mutate: set("route", { authorizationType: undefined }), expect: /authorizationType is NONE/, on: "route" },
@@ -25,16 +26,38 @@ describePolicy({
     ],
 });
 
-const VPCE = { Sid: "Vpce", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*", Condition: { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } } };
+const VPCE = {
+    Sid: "Vpce",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "execute-api:Invoke",
+    Resource: "execute-api:/*",
+    Condition: { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } },
+};
 describePolicy({
     policy: "apigateway-resource-policy-scoped",
     target: "api-policy",
     config: ORG_CONFIG,
     compliant: () => stack(resource("aws:apigateway/restApiPolicy:RestApiPolicy", "api-policy", { restApiId: "abc123", policy: JSON.stringify(doc(VPCE)) })),
     violations: [
-        { name: "an open API", mutate: set("api-policy", { policy: doc({ ...VPCE, Condition: undefined }) }), expect: /allows Principal "\*" with no condition/ },
-        { name: "an outside account", mutate: set("api-policy", { policy: doc({ ...VPCE, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }) }), expect: /999999999999/ },
-        { name: "RestApi.policy", mutate: r => { r.push(resource("aws:apigateway/restApi:RestApi", "api", { name: "lw", policy: doc({ ...VPCE, Condition: undefined }) })); }, expect: /allows Principal "\*"/, on: "api" },
+        {
+            name: "an open API",
+            mutate: set("api-policy", { policy: doc({ ...VPCE, Condition: undefined }) }),
+            expect: /allows Principal "\*" with no condition/,
+        },
+        {
+            name: "an outside account",
+            mutate: set("api-policy", { policy: doc({ ...VPCE, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }) }),
+            expect: /999999999999/,
+        },
+        {
+            name: "RestApi.policy",
+            mutate: r => {
+                r.push(resource("aws:apigateway/restApi:RestApi", "api", { name: "lw", policy: doc({ ...VPCE, Condition: undefined }) }));
+            },
+            expect: /allows Principal "\*"/,
+            on: "api",
+        },
     ],
     otherType: () => stack(resource("aws:apigateway/stage:Stage", "api-policy", { policy: doc({ ...VPCE, Condition: undefined }) })),
     unknowns: [{ resource: "api-policy", violates: ["policy"], allowed: ["restApiId"] }],

@@ -30,7 +30,8 @@ export function describeCustomerKeyPolicy(c: CustomerKeyCase): void {
             { name: "a bare key id", mutate: withKey("1234abcd-12ab-34cd-56ef-1234567890ab"), expect: /use the ARN of a customer-managed key/ },
             ...(c.extraViolations ?? []),
         ],
-        otherType: () => stack(resource("aws:cloudwatch/metricAlarm:MetricAlarm", name, { ...c.props(), kmsMasterKeyId: "alias/aws/sns", kmsKeyId: "alias/aws/logs" })),
+        otherType: () =>
+            stack(resource("aws:cloudwatch/metricAlarm:MetricAlarm", name, { ...c.props(), kmsMasterKeyId: "alias/aws/sns", kmsKeyId: "alias/aws/logs" })),
         unknowns: [{ resource: name, violates: c.violates ?? [], allowed: [c.keyPath.join("."), ...(c.allowed ?? ["*"])] }],
     });
 }

@@ -6,7 +6,14 @@ import { describePolicy } from "./harness";
 const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
     Object.assign(find(r, name).props, props);
 };
-const tableProps = () => ({ name: "lw-state", billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN }, pointInTimeRecovery: { enabled: true } });
+const tableProps = () => ({
+    name: "lw-state",
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "pk",
+    attributes: [{ name: "pk", type: "S" }],
+    serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
+    pointInTimeRecovery: { enabled: true },
+});
 
 describeCustomerKeyPolicy({
     policy: "dynamodb-table-kms-cmk",
@@ -14,7 +21,9 @@ describeCustomerKeyPolicy({
     props: tableProps,
     keyPath: ["serverSideEncryption", "kmsKeyArn"],
     awsManagedAlias: "alias/aws/dynamodb",
-    extraViolations: [{ name: "SSE disabled", mutate: set("subject", { serverSideEncryption: { enabled: false } }), expect: /serverSideEncryption.enabled is false/ }],
+    extraViolations: [
+        { name: "SSE disabled", mutate: set("subject", { serverSideEncryption: { enabled: false } }), expect: /serverSideEncryption.enabled is false/ },
+    ],
     violates: ["serverSideEncryption", "serverSideEncryption.enabled"],
     allowed: ["name", "billingMode", "hashKey", "attributes*", "pointInTimeRecovery*"],
 });
@@ -42,7 +51,8 @@ describeCustomerKeyPolicy({
 describePolicy({
     policy: "log-group-retention",
     target: "logs",
-    compliant: () => stack(resource("aws:cloudwatch/logGroup:LogGroup", "logs", { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN })),
+    compliant: () =>
+        stack(resource("aws:cloudwatch/logGroup:LogGroup", "logs", { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN })),
     violations: [
         { name: "kept forever", mutate: set("logs", { retentionInDays: undefined }), expect: /kept forever/ },
         { name: "too short", mutate: set("logs", { retentionInDays: 7 }), expect: /retentionInDays is 7, outside 90..3653/ },
@@ -65,16 +75,49 @@ describePolicy({
     policy: "secret-policy-scoped",
     target: "secret-policy",
     config: ORG_CONFIG,
-    compliant: () => stack(resource("aws:secretsmanager/secretPolicy:SecretPolicy", "secret-policy", { secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNTS.producer}:secret:lw`, blockPublicPolicy: true, policy: doc(READ_SECRET) })),
+    compliant: () =>
+        stack(
+            resource("aws:secretsmanager/secretPolicy:SecretPolicy", "secret-policy", {
+                secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNTS.producer}:secret:lw`,
+                blockPublicPolicy: true,
+                policy: doc(READ_SECRET),
+            }),
+        ),
     violations: [
         { name: "blockPublicPolicy off", mutate: set("secret-policy", { blockPublicPolicy: false }), expect: /blockPublicPolicy is false/ },
         { name: "Principal *", mutate: set("secret-policy", { policy: doc({ ...READ_SECRET, Principal: "*" }) }), expect: /allows Principal "\*"/ },
     ],
-    otherType: () => stack(resource("aws:secretsmanager/secretVersion:SecretVersion", "secret-policy", { blockPublicPolicy: false, policy: doc({ ...READ_SECRET, Principal: "*" }) })),
-    unknowns: [{ resource: "secret-policy", violates: ["blockPublicPolicy", "policy", "policy.Statement", "policy.Statement.0", "policy.Statement.0.Effect", "policy.Statement.0.Principal*", "policy.Statement.0.Action"], allowed: ["secretArn", "policy.Version", "policy.Statement.0.Sid", "policy.Statement.0.Resource"] }],
+    otherType: () =>
+        stack(
+            resource("aws:secretsmanager/secretVersion:SecretVersion", "secret-policy", {
+                blockPublicPolicy: false,
+                policy: doc({ ...READ_SECRET, Principal: "*" }),
+            }),
+        ),
+    unknowns: [
+        {
+            resource: "secret-policy",
+            violates: [
+                "blockPublicPolicy",
+                "policy",
+                "policy.Statement",
+                "policy.Statement.0",
+                "policy.Statement.0.Effect",
+                "policy.Statement.0.Principal*",
+                "policy.Statement.0.Action",
+            ],
+            allowed: ["secretArn", "policy.Version", "policy.Statement.0.Sid", "policy.Statement.0.Resource"],
+        },
+    ],
 });
 
-const workgroup = () => ({ name: "lw-analysts", configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { outputLocation: "s3://lw-athena-results/", encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY_ARN } } } });
+const workgroup = () => ({
+    name: "lw-analysts",
+    configuration: {
+        enforceWorkgroupConfiguration: true,
+        resultConfiguration: { outputLocation: "s3://lw-athena-results/", encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY_ARN } },
+    },
+});
 describeCustomerKeyPolicy({
     policy: "athena-workgroup-encrypted",
     type: "aws:athena/workgroup:Workgroup",
@@ -82,9 +125,31 @@ describeCustomerKeyPolicy({
     keyPath: ["configuration", "resultConfiguration", "encryptionConfiguration", "kmsKeyArn"],
     awsManagedAlias: "alias/aws/s3",
     extraViolations: [
-        { name: "not enforced", mutate: r => { const w = workgroup(); w.configuration.enforceWorkgroupConfiguration = false; find(r, "subject").props.configuration = w.configuration; }, expect: /enforceWorkgroupConfiguration is false/ },
-        { name: "SSE_S3 results", mutate: r => { const w = workgroup(); w.configuration.resultConfiguration.encryptionConfiguration.encryptionOption = "SSE_S3"; find(r, "subject").props.configuration = w.configuration; }, expect: /encryptionOption is "?SSE_S3"?/ },
+        {
+            name: "not enforced",
+            mutate: r => {
+                const w = workgroup();
+                w.configuration.enforceWorkgroupConfiguration = false;
+                find(r, "subject").props.configuration = w.configuration;
+            },
+            expect: /enforceWorkgroupConfiguration is false/,
+        },
+        {
+            name: "SSE_S3 results",
+            mutate: r => {
+                const w = workgroup();
+                w.configuration.resultConfiguration.encryptionConfiguration.encryptionOption = "SSE_S3";
+                find(r, "subject").props.configuration = w.configuration;
+            },
+            expect: /encryptionOption is "?SSE_S3"?/,
+        },
     ],
-    violates: ["configuration", "configuration.enforceWorkgroupConfiguration", "configuration.resultConfiguration", "configuration.resultConfiguration.encryptionConfiguration", "*.encryptionOption"],
+    violates: [
+        "configuration",
+        "configuration.enforceWorkgroupConfiguration",
+        "configuration.resultConfiguration",
+        "configuration.resultConfiguration.encryptionConfiguration",
+        "*.encryptionOption",
+    ],
     allowed: ["name", "configuration.resultConfiguration.outputLocation"],
 });

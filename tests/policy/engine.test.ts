@@ -18,7 +18,6 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const START_TIMEOUT_MS = 90_000;
 
-
 function startPack(): Promise<{ child: ChildProcess; port: number }> {
     const runPolicyPackScript = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
     const child = spawn(process.execPath, [runPolicyPackScript, "127.0.0.1:1", "."], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
@@ -30,7 +29,9 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
             child.kill("SIGKILL");
             reject(new Error(`the pack printed no port within ${START_TIMEOUT_MS} ms: ${stderr}`));
         }, START_TIMEOUT_MS);
-        child.stderr?.on("data", d => { stderr += String(d); });
+        child.stderr?.on("data", d => {
+            stderr += String(d);
+        });
         child.stdout?.once("data", d => {
             clearTimeout(timer);
             const port = Number(String(d).trim().split("\n")[0]);
@@ -86,7 +87,15 @@ describe("the pack served over gRPC as the engine runs it", function () {
     const crossAccountTrust = resource("aws:iam/role:Role", "shared", {
         assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: CONSUMER_ROLE_ARN } }),
     });
-    const resources = [PROVIDERS.producer, PROVIDERS.consumer, wildcard, unknownDocument, secretKey, crossAccountTrust, ...bucketStack().filter(r => r.name !== "raw-sse")];
+    const resources = [
+        PROVIDERS.producer,
+        PROVIDERS.consumer,
+        wildcard,
+        unknownDocument,
+        secretKey,
+        crossAccountTrust,
+        ...bucketStack().filter(r => r.name !== "raw-sse"),
+    ];
 
     it("reports resource violations with unknowns and secrets, never as can't-run", async () => {
         const wild = diagnostics(await call(client.analyze.bind(client), analyzeRequest(wildcard)), wildcard.urn);
@@ -99,7 +108,10 @@ describe("the pack served over gRPC as the engine runs it", function () {
         assert.ok(!opaque.some(d => /can't run/.test(d.message)), "no policy fell back to the proxy's advisory");
 
         const key = diagnostics(await call(client.analyze.bind(client), analyzeRequest(secretKey)), secretKey.urn);
-        assert.ok(key.some(d => d.policyName === "kms-key-rotation" && /enableKeyRotation is not true/.test(d.message)), "secret-wrapped values are read");
+        assert.ok(
+            key.some(d => d.policyName === "kms-key-rotation" && /enableKeyRotation is not true/.test(d.message)),
+            "secret-wrapped values are read",
+        );
     });
 
     it("reports stack violations with the URN they concern", async () => {
@@ -115,22 +127,40 @@ describe("the pack served over gRPC as the engine runs it", function () {
             served.push(...diagnostics(await call(client.analyze.bind(client), analyzeRequest(r)), r.urn));
         }
         served.push(...diagnostics(await call(client.analyzeStack.bind(client), stackRequest(resources))));
-        const offline = runPolicyPack(resources).violations.map(v => ({ policyName: v.policyName, enforcementLevel: v.enforcementLevel, message: v.message, urn: v.urn ?? "" }));
+        const offline = runPolicyPack(resources).violations.map(v => ({
+            policyName: v.policyName,
+            enforcementLevel: v.enforcementLevel,
+            message: v.message,
+            urn: v.urn ?? "",
+        }));
         assert.ok(served.length > 5);
         assert.deepStrictEqual(normalise(served), normalise(offline));
     });
 
     it("applies Configure: levels, properties and exemptions", async () => {
-        await call(client.configure.bind(client), configureRequest({
-            "iam-no-wildcard-actions": { level: analyzer.EnforcementLevel.ADVISORY },
-            "iam-trust-cross-account-conditions": { level: analyzer.EnforcementLevel.MANDATORY, properties: { ...ORG_CONFIG, exemptions: [{ urn: crossAccountTrust.urn, reason: "consumer migration, ticket SEC-2" }] } },
-            "kms-key-rotation": { level: analyzer.EnforcementLevel.DISABLED },
-        }));
-        const wild = diagnostics(await call(client.analyze.bind(client), analyzeRequest(wildcard)), wildcard.urn).filter(d => d.policyName === "iam-no-wildcard-actions");
+        await call(
+            client.configure.bind(client),
+            configureRequest({
+                "iam-no-wildcard-actions": { level: analyzer.EnforcementLevel.ADVISORY },
+                "iam-trust-cross-account-conditions": {
+                    level: analyzer.EnforcementLevel.MANDATORY,
+                    properties: { ...ORG_CONFIG, exemptions: [{ urn: crossAccountTrust.urn, reason: "consumer migration, ticket SEC-2" }] },
+                },
+                "kms-key-rotation": { level: analyzer.EnforcementLevel.DISABLED },
+            }),
+        );
+        const wild = diagnostics(await call(client.analyze.bind(client), analyzeRequest(wildcard)), wildcard.urn).filter(
+            d => d.policyName === "iam-no-wildcard-actions",
+        );
         assert.ok(wild.length > 0 && wild.every(d => d.enforcementLevel === "advisory"));
         const key = diagnostics(await call(client.analyze.bind(client), analyzeRequest(secretKey)), secretKey.urn);
         assert.ok(!key.some(d => d.policyName === "kms-key-rotation"));
-        const trust = diagnostics(await call(client.analyzeStack.bind(client), stackRequest(resources))).filter(d => d.policyName === "iam-trust-cross-account-conditions");
-        assert.ok(trust.length > 0 && trust.every(d => d.enforcementLevel === "advisory" && /^exempted \(consumer migration/.test(d.message)), JSON.stringify(trust));
+        const trust = diagnostics(await call(client.analyzeStack.bind(client), stackRequest(resources))).filter(
+            d => d.policyName === "iam-trust-cross-account-conditions",
+        );
+        assert.ok(
+            trust.length > 0 && trust.every(d => d.enforcementLevel === "advisory" && /^exempted \(consumer migration/.test(d.message)),
+            JSON.stringify(trust),
+        );
     });
 });

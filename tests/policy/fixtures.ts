@@ -33,13 +33,24 @@ export function role(name: string, assumeRolePolicy: unknown, extra: Record<stri
 
 export const LAMBDA_TRUST = doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } });
 
-export function bucket(name: string): PlannedResource {
+function bucket(name: string): PlannedResource {
     return resource("aws:s3/bucket:Bucket", name, { bucket: `lw-${name}`, forceDestroy: false });
 }
 
 /** A split S3 resource whose `bucket` input depends on the Bucket's URN. */
-export function bucketPart(type: string, name: string, bucketName: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): PlannedResource {
-    return resource(type, name, { bucket: `lw-${bucketName}`, ...props }, { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucketName)], ...deps } });
+export function bucketPart(
+    type: string,
+    name: string,
+    bucketName: string,
+    props: Record<string, unknown>,
+    deps: Record<string, string[]> = {},
+): PlannedResource {
+    return resource(
+        type,
+        name,
+        { bucket: `lw-${bucketName}`, ...props },
+        { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucketName)], ...deps } },
+    );
 }
 
 export function tlsOnlyStatement(bucketName: string): StatementInput {
@@ -54,7 +65,7 @@ export function tlsOnlyStatement(bucketName: string): StatementInput {
 }
 
 /** A bucket with every split resource the S3 policies expect; the log bucket itself does not log. */
-export function secureBucket(name: string, logTarget: string | null = "access-logs"): PlannedResource[] {
+function secureBucket(name: string, logTarget: string | null = "access-logs"): PlannedResource[] {
     const parts = [
         bucket(name),
         bucketPart("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${name}-sse`, name, {
@@ -71,9 +82,17 @@ export function secureBucket(name: string, logTarget: string | null = "access-lo
         bucketPart("aws:s3/bucketOwnershipControls:BucketOwnershipControls", `${name}-ownership`, name, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
     ];
     if (logTarget) {
-        parts.push(bucketPart("aws:s3/bucketLogging:BucketLogging", `${name}-logging`, name, { targetBucket: `lw-${logTarget}`, targetPrefix: `${name}/` }, {
-            targetBucket: [urn("aws:s3/bucket:Bucket", logTarget)],
-        }));
+        parts.push(
+            bucketPart(
+                "aws:s3/bucketLogging:BucketLogging",
+                `${name}-logging`,
+                name,
+                { targetBucket: `lw-${logTarget}`, targetPrefix: `${name}/` },
+                {
+                    targetBucket: [urn("aws:s3/bucket:Bucket", logTarget)],
+                },
+            ),
+        );
     }
     return parts;
 }
@@ -85,8 +104,20 @@ export function bucketStack(): PlannedResource[] {
 
 export const DEPLOY_ROLE_ARN = `arn:aws:iam::${ACCOUNTS.producer}:role/lakewarden-deploy`;
 
-export function grant(name: string, principal: string, target: Record<string, unknown>, permissions: string[], withGrant: string[] = [], provider = PROVIDERS.producer): PlannedResource {
-    return resource("aws:lakeformation/permissions:Permissions", name, { principal, ...target, permissions, permissionsWithGrantOptions: withGrant }, { deleteBeforeReplace: true, provider });
+export function grant(
+    name: string,
+    principal: string,
+    target: Record<string, unknown>,
+    permissions: string[],
+    withGrant: string[] = [],
+    provider = PROVIDERS.producer,
+): PlannedResource {
+    return resource(
+        "aws:lakeformation/permissions:Permissions",
+        name,
+        { principal, ...target, permissions, permissionsWithGrantOptions: withGrant },
+        { deleteBeforeReplace: true, provider },
+    );
 }
 
 const column = (name: string, classification: string) => ({ name, type: "string", parameters: { "lakewarden:classification": classification } });
@@ -107,16 +138,32 @@ export function lakeStack(): PlannedResource[] {
         resource("aws:glue/catalogTable:CatalogTable", "employees", {
             ...table,
             tableType: "EXTERNAL_TABLE",
-            storageDescriptor: { location: "s3://lw-curated/company/employees/", columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret")] },
+            storageDescriptor: {
+                location: "s3://lw-curated/company/employees/",
+                columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret")],
+            },
             partitionKeys: [column("year", "public")],
         }),
         resource("aws:lakeformation/dataCellsFilter:DataCellsFilter", "hr-eu", {
-            tableData: { databaseName: "company", name: "hr-eu", tableCatalogId: ACCOUNTS.producer, tableName: "employees", rowFilter: { filterExpression: "department = 'hr'" }, columnNames: ["uid", "department"] },
+            tableData: {
+                databaseName: "company",
+                name: "hr-eu",
+                tableCatalogId: ACCOUNTS.producer,
+                tableName: "employees",
+                rowFilter: { filterExpression: "department = 'hr'" },
+                columnNames: ["uid", "department"],
+            },
         }),
         grant("db-describe", ACCOUNTS.consumer, { database: { name: "company", catalogId: ACCOUNTS.producer } }, ["DESCRIBE"], ["DESCRIBE"]),
         grant("table-describe", ACCOUNTS.consumer, { table: table }, ["DESCRIBE"], ["DESCRIBE"]),
         grant("columns-select", ACCOUNTS.consumer, { tableWithColumns: { ...table, columnNames: ["department", "uid"] } }, ["SELECT"], ["SELECT"]),
-        grant("filter-select", ACCOUNTS.consumer, { dataCellsFilter: { databaseName: "company", name: "hr-eu", tableCatalogId: ACCOUNTS.producer, tableName: "employees" } }, ["SELECT"], ["SELECT"]),
+        grant(
+            "filter-select",
+            ACCOUNTS.consumer,
+            { dataCellsFilter: { databaseName: "company", name: "hr-eu", tableCatalogId: ACCOUNTS.producer, tableName: "employees" } },
+            ["SELECT"],
+            ["SELECT"],
+        ),
         grant("local-select", ROLE_ARN, { table: { databaseName: "company", name: "products" } }, ["DESCRIBE", "SELECT"]),
     ];
 }

@@ -2,17 +2,7 @@
 // another resource type, the unknown sentinel in every property path of the resources under
 // test, and config overrides (levels, exemptions, policy-specific settings).
 import * as assert from "assert";
-import {
-    allPaths,
-    clone,
-    find,
-    type PlannedResource,
-    type PolicyRunResult,
-    runPolicyPack,
-    setPath,
-    UNKNOWN,
-    violationsOf,
-} from "./helpers";
+import { allPaths, clone, find, type PlannedResource, type PolicyRunResult, runPolicyPack, setPath, UNKNOWN, violationsOf } from "./helpers";
 
 export interface ViolationCase {
     name: string;
@@ -22,7 +12,7 @@ export interface ViolationCase {
     on?: string;
 }
 
-export interface UnknownTarget {
+interface UnknownTarget {
     /** Resource whose props receive the sentinel, path by path. */
     resource: string;
     /** Globs (`*` = anything) of paths where an unknown value must be a mandatory violation. */
@@ -31,7 +21,7 @@ export interface UnknownTarget {
     allowed?: string[];
 }
 
-export interface ConfigCase {
+interface ConfigCase {
     name: string;
     config: Record<string, unknown>;
     mutate?(resources: PlannedResource[]): void;
@@ -60,7 +50,12 @@ const NOW = new Date("2026-01-15T12:00:00Z");
 
 function runner(c: PolicyCase) {
     /** Runs the pack with this policy's base config merged with `own` (properties or a level). */
-    return (resources: PlannedResource[], own: Record<string, unknown> | string = {}, extra: Record<string, unknown> = {}, replace = false): PolicyRunResult => {
+    return (
+        resources: PlannedResource[],
+        own: Record<string, unknown> | string = {},
+        extra: Record<string, unknown> = {},
+        replace = false,
+    ): PolicyRunResult => {
         const base = replace ? {} : c.config;
         const entry = typeof own === "string" ? { ...base, enforcementLevel: own } : { ...base, ...own };
         return runPolicyPack(resources, { config: { ...extra, [c.policy]: entry }, now: NOW });
@@ -68,7 +63,12 @@ function runner(c: PolicyCase) {
 }
 
 function glob(pattern: string): RegExp {
-    return new RegExp(`^${pattern.split("*").map(p => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    return new RegExp(
+        `^${pattern
+            .split("*")
+            .map(p => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
 }
 
 function classify(target: UnknownTarget, path: string): "violates" | "allowed" | undefined {
@@ -79,7 +79,9 @@ function classify(target: UnknownTarget, path: string): "violates" | "allowed" |
 }
 
 function cantRun(result: PolicyRunResult, policy: string): string[] {
-    return violationsOf(result, policy).filter(v => /can't run/.test(v.message)).map(v => v.message);
+    return violationsOf(result, policy)
+        .filter(v => /can't run/.test(v.message))
+        .map(v => v.message);
 }
 
 export function describePolicy(c: PolicyCase): void {
@@ -91,7 +93,10 @@ export function describePolicy(c: PolicyCase): void {
 
         it("passes compliant input", () => {
             const result = run(fresh());
-            assert.deepStrictEqual(violationsOf(result, c.policy).map(v => v.message), []);
+            assert.deepStrictEqual(
+                violationsOf(result, c.policy).map(v => v.message),
+                [],
+            );
         });
 
         for (const v of c.violations) {
@@ -108,7 +113,10 @@ export function describePolicy(c: PolicyCase): void {
 
         it("does not apply to other resource types", () => {
             const result = run(clone(c.otherType()));
-            assert.deepStrictEqual(violationsOf(result, c.policy).map(v => v.message), []);
+            assert.deepStrictEqual(
+                violationsOf(result, c.policy).map(v => v.message),
+                [],
+            );
         });
 
         for (const target of c.unknowns) {
@@ -130,7 +138,11 @@ export function describePolicy(c: PolicyCase): void {
                             `unknown ${path} should be a mandatory violation, got ${JSON.stringify(found.map(f => f.message))}`,
                         );
                     } else {
-                        assert.deepStrictEqual(found.map(f => f.message), [], `unknown ${path} should pass`);
+                        assert.deepStrictEqual(
+                            found.map(f => f.message),
+                            [],
+                            `unknown ${path} should pass`,
+                        );
                     }
                 }
             });
@@ -157,12 +169,23 @@ export function describePolicy(c: PolicyCase): void {
             const resources = broken();
             const where = targetUrn(resources, first.on);
             const live = run(resources, { exemptions: [{ urn: where, reason: "accepted risk, ticket SEC-1", expires: "2026-02-01" }] });
-            assert.deepStrictEqual(violationsOf(live, c.policy).filter(v => v.urn === where), []);
+            assert.deepStrictEqual(
+                violationsOf(live, c.policy).filter(v => v.urn === where),
+                [],
+            );
             assert.ok(live.exemptionsUsed.some(u => u.policyName === c.policy && u.urn === where));
             const expired = run(resources, { exemptions: [{ urn: where, reason: "accepted risk, ticket SEC-1", expires: "2026-01-01" }] });
-            const messages = violationsOf(expired, c.policy).filter(v => v.enforcementLevel === "mandatory").map(v => v.message);
-            assert.ok(messages.some(m => /expired on 2026-01-01/.test(m)), JSON.stringify(messages));
-            assert.ok(messages.some(m => first.expect.test(m)), "the underlying violation is back");
+            const messages = violationsOf(expired, c.policy)
+                .filter(v => v.enforcementLevel === "mandatory")
+                .map(v => v.message);
+            assert.ok(
+                messages.some(m => /expired on 2026-01-01/.test(m)),
+                JSON.stringify(messages),
+            );
+            assert.ok(
+                messages.some(m => first.expect.test(m)),
+                "the underlying violation is back",
+            );
         });
 
         for (const cc of c.configCases ?? []) {
@@ -172,13 +195,17 @@ export function describePolicy(c: PolicyCase): void {
                 const found = violationsOf(run(resources, cc.config, {}, cc.replace), c.policy);
                 const expected = cc.expect;
                 if (expected === "pass") {
-                    assert.deepStrictEqual(found.map(f => f.message), []);
+                    assert.deepStrictEqual(
+                        found.map(f => f.message),
+                        [],
+                    );
                 } else {
-                    assert.ok(found.some(f => expected.test(f.message)), JSON.stringify(found.map(f => f.message)));
+                    assert.ok(
+                        found.some(f => expected.test(f.message)),
+                        JSON.stringify(found.map(f => f.message)),
+                    );
                 }
             });
         }
     });
 }
-
-export { clone };

@@ -5,8 +5,8 @@ import { type PlannedResource, type PolicyRunResult, runPolicyPack, UNKNOWN, typ
 export { runPolicyPack, UNKNOWN };
 export type { PlannedResource, PolicyRunResult, Violation };
 
-export const STACK = "dev";
-export const PROJECT = "lakewarden";
+const STACK = "dev";
+const PROJECT = "lakewarden";
 export const ORG_ID = "o-lw0example1";
 export const ACCOUNTS = { producer: "111111111111", consumer: "222222222222", security: "333333333333", stranger: "999999999999" } as const;
 
@@ -39,7 +39,7 @@ export const PROVIDERS = {
 };
 
 /** The reference a resource carries to its provider. */
-export function providerRef(p: PlannedResource): NonNullable<PlannedResource["provider"]> {
+function providerRef(p: PlannedResource): NonNullable<PlannedResource["provider"]> {
     return { urn: p.urn, name: p.name, type: p.type, props: p.props };
 }
 
@@ -83,7 +83,6 @@ export function stack(...resources: PlannedResource[]): PlannedResource[] {
 export function violationsOf(result: PolicyRunResult, policyName: string): Violation[] {
     return result.violations.filter(v => v.policyName === policyName);
 }
-
 
 /** Deep copy, so cases can mutate fixtures freely. */
 export function clone<T>(value: T): T {

@@ -12,8 +12,19 @@ const BUCKET = "arn:aws:s3:::lw-raw";
 const READER = doc(
     { Sid: "List", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET], Condition: { StringLike: { "s3:prefix": ["sales/*"] } } },
     { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: [`${BUCKET}/*`] },
-    { Sid: "Key", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "aws:PrincipalOrgID": "o-lw0example1" } } },
-    { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:eu-west-1:${ACCOUNTS.producer}:log-group:/aws/lambda/reader:*`] },
+    {
+        Sid: "Key",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [KEY_ARN],
+        Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "aws:PrincipalOrgID": "o-lw0example1" } },
+    },
+    {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`arn:aws:logs:eu-west-1:${ACCOUNTS.producer}:log-group:/aws/lambda/reader:*`],
+    },
     { Sid: "StarOnly", Effect: "Allow", Action: ["xray:PutTraceSegments", "ec2:DescribeNetworkInterfaces"], Resource: ["*"] },
 );
 const TEMPLATE = {
@@ -21,8 +32,22 @@ const TEMPLATE = {
         MemberRole: {
             Type: "AWS::IAM::Role",
             Properties: {
-                AssumeRolePolicyDocument: doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.security}:role/lakewarden-quarantine` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } } }),
-                Policies: [{ PolicyName: "quarantine", PolicyDocument: doc({ Effect: "Allow", Action: ["s3:PutObjectTagging"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:s3:::lw-*-${AWS::AccountId}/*" } as never }) }],
+                AssumeRolePolicyDocument: doc({
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.security}:role/lakewarden-quarantine` },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } },
+                }),
+                Policies: [
+                    {
+                        PolicyName: "quarantine",
+                        PolicyDocument: doc({
+                            Effect: "Allow",
+                            Action: ["s3:PutObjectTagging"],
+                            Resource: { "Fn::Sub": "arn:${AWS::Partition}:s3:::lw-*-${AWS::AccountId}/*" } as never,
+                        }),
+                    },
+                ],
             },
         },
     },
@@ -39,13 +64,49 @@ const compliant = () =>
         rolePolicy("reader", READER),
         role("reader-role", LAMBDA_TRUST),
         resource("aws:kms/key:Key", "data-key", {
-            policy: JSON.stringify(doc({ Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" })),
+            policy: JSON.stringify(
+                doc({
+                    Sid: "Admin",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` },
+                    Action: ["kms:DescribeKey", "kms:PutKeyPolicy"],
+                    Resource: "*",
+                }),
+            ),
         }),
-        resource("aws:lambda/permission:Permission", "invoke", { action: "lambda:InvokeFunction", function: "reader", principal: "events.amazonaws.com", sourceArn: `arn:aws:events:eu-west-1:${ACCOUNTS.producer}:rule/x` }),
+        resource("aws:lambda/permission:Permission", "invoke", {
+            action: "lambda:InvokeFunction",
+            function: "reader",
+            principal: "events.amazonaws.com",
+            sourceArn: `arn:aws:events:eu-west-1:${ACCOUNTS.producer}:rule/x`,
+        }),
         resource("aws:cloudformation/stackSet:StackSet", "baseline", { name: "baseline", templateBody: JSON.stringify(TEMPLATE) }),
-        resource("aws:organizations/policy:Policy", "scp", { type: "SERVICE_CONTROL_POLICY", content: JSON.stringify(doc({ Effect: "Deny", Action: ["lakeformation:PutDataLakeSettings"], Resource: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/lakewarden-deploy" } } })) }),
-        resource("aws:organizations/policy:Policy", "tags", { type: "TAG_POLICY", content: JSON.stringify({ tags: { Owner: { tag_key: { "@@assign": "Owner" } } } }) }),
-        resource("aws:apigateway/restApiPolicy:RestApiPolicy", "api", { restApiId: "abc", policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.security}:role/releaser` }, Action: "execute-api:Invoke", Resource: "execute-api:/*/POST/releases" })) }),
+        resource("aws:organizations/policy:Policy", "scp", {
+            type: "SERVICE_CONTROL_POLICY",
+            content: JSON.stringify(
+                doc({
+                    Effect: "Deny",
+                    Action: ["lakeformation:PutDataLakeSettings"],
+                    Resource: "*",
+                    Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/lakewarden-deploy" } },
+                }),
+            ),
+        }),
+        resource("aws:organizations/policy:Policy", "tags", {
+            type: "TAG_POLICY",
+            content: JSON.stringify({ tags: { Owner: { tag_key: { "@@assign": "Owner" } } } }),
+        }),
+        resource("aws:apigateway/restApiPolicy:RestApiPolicy", "api", {
+            restApiId: "abc",
+            policy: JSON.stringify(
+                doc({
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.security}:role/releaser` },
+                    Action: "execute-api:Invoke",
+                    Resource: "execute-api:/*/POST/releases",
+                }),
+            ),
+        }),
     );
 
 describePolicy({
@@ -53,35 +114,150 @@ describePolicy({
     target: "reader",
     compliant,
     violations: [
-        { name: "a misspelt action", mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObjcet", Resource: `${BUCKET}/*` }), expect: /"s3:GetObjcet" matches no action/ },
-        { name: "an unknown service prefix", mutate: statement("reader", { Effect: "Allow", Action: "lakeformaton:GetDataAccess", Resource: "*" }), expect: /service prefix "lakeformaton"/ },
-        { name: "a pattern matching no action", mutate: statement("reader", { Effect: "Allow", Action: "s3:Fetch*", Resource: `${BUCKET}/*` }), expect: /"s3:Fetch\*" matches no action/ },
-        { name: "a malformed action", mutate: statement("reader", { Effect: "Allow", Action: "GetObject", Resource: `${BUCKET}/*` }), expect: /not of the form service:Action/ },
-        { name: "a condition key no action of the statement takes", mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*`, Condition: { StringLike: { "s3:prefix": "x/*" } } }), expect: /condition key "s3:prefix" applies to none/ },
-        { name: "an unknown global condition key", mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*`, Condition: { StringEquals: { "aws:PrincipalOrgId2": "o-x" } } }), expect: /"aws:principalorgid2" is not an AWS global condition key/ },
-        { name: "an object action on the bucket ARN", mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObject", Resource: BUCKET }), expect: /"s3:GetObject" applies to none of the statement's resources/ },
-        { name: "a bucket action on objects only", mutate: statement("reader", { Effect: "Allow", Action: "s3:ListBucket", Resource: `${BUCKET}/*` }), expect: /Resource "arn:aws:s3:::lw-raw\/\*" matches none of the resource types/ },
-        { name: "a star-only action given an ARN", mutate: statement("reader", { Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/x` }), expect: /"sts:GetCallerIdentity" supports only Resource "\*"/ },
-        { name: "an empty Resource ARN", mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [""] }), expect: /Resource "" is empty/ },
-        { name: "a malformed ARN", mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam:role/x"] }), expect: /is not an ARN/ },
-        { name: "an empty ARN in an ARN condition", mutate: statement("reader", { Effect: "Allow", Action: ["s3:GetObject"], Resource: `${BUCKET}/*`, Condition: { ArnEquals: { "aws:SourceArn": "" } } }), expect: /aws:sourcearn value "" is empty/ },
-        { name: "an empty principal in a trust policy", on: "reader-role", mutate: statement("reader-role", { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "" } }, "assumeRolePolicy"), expect: /an AWS principal is empty/ },
-        { name: "a malformed principal in a key policy", on: "data-key", mutate: statement("data-key", { Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "lakewarden-reader" }, Resource: "*" }), expect: /AWS principal "lakewarden-reader" is neither/ },
-        { name: "a misspelt action in a key policy", on: "data-key", mutate: statement("data-key", { Effect: "Allow", Action: "kms:GenerateDatakeys", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` }, Resource: "*" }), expect: /"kms:GenerateDatakeys" matches no action/ },
-        { name: "a Lambda permission with an unknown action", on: "invoke", mutate: r => { find(r, "invoke").props.action = "lambda:Invoke"; }, expect: /action lambda:Invoke is not an action/ },
-        { name: "a Lambda permission with an empty source ARN", on: "invoke", mutate: r => { find(r, "invoke").props.sourceArn = ""; }, expect: /sourceArn "" is empty/ },
+        {
+            name: "a misspelt action",
+            mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObjcet", Resource: `${BUCKET}/*` }),
+            expect: /"s3:GetObjcet" matches no action/,
+        },
+        {
+            name: "an unknown service prefix",
+            mutate: statement("reader", { Effect: "Allow", Action: "lakeformaton:GetDataAccess", Resource: "*" }),
+            expect: /service prefix "lakeformaton"/,
+        },
+        {
+            name: "a pattern matching no action",
+            mutate: statement("reader", { Effect: "Allow", Action: "s3:Fetch*", Resource: `${BUCKET}/*` }),
+            expect: /"s3:Fetch\*" matches no action/,
+        },
+        {
+            name: "a malformed action",
+            mutate: statement("reader", { Effect: "Allow", Action: "GetObject", Resource: `${BUCKET}/*` }),
+            expect: /not of the form service:Action/,
+        },
+        {
+            name: "a condition key no action of the statement takes",
+            mutate: statement("reader", {
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: `${BUCKET}/*`,
+                Condition: { StringLike: { "s3:prefix": "x/*" } },
+            }),
+            expect: /condition key "s3:prefix" applies to none/,
+        },
+        {
+            name: "an unknown global condition key",
+            mutate: statement("reader", {
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: `${BUCKET}/*`,
+                Condition: { StringEquals: { "aws:PrincipalOrgId2": "o-x" } },
+            }),
+            expect: /"aws:principalorgid2" is not an AWS global condition key/,
+        },
+        {
+            name: "an object action on the bucket ARN",
+            mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObject", Resource: BUCKET }),
+            expect: /"s3:GetObject" applies to none of the statement's resources/,
+        },
+        {
+            name: "a bucket action on objects only",
+            mutate: statement("reader", { Effect: "Allow", Action: "s3:ListBucket", Resource: `${BUCKET}/*` }),
+            expect: /Resource "arn:aws:s3:::lw-raw\/\*" matches none of the resource types/,
+        },
+        {
+            name: "a star-only action given an ARN",
+            mutate: statement("reader", { Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/x` }),
+            expect: /"sts:GetCallerIdentity" supports only Resource "\*"/,
+        },
+        {
+            name: "an empty Resource ARN",
+            mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [""] }),
+            expect: /Resource "" is empty/,
+        },
+        {
+            name: "a malformed ARN",
+            mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam:role/x"] }),
+            expect: /is not an ARN/,
+        },
+        {
+            name: "an empty ARN in an ARN condition",
+            mutate: statement("reader", {
+                Effect: "Allow",
+                Action: ["s3:GetObject"],
+                Resource: `${BUCKET}/*`,
+                Condition: { ArnEquals: { "aws:SourceArn": "" } },
+            }),
+            expect: /aws:sourcearn value "" is empty/,
+        },
+        {
+            name: "an empty principal in a trust policy",
+            on: "reader-role",
+            mutate: statement("reader-role", { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "" } }, "assumeRolePolicy"),
+            expect: /an AWS principal is empty/,
+        },
+        {
+            name: "a malformed principal in a key policy",
+            on: "data-key",
+            mutate: statement("data-key", { Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "lakewarden-reader" }, Resource: "*" }),
+            expect: /AWS principal "lakewarden-reader" is neither/,
+        },
+        {
+            name: "a misspelt action in a key policy",
+            on: "data-key",
+            mutate: statement("data-key", {
+                Effect: "Allow",
+                Action: "kms:GenerateDatakeys",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` },
+                Resource: "*",
+            }),
+            expect: /"kms:GenerateDatakeys" matches no action/,
+        },
+        {
+            name: "a Lambda permission with an unknown action",
+            on: "invoke",
+            mutate: r => {
+                find(r, "invoke").props.action = "lambda:Invoke";
+            },
+            expect: /action lambda:Invoke is not an action/,
+        },
+        {
+            name: "a Lambda permission with an empty source ARN",
+            on: "invoke",
+            mutate: r => {
+                find(r, "invoke").props.sourceArn = "";
+            },
+            expect: /sourceArn "" is empty/,
+        },
         {
             name: "a StackSet template role policy with a wrong resource type",
             on: "baseline",
             mutate: r => {
                 const t = structuredClone(TEMPLATE);
-                t.Resources.MemberRole.Properties.Policies[0].PolicyDocument = doc({ Effect: "Allow", Action: ["s3:PutObjectTagging"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:s3:::lw-bucket" } as never });
+                t.Resources.MemberRole.Properties.Policies[0].PolicyDocument = doc({
+                    Effect: "Allow",
+                    Action: ["s3:PutObjectTagging"],
+                    Resource: { "Fn::Sub": "arn:${AWS::Partition}:s3:::lw-bucket" } as never,
+                });
                 find(r, "baseline").props.templateBody = JSON.stringify(t);
             },
             expect: /templateBody Resources.MemberRole.Properties.Policies\[0\].PolicyDocument .*"s3:PutObjectTagging" applies to none/,
         },
-        { name: "a StackSet template that is not JSON", on: "baseline", mutate: r => { find(r, "baseline").props.templateBody = "Resources:\n  X: {}"; }, expect: /not a JSON template/ },
-        { name: "an SCP naming a non-existent action", on: "scp", mutate: r => { find(r, "scp").props.content = JSON.stringify(doc({ Effect: "Deny", Action: "lakeformation:PutDataLakeSetting", Resource: "*" })); }, expect: /"lakeformation:PutDataLakeSetting" matches no action/ },
+        {
+            name: "a StackSet template that is not JSON",
+            on: "baseline",
+            mutate: r => {
+                find(r, "baseline").props.templateBody = "Resources:\n  X: {}";
+            },
+            expect: /not a JSON template/,
+        },
+        {
+            name: "an SCP naming a non-existent action",
+            on: "scp",
+            mutate: r => {
+                find(r, "scp").props.content = JSON.stringify(doc({ Effect: "Deny", Action: "lakeformation:PutDataLakeSetting", Resource: "*" }));
+            },
+            expect: /"lakeformation:PutDataLakeSetting" matches no action/,
+        },
     ],
     otherType: () => stack(resource("aws:ecr/repository:Repository", "repo", { policy: doc({ Effect: "Allow", Action: "s3:Nope", Resource: "" }) })),
     unknowns: [

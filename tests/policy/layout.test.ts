@@ -9,7 +9,10 @@ const POLICIES = path.join(__dirname, "..", "..", "policy", "policies");
 const NAME_PREFIX: Record<string, string> = { lakeformation: "lf" };
 
 const isPolicy = (value: unknown): value is LakewardenPolicy =>
-    value !== null && typeof value === "object" && typeof (value as { name?: unknown }).name === "string" && ("validateResource" in value || "validateStack" in value);
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { name?: unknown }).name === "string" &&
+    ("validateResource" in value || "validateStack" in value);
 
 /** Every policy file of the pack: its concern folder, its name, and the policies it exports. */
 const files = readdirSync(POLICIES)
@@ -42,6 +45,9 @@ describe("policy files say what they hold", () => {
 
     it("the pack is exactly the policies of those files", () => {
         const fromFiles = files.flatMap(f => f.exported);
-        assert.deepEqual([...lakewardenPolicies].sort((a, b) => a.name.localeCompare(b.name)), [...fromFiles].sort((a, b) => a.name.localeCompare(b.name)));
+        assert.deepEqual(
+            [...lakewardenPolicies].sort((a, b) => a.name.localeCompare(b.name)),
+            [...fromFiles].sort((a, b) => a.name.localeCompare(b.name)),
+        );
     });
 });

@@ -15,7 +15,15 @@ describePolicy({
     policy: "macie-account-enabled",
     target: "macie",
     compliant: () => stack(resource("aws:macie2/account:Account", "macie", { status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" })),
-    violations: [{ name: "paused", mutate: r => { find(r, "macie").props.status = "PAUSED"; }, expect: /status is "?PAUSED"?/ }],
+    violations: [
+        {
+            name: "paused",
+            mutate: r => {
+                find(r, "macie").props.status = "PAUSED";
+            },
+            expect: /status is "?PAUSED"?/,
+        },
+    ],
     otherType: () => stack(resource("aws:macie2/member:Member", "macie", { status: "PAUSED" })),
     unknowns: [{ resource: "macie", violates: ["status"], allowed: ["findingPublishingFrequency"] }],
 });

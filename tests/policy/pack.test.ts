@@ -37,7 +37,12 @@ describe("the lakewarden pack", () => {
     it("is listed row by row in policy/README.md with its types, level and anchors", () => {
         const readme = readFileSync(path.join(__dirname, "..", "..", "policy", "README.md"), "utf8");
         const coverage = readme.split("## Coverage")[1].split("\n## ")[0];
-        const rows = new Map(coverage.split("\n").filter(l => l.startsWith("| `")).map(l => [l.split("|")[1].trim().replace(/`/g, ""), l]));
+        const rows = new Map(
+            coverage
+                .split("\n")
+                .filter(l => l.startsWith("| `"))
+                .map(l => [l.split("|")[1].trim().replace(/`/g, ""), l]),
+        );
         for (const p of lakewardenPolicies) {
             const row = rows.get(p.name);
             assert.ok(row, `${p.name} has a README row`);

@@ -8,27 +8,46 @@ import { find, PROVIDERS, resource, runPolicyPack, stack, UNKNOWN, urn, violatio
 import { doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
-const wildcardPolicy = () => stack(resource("aws:iam/rolePolicy:RolePolicy", "wild", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
+const wildcardPolicy = () =>
+    stack(resource("aws:iam/rolePolicy:RolePolicy", "wild", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
 
 describe("offline runner", () => {
     describe("--policy-pack-config handling", () => {
         it("rejects invalid enforcement levels and values that break a policy's schema", () => {
             assert.throws(() => runPolicyPack([], { config: { "iam-no-wildcard-actions": "blocking" } }), /not a valid enforcement level/);
-            assert.throws(() => runPolicyPack([], { config: { "log-group-retention": { minRetentionDays: "ninety" } } }), /log-group-retention: minRetentionDays: expected integer/);
-            assert.throws(() => runPolicyPack([], { config: { "s3-bucket-versioning": { exemptions: [{ urn: "**", reason: "short" }] } } }), /reason: must be at least 10 characters/);
-            assert.throws(() => runPolicyPack([], { config: { "s3-bucket-versioning": { exemptions: [{ urn: "**", reason: "long enough reason", expires: "soon" }] } } }), /expires: does not match/);
+            assert.throws(
+                () => runPolicyPack([], { config: { "log-group-retention": { minRetentionDays: "ninety" } } }),
+                /log-group-retention: minRetentionDays: expected integer/,
+            );
+            assert.throws(
+                () => runPolicyPack([], { config: { "s3-bucket-versioning": { exemptions: [{ urn: "**", reason: "short" }] } } }),
+                /reason: must be at least 10 characters/,
+            );
+            assert.throws(
+                () => runPolicyPack([], { config: { "s3-bucket-versioning": { exemptions: [{ urn: "**", reason: "long enough reason", expires: "soon" }] } } }),
+                /expires: does not match/,
+            );
         });
 
         it("rejects keys that name no policy (suggesting the close match) and properties a policy does not declare", () => {
-            assert.throws(() => runPolicyPack(wildcardPolicy(), { config: { "iam-no-wildcard-action": "disabled" } }), /iam-no-wildcard-action: no policy of this name \(did you mean iam-no-wildcard-actions\?\)/);
-            assert.throws(() => runPolicyPack(wildcardPolicy(), { config: { "log-group-retention": { minRetentionDay: 30 } } }), /log-group-retention: minRetentionDay: additional property not allowed/);
+            assert.throws(
+                () => runPolicyPack(wildcardPolicy(), { config: { "iam-no-wildcard-action": "disabled" } }),
+                /iam-no-wildcard-action: no policy of this name \(did you mean iam-no-wildcard-actions\?\)/,
+            );
+            assert.throws(
+                () => runPolicyPack(wildcardPolicy(), { config: { "log-group-retention": { minRetentionDay: 30 } } }),
+                /log-group-retention: minRetentionDay: additional property not allowed/,
+            );
         });
 
         it("loads the dev and prod config files: prod is all mandatory, dev relaxes a few", () => {
             for (const env of ["dev", "prod"]) {
                 assert.doesNotThrow(() => runPolicyPack(wildcardPolicy(), { configFile: path.join(CONFIG_DIR, `${env}.json`) }), env);
             }
-            const levels = (env: string) => [...reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", require(path.join(CONFIG_DIR, `${env}.json`))).values()].map(e => e.enforcementLevel);
+            const levels = (env: string) =>
+                [...reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", require(path.join(CONFIG_DIR, `${env}.json`))).values()].map(
+                    e => e.enforcementLevel,
+                );
             assert.ok(levels("prod").every(l => l === "mandatory"));
             assert.ok(levels("dev").includes("advisory"));
             assert.ok(levels("dev").filter(l => l === "mandatory").length > 50);
@@ -41,22 +60,31 @@ describe("offline runner", () => {
     });
 
     describe("engine-faithful evaluation", () => {
-        const naive: Policies = [{
-            name: "naive",
-            description: "Reads props through the proxy.",
-            enforcementLevel: "mandatory",
-            validateResource: (args: ResourceValidationArgs, report) => {
-                if (args.props.policy === "bad") {
-                    report("bad policy");
-                }
+        const naive: Policies = [
+            {
+                name: "naive",
+                description: "Reads props through the proxy.",
+                enforcementLevel: "mandatory",
+                validateResource: (args: ResourceValidationArgs, report) => {
+                    if (args.props.policy === "bad") {
+                        report("bad policy");
+                    }
+                },
             },
-        }];
+        ];
 
         it("downgrades a policy that reads an unknown through the proxy to an advisory can't-run, like the server", () => {
             const result = runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "opaque", { policy: UNKNOWN })), { policies: naive });
-            assert.deepStrictEqual(result.violations.map(v => [v.policyName, v.enforcementLevel, v.message]), [
-                ["naive", "advisory", "can't run policy 'naive' from policy pack 'lakewarden@v0.1.0' during preview: string value at .policy can't be known during preview"],
-            ]);
+            assert.deepStrictEqual(
+                result.violations.map(v => [v.policyName, v.enforcementLevel, v.message]),
+                [
+                    [
+                        "naive",
+                        "advisory",
+                        "can't run policy 'naive' from policy pack 'lakewarden@v0.1.0' during preview: string value at .policy can't be known during preview",
+                    ],
+                ],
+            );
         });
 
         it("prefixes string violations with the description, as reportViolation does", () => {
@@ -66,14 +94,31 @@ describe("offline runner", () => {
         });
 
         it("refuses unknown values outside preview", () => {
-            assert.throws(() => runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "opaque", { policy: UNKNOWN })), { preview: false }), /only possible during preview/);
+            assert.throws(
+                () => runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "opaque", { policy: UNKNOWN })), { preview: false }),
+                /only possible during preview/,
+            );
         });
 
         it("passes resource options, unwrapped secrets and the provider as the server does", () => {
             const seen: ResourceValidationArgs[] = [];
-            const probe: Policies = [{ name: "probe", description: "d", validateResource: (args: ResourceValidationArgs) => { seen.push(args); } }];
+            const probe: Policies = [
+                {
+                    name: "probe",
+                    description: "d",
+                    validateResource: (args: ResourceValidationArgs) => {
+                        seen.push(args);
+                    },
+                },
+            ];
             const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
-            runPolicyPack([resource("aws:sqs/queue:Queue", "q", { name: secret }, { deleteBeforeReplace: true, parent: "urn:parent" }), resource("aws:sqs/queue:Queue", "q2", {})], { policies: probe });
+            runPolicyPack(
+                [
+                    resource("aws:sqs/queue:Queue", "q", { name: secret }, { deleteBeforeReplace: true, parent: "urn:parent" }),
+                    resource("aws:sqs/queue:Queue", "q2", {}),
+                ],
+                { policies: probe },
+            );
             assert.strictEqual(seen[0].props.name, "s3cr3t");
             assert.strictEqual(seen[0].opts.deleteBeforeReplace, true);
             assert.strictEqual(seen[0].opts.parent, "urn:parent");
@@ -85,22 +130,32 @@ describe("offline runner", () => {
 
         it("links parents, dependencies and property dependencies for stack policies, and attributes violations by URN", () => {
             let resources: PolicyResource[] = [];
-            const probe: Policies = [{
-                name: "stack-probe",
-                description: "d",
-                validateStack: (args: StackValidationArgs, report) => {
-                    resources = args.resources;
-                    report("on the part", args.resources.find(r => r.name === "part")?.urn);
+            const probe: Policies = [
+                {
+                    name: "stack-probe",
+                    description: "d",
+                    validateStack: (args: StackValidationArgs, report) => {
+                        resources = args.resources;
+                        report("on the part", args.resources.find(r => r.name === "part")?.urn);
+                    },
                 },
-            }];
+            ];
             const bucket = resource("aws:s3/bucket:Bucket", "b", { bucket: "lw-b" });
-            const part = resource("aws:s3/bucketVersioning:BucketVersioning", "part", { bucket: UNKNOWN }, { parent: bucket.urn, propertyDependencies: { bucket: [bucket.urn] } });
+            const part = resource(
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "part",
+                { bucket: UNKNOWN },
+                { parent: bucket.urn, propertyDependencies: { bucket: [bucket.urn] } },
+            );
             const result = runPolicyPack([bucket, part], { policies: probe });
             const linked = resources.find(r => r.name === "part");
             assert.strictEqual(linked?.parent?.name, "b");
             assert.strictEqual(linked?.dependencies[0].name, "b");
             assert.strictEqual(linked?.propertyDependencies.bucket[0].name, "b");
-            assert.deepStrictEqual([result.violations[0].resourceType, result.violations[0].resourceName], ["aws:s3/bucketVersioning:BucketVersioning", "part"]);
+            assert.deepStrictEqual(
+                [result.violations[0].resourceType, result.violations[0].resourceName],
+                ["aws:s3/bucketVersioning:BucketVersioning", "part"],
+            );
         });
 
         it("counts the policies that ran and the resources checked", () => {
@@ -129,16 +184,30 @@ describe("offline runner", () => {
 
         it("report their uses and leave other resources alone", () => {
             const resources = wildcardPolicy();
-            resources.push(resource("aws:iam/rolePolicy:RolePolicy", "other", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
-            const result = runPolicyPack(resources, { config: { "iam-no-wildcard-actions": { exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7" }] } } });
-            assert.deepStrictEqual(violationsOf(result, "iam-no-wildcard-actions").map(v => v.resourceName), ["other"]);
-            assert.deepStrictEqual(result.exemptionsUsed, [{ policyName: "iam-no-wildcard-actions", urn: find(resources, "wild").urn, reason: "break-glass role, SEC-7", expires: undefined }]);
+            resources.push(
+                resource("aws:iam/rolePolicy:RolePolicy", "other", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }),
+            );
+            const result = runPolicyPack(resources, {
+                config: { "iam-no-wildcard-actions": { exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7" }] } },
+            });
+            assert.deepStrictEqual(
+                violationsOf(result, "iam-no-wildcard-actions").map(v => v.resourceName),
+                ["other"],
+            );
+            assert.deepStrictEqual(result.exemptionsUsed, [
+                { policyName: "iam-no-wildcard-actions", urn: find(resources, "wild").urn, reason: "break-glass role, SEC-7", expires: undefined },
+            ]);
         });
 
         it("fail as mandatory once expired, even when the policy is advisory", () => {
             const result = runPolicyPack(wildcardPolicy(), {
                 now: new Date("2026-05-01T00:00:00Z"),
-                config: { "iam-no-wildcard-actions": { enforcementLevel: "advisory", exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7", expires: "2026-04-30" }] } },
+                config: {
+                    "iam-no-wildcard-actions": {
+                        enforcementLevel: "advisory",
+                        exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7", expires: "2026-04-30" }],
+                    },
+                },
             });
             const found = violationsOf(result, "iam-no-wildcard-actions");
             assert.ok(found.some(v => v.enforcementLevel === "mandatory" && /exemption '\*\*::wild' expired on 2026-04-30/.test(v.message)));

@@ -4,7 +4,8 @@ import { type Resource, stackPolicy } from "../../policy/lib/define";
 import { bucketViews } from "../../policy/lib/s3";
 import { PROVIDERS, resource, runPolicyPack } from "./helpers";
 
-const deserialize = (require("@pulumi/policy/deserialize") as { deserializeProperties(s: Struct, proxySecrets: boolean): Record<string, unknown> }).deserializeProperties;
+const deserialize = (require("@pulumi/policy/deserialize") as { deserializeProperties(s: Struct, proxySecrets: boolean): Record<string, unknown> })
+    .deserializeProperties;
 
 /** A stack policy that keeps what it was given, to see what two policies of one run share. */
 function recorder(name: string, seen: { resources: Resource[]; views: unknown }[]) {

@@ -17,7 +17,7 @@ describe("per-account deploy targets", () => {
     for (const account of ["hr-lake", "sales-lake", "finance", "security", "management"]) {
         it(`selects exactly ${account}'s subtree and provider`, () => {
             const { targets, selected } = accountTargets(prod.resources, account);
-            const component = prod.resources.find((r) => r.type.startsWith("lakewarden:account:") && r.name === account);
+            const component = prod.resources.find(r => r.type.startsWith("lakewarden:account:") && r.name === account);
             assert.ok(component);
             const expected = new Set([component.urn, `urn:pulumi:prod::lakewarden::pulumi:providers:aws::${account}`]);
             if (account === "management") {
@@ -49,23 +49,37 @@ describe("per-account deploy targets", () => {
     });
 
     it("falls back to explicit URNs when an account name prefixes another's", () => {
-        const renamed = prod.resources.map((r) => ({ ...r }));
+        const renamed = prod.resources.map(r => ({ ...r }));
         // An account named "sales" would glob "sales-*" over "sales-lake-*" children too.
         const { explicit, selected } = accountTargets(
-            renamed.map((r) => (r.name === "finance" && r.type.startsWith("lakewarden:account:") ? { ...r, name: "sales" } : r)),
+            renamed.map(r => (r.name === "finance" && r.type.startsWith("lakewarden:account:") ? { ...r, name: "sales" } : r)),
             "sales",
         );
         assert.equal(explicit, true);
-        assert.ok(selected.every((urn) => !urn.includes("sales-lake")));
+        assert.ok(selected.every(urn => !urn.includes("sales-lake")));
     });
 
     it("builds the pulumi command with the policy pack", () => {
         assert.deepEqual(pulumiUpCommand("prod", ["a", "b"], false), [
-            "pulumi", "up", "--stack", "prod", "--target", "a", "--target", "b", "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json",
+            "pulumi",
+            "up",
+            "--stack",
+            "prod",
+            "--target",
+            "a",
+            "--target",
+            "b",
+            "--policy-pack",
+            "policy",
+            "--policy-pack-config",
+            "policy/config/prod.json",
         ]);
     });
 
     it("names the known accounts when the account is unknown", () => {
-        assert.throws(() => accountTargets(prod.resources, "nope"), /no account named "nope" in this stack \(accounts: hr-lake, sales-lake, analytics, finance, marketing, security, management\)/);
+        assert.throws(
+            () => accountTargets(prod.resources, "nope"),
+            /no account named "nope" in this stack \(accounts: hr-lake, sales-lake, analytics, finance, marketing, security, management\)/,
+        );
     });
 });

@@ -13,12 +13,12 @@ process.env.ALLOWED_IMAGE_OWNERS = `${BUILD_ACCOUNT},${FLEET_ACCOUNT}`;
 process.env.IMAGE_PARAMETER_NAME = IMAGE_PARAMETER;
 
 const QUIET = { POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" };
-const saved = Object.keys(QUIET).map((key) => [key, process.env[key]] as const);
+const saved = Object.keys(QUIET).map(key => [key, process.env[key]] as const);
 Object.assign(process.env, QUIET);
 require("../../lambdas/fleet-discovery/handler");
 require("../../lambdas/launch-template-version/handler");
 require("../../lambdas/instance-refresh/handler");
 for (const [key, value] of saved) {
-  if (value === undefined) delete process.env[key];
-  else process.env[key] = value;
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
 }

@@ -59,7 +59,7 @@ export const OLD_IMAGE = "ami-0aaaaaaaaaaaaaaa0";
 export const NEW_IMAGE = "ami-0bbbbbbbbbbbbbbb1";
 export const IMAGE_PARAMETER = "/lakewarden/ami/ecs-hardened";
 
-export type FinalStatus = Extract<InstanceRefreshStatus, "Successful" | "Failed" | "Cancelled" | "RollbackSuccessful" | "RollbackFailed">;
+type FinalStatus = Extract<InstanceRefreshStatus, "Successful" | "Failed" | "Cancelled" | "RollbackSuccessful" | "RollbackFailed">;
 
 /** How a group's refresh behaves: `polls` in-progress answers before `final`; "Never" stays in progress. */
 export interface RefreshScenario {
@@ -195,7 +195,11 @@ export class FakeFleetCloud {
             AvailabilityZones: [`${REGION}a`],
             HealthCheckType: "EC2",
             CreatedTime: new Date(0),
-            ...(options.launchConfiguration ? { LaunchConfigurationName: `lc-${name}` } : options.mixed ? { MixedInstancesPolicy: mixed } : { LaunchTemplate: spec }),
+            ...(options.launchConfiguration
+                ? { LaunchConfigurationName: `lc-${name}` }
+                : options.mixed
+                  ? { MixedInstancesPolicy: mixed }
+                  : { LaunchTemplate: spec }),
             Tags: options.tagged === false ? [] : [{ Key: REFRESH_TAG.key, Value: REFRESH_TAG.value, ResourceId: name, ResourceType: "auto-scaling-group" }],
         });
         return this;
@@ -238,7 +242,9 @@ export class FakeFleetCloud {
         for (let i = 1; i <= groups; i++) {
             const suffix = `${name}-${String(i).padStart(2, "0")}`;
             const templateId = `lt-${(this.templates.size + 1).toString(16).padStart(17, "0")}`;
-            this.addLaunchTemplate(templateId).addGroup(`asg-${suffix}`, { launchTemplateId: templateId }).addProvider(`cp-${suffix}`, { group: `asg-${suffix}` });
+            this.addLaunchTemplate(templateId)
+                .addGroup(`asg-${suffix}`, { launchTemplateId: templateId })
+                .addProvider(`cp-${suffix}`, { group: `asg-${suffix}` });
             providers.push(`cp-${suffix}`);
         }
         return this.addCluster(name, { tags, providers: [...providers, "FARGATE"] });
@@ -271,12 +277,12 @@ export class FakeFleetCloud {
             ["ssm", this.ssm],
         ];
         return new Set(
-            prefixes.flatMap(([prefix, stub]) => stub.calls().map((call) => `${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, "")}`)),
+            prefixes.flatMap(([prefix, stub]) => stub.calls().map(call => `${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, "")}`)),
         );
     }
 
     refreshesOf(groupName: string): InstanceRefresh[] {
-        return (this.refreshes.get(groupName) ?? []).map((r) => r.record);
+        return (this.refreshes.get(groupName) ?? []).map(r => r.record);
     }
 
     private note(kind: CloudEvent["kind"], subject: string, detail = ""): void {
@@ -286,7 +292,7 @@ export class FakeFleetCloud {
     // --- ECS ---
 
     private listClusters(input: ListClustersCommandInput) {
-        const arns = [...this.clusters.values()].map((c) => c.arn);
+        const arns = [...this.clusters.values()].map(c => c.arn);
         const { items, next } = page(arns, input.nextToken, Math.min(input.maxResults ?? 100, this.pageSizes.clusters));
         return { clusterArns: items, nextToken: next };
     }
@@ -318,30 +324,33 @@ export class FakeFleetCloud {
     private describeProviders(input: DescribeCapacityProvidersCommandInput) {
         const names = input.capacityProviders ?? [];
         if (names.length > 100) throw new InvalidParameterException({ message: "capacityProviders can have at most 100 items", ...META });
-        const found = names.map((n) => this.providers.get(n)).filter((p): p is CapacityProvider => p !== undefined);
+        const found = names.map(n => this.providers.get(n)).filter((p): p is CapacityProvider => p !== undefined);
         const { items, next } = page(found, input.nextToken, Math.min(input.maxResults ?? 10, 10));
-        return { capacityProviders: items, nextToken: next, failures: names.filter((n) => !this.providers.has(n)).map((arn) => ({ arn, reason: "MISSING" })) };
+        return { capacityProviders: items, nextToken: next, failures: names.filter(n => !this.providers.has(n)).map(arn => ({ arn, reason: "MISSING" })) };
     }
 
     // --- Auto Scaling ---
 
     private describeGroups(input: DescribeAutoScalingGroupsCommandInput) {
         const names = input.AutoScalingGroupNames ?? [...this.groups.keys()];
-        const found = names.map((n) => this.groups.get(n)).filter((g): g is AutoScalingGroup => g !== undefined);
+        const found = names.map(n => this.groups.get(n)).filter((g): g is AutoScalingGroup => g !== undefined);
         const { items, next } = page(found, input.NextToken, Math.min(input.MaxRecords ?? 50, this.pageSizes.groups));
-        return { AutoScalingGroups: items.map((g) => structuredClone(g)), NextToken: next };
+        return { AutoScalingGroups: items.map(g => structuredClone(g)), NextToken: next };
     }
 
     private requireTaggedGroup(name: string | undefined): AutoScalingGroup {
         const group = name === undefined ? undefined : this.groups.get(name);
         if (group === undefined) throw unmodelled(AutoScalingServiceException, "ValidationError", `AutoScalingGroup name not found - ${name}`);
-        if (!(group.Tags ?? []).some((t) => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
+        if (!(group.Tags ?? []).some(t => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
             throw unmodelled(AutoScalingServiceException, "AccessDenied", `not authorized to change untagged group ${name}`);
         }
         return group;
     }
 
-    private applyLaunchSettings(group: AutoScalingGroup, settings: { LaunchTemplate?: AutoScalingGroup["LaunchTemplate"]; MixedInstancesPolicy?: MixedInstancesPolicy }): void {
+    private applyLaunchSettings(
+        group: AutoScalingGroup,
+        settings: { LaunchTemplate?: AutoScalingGroup["LaunchTemplate"]; MixedInstancesPolicy?: MixedInstancesPolicy },
+    ): void {
         if (settings.LaunchTemplate !== undefined) group.LaunchTemplate = structuredClone(settings.LaunchTemplate);
         if (settings.MixedInstancesPolicy !== undefined) group.MixedInstancesPolicy = structuredClone(settings.MixedInstancesPolicy);
     }
@@ -361,7 +370,7 @@ export class FakeFleetCloud {
         if (input.Preferences?.AutoRollback && (spec?.Version === "$Latest" || spec?.Version === "$Default")) {
             throw unmodelled(AutoScalingServiceException, "ValidationError", "AutoRollback is not supported for a group on $Latest or $Default");
         }
-        if ((this.refreshes.get(name) ?? []).some((r) => ACTIVE.has(r.record.Status ?? ""))) {
+        if ((this.refreshes.get(name) ?? []).some(r => ACTIVE.has(r.record.Status ?? ""))) {
             throw new InstanceRefreshInProgressFault({ message: `an instance refresh is already in progress for ${name}`, ...META });
         }
         const id = `ir-${String(++this.refreshIds).padStart(4, "0")}-${name}`;
@@ -397,11 +406,13 @@ export class FakeFleetCloud {
         else status = final;
         refresh.record.Status = status;
         refresh.record.PercentageComplete = status === "Successful" ? 100 : Math.min(99, Math.round((100 * refresh.step) / (polls + 1)));
-        refresh.record.StatusReason = status === "Failed" ? "Instance failed to launch" : status.startsWith("Rollback") ? "Alarm lakewarden-fleet-5xx in ALARM" : "";
+        refresh.record.StatusReason =
+            status === "Failed" ? "Instance failed to launch" : status.startsWith("Rollback") ? "Alarm lakewarden-fleet-5xx in ALARM" : "";
         if (!ACTIVE.has(status)) {
             refresh.ended = true;
             this.active.delete(refresh.record.AutoScalingGroupName ?? "");
-            if (status === "Successful") this.applyLaunchSettings(this.group(refresh.record.AutoScalingGroupName ?? ""), refresh.record.DesiredConfiguration ?? {});
+            if (status === "Successful")
+                this.applyLaunchSettings(this.group(refresh.record.AutoScalingGroupName ?? ""), refresh.record.DesiredConfiguration ?? {});
             this.note("refresh-ended", refresh.record.AutoScalingGroupName ?? "", status);
         }
     }
@@ -409,15 +420,15 @@ export class FakeFleetCloud {
     private describeRefreshes(input: DescribeInstanceRefreshesCommandInput) {
         const all = this.refreshes.get(input.AutoScalingGroupName ?? "") ?? [];
         const ids = input.InstanceRefreshIds;
-        if (ids === undefined) return { InstanceRefreshes: [...all].reverse().map((r) => structuredClone(r.record)) };
-        const wanted = all.filter((r) => ids.includes(r.record.InstanceRefreshId ?? ""));
+        if (ids === undefined) return { InstanceRefreshes: [...all].reverse().map(r => structuredClone(r.record)) };
+        const wanted = all.filter(r => ids.includes(r.record.InstanceRefreshId ?? ""));
         // Polling a refresh by id is what moves simulated time forward for it.
         for (const refresh of wanted) this.advance(refresh);
-        return { InstanceRefreshes: wanted.map((r) => structuredClone(r.record)) };
+        return { InstanceRefreshes: wanted.map(r => structuredClone(r.record)) };
     }
 
     private rollback(input: RollbackInstanceRefreshCommandInput) {
-        const running = (this.refreshes.get(input.AutoScalingGroupName ?? "") ?? []).find((r) => ACTIVE.has(r.record.Status ?? ""));
+        const running = (this.refreshes.get(input.AutoScalingGroupName ?? "") ?? []).find(r => ACTIVE.has(r.record.Status ?? ""));
         if (running === undefined) throw new ActiveInstanceRefreshNotFoundFault({ message: "no active instance refresh", ...META });
         this.requireTaggedGroup(input.AutoScalingGroupName);
         running.rollingBack = true;
@@ -429,7 +440,7 @@ export class FakeFleetCloud {
     // --- EC2 and SSM ---
 
     private describeImages(input: DescribeImagesCommandInput) {
-        const images = (input.ImageIds ?? []).map((id) => {
+        const images = (input.ImageIds ?? []).map(id => {
             const image = this.images.get(id);
             if (image === undefined) throw unmodelled(EC2ServiceException, "InvalidAMIID.NotFound", `The image id '[${id}]' does not exist`);
             return { ImageId: id, OwnerId: image.owner, State: image.state };
@@ -438,9 +449,14 @@ export class FakeFleetCloud {
     }
 
     private describeTemplates(input: DescribeLaunchTemplatesCommandInput) {
-        const templates = (input.LaunchTemplateIds ?? []).map((id) => {
+        const templates = (input.LaunchTemplateIds ?? []).map(id => {
             const template = this.templates.get(id);
-            if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${id}, does not exist.`);
+            if (template === undefined)
+                throw unmodelled(
+                    EC2ServiceException,
+                    "InvalidLaunchTemplateId.NotFound",
+                    `The specified launch template, with template ID ${id}, does not exist.`,
+                );
             return {
                 LaunchTemplateId: id,
                 LaunchTemplateName: template.name,
@@ -455,7 +471,7 @@ export class FakeFleetCloud {
     private describeVersions(input: DescribeLaunchTemplateVersionsCommandInput) {
         const template = this.templates.get(input.LaunchTemplateId ?? "");
         if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
-        const imageFilter = input.Filters?.find((f) => f.Name === "image-id")?.Values ?? [];
+        const imageFilter = input.Filters?.find(f => f.Name === "image-id")?.Values ?? [];
         const wanted = input.Versions ?? [];
         const versions = [...template.versions.entries()]
             .filter(([version]) => wanted.length === 0 || wanted.includes(String(version)))
@@ -473,7 +489,7 @@ export class FakeFleetCloud {
     private createVersion(input: CreateLaunchTemplateVersionCommandInput) {
         const template = this.templates.get(input.LaunchTemplateId ?? "");
         if (template === undefined) throw unmodelled(EC2ServiceException, "InvalidLaunchTemplateId.NotFound", `no template ${input.LaunchTemplateId}`);
-        if (!template.tags.some((t) => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
+        if (!template.tags.some(t => t.Key === REFRESH_TAG.key && t.Value === REFRESH_TAG.value)) {
             throw unmodelled(EC2ServiceException, "UnauthorizedOperation", `not authorized to change untagged template ${template.id}`);
         }
         const earlier = input.ClientToken === undefined ? undefined : template.tokens.get(input.ClientToken);
@@ -492,7 +508,8 @@ export class FakeFleetCloud {
     }
 
     private getParameter(input: GetParameterCommandInput) {
-        if (input.Name !== IMAGE_PARAMETER || this.imageParameter === undefined) throw new ParameterNotFound({ message: `no parameter ${input.Name}`, ...META });
+        if (input.Name !== IMAGE_PARAMETER || this.imageParameter === undefined)
+            throw new ParameterNotFound({ message: `no parameter ${input.Name}`, ...META });
         return { Parameter: { Name: input.Name, Type: "String", DataType: "aws:ec2:image", Value: this.imageParameter } };
     }
 }

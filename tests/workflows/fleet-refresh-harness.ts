@@ -44,21 +44,21 @@ export function testConfig(overrides: Partial<FleetRefreshConfig> = {}): FleetRe
     };
 }
 
-export interface Notice {
+interface Notice {
     event: string;
     subject: string;
     [field: string]: unknown;
 }
 
 /** One task invocation as the executor made it, in order. */
-export interface TaskCall {
+interface TaskCall {
     seq: number;
     atMs: number;
     state: string;
     input: Record<string, unknown>;
 }
 
-export type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
+type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
 
 export interface RunOptions {
     /** Names of alarms in ALARM at each CheckAlarms call (1-based call number). */
@@ -96,9 +96,9 @@ export async function runLocally(definition: StateMachineDefinition, input: unkn
     const base: Record<string, TaskHandler> = {
         [FleetState.discover]: discoveryHandler,
         [FleetState.createVersions]: launchTemplateHandler,
-        ...Object.fromEntries(REFRESH_STATES.map((state) => [state, refreshHandler])),
+        ...Object.fromEntries(REFRESH_STATES.map(state => [state, refreshHandler])),
         ...Object.fromEntries(
-            NOTIFY_STATES.map((state) => [
+            NOTIFY_STATES.map(state => [
                 state,
                 async (publishInput: Record<string, unknown>) => {
                     const message = JSON.parse(String(publishInput.Message)) as Notice;
@@ -112,7 +112,7 @@ export async function runLocally(definition: StateMachineDefinition, input: unkn
         ),
         [FleetState.checkAlarms]: async () => {
             const names = options.alarmsInAlarm?.(++alarmChecks) ?? [];
-            return { MetricAlarms: names.map((AlarmName) => ({ AlarmName, StateValue: "ALARM" })), CompositeAlarms: [] };
+            return { MetricAlarms: names.map(AlarmName => ({ AlarmName, StateValue: "ALARM" })), CompositeAlarms: [] };
         },
     };
     const handlers = { ...base, ...options.overrides };
@@ -131,7 +131,7 @@ export async function runLocally(definition: StateMachineDefinition, input: unkn
         overrides: {
             taskResourceLocalHandlers: recorded,
             waitTimeOverrides: { [FleetState.waitForRefresh]: 1, [FleetState.bakeWave]: 1 },
-            retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((state) => [state, 0])),
+            retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map(state => [state, 0])),
         },
         context: { Execution: { Id: EXECUTION_ID, Input: input as never, StartTime: new Date(startedAt).toISOString() } },
     });
@@ -146,7 +146,7 @@ export async function runLocally(definition: StateMachineDefinition, input: unkn
     } catch (error) {
         await collecting.catch(() => undefined);
         // The executor throws a generic ExecutionError; the ASL error and cause are on the last event.
-        const failed = events.find((event) => event.type === "ExecutionFailed") as { Error: string; Cause: unknown } | undefined;
+        const failed = events.find(event => event.type === "ExecutionFailed") as { Error: string; Cause: unknown } | undefined;
         const failure = error as Error;
         return {
             status: "FAILED",

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
 import { StateMachine } from "aws-local-stepfunctions";
-import {
-    buildFleetRefreshDefinition,
-    DESCRIBE_ALARMS,
-    fleetRefreshStateMachineStatements,
-    FleetState,
-    SNS_PUBLISH,
-} from "../../workflows/fleet-refresh";
+import { buildFleetRefreshDefinition, DESCRIBE_ALARMS, fleetRefreshStateMachineStatements, FleetState, SNS_PUBLISH } from "../../workflows/fleet-refresh";
 import type { MapState, State, StateMachineDefinition } from "../../workflows/asl";
 import { TOPIC_ARN, testConfig } from "./fleet-refresh-harness";
 
@@ -30,8 +24,8 @@ function allStates(definition: StateMachineDefinition): Map<string, State> {
 function targets(state: State): string[] {
     const next: string[] = [];
     if ("Next" in state && state.Next !== undefined) next.push(state.Next);
-    if ("Catch" in state) next.push(...state.Catch.map((c) => c.Next));
-    if (state.Type === "Choice") next.push(...state.Choices.map((c) => c.Next), state.Default);
+    if ("Catch" in state) next.push(...state.Catch.map(c => c.Next));
+    if (state.Type === "Choice") next.push(...state.Choices.map(c => c.Next), state.Default);
     return next;
 }
 
@@ -51,10 +45,19 @@ describe("fleet-refresh definition", () => {
         assert.ok(tasks.length >= 12);
         for (const [name, task] of tasks) {
             assert.ok(task.Type === "Task");
-            assert.ok(task.Retry.some((r) => r.ErrorEquals.includes("States.ALL") && r.MaxAttempts > 0), `${name} retries`);
-            assert.ok(task.Catch.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches`);
-            const permanent = task.Retry.filter((r) => r.MaxAttempts === 0);
-            assert.ok(permanent.every((r) => task.Retry.indexOf(r) === 0), `${name}: permanent errors come first`);
+            assert.ok(
+                task.Retry.some(r => r.ErrorEquals.includes("States.ALL") && r.MaxAttempts > 0),
+                `${name} retries`,
+            );
+            assert.ok(
+                task.Catch.some(c => c.ErrorEquals.includes("States.ALL")),
+                `${name} catches`,
+            );
+            const permanent = task.Retry.filter(r => r.MaxAttempts === 0);
+            assert.ok(
+                permanent.every(r => task.Retry.indexOf(r) === 0),
+                `${name}: permanent errors come first`,
+            );
         }
         const start = allStates(definition).get(FleetState.startRefresh);
         assert.ok(start?.Type === "Task");
@@ -75,7 +78,10 @@ describe("fleet-refresh definition", () => {
             targets(state).forEach(walk);
         };
         walk(definition.StartAt);
-        assert.deepEqual([...states.keys()].filter((name) => !reached.has(name)), []);
+        assert.deepEqual(
+            [...states.keys()].filter(name => !reached.has(name)),
+            [],
+        );
     });
 
     it("refreshes a wave's groups with the configured concurrency and the configured preferences", () => {
@@ -90,7 +96,7 @@ describe("fleet-refresh definition", () => {
     });
 
     it("publishes only to the configured topic, with the event as a message attribute", () => {
-        const publishers = [...allStates(definition).values()].filter((s) => s.Type === "Task" && s.Resource === SNS_PUBLISH);
+        const publishers = [...allStates(definition).values()].filter(s => s.Type === "Task" && s.Resource === SNS_PUBLISH);
         assert.equal(publishers.length, 6);
         for (const publisher of publishers) {
             assert.ok(publisher.Type === "Task");
@@ -116,29 +122,45 @@ describe("fleet-refresh definition", () => {
         assert.equal(JSON.stringify(a), JSON.stringify(b));
         const discover = a.States[FleetState.discover];
         assert.ok(discover.Type === "Task");
-        assert.deepEqual(discover.Parameters.selection, { requiredClusterTags: [{ key: "a", value: "1" }, { key: "b", value: "2" }], requireManagedDraining: true });
+        assert.deepEqual(discover.Parameters.selection, {
+            requiredClusterTags: [
+                { key: "a", value: "1" },
+                { key: "b", value: "2" },
+            ],
+            requireManagedDraining: true,
+        });
     });
 
     it("gives the state machine role exactly what its tasks call: three functions, one topic, its alarms", () => {
         const scope = { partition: "aws", region: "eu-west-1", accountId: "222222222222", topicKeyAlias: "alias/lakewarden-prod-fleet" };
         const statements = fleetRefreshStateMachineStatements(testConfig(), scope);
-        const allowed = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
+        const allowed = (action: string) => statements.filter(s => s.Action.includes(action)).flatMap(s => s.Resource);
         for (const [name, state] of allStates(definition)) {
             if (state.Type !== "Task") continue;
             if (state.Resource === SNS_PUBLISH) assert.deepEqual(allowed("sns:Publish"), [state.Parameters.TopicArn], name);
             else if (state.Resource === DESCRIBE_ALARMS) {
                 const names = state.Parameters.AlarmNames as string[];
-                assert.deepEqual(allowed("cloudwatch:DescribeAlarms"), names.map((n) => `arn:aws:cloudwatch:eu-west-1:222222222222:alarm:${n}`), name);
+                assert.deepEqual(
+                    allowed("cloudwatch:DescribeAlarms"),
+                    names.map(n => `arn:aws:cloudwatch:eu-west-1:222222222222:alarm:${n}`),
+                    name,
+                );
             } else assert.ok(allowed("lambda:InvokeFunction").includes(state.Resource), `${name} invokes an allowed function`);
         }
-        assert.deepEqual(statements.flatMap((s) => s.Action).sort(), ["cloudwatch:DescribeAlarms", "kms:Decrypt", "kms:GenerateDataKey", "lambda:InvokeFunction", "sns:Publish"]);
-        const kms = statements.find((s) => s.Sid === "EncryptNotifications");
+        assert.deepEqual(statements.flatMap(s => s.Action).sort(), [
+            "cloudwatch:DescribeAlarms",
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "lambda:InvokeFunction",
+            "sns:Publish",
+        ]);
+        const kms = statements.find(s => s.Sid === "EncryptNotifications");
         assert.deepEqual(kms?.Condition, {
             StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" },
             "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/lakewarden-prod-fleet"] },
         });
         const ungated = fleetRefreshStateMachineStatements(testConfig({ refresh: { ...testConfig().refresh, alarmNames: [] } }), scope);
-        assert.ok(!ungated.some((s) => s.Action.includes("cloudwatch:DescribeAlarms")));
+        assert.ok(!ungated.some(s => s.Action.includes("cloudwatch:DescribeAlarms")));
     });
 
     it("refuses configurations that would be unsafe or that Auto Scaling would reject", () => {
@@ -152,6 +174,7 @@ describe("fleet-refresh definition", () => {
             { refresh: { ...base.refresh, checkpointPercentages: [50] } },
             { polling: { ...base.polling, maxIntervalSeconds: 10 } },
         ];
-        for (const change of bad) assert.throws(() => buildFleetRefreshDefinition({ ...base, ...change }), /invalid fleet refresh configuration/, JSON.stringify(change));
+        for (const change of bad)
+            assert.throws(() => buildFleetRefreshDefinition({ ...base, ...change }), /invalid fleet refresh configuration/, JSON.stringify(change));
     });
 });

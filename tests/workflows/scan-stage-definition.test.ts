@@ -29,10 +29,17 @@ describe("scan-stage definition", () => {
     it("catches every task and Map into the failure path, which releases the lock", () => {
         const definition: StateMachineDefinition = buildScanStageDefinition(scanArgs());
         for (const [name, task] of taskStates(definition)) {
-            assert.ok(task.Catch.some((c) => c.ErrorEquals.includes("States.ALL")), `${name} catches`);
+            assert.ok(
+                task.Catch.some(c => c.ErrorEquals.includes("States.ALL")),
+                `${name} catches`,
+            );
         }
         for (const [name, state] of Object.entries(definition.States)) {
-            if (state.Type === "Map") assert.ok(state.Catch.some((c) => c.Next === ScanStates.ReleaseLockAfterFailure), `${name} catches`);
+            if (state.Type === "Map")
+                assert.ok(
+                    state.Catch.some(c => c.Next === ScanStates.ReleaseLockAfterFailure),
+                    `${name} catches`,
+                );
         }
         const release = definition.States[ScanStates.ReleaseLockAfterFailure];
         assert.ok(release?.Type === "Task" && release.Next === ScanStates.ReportFailure);

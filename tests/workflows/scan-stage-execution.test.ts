@@ -36,13 +36,16 @@ describe("scan-stage workflow, executed locally", function () {
         const run = await runScanLocally(definition, world, stage, { runId: "run-approve", decide: () => "approve" });
         assert.equal(run.status, "SUCCEEDED", run.error);
         assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 3 });
-        const verdicts = Object.fromEntries(world.current("scanned").map((o) => [o.key, o.tags["lakewarden:scan-verdict"]]));
+        const verdicts = Object.fromEntries(world.current("scanned").map(o => [o.key, o.tags["lakewarden:scan-verdict"]]));
         assert.deepEqual(verdicts, { "a.csv": "CLEAN", "pii.csv": "APPROVED", "blob.bin": "APPROVED" });
-        assert.match(run.notices.find((n) => n.includes("need a decision")) ?? "", /2 object\(s\) need a decision/);
+        assert.match(run.notices.find(n => n.includes("need a decision")) ?? "", /2 object\(s\) need a decision/);
     });
 
     it("deletes denied objects (onDeny delete) and keeps them in review (onDeny retain)", async () => {
-        for (const [machine, expected] of [[definition, 0], [retaining, 1]] as const) {
+        for (const [machine, expected] of [
+            [definition, 0],
+            [retaining, 1],
+        ] as const) {
             const world = new StageWorld();
             world.put("landing", "pii.csv", "sensitive");
             world.put("landing", "ok.csv", "clean");
@@ -67,7 +70,7 @@ describe("scan-stage workflow, executed locally", function () {
         world.jobStatuses = ["RUNNING", "CANCELLED"];
         const run = await runScanLocally(definition, world, stage, { runId: "run-cancelled" });
         assert.equal(run.status, "FAILED");
-        assert.ok(run.notices.some((n) => n.startsWith("FAILED")));
+        assert.ok(run.notices.some(n => n.startsWith("FAILED")));
         assert.deepEqual(world.count(), { landing: 0, scan: 1, review: 0, scanned: 0 });
         // The next run picks the stranded object up again and finishes it.
         const next = await runScanLocally(definition, world, stage, { runId: "run-after" });
@@ -88,7 +91,10 @@ describe("scan-stage workflow, executed locally", function () {
         const world = new StageWorld();
         world.put("landing", "a.csv", "clean");
         await stage.dynamo.client.send(
-            new PutItemCommand({ TableName: stage.lockTable, Item: { pipeline: { S: "orders" }, runId: { S: "run-active" }, expiresAt: { N: String(Date.parse("2026-12-02T10:00:00Z") / 1000 + 3600) } } }),
+            new PutItemCommand({
+                TableName: stage.lockTable,
+                Item: { pipeline: { S: "orders" }, runId: { S: "run-active" }, expiresAt: { N: String(Date.parse("2026-12-02T10:00:00Z") / 1000 + 3600) } },
+            }),
         );
         const run = await runScanLocally(definition, world, stage, { runId: "run-second" });
         assert.equal(run.status, "SUCCEEDED", run.error);

@@ -131,7 +131,12 @@ describe("error Causes as Lambda sends them", () => {
     const lambdaCause = (error: Error) => JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: (error.stack ?? "").split("\n") });
 
     it("shows the Lambda's error message, not its JSON payload or stack, in a failure notice", () => {
-        const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "User is not authorized to perform: s3:GetObject" });
+        const denied = new S3ServiceException({
+            name: "AccessDenied",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+            message: "User is not authorized to perform: s3:GetObject",
+        });
         const cause = lambdaCause(denied);
         assert.match(cause, /"trace":\["AccessDenied: User is not authorized/);
         assert.equal(causeText(cause), "User is not authorized to perform: s3:GetObject");

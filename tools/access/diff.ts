@@ -2,7 +2,7 @@
 // JSON (`npm run plan -- --against base.json`). A reviewer reads one list instead of grant resources.
 import { type AccessEntry, type AccessReport, type Column, describeCrossing, describeEntry, type SensitiveCrossing } from "./report";
 
-export interface AccessChange {
+interface AccessChange {
     change: "added" | "removed" | "widened" | "narrowed";
     holder: string;
     line: string;
@@ -23,15 +23,15 @@ interface Held {
 
 function held(report: AccessReport): Map<string, Held> {
     const all: Held[] = [
-        ...report.consumers.flatMap((c) => c.entries.map((entry) => ({ holder: `consumer ${c.account}`, entry }))),
-        ...report.roles.flatMap((r) => r.entries.map((entry) => ({ holder: `role ${r.role}`, entry }))),
+        ...report.consumers.flatMap(c => c.entries.map(entry => ({ holder: `consumer ${c.account}`, entry }))),
+        ...report.roles.flatMap(r => r.entries.map(entry => ({ holder: `role ${r.role}`, entry }))),
     ];
     // The grant name is part of the key: a table can be held through several grants (a filter and a
     // metadata DESCRIBE), each compared with its own base.
-    return new Map(all.map((h) => [`${h.holder} ${h.entry.kind} ${h.entry.resource} ${h.entry.filter ?? ""} ${h.entry.grant.name}`, h]));
+    return new Map(all.map(h => [`${h.holder} ${h.entry.kind} ${h.entry.resource} ${h.entry.filter ?? ""} ${h.entry.grant.name}`, h]));
 }
 
-const names = (columns: Column[] | undefined) => new Set((columns ?? []).map((c) => c.name));
+const names = (columns: Column[] | undefined) => new Set((columns ?? []).map(c => c.name));
 
 export function diffAccess(base: AccessReport, head: AccessReport): AccessDiff {
     const before = held(base);
@@ -45,24 +45,28 @@ export function diffAccess(base: AccessReport, head: AccessReport): AccessDiff {
         }
         const was = old.entry;
         const now = h.entry;
-        const gained = [...names(now.columns)].filter((c) => !names(was.columns).has(c));
-        const lost = [...names(was.columns)].filter((c) => !names(now.columns).has(c));
-        const permsGained = now.permissions.filter((p) => !was.permissions.includes(p));
-        const permsLost = was.permissions.filter((p) => !now.permissions.includes(p));
+        const gained = [...names(now.columns)].filter(c => !names(was.columns).has(c));
+        const lost = [...names(was.columns)].filter(c => !names(now.columns).has(c));
+        const permsGained = now.permissions.filter(p => !was.permissions.includes(p));
+        const permsLost = was.permissions.filter(p => !now.permissions.includes(p));
         const parts: string[] = [];
         let widened = false;
-        if (gained.length > 0) parts.push(`columns +${gained.join(", +")}`), (widened = true);
+        if (gained.length > 0) (parts.push(`columns +${gained.join(", +")}`), (widened = true));
         if (lost.length > 0) parts.push(`columns -${lost.join(", -")}`);
-        if (permsGained.length > 0) parts.push(`permissions +${permsGained.join(", +")}`), (widened = true);
+        if (permsGained.length > 0) (parts.push(`permissions +${permsGained.join(", +")}`), (widened = true));
         if (permsLost.length > 0) parts.push(`permissions -${permsLost.join(", -")}`);
-        if (now.grantable && !was.grantable) parts.push("now grantable"), (widened = true);
+        if (now.grantable && !was.grantable) (parts.push("now grantable"), (widened = true));
         if (was.rowFilter !== now.rowFilter) {
             parts.push(`rows: ${was.rowFilter ? `where ${was.rowFilter}` : "all"} -> ${now.rowFilter ? `where ${now.rowFilter}` : "all"}`);
             // Whether a new expression admits more rows cannot be decided in general; a removed filter surely does.
             widened ||= now.rowFilter === undefined || was.rowFilter !== undefined;
         }
         if (parts.length > 0) {
-            changes.push({ change: widened ? "widened" : "narrowed", holder: h.holder, line: `${now.resource}${now.filter ? ` filter ${now.filter}` : ""}: ${parts.join("; ")}` });
+            changes.push({
+                change: widened ? "widened" : "narrowed",
+                holder: h.holder,
+                line: `${now.resource}${now.filter ? ` filter ${now.filter}` : ""}: ${parts.join("; ")}`,
+            });
         }
     }
     for (const [key, h] of before) {
@@ -73,8 +77,8 @@ export function diffAccess(base: AccessReport, head: AccessReport): AccessDiff {
     const headCrossings = new Set(head.crossings.map(crossingKey));
     return {
         changes: changes.sort((a, b) => `${a.holder} ${a.line}`.localeCompare(`${b.holder} ${b.line}`)),
-        newCrossings: head.crossings.filter((c) => !baseCrossings.has(crossingKey(c))),
-        endedCrossings: base.crossings.filter((c) => !headCrossings.has(crossingKey(c))),
+        newCrossings: head.crossings.filter(c => !baseCrossings.has(crossingKey(c))),
+        endedCrossings: base.crossings.filter(c => !headCrossings.has(crossingKey(c))),
     };
 }
 

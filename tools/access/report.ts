@@ -15,7 +15,7 @@ const DATABASE = "aws:glue/catalogDatabase:CatalogDatabase";
 const RAM_ACCEPTER = "aws:ram/resourceShareAccepter:ResourceShareAccepter";
 const SENSITIVE = new Set(["pii", "secret"]);
 
-export interface GrantRef {
+interface GrantRef {
     name: string;
     urn: string;
     /** Account (by name) that makes the grant. */
@@ -93,38 +93,41 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnk
 const strings = (v: unknown): string[] | undefined => {
     if (isUnknown(v)) return undefined;
     const list = asList(v);
-    return list.every((x) => str(x) !== undefined) ? (list as string[]) : undefined;
+    return list.every(x => str(x) !== undefined) ? (list as string[]) : undefined;
 };
 
 export function computeAccessReport(resources: RecordedResource[], accounts: AccountPlan[], approvals: Approval[] = [], now = new Date()): AccessReport {
-    const nameOf = (id: string | undefined): string => accounts.find((a) => a.accountId === id)?.name ?? id ?? "?";
+    const nameOf = (id: string | undefined): string => accounts.find(a => a.accountId === id)?.name ?? id ?? "?";
     const tables: Table[] = resources
-        .filter((r) => r.type === TABLE)
-        .flatMap((r) => {
+        .filter(r => r.type === TABLE)
+        .flatMap(r => {
             const catalogId = str(r.props.catalogId) ?? r.accountId;
             const database = str(r.props.databaseName);
             const name = str(r.props.name);
             const raw = [...asList(dig(r.props, "storageDescriptor.columns")), ...asList(r.props.partitionKeys)];
             if (!catalogId || !database || !name) return [];
-            const columns = raw.map((c) => ({ name: String(dig(c, "name")), classification: String(dig(c, `parameters.lakewarden:classification`) ?? "unclassified") }));
+            const columns = raw.map(c => ({
+                name: String(dig(c, "name")),
+                classification: String(dig(c, `parameters.lakewarden:classification`) ?? "unclassified"),
+            }));
             return [{ catalogId, database, name, columns }];
         });
     const findTable = (catalogId: string | undefined, database: string | undefined, name: string | undefined) =>
-        tables.find((t) => t.database === database && t.name === name && (catalogId === undefined || t.catalogId === catalogId));
+        tables.find(t => t.database === database && t.name === name && (catalogId === undefined || t.catalogId === catalogId));
     const links = resources
-        .filter((r) => r.type === DATABASE && r.props.targetDatabase)
-        .map((r) => ({
+        .filter(r => r.type === DATABASE && r.props.targetDatabase)
+        .map(r => ({
             account: nameOf(r.accountId),
             catalogId: str(r.props.catalogId) ?? r.accountId ?? "?",
             name: String(r.props.name),
             target: `${nameOf(str(dig(r.props.targetDatabase, "catalogId")))}:${String(dig(r.props.targetDatabase, "databaseName"))}`,
             urn: r.urn,
         }));
-    const filters = resources.filter((r) => r.type === FILTER);
+    const filters = resources.filter(r => r.type === FILTER);
     const unresolved: AccessReport["unresolved"] = [];
     const entries: AccessEntry[] = [];
 
-    for (const grant of resources.filter((r) => r.type === PERMISSIONS)) {
+    for (const grant of resources.filter(r => r.type === PERMISSIONS)) {
         const ref: GrantRef = { name: grant.name, urn: grant.urn, grantor: nameOf(grant.accountId) };
         const principal = grantPrincipal(grant.props.principal);
         if (principal.kind === "unknown") {
@@ -137,7 +140,7 @@ export function computeAccessReport(resources: RecordedResource[], accounts: Acc
             principalAccount: principal.account ? nameOf(principal.account) : principal.value,
             permissions: [...permissions].sort(),
             grantable: (strings(grant.props.permissionsWithGrantOptions) ?? []).length > 0,
-            reads: permissions.some((p) => p === "SELECT" || p === "ALL"),
+            reads: permissions.some(p => p === "SELECT" || p === "ALL"),
             grant: ref,
         };
         const p = grant.props;
@@ -148,29 +151,40 @@ export function computeAccessReport(resources: RecordedResource[], accounts: Acc
             const table = findTable(catalogId, database, name);
             const columns = table ? pick(table) : undefined;
             if (!table || !columns) {
-                unresolved.push({ grant: ref, reason: `${kind} ${catalogId ?? "?"}:${database ?? "?"}.${name ?? "?"} ${table ? "columns not known at preview" : "is not declared in this stack (created outside it), so its columns are not known"}` });
+                unresolved.push({
+                    grant: ref,
+                    reason: `${kind} ${catalogId ?? "?"}:${database ?? "?"}.${name ?? "?"} ${table ? "columns not known at preview" : "is not declared in this stack (created outside it), so its columns are not known"}`,
+                });
             }
             entries.push({ ...base, kind, resource: `${nameOf(catalogId ?? table?.catalogId)}:${database ?? "?"}.${name ?? "?"}`, columns, ...extra });
         };
         if (p.database !== undefined) {
             const catalogId = str(dig(p.database, "catalogId")) ?? grant.accountId;
             const name = str(dig(p.database, "name")) ?? "?";
-            const link = links.find((l) => l.catalogId === catalogId && l.name === name);
-            entries.push({ ...base, kind: "database", resource: link ? link.target : `${nameOf(catalogId)}:${name}`, ...(link ? { link: `${link.account}:${link.name}` } : {}) });
+            const link = links.find(l => l.catalogId === catalogId && l.name === name);
+            entries.push({
+                ...base,
+                kind: "database",
+                resource: link ? link.target : `${nameOf(catalogId)}:${name}`,
+                ...(link ? { link: `${link.account}:${link.name}` } : {}),
+            });
         } else if (p.tableWithColumns !== undefined) {
             const twc = p.tableWithColumns;
             const names = strings(dig(twc, "columnNames"));
             const excluded = strings(dig(twc, "excludedColumnNames")) ?? [];
-            tableEntry(twc, "columns", (t) =>
-                isTrue(dig(twc, "wildcard")) ? t.columns.filter((c) => !excluded.includes(c.name)) : names && t.columns.filter((c) => names.includes(c.name)),
+            tableEntry(twc, "columns", t =>
+                isTrue(dig(twc, "wildcard")) ? t.columns.filter(c => !excluded.includes(c.name)) : names && t.columns.filter(c => names.includes(c.name)),
             );
         } else if (p.table !== undefined) {
-            tableEntry(p.table, "table", (t) => t.columns);
+            tableEntry(p.table, "table", t => t.columns);
         } else if (p.dataCellsFilter !== undefined) {
             const fref = p.dataCellsFilter;
             const filterName = str(dig(fref, "name"));
             const filter = filters.find(
-                (f) => dig(f.props, "tableData.name") === filterName && dig(f.props, "tableData.tableName") === str(dig(fref, "tableName")) && dig(f.props, "tableData.databaseName") === str(dig(fref, "databaseName")),
+                f =>
+                    dig(f.props, "tableData.name") === filterName &&
+                    dig(f.props, "tableData.tableName") === str(dig(fref, "tableName")) &&
+                    dig(f.props, "tableData.databaseName") === str(dig(fref, "databaseName")),
             );
             const data = filter?.props.tableData;
             const expression = str(dig(data, "rowFilter.filterExpression"));
@@ -181,11 +195,23 @@ export function computeAccessReport(resources: RecordedResource[], accounts: Acc
             tableEntry(
                 { catalogId: dig(fref, "tableCatalogId"), databaseName: dig(fref, "databaseName"), name: dig(fref, "tableName") },
                 "filter",
-                (t) => (!filter ? undefined : wildcard !== undefined && wildcard !== null ? t.columns.filter((c) => !excluded.includes(c.name)) : names && t.columns.filter((c) => names.includes(c.name))),
+                t =>
+                    !filter
+                        ? undefined
+                        : wildcard !== undefined && wildcard !== null
+                          ? t.columns.filter(c => !excluded.includes(c.name))
+                          : names && t.columns.filter(c => names.includes(c.name)),
                 { filter: filterName, ...(expression && !allRows ? { rowFilter: expression } : {}) },
             );
         } else {
-            entries.push({ ...base, kind: "other", resource: Object.keys(p).filter((k) => !["principal", "permissions", "permissionsWithGrantOptions"].includes(k)).join(",") || "?" });
+            entries.push({
+                ...base,
+                kind: "other",
+                resource:
+                    Object.keys(p)
+                        .filter(k => !["principal", "permissions", "permissionsWithGrantOptions"].includes(k))
+                        .join(",") || "?",
+            });
         }
     }
 
@@ -204,28 +230,42 @@ export function computeAccessReport(resources: RecordedResource[], accounts: Acc
     for (const e of entries) {
         const owner = crossesFrom(e);
         if (!e.reads || owner === e.principalAccount || !e.columns) continue;
-        for (const c of e.columns.filter((col) => SENSITIVE.has(col.classification))) {
+        for (const c of e.columns.filter(col => SENSITIVE.has(col.classification))) {
             const column = `${e.resource}.${c.name}`;
             const dbTableColumn = column.slice(column.indexOf(":") + 1);
             // Same rule as the pack (lf-sensitive-data-requires-filter): the approval names the receiving account and has not expired.
-            const approval = approvals.find((a) => a.column === dbTableColumn && nameOf(a.account) === e.principalAccount && !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now));
-            crossings.push({ column, classification: c.classification, owner, account: e.principalAccount, principal: e.principal, grant: e.grant, ...(e.rowFilter ? { rowFilter: e.rowFilter } : {}), ...(approval ? { approval } : {}) });
+            const approval = approvals.find(
+                a =>
+                    a.column === dbTableColumn &&
+                    nameOf(a.account) === e.principalAccount &&
+                    !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now),
+            );
+            crossings.push({
+                column,
+                classification: c.classification,
+                owner,
+                account: e.principalAccount,
+                principal: e.principal,
+                grant: e.grant,
+                ...(e.rowFilter ? { rowFilter: e.rowFilter } : {}),
+                ...(approval ? { approval } : {}),
+            });
         }
     }
     const order = (name: string) => {
-        const i = accounts.findIndex((a) => a.name === name);
+        const i = accounts.findIndex(a => a.name === name);
         return i < 0 ? accounts.length : i;
     };
     const sortEntries = (list: AccessEntry[]) => [...list].sort((a, b) => entryKey(a).localeCompare(entryKey(b)));
     return {
         consumers: [...consumers]
-            .map(([account, list]) => ({ account, accountId: accounts.find((a) => a.name === account)?.accountId ?? account, entries: sortEntries(list) }))
+            .map(([account, list]) => ({ account, accountId: accounts.find(a => a.name === account)?.accountId ?? account, entries: sortEntries(list) }))
             .sort((a, b) => order(a.account) - order(b.account) || a.account.localeCompare(b.account)),
         roles: [...roles]
             .map(([role, list]) => ({ role, account: list[0].principalAccount, entries: sortEntries(list) }))
             .sort((a, b) => order(a.account) - order(b.account) || a.role.localeCompare(b.role)),
         links: links.map(({ account, name, target, urn }) => ({ account, name, target, urn })),
-        ramShares: resources.filter((r) => r.type === RAM_ACCEPTER).map((r) => ({ account: nameOf(r.accountId), shareArn: String(r.props.shareArn), urn: r.urn })),
+        ramShares: resources.filter(r => r.type === RAM_ACCEPTER).map(r => ({ account: nameOf(r.accountId), shareArn: String(r.props.shareArn), urn: r.urn })),
         crossings: crossings.sort((a, b) => `${a.column} ${a.principal}`.localeCompare(`${b.column} ${b.principal}`)),
         unresolved,
     };
@@ -236,7 +276,7 @@ function entryKey(e: AccessEntry): string {
 }
 
 const showColumns = (columns: Column[] | undefined): string =>
-    columns === undefined ? "columns not known" : columns.map((c) => (SENSITIVE.has(c.classification) ? `${c.name}[${c.classification}]` : c.name)).join(", ");
+    columns === undefined ? "columns not known" : columns.map(c => (SENSITIVE.has(c.classification) ? `${c.name}[${c.classification}]` : c.name)).join(", ");
 
 /** One line per entry: what the principal gets on which resource. */
 export function describeEntry(e: AccessEntry, verbose = false): string {
@@ -262,14 +302,14 @@ export function renderAccessReport(report: AccessReport, verbose = false): strin
     const lines = ["access report (from the recorded Lake Formation grants, filters, resource links and RAM shares):"];
     for (const consumer of report.consumers) {
         lines.push(`  consumer ${consumer.account} (${consumer.accountId}) receives:`);
-        for (const e of consumer.entries.filter((x) => verbose || x.kind !== "database")) lines.push(`    ${describeEntry(e, verbose)}`);
+        for (const e of consumer.entries.filter(x => verbose || x.kind !== "database")) lines.push(`    ${describeEntry(e, verbose)}`);
         if (!verbose) {
-            const dbs = consumer.entries.filter((x) => x.kind === "database").map((x) => x.resource);
+            const dbs = consumer.entries.filter(x => x.kind === "database").map(x => x.resource);
             if (dbs.length > 0) lines.push(`    databases: ${dbs.join(", ")}`);
         }
     }
     for (const role of report.roles) {
-        const reads = role.entries.filter((e) => verbose || e.reads);
+        const reads = role.entries.filter(e => verbose || e.reads);
         lines.push(`  role ${role.role} (${role.account}) ${reads.length === 0 ? "reads no rows (metadata only)" : "reads:"}`);
         for (const e of reads) lines.push(`    ${describeEntry(e, verbose)}`);
     }

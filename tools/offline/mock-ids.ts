@@ -7,7 +7,6 @@ export interface AccountContext {
     region: string;
 }
 
-
 function digest(...parts: string[]): string {
     return createHash("sha256").update(parts.join("\u0000")).digest("hex");
 }
@@ -28,7 +27,13 @@ function physicalName(name: string, inputs: Record<string, unknown>): string {
 }
 
 /** Outputs the provider would compute, derived from the type token. */
-export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>, ctx: AccountContext, preview: boolean): { id: string; state: Record<string, unknown> } {
+export function mockOutputs(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    ctx: AccountContext,
+    preview: boolean,
+): { id: string; state: Record<string, unknown> } {
     const { accountId, region } = ctx;
     const physical = physicalName(name, inputs);
     const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
@@ -90,7 +95,17 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
     }
     if (preview) {
         // A first `pulumi preview` knows inputs only: every computed output is unknown.
-        return { id: "", state: { ...inputs, ...Object.fromEntries(Object.keys(computed).filter((k) => !(k in inputs)).map((k) => [k, UNKNOWN])) } };
+        return {
+            id: "",
+            state: {
+                ...inputs,
+                ...Object.fromEntries(
+                    Object.keys(computed)
+                        .filter(k => !(k in inputs))
+                        .map(k => [k, UNKNOWN]),
+                ),
+            },
+        };
     }
     return { id, state: { ...computed, ...inputs } };
 }

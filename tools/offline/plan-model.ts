@@ -10,7 +10,7 @@ export interface AccountPlan {
     tree: TreeNode;
 }
 
-export interface TreeNode {
+interface TreeNode {
     type: string;
     name: string;
     urn: string;
@@ -29,12 +29,12 @@ export function accountPlans(resources: RecordedResource[]): AccountPlan[] {
             children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
         }
     }
-    const providers = new Map(resources.filter((r) => r.type === "pulumi:providers:aws").map((p) => [p.name, p]));
+    const providers = new Map(resources.filter(r => r.type === "pulumi:providers:aws").map(p => [p.name, p]));
     return resources
-        .filter((r) => ACCOUNT_TYPE.test(r.type))
-        .map((component) => {
+        .filter(r => ACCOUNT_TYPE.test(r.type))
+        .map(component => {
             const subtree = descendants(component.urn, children);
-            const custom = subtree.filter((r) => r.custom);
+            const custom = subtree.filter(r => r.custom);
             const byType: Record<string, number> = {};
             for (const r of custom) {
                 byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -53,7 +53,7 @@ export function accountPlans(resources: RecordedResource[]): AccountPlan[] {
 }
 
 function descendants(urn: string, children: Map<string, RecordedResource[]>): RecordedResource[] {
-    return (children.get(urn) ?? []).flatMap((child) => [child, ...descendants(child.urn, children)]);
+    return (children.get(urn) ?? []).flatMap(child => [child, ...descendants(child.urn, children)]);
 }
 
 function treeOf(node: RecordedResource, children: Map<string, RecordedResource[]>): TreeNode {
@@ -62,8 +62,8 @@ function treeOf(node: RecordedResource, children: Map<string, RecordedResource[]
         type: node.type,
         name: node.name,
         urn: node.urn,
-        resources: direct.filter((c) => c.custom).length,
-        children: direct.filter((c) => !c.custom).map((c) => treeOf(c, children)),
+        resources: direct.filter(c => c.custom).length,
+        children: direct.filter(c => !c.custom).map(c => treeOf(c, children)),
     };
 }
 
@@ -72,7 +72,7 @@ export function renderAccount(plan: AccountPlan): string {
     const walk = (node: TreeNode, depth: number) => {
         const total = countTree(node);
         lines.push(`${"  ".repeat(depth + 2)}${node.type} ${node.name} (${total} resource${total === 1 ? "" : "s"})`);
-        node.children.forEach((c) => walk(c, depth + 1));
+        node.children.forEach(c => walk(c, depth + 1));
     };
     walk(plan.tree, 0);
     lines.push("  resources by type:");

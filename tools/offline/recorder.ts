@@ -12,7 +12,7 @@ export interface RecordedResource extends PlannedResource {
     accountId?: string;
 }
 
-export interface RecordedInvoke {
+interface RecordedInvoke {
     token: string;
     inputs: Record<string, unknown>;
     providerRef?: string;
@@ -100,7 +100,7 @@ export async function recordProgram(
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => {
+            newResource: args => {
                 if (args.type === "pulumi:providers:aws") {
                     const inputs = decodeProviderInputs(args.inputs as Record<string, unknown>);
                     const accountId = (inputs.allowedAccountIds as string[] | undefined)?.[0] ?? "000000000000";
@@ -108,11 +108,16 @@ export async function recordProgram(
                 }
                 return mockOutputs(args.type, args.name, args.inputs as Record<string, unknown>, contextOf(args.provider), preview);
             },
-            call: (args) => {
+            call: args => {
                 invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, providerRef: args.provider });
                 const ctx = contextOf(args.provider);
                 if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
-                    return { accountId: ctx.accountId, arn: `arn:aws:sts::${ctx.accountId}:assumed-role/lakewarden-deploy/lakewarden`, userId: "AROAEXAMPLE:lakewarden", id: ctx.accountId };
+                    return {
+                        accountId: ctx.accountId,
+                        arn: `arn:aws:sts::${ctx.accountId}:assumed-role/lakewarden-deploy/lakewarden`,
+                        userId: "AROAEXAMPLE:lakewarden",
+                        id: ctx.accountId,
+                    };
                 }
                 if (args.token === "aws:index/getRegion:getRegion") {
                     return { name: ctx.region, region: ctx.region, id: ctx.region };
@@ -200,7 +205,14 @@ function toRecorded(req: ProtoRequest, urn: string, byUrn: Map<string, RecordedR
 /** Resolves exported outputs (nested records of Outputs) to plain values. */
 async function settle(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        return settle(await new Promise((resolve) => (value).apply((v) => { resolve(v); return v; })));
+        return settle(
+            await new Promise(resolve =>
+                value.apply(v => {
+                    resolve(v);
+                    return v;
+                }),
+            ),
+        );
     }
     if (Array.isArray(value)) {
         return Promise.all(value.map(settle));

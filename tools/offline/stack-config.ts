@@ -20,7 +20,5 @@ export function evaluateIndex(): unknown {
 export function readStackConfig(stack: string, root = REPO_ROOT): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     const document = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    return Object.fromEntries(
-        Object.entries(document?.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-    );
+    return Object.fromEntries(Object.entries(document?.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
 }

@@ -17,9 +17,7 @@ export interface StreamProgress {
     crc32: number;
 }
 
-export type ContentMatch =
-    | { equal: boolean; method: MatchMethod; detail: string }
-    | { inProgress: StreamProgress };
+export type ContentMatch = { equal: boolean; method: MatchMethod; detail: string } | { inProgress: StreamProgress };
 
 const md5Etag = (head: ObjectHead): boolean => isContentMd5(head.eTag, head.serverSideEncryption, head.sseCustomerAlgorithm !== undefined);
 

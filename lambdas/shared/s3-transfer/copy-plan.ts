@@ -40,14 +40,14 @@ export type CopyPlan =
     | { kind: "single"; checksumAlgorithm: ChecksumAlgorithm }
     | { kind: "multipart"; checksumAlgorithm: ChecksumAlgorithm; checksumType: ChecksumType; parts: CopyPart[] };
 
-export function uniformParts(size: number, limits: CopyLimits): CopyPart[] {
+function uniformParts(size: number, limits: CopyLimits): CopyPart[] {
     const spread = Math.ceil(size / limits.maxParts);
     const unit = Math.min(MiB, limits.minPartBytes);
     const partSize = Math.max(limits.minPartBytes, Math.ceil(spread / unit) * unit);
     return partsOfSizes(Array.from({ length: Math.ceil(size / partSize) }, (_, i) => Math.min(partSize, size - i * partSize)));
 }
 
-export function partsOfSizes(sizes: readonly number[]): CopyPart[] {
+function partsOfSizes(sizes: readonly number[]): CopyPart[] {
     let first = 0;
     return sizes.map((size, index) => {
         const part = { partNumber: index + 1, first, last: first + size - 1 };

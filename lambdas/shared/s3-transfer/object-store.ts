@@ -36,10 +36,7 @@ export interface ObjectHead {
 }
 
 /** One bounded step of a copy: done, refused because the target exists, or parts still to copy. */
-export type CopyStepResult =
-    | { created: true; versionId: string }
-    | { created: false }
-    | { inProgress: true; partsDone: number; partsTotal: number };
+export type CopyStepResult = { created: true; versionId: string } | { created: false } | { inProgress: true; partsDone: number; partsTotal: number };
 
 /** Why removing a version would not contain it, or would lock or leak the copy. */
 export interface Containment {

@@ -57,7 +57,7 @@ async function send<T>(operation: string, call: () => Promise<T>): Promise<T> {
 }
 
 /** CopySource wants the key URL-encoded, slashes kept. */
-export function copySource(head: VersionedRef): string {
+function copySource(head: VersionedRef): string {
     const key = head.key.split("/").map(encodeURIComponent).join("/");
     return `${head.bucket}/${key}?versionId=${encodeURIComponent(head.versionId)}`;
 }
@@ -212,8 +212,8 @@ export class S3ObjectStore implements ObjectStore {
             this.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key, ExpectedBucketOwner: this.expectedOwner })),
         );
         return (out.Uploads ?? [])
-            .filter((u) => u.Key === key && u.UploadId)
-            .map((u) => ({ uploadId: u.UploadId as string, initiated: u.Initiated?.getTime() ?? 0 }))
+            .filter(u => u.Key === key && u.UploadId)
+            .map(u => ({ uploadId: u.UploadId as string, initiated: u.Initiated?.getTime() ?? 0 }))
             .sort((a, b) => a.initiated - b.initiated);
     }
 
@@ -248,7 +248,7 @@ export class S3ObjectStore implements ObjectStore {
             uploadId = await this.createUpload(source, targetKey, plan);
         }
         const done = await this.listParts(bucket, targetKey, uploadId, plan.checksumAlgorithm);
-        const missing = plan.parts.filter((p) => !done.has(p.partNumber));
+        const missing = plan.parts.filter(p => !done.has(p.partNumber));
         const batch: CopyPart[] = [];
         let bytes = 0;
         for (const part of missing) {
@@ -270,7 +270,7 @@ export class S3ObjectStore implements ObjectStore {
                         Key: targetKey,
                         UploadId: uploadId,
                         IfNoneMatch: "*",
-                        MultipartUpload: { Parts: plan.parts.map((p) => completed.get(p.partNumber) as CompletedPart) },
+                        MultipartUpload: { Parts: plan.parts.map(p => completed.get(p.partNumber) as CompletedPart) },
                         ExpectedBucketOwner: this.expectedOwner,
                     }),
                 ),
@@ -323,7 +323,9 @@ export class S3ObjectStore implements ObjectStore {
         let marker: string | undefined;
         do {
             const out = await send("ListParts", () =>
-                this.s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, ExpectedBucketOwner: this.expectedOwner })),
+                this.s3.send(
+                    new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, ExpectedBucketOwner: this.expectedOwner }),
+                ),
             );
             for (const part of out.Parts ?? []) {
                 if (part.PartNumber === undefined) continue;
@@ -383,14 +385,16 @@ export class S3ObjectStore implements ObjectStore {
             this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, MaxKeys: 1000, ExpectedBucketOwner: this.expectedOwner })),
         );
         const latest = [
-            ...(out.Versions ?? []).map((v) => ({ key: v.Key, latest: v.IsLatest, versionId: v.VersionId, deleteMarker: false })),
-            ...(out.DeleteMarkers ?? []).map((m) => ({ key: m.Key, latest: m.IsLatest, versionId: m.VersionId, deleteMarker: true })),
-        ].find((entry) => entry.key === key && entry.latest && entry.versionId);
+            ...(out.Versions ?? []).map(v => ({ key: v.Key, latest: v.IsLatest, versionId: v.VersionId, deleteMarker: false })),
+            ...(out.DeleteMarkers ?? []).map(m => ({ key: m.Key, latest: m.IsLatest, versionId: m.VersionId, deleteMarker: true })),
+        ].find(entry => entry.key === key && entry.latest && entry.versionId);
         return latest ? { versionId: latest.versionId as string, deleteMarker: latest.deleteMarker } : null;
     }
 
     async putDeleteMarker(bucket: string, key: string): Promise<string> {
-        const out = await send("DeleteObject", () => this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: this.expectedOwner })));
+        const out = await send("DeleteObject", () =>
+            this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: this.expectedOwner })),
+        );
         if (!out.DeleteMarker || !out.VersionId) throw new Error(`s3://${bucket}/${key}: no delete marker created (is versioning enabled?)`);
         return out.VersionId;
     }
@@ -406,7 +410,7 @@ export class S3ObjectStore implements ObjectStore {
             throw error;
         });
         const result: Containment = {
-            replicationRules: (replication?.ReplicationConfiguration?.Rules ?? []).filter((r) => ruleCovers(r, ref.key)).map((r) => r.ID ?? "(unnamed rule)"),
+            replicationRules: (replication?.ReplicationConfiguration?.Rules ?? []).filter(r => ruleCovers(r, ref.key)).map(r => r.ID ?? "(unnamed rule)"),
             legalHold: false,
         };
         const retention = lock?.ObjectLockConfiguration?.Rule?.DefaultRetention;

@@ -30,7 +30,9 @@ export async function checkContainment(store: ObjectStore, bucket: string, versi
     const found = await store.containment({ bucket, ...version });
     const reasons = [
         ...(found.replicationRules.length > 0
-            ? [`replication rule ${found.replicationRules.join(", ")} copies this key to another bucket; a version delete is not replicated, so the replica would keep the content`]
+            ? [
+                  `replication rule ${found.replicationRules.join(", ")} copies this key to another bucket; a version delete is not replicated, so the replica would keep the content`,
+              ]
             : []),
         ...(found.defaultRetention ? [`the bucket's Object Lock default retention (${found.defaultRetention}) would lock the quarantine copy`] : []),
         ...(found.legalHold ? ["the version is under an Object Lock legal hold and cannot be deleted"] : []),
@@ -71,9 +73,7 @@ export async function copyVersion(store: ObjectStore, bucket: string, source: Ve
     return { outcome: "ALREADY_COPIED", targetKey, targetVersionId: existing.versionId, size: existing.size };
 }
 
-export type Verification =
-    | { outcome: "VERIFIED"; size: number; checksum: string; method: MatchMethod }
-    | { outcome: "IN_PROGRESS"; progress: StreamProgress };
+export type Verification = { outcome: "VERIFIED"; size: number; checksum: string; method: MatchMethod } | { outcome: "IN_PROGRESS"; progress: StreamProgress };
 
 async function requireVersion(store: ObjectStore, bucket: string, ref: VersionRef, role: string): Promise<ObjectHead> {
     const head = await store.head({ bucket, ...ref });

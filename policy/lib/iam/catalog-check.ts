@@ -51,7 +51,8 @@ export function arnProblem(value: string): string | undefined {
     return undefined;
 }
 
-const AWS_PRINCIPAL = /^(\d{12}|\*|arn:aws[a-z-]*:(iam::(\d{12}|aws):(root|role\/.+|user\/.+|federated-user\/.+|oidc-provider\/.+|saml-provider\/.+)|sts::\d{12}:(assumed-role|federated-user)\/.+))$/;
+const AWS_PRINCIPAL =
+    /^(\d{12}|\*|arn:aws[a-z-]*:(iam::(\d{12}|aws):(root|role\/.+|user\/.+|federated-user\/.+|oidc-provider\/.+|saml-provider\/.+)|sts::\d{12}:(assumed-role|federated-user)\/.+))$/;
 
 function principalProblems(principals: Principals | undefined, where: string, report: (m: string) => void): void {
     for (const p of principals?.aws ?? []) {
@@ -100,7 +101,12 @@ function checkConditions(statement: Statement, resolved: Resolved[], where: stri
             if (!isGlobalConditionKey(c.key)) {
                 report(`${where}: condition key "${c.key}" is not an AWS global condition key`);
             }
-        } else if (concrete && resolved.length > 0 && !c.key.includes(".") && !resolved.some(r => r.actions.some(a => conditionKeyApplies(c.key, r.service, a)))) {
+        } else if (
+            concrete &&
+            resolved.length > 0 &&
+            !c.key.includes(".") &&
+            !resolved.some(r => r.actions.some(a => conditionKeyApplies(c.key, r.service, a)))
+        ) {
             report(`${where}: condition key "${c.key}" applies to none of the statement's actions, so the statement never matches`);
         }
         if (/arn/i.test(c.operator) || /arn$/i.test(c.key)) {

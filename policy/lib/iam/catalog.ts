@@ -51,10 +51,7 @@ export function catalogVersion(): string {
 }
 
 export type ActionLookup =
-    | { kind: "ok"; actions: CatalogAction[]; service: string }
-    | { kind: "unknown-service"; service: string }
-    | { kind: "no-match" }
-    | { kind: "malformed" };
+    { kind: "ok"; actions: CatalogAction[]; service: string } | { kind: "unknown-service"; service: string } | { kind: "no-match" } | { kind: "malformed" };
 
 const lookups = new Map<string, ActionLookup>();
 
@@ -77,7 +74,9 @@ export function lookupAction(pattern: string): ActionLookup {
         } else {
             const name = match[2].toLowerCase();
             const actions = /[*?]/.test(name)
-                ? Object.entries(data.actions).filter(([k]) => wildcardMatch(name, k)).map(([, a]) => a)
+                ? Object.entries(data.actions)
+                      .filter(([k]) => wildcardMatch(name, k))
+                      .map(([, a]) => a)
                 : data.actions[name]
                   ? [data.actions[name]]
                   : [];

@@ -35,11 +35,7 @@ export interface Statement {
     conditions?: ConditionEntry[] | "unknown";
 }
 
-export type ParsedDocument =
-    | { kind: "absent" }
-    | { kind: "unknown" }
-    | { kind: "invalid"; reason: string }
-    | { kind: "ok"; statements: Statement[] };
+export type ParsedDocument = { kind: "absent" } | { kind: "unknown" } | { kind: "invalid"; reason: string } | { kind: "ok"; statements: Statement[] };
 
 function list(value: unknown): unknown[] | undefined {
     if (value === undefined || value === null) {
@@ -60,7 +56,7 @@ function strings(value: unknown, unknown: { seen: boolean }): string[] {
     return result;
 }
 
-export function parsePrincipals(value: unknown): Principals | undefined {
+function parsePrincipals(value: unknown): Principals | undefined {
     if (value === undefined || value === null) {
         return undefined;
     }
@@ -167,7 +163,7 @@ function parseValue(value: unknown): ParsedDocument {
     if (!rawStatements.every(isDict)) {
         return { kind: "invalid", reason: "a statement is not an object" };
     }
-    return { kind: "ok", statements: (rawStatements).map(parseStatement) };
+    return { kind: "ok", statements: rawStatements.map(parseStatement) };
 }
 
 /** A label for messages: `statement 2 ("AllowRead")`. */

@@ -60,7 +60,17 @@ function compare(base: string, actual: string | boolean, expected: string): bool
             return a.toLowerCase() === expected.toLowerCase();
         case "StringLike":
         case "ArnLike":
-            return new RegExp(`^${expected.split("*").map(x => x.split("?").map(y => y.replace(/[.+^${}()|[\]\\]/g, "\\$&")).join(".")).join(".*")}$`).test(a);
+            return new RegExp(
+                `^${expected
+                    .split("*")
+                    .map(x =>
+                        x
+                            .split("?")
+                            .map(y => y.replace(/[.+^${}()|[\]\\]/g, "\\$&"))
+                            .join("."),
+                    )
+                    .join(".*")}$`,
+            ).test(a);
         case "Bool":
             return a.toLowerCase() === expected.toLowerCase();
         default:
@@ -116,7 +126,14 @@ function resourceMatches(s: Statement, resource: string): boolean | "unknown" {
 
 function statementMatches(s: Statement, request: Request, context: Map<string, string | boolean | string[]>, resource?: string): boolean | "unknown" {
     const delegation = request.accountDelegation ?? true;
-    const who = resource !== undefined ? true : s.principals ? principalMatches(s.principals, request.principal, delegation) : s.notPrincipals ? principalMatches(s.notPrincipals, request.principal, delegation) : false;
+    const who =
+        resource !== undefined
+            ? true
+            : s.principals
+              ? principalMatches(s.principals, request.principal, delegation)
+              : s.notPrincipals
+                ? principalMatches(s.notPrincipals, request.principal, delegation)
+                : false;
     const principal = resource === undefined && s.notPrincipals && !s.principals ? (who === "unknown" ? "unknown" : !who) : who;
     const action = actionMatches(s, request.action);
     const onResource = resource === undefined ? true : resourceMatches(s, resource);

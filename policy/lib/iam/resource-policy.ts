@@ -16,11 +16,7 @@ export interface ScopeContext {
 }
 
 function accountsIn(values: unknown[] | undefined, env: ReadonlySet<string>): boolean {
-    return (
-        values !== undefined &&
-        values.length > 0 &&
-        values.every(v => typeof v === "string" && !isUnknown(v) && env.has(accountOf(v) ?? v))
-    );
+    return values !== undefined && values.length > 0 && values.every(v => typeof v === "string" && !isUnknown(v) && env.has(accountOf(v) ?? v));
 }
 
 /** What makes Principal "*" acceptable: org, account, VPC endpoint or source ARN conditions. */

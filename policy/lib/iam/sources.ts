@@ -69,7 +69,9 @@ export function walkStatements(
 ): void {
     const doc = parseDocument(source.value);
     if (doc.kind === "unknown") {
-        report(`${source.label} is not known at preview, so ${verifying} cannot be verified; build it as an object whose Effect, Action and Principal are plain strings`);
+        report(
+            `${source.label} is not known at preview, so ${verifying} cannot be verified; build it as an object whose Effect, Action and Principal are plain strings`,
+        );
         return;
     }
     if (doc.kind === "invalid") {

@@ -7,8 +7,12 @@ export const apigatewayMethodAuthorized = resourcePolicy({
     concern: "apigateway",
     description: "API Gateway methods and HTTP/WebSocket routes require authorisation (IAM, Cognito or a Lambda authoriser); only CORS OPTIONS may be open.",
     severity: "high",
-    remediationSteps: "Set authorization \"AWS_IAM\" (or COGNITO_USER_POOLS / CUSTOM with an authorizer) on the method or authorizationType on the route.",
-    anchors: { cdkNag: ["AwsSolutions-APIG4", "AwsSolutions-COG4"], checkov: ["CKV_AWS_59", "CKV_AWS_309", "CKV2_AWS_70"], pulumi: ["PCI api-gateway-authorization"] },
+    remediationSteps: 'Set authorization "AWS_IAM" (or COGNITO_USER_POOLS / CUSTOM with an authorizer) on the method or authorizationType on the route.',
+    anchors: {
+        cdkNag: ["AwsSolutions-APIG4", "AwsSolutions-COG4"],
+        checkov: ["CKV_AWS_59", "CKV_AWS_309", "CKV2_AWS_70"],
+        pulumi: ["PCI api-gateway-authorization"],
+    },
     resourceTypes: ["aws:apigateway/method:Method", "aws:apigatewayv2/route:Route"],
     validate(resource, _config, report) {
         const v1 = resource.type === "aws:apigateway/method:Method";

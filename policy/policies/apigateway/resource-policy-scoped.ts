@@ -6,5 +6,5 @@ export const apigatewayResourcePolicyScoped = scopedResourcePolicy({
     service: "API Gateway",
     resourceTypes: ["aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/restApi:RestApi"],
     anchors: {},
-    remediationSteps: "For private APIs allow execute-api:Invoke to \"*\" only with aws:SourceVpce; otherwise name the calling roles or accounts.",
+    remediationSteps: 'For private APIs allow execute-api:Invoke to "*" only with aws:SourceVpce; otherwise name the calling roles or accounts.',
 });

@@ -10,9 +10,13 @@ export const ec2EbsEncrypted = resourcePolicy({
     description: "EBS volumes of launch templates, instances and standalone volumes are encrypted with a customer-managed KMS key.",
     severity: "high",
     remediationSteps:
-        "Declare every block device mapping (root included) with ebs { encrypted: \"true\", kmsKeyId: <key ARN> }; the key policy must " +
+        'Declare every block device mapping (root included) with ebs { encrypted: "true", kmsKeyId: <key ARN> }; the key policy must ' +
         "allow the Auto Scaling service-linked role.",
-    anchors: { cdkNag: ["AwsSolutions-EC26"], checkov: ["CKV_AWS_8", "CKV_AWS_3", "CKV_AWS_189"], pulumi: ["aws-ec2-launchtemplate-disallow-unencrypted-block-device"] },
+    anchors: {
+        cdkNag: ["AwsSolutions-EC26"],
+        checkov: ["CKV_AWS_8", "CKV_AWS_3", "CKV_AWS_189"],
+        pulumi: ["aws-ec2-launchtemplate-disallow-unencrypted-block-device"],
+    },
     resourceTypes: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance", "aws:ebs/volume:Volume"],
     validate(resource, _config, report) {
         if (resource.type === "aws:ebs/volume:Volume") {

@@ -8,13 +8,21 @@ export const ec2NoPublicIp = resourcePolicy({
     description: "Launch templates and instances do not associate public IP addresses.",
     severity: "high",
     remediationSteps: "Set associatePublicIpAddress to false and place instances in private subnets with VPC endpoints / NAT.",
-    anchors: { cdkNag: ["HIPAA.Security-AutoScalingLaunchConfigPublicIpDisabled"], checkov: ["CKV_AWS_88"], cis: ["autoscaling-launch-config-public-ip-disabled"], pulumi: ["aws-ec2-launchtemplate-disallow-public-ip"] },
+    anchors: {
+        cdkNag: ["HIPAA.Security-AutoScalingLaunchConfigPublicIpDisabled"],
+        checkov: ["CKV_AWS_88"],
+        cis: ["autoscaling-launch-config-public-ip-disabled"],
+        pulumi: ["aws-ec2-launchtemplate-disallow-public-ip"],
+    },
     resourceTypes: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"],
     validate(resource, _config, report) {
         const values =
             resource.type === "aws:ec2/instance:Instance"
                 ? [{ where: "associatePublicIpAddress", value: resource.props.associatePublicIpAddress }]
-                : asList(resource.props.networkInterfaces).map((n, i) => ({ where: `networkInterfaces[${i}].associatePublicIpAddress`, value: dig(n, "associatePublicIpAddress") }));
+                : asList(resource.props.networkInterfaces).map((n, i) => ({
+                      where: `networkInterfaces[${i}].associatePublicIpAddress`,
+                      value: dig(n, "associatePublicIpAddress"),
+                  }));
         if (isUnknown(resource.props.networkInterfaces)) {
             report("networkInterfaces is not known at preview");
         }

@@ -9,7 +9,11 @@ export const ecsTaskHardening = resourcePolicy<{ requireReadonlyRootFilesystem: 
     description: "ECS task containers are not privileged, do not run as root, and take secrets from `secrets`, not `environment`.",
     severity: "high",
     remediationSteps: "Drop privileged, set user to a non-root uid, move secret values to secrets[].valueFrom (Secrets Manager/SSM ARNs).",
-    anchors: { cdkNag: ["AwsSolutions-ECS2"], checkov: ["CKV_AWS_334", "CKV_AWS_335", "CKV_AWS_336", "CKV_AWS_97"], cis: ["ecs-task-definition-user-for-host-mode-check"] },
+    anchors: {
+        cdkNag: ["AwsSolutions-ECS2"],
+        checkov: ["CKV_AWS_334", "CKV_AWS_335", "CKV_AWS_336", "CKV_AWS_97"],
+        cis: ["ecs-task-definition-user-for-host-mode-check"],
+    },
     resourceTypes: ["aws:ecs/taskDefinition:TaskDefinition"],
     config: { requireReadonlyRootFilesystem: { type: "boolean", default: false } },
     validate(resource, config, report) {

@@ -14,7 +14,7 @@ export const lambdaPermissionScoped = stackPolicy<OrgConfig>({
     name: "lambda-permission-scoped",
     concern: "compute",
     description:
-        "Lambda invoke permissions never go to \"*\", pin service principals with sourceArn (and sourceAccount for S3), only let in " +
+        'Lambda invoke permissions never go to "*", pin service principals with sourceArn (and sourceAccount for S3), only let in ' +
         "accounts of the environment, and function URLs require AWS_IAM auth.",
     severity: "critical",
     remediationSteps: "Grant lambda:InvokeFunction to the calling service with sourceArn = the rule/bucket/topic ARN; use authorizationType AWS_IAM on URLs.",
@@ -49,7 +49,7 @@ export const lambdaPermissionScoped = stackPolicy<OrgConfig>({
             }
             if (principal === "*") {
                 if (!(config.organizationId && principalOrgId === config.organizationId)) {
-                    say("principal is \"*\" without principalOrgId of our organisation");
+                    say('principal is "*" without principalOrgId of our organisation');
                 }
                 continue;
             }

@@ -7,7 +7,7 @@ export const sfnLogging = resourcePolicy<{ allowedLevels: string[] }>({
     concern: "compute",
     description: "Step Functions state machines log executions (level ALL by default) to a CloudWatch log group.",
     severity: "medium",
-    remediationSteps: "Set loggingConfiguration { level: \"ALL\", logDestination: `${logGroup.arn}:*` } with an encrypted log group.",
+    remediationSteps: 'Set loggingConfiguration { level: "ALL", logDestination: `${logGroup.arn}:*` } with an encrypted log group.',
     anchors: { cdkNag: ["AwsSolutions-SF1"], checkov: ["CKV_AWS_285"] },
     resourceTypes: ["aws:sfn/stateMachine:StateMachine"],
     config: { allowedLevels: { type: "array", items: { type: "string", enum: ["ALL", "ERROR", "FATAL"] }, default: ["ALL"] } },

@@ -8,7 +8,7 @@ export const athenaWorkgroupEncrypted = customerKeyPolicy({
     description: "Athena workgroups enforce their configuration and encrypt query results with SSE_KMS/CSE_KMS and a customer-managed key.",
     remediationSteps:
         "Set configuration.enforceWorkgroupConfiguration: true and configuration.resultConfiguration.encryptionConfiguration " +
-        "{ encryptionOption: \"SSE_KMS\", kmsKeyArn: <customer key ARN> }.",
+        '{ encryptionOption: "SSE_KMS", kmsKeyArn: <customer key ARN> }.',
     anchors: { checkov: ["CKV_AWS_82", "CKV_AWS_159"], pulumi: ["PCI athena-workgroup-encryption"] },
     keyPaths: { "aws:athena/workgroup:Workgroup": "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn" },
     extra(resource, report) {

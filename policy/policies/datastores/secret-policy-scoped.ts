@@ -7,7 +7,7 @@ export const secretPolicyScoped = scopedResourcePolicy({
     service: "Secrets Manager",
     resourceTypes: ["aws:secretsmanager/secretPolicy:SecretPolicy"],
     anchors: {},
-    remediationSteps: "Name the roles that read the secret, keep blockPublicPolicy: true, and never allow \"*\" without aws:PrincipalOrgID.",
+    remediationSteps: 'Name the roles that read the secret, keep blockPublicPolicy: true, and never allow "*" without aws:PrincipalOrgID.',
     extra(resource, report) {
         requireOneOf(resource.props.blockPublicPolicy, [true, "true"], "blockPublicPolicy", report);
     },

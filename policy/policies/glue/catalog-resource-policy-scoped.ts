@@ -7,6 +7,6 @@ export const glueCatalogResourcePolicyScoped = scopedResourcePolicy({
     resourceTypes: ["aws:glue/resourcePolicy:ResourcePolicy"],
     anchors: {},
     remediationSteps:
-        "Allow only the environment's consumer accounts (or \"*\" with aws:PrincipalOrgID); Lake Formation cross-account grants " +
+        'Allow only the environment\'s consumer accounts (or "*" with aws:PrincipalOrgID); Lake Formation cross-account grants ' +
         "need ram.amazonaws.com with aws:SourceAccount, not an open catalog.",
 });

@@ -9,7 +9,7 @@ export const glueDataCatalogEncryption = resourcePolicy({
     description: "The Glue Data Catalog encrypts metadata and connection passwords with customer-managed KMS keys.",
     severity: "high",
     remediationSteps:
-        "Set dataCatalogEncryptionSettings.encryptionAtRest { catalogEncryptionMode: \"SSE-KMS\", sseAwsKmsKeyId: <key ARN> } and " +
+        'Set dataCatalogEncryptionSettings.encryptionAtRest { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <key ARN> } and ' +
         "connectionPasswordEncryption { returnConnectionPasswordEncrypted: true, awsKmsKeyId: <key ARN> }.",
     anchors: { checkov: ["CKV_AWS_94"] },
     resourceTypes: ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"],
@@ -22,7 +22,14 @@ export const glueDataCatalogEncryption = resourcePolicy({
                 report(problem);
             }
         }
-        if (requireOneOf(dig(settings, "connectionPasswordEncryption.returnConnectionPasswordEncrypted"), [true, "true"], "returnConnectionPasswordEncrypted", report)) {
+        if (
+            requireOneOf(
+                dig(settings, "connectionPasswordEncryption.returnConnectionPasswordEncrypted"),
+                [true, "true"],
+                "returnConnectionPasswordEncrypted",
+                report,
+            )
+        ) {
             const problem = keyRefProblem(dig(settings, "connectionPasswordEncryption.awsKmsKeyId"), "connection password encryption");
             if (problem) {
                 report(problem);

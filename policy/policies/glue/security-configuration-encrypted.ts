@@ -15,8 +15,8 @@ export const glueSecurityConfigurationEncrypted = resourcePolicy({
     description: "Glue security configurations encrypt S3 output (SSE-KMS), CloudWatch logs (SSE-KMS) and job bookmarks (CSE-KMS) with customer-managed keys.",
     severity: "high",
     remediationSteps:
-        "Set encryptionConfiguration.s3Encryption { s3EncryptionMode: \"SSE-KMS\", kmsKeyArn }, cloudwatchEncryption " +
-        "{ cloudwatchEncryptionMode: \"SSE-KMS\", kmsKeyArn } and jobBookmarksEncryption { jobBookmarksEncryptionMode: \"CSE-KMS\", kmsKeyArn }.",
+        'Set encryptionConfiguration.s3Encryption { s3EncryptionMode: "SSE-KMS", kmsKeyArn }, cloudwatchEncryption ' +
+        '{ cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn } and jobBookmarksEncryption { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn }.',
     anchors: { cdkNag: ["AwsSolutions-GL1", "AwsSolutions-GL3"], checkov: ["CKV_AWS_99"] },
     resourceTypes: ["aws:glue/securityConfiguration:SecurityConfiguration"],
     validate(resource, _config, report) {

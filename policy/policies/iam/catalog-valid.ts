@@ -1,7 +1,14 @@
 import { type Resource, stackPolicy } from "../../lib/define";
 import { catalogVersion, lookupAction } from "../../lib/iam/catalog";
 import { arnProblem, checkDocument, resolveIntrinsics } from "../../lib/iam/catalog-check";
-import { type DocumentSource, identityDocuments, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_PROPERTY, resourcePolicyDocument, trustDocument } from "../../lib/iam/sources";
+import {
+    type DocumentSource,
+    identityDocuments,
+    IDENTITY_POLICY_TYPES,
+    RESOURCE_POLICY_PROPERTY,
+    resourcePolicyDocument,
+    trustDocument,
+} from "../../lib/iam/sources";
 import { isUnknown } from "../../lib/unknown";
 import { isDict, parseJsonish, show } from "../../lib/values";
 

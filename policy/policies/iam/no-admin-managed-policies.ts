@@ -13,7 +13,7 @@ const ATTACHMENT_TYPES = [
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 
 /** AWS-managed policies that grant administrative or service-wide access. */
-export function isAdminManagedPolicy(arn: string, extra: readonly string[]): boolean {
+function isAdminManagedPolicy(arn: string, extra: readonly string[]): boolean {
     const match = AWS_MANAGED.exec(arn);
     if (!match) {
         return false;
@@ -32,8 +32,7 @@ export const iamNoAdminManagedPolicies = resourcePolicy<{ additionalForbiddenPol
     concern: "iam",
     description: "No AWS-managed administrator, PowerUser or *FullAccess policy may be attached to a role, user or group.",
     severity: "critical",
-    remediationSteps:
-        "Replace the managed policy with a customer-managed or inline policy that lists the needed actions on the needed resources.",
+    remediationSteps: "Replace the managed policy with a customer-managed or inline policy that lists the needed actions on the needed resources.",
     anchors: {
         cdkNag: ["AwsSolutions-IAM4", "HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess"],
         checkov: ["CKV_AWS_62", "CKV_AWS_274", "CKV2_AWS_56"],

@@ -1,12 +1,6 @@
 import { resourcePolicy } from "../../lib/define";
 import { isAllow } from "../../lib/iam/document";
-import {
-    identityDocuments,
-    IDENTITY_POLICY_TYPES,
-    RESOURCE_POLICY_PROPERTY,
-    resourcePolicyDocument,
-    walkStatements,
-} from "../../lib/iam/sources";
+import { identityDocuments, IDENTITY_POLICY_TYPES, RESOURCE_POLICY_PROPERTY, resourcePolicyDocument, walkStatements } from "../../lib/iam/sources";
 
 export const iamNoNotActionNotResource = resourcePolicy({
     name: "iam-no-allow-notaction-notresource",

@@ -38,7 +38,7 @@ export const iamNoPrivilegeEscalation = resourcePolicy<{ privilegedNamePatterns:
             type: "array",
             items: { type: "string" },
             default: [],
-            description: "Glob patterns of role/policy names allowed to hold escalation actions (e.g. \"lakewarden-*-deploy\").",
+            description: 'Glob patterns of role/policy names allowed to hold escalation actions (e.g. "lakewarden-*-deploy").',
         },
     },
     validate(resource, config, report) {

@@ -13,11 +13,7 @@ export const iamNoUserPolicies = resourcePolicy({
         checkov: ["CKV_AWS_40"],
         pulumi: ["PCI iam-user-policy-attachment-prohibited"],
     },
-    resourceTypes: [
-        "aws:iam/userPolicy:UserPolicy",
-        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-        "aws:iam/policyAttachment:PolicyAttachment",
-    ],
+    resourceTypes: ["aws:iam/userPolicy:UserPolicy", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"],
     validate(resource, _config, report) {
         if (resource.type !== "aws:iam/policyAttachment:PolicyAttachment") {
             report(`${resource.type.split(":").pop()} gives permissions directly to a user`);

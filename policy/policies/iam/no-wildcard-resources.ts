@@ -37,7 +37,7 @@ export const iamNoWildcardResources = resourcePolicy<{ additionalStarOnlyActions
             type: "array",
             items: { type: "string", pattern: "^[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+$" },
             default: [],
-            description: "Extra actions allowed on Resource \"*\" (reviewed).",
+            description: 'Extra actions allowed on Resource "*" (reviewed).',
         },
     },
     validate(resource, config, report) {

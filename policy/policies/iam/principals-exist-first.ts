@@ -81,7 +81,7 @@ export const iamPrincipalsExistFirst = stackPolicy({
     description:
         "A trust, key, topic, queue, event bus, bucket or secret policy (or a StackSet template) that names an IAM role or user " +
         "created in this stack depends on it, directly, through its component or transitively: IAM, KMS, SNS, SQS, S3 and " +
-        "EventBridge refuse a policy naming a principal that does not exist yet (\"Invalid principal\").",
+        'EventBridge refuse a policy naming a principal that does not exist yet ("Invalid principal").',
     severity: "high",
     remediationSteps:
         "Build the principal from the role's output (role.arn), which records the dependency, or add `dependsOn: [role]` to the " +
@@ -108,18 +108,26 @@ export const iamPrincipalsExistFirst = stackPolicy({
             }
             let before: Set<Resource> | undefined;
             for (const source of documents) {
-                walkStatements(source, m => report(m, r.urn), "the order of its principals", (statement, where) => {
-                    for (const arn of [...(statement.principals?.aws ?? []), ...(statement.notPrincipals?.aws ?? [])]) {
-                        const principal = principals.get(arn);
-                        if (!principal || principal === r) {
-                            continue;
+                walkStatements(
+                    source,
+                    m => report(m, r.urn),
+                    "the order of its principals",
+                    (statement, where) => {
+                        for (const arn of [...(statement.principals?.aws ?? []), ...(statement.notPrincipals?.aws ?? [])]) {
+                            const principal = principals.get(arn);
+                            if (!principal || principal === r) {
+                                continue;
+                            }
+                            before ??= waitsFor(r, children);
+                            if (!before.has(principal)) {
+                                report(
+                                    `${where} names ${arn}, created in this stack by ${principal.urn}, but nothing makes this resource wait for it; it is refused while the principal does not exist`,
+                                    r.urn,
+                                );
+                            }
                         }
-                        before ??= waitsFor(r, children);
-                        if (!before.has(principal)) {
-                            report(`${where} names ${arn}, created in this stack by ${principal.urn}, but nothing makes this resource wait for it; it is refused while the principal does not exist`, r.urn);
-                        }
-                    }
-                });
+                    },
+                );
             }
         }
     },

@@ -43,7 +43,11 @@ export const iamServiceLinkedRolesPresent = stackPolicy<{ presentServiceLinkedRo
                 continue;
             }
             for (const account of ownAccounts(r)) {
-                created.push({ account, service: String(awsServiceName), suffix: typeof customSuffix === "string" && customSuffix !== "" ? customSuffix : undefined });
+                created.push({
+                    account,
+                    service: String(awsServiceName),
+                    suffix: typeof customSuffix === "string" && customSuffix !== "" ? customSuffix : undefined,
+                });
             }
         }
         for (const r of resources) {
@@ -64,7 +68,10 @@ export const iamServiceLinkedRolesPresent = stackPolicy<{ presentServiceLinkedRo
                 const inStack = created.some(c => c.account === account && c.service === service && c.suffix === suffix);
                 const declared = config.presentServiceLinkedRoles.some(p => wildcardMatch(p, arn));
                 if (!inStack && !declared) {
-                    report(`names service-linked role ${arn}, but no ServiceLinkedRole for ${service} in account ${account} is in the stack and presentServiceLinkedRoles does not declare it`, r.urn);
+                    report(
+                        `names service-linked role ${arn}, but no ServiceLinkedRole for ${service} in account ${account} is in the stack and presentServiceLinkedRoles does not declare it`,
+                        r.urn,
+                    );
                 }
             }
         }

@@ -18,16 +18,14 @@ function pinned(statement: Statement, key: string, allowWildcardSuffix: boolean)
     if (values?.some(isUnknown)) {
         return "unknown";
     }
-    const specific = (v: unknown) =>
-        typeof v === "string" && v !== "*" && (allowWildcardSuffix || !v.includes("*")) && !/^[^:]*:\*$/.test(v);
+    const specific = (v: unknown) => typeof v === "string" && v !== "*" && (allowWildcardSuffix || !v.includes("*")) && !/^[^:]*:\*$/.test(v);
     return values !== undefined && values.length > 0 && values.every(specific) ? "yes" : "no";
 }
 
 export const iamTrustFederatedConditions = resourcePolicy({
     name: "iam-trust-federated-conditions",
     concern: "iam",
-    description:
-        "Web-identity (OIDC) trust must pin both the audience (`<provider>:aud`) and the subject (`<provider>:sub`); SAML trust must pin SAML:aud.",
+    description: "Web-identity (OIDC) trust must pin both the audience (`<provider>:aud`) and the subject (`<provider>:sub`); SAML trust must pin SAML:aud.",
     severity: "critical",
     remediationSteps:
         "Add StringEquals `<provider>:aud` (e.g. sts.amazonaws.com) and StringEquals/StringLike `<provider>:sub` naming the " +

@@ -8,7 +8,7 @@ export const imagebuilderInfrastructureHardening = resourcePolicy<{ maxHopLimit:
     description: "Image Builder build instances require IMDSv2, run in a chosen subnet with security groups, and terminate on failure.",
     severity: "high",
     remediationSteps:
-        "Set instanceMetadataOptions { httpTokens: \"required\", httpPutResponseHopLimit: 1 }, subnetId and securityGroupIds of a " +
+        'Set instanceMetadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 }, subnetId and securityGroupIds of a ' +
         "private subnet, and terminateInstanceOnFailure: true.",
     anchors: {},
     resourceTypes: ["aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration"],

@@ -8,6 +8,6 @@ export const kmsKeyPolicyScoped = scopedResourcePolicy({
     anchors: { checkov: ["CKV_AWS_33"], pulumi: ["PCI kms-key-policy-access-control"] },
     servicePinKeys: ["kms:EncryptionContext:aws:logs:arn", "kms:ViaService", "kms:EncryptionContext:aws:sns:topicArn"],
     remediationSteps:
-        "Keep kms:* for the key's own account root only; give other principals the exact kms actions they need. Use Principal \"*\" " +
+        'Keep kms:* for the key\'s own account root only; give other principals the exact kms actions they need. Use Principal "*" ' +
         "only with kms:CallerAccount/aws:PrincipalOrgID conditions, and pin service principals with aws:SourceArn or the service's encryption context.",
 });

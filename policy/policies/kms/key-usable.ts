@@ -128,7 +128,10 @@ export const kmsKeyUsable = stackPolicy({
                         gaps.set(`${key.urn}|${text}`, gap);
                     } else if (unknown && !unknownReported.has(key)) {
                         unknownReported.add(key);
-                        report(`the policy of key ${key.name} (or an identity policy of ${use.principal.label}) is not known at preview, so whether ${use.principal.label} may use it cannot be verified`, key.urn);
+                        report(
+                            `the policy of key ${key.name} (or an identity policy of ${use.principal.label}) is not known at preview, so whether ${use.principal.label} may use it cannot be verified`,
+                            key.urn,
+                        );
                     }
                 }
             }

@@ -8,7 +8,8 @@ export const lfCrossAccountGrantEnvAccounts = stackPolicy<OrgConfig>({
     concern: "lakeformation",
     description: "Cross-account Lake Formation grants go only to accounts of the environment, or to our organisation / its OUs.",
     severity: "critical",
-    remediationSteps: "Grant to consumer accounts that have a provider in this environment (or list them in trustedAccounts); org/OU grants must name organizationId.",
+    remediationSteps:
+        "Grant to consumer accounts that have a provider in this environment (or list them in trustedAccounts); org/OU grants must name organizationId.",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],
     config: orgConfigSchema,

@@ -11,8 +11,8 @@ export const lfCrossAccountGrantLeastPrivilege = resourcePolicy<{ allowedPermiss
         "never ALL, write or DDL permissions, catalog-level, data-location or all-tables (wildcard) grants.",
     severity: "critical",
     remediationSteps:
-        "Share a named table (or columns / a data cells filter) with permissions [\"DESCRIBE\", \"SELECT\"] and the database with " +
-        "[\"DESCRIBE\"]; the consumer account grants onwards to its own roles.",
+        'Share a named table (or columns / a data cells filter) with permissions ["DESCRIBE", "SELECT"] and the database with ' +
+        '["DESCRIBE"]; the consumer account grants onwards to its own roles.',
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],
     config: {

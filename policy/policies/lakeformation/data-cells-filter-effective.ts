@@ -31,7 +31,8 @@ export const lfDataCellsFilterEffective = resourcePolicy({
             report("the column selection is not known at preview");
             return;
         }
-        const allColumns = (columnWildcard !== undefined && asList(excluded).length === 0) || (columnWildcard === undefined && asList(columnNames).length === 0);
+        const allColumns =
+            (columnWildcard !== undefined && asList(excluded).length === 0) || (columnWildcard === undefined && asList(columnNames).length === 0);
         if ((allRows || expression === "TRUE" || expression === "true") && allColumns) {
             report("selects all rows and all columns, so it filters nothing");
         }

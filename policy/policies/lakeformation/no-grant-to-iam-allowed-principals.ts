@@ -7,7 +7,8 @@ export const lfNoGrantToIamAllowedPrincipals = resourcePolicy({
     description:
         "No Lake Formation grant names IAM_ALLOWED_PRINCIPALS: while that group holds permissions on a table, column-level grants silently become all columns.",
     severity: "critical",
-    remediationSteps: "Grant to the specific role ARN or consumer account instead, and revoke existing IAM_ALLOWED_PRINCIPALS permissions once (see policy/README.md).",
+    remediationSteps:
+        "Grant to the specific role ARN or consumer account instead, and revoke existing IAM_ALLOWED_PRINCIPALS permissions once (see policy/README.md).",
     anchors: {},
     resourceTypes: [PERMISSIONS_TYPE],
     validate(resource, _config, report) {

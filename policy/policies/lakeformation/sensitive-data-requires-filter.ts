@@ -36,7 +36,7 @@ export interface ColumnApproval {
     expires: string;
 }
 
-export const approvedColumnsSchema = {
+const approvedColumnsSchema = {
     type: "array" as const,
     description: "Named pii/secret columns approved to cross into an account: column (db.table.column), account id, reason, approver, expires.",
     items: {
@@ -113,7 +113,10 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
     config: { approvedColumns: approvedColumnsSchema },
     validateStack(resources, config, report) {
         const now = new Date();
-        const tables = resources.filter(r => r.type === TABLE_TYPE).map(tableColumns).filter((t): t is TableColumns => t !== undefined);
+        const tables = resources
+            .filter(r => r.type === TABLE_TYPE)
+            .map(tableColumns)
+            .filter((t): t is TableColumns => t !== undefined);
         const filters = resources.filter(r => r.type === FILTER_TYPE);
         const findTable = (database: unknown, name: unknown) => tables.find(t => t.database === database && t.name === name);
         for (const grant of resources.filter(r => r.type === PERMISSIONS_TYPE)) {
@@ -129,7 +132,9 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
             const say: Say = m => report(m, grant.urn);
             const account = principal.account;
             const named: Approved = column =>
-                config.approvedColumns.find(a => a.column === column && a.account === account && !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now));
+                config.approvedColumns.find(
+                    a => a.column === column && a.account === account && !isExpired({ urn: a.column, reason: a.reason, expires: a.expires }, now),
+                );
             const who = principal.kind === "unknown" ? "a grant whose principal is not known at preview" : `cross-account grant to ${principal.value}`;
             const located = (database: unknown, name: unknown): TableColumns | undefined => {
                 if (isUnknown(database) || isUnknown(name)) {
@@ -169,12 +174,16 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
                 if (!table) {
                     continue;
                 }
-                const filter = filters.find(f =>
-                    dig(f.props, "tableData.name") === dig(ref, "name") &&
-                    dig(f.props, "tableData.tableName") === table.name &&
-                    dig(f.props, "tableData.databaseName") === table.database);
+                const filter = filters.find(
+                    f =>
+                        dig(f.props, "tableData.name") === dig(ref, "name") &&
+                        dig(f.props, "tableData.tableName") === table.name &&
+                        dig(f.props, "tableData.databaseName") === table.database,
+                );
                 if (!filter) {
-                    say(`${who}: data cells filter ${String(dig(ref, "name"))} on ${table.database}.${table.name} is not declared in this stack (or not known at preview), so its columns cannot be checked`);
+                    say(
+                        `${who}: data cells filter ${String(dig(ref, "name"))} on ${table.database}.${table.name} is not declared in this stack (or not known at preview), so its columns cannot be checked`,
+                    );
                 } else {
                     checkColumns(filterSelection(filter), table, `${who} through filter ${filter.name}`, say, named);
                 }

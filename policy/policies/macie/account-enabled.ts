@@ -6,7 +6,7 @@ export const macieAccountEnabled = resourcePolicy({
     concern: "macie",
     description: "Macie is enabled (not paused) wherever the program manages it.",
     severity: "medium",
-    remediationSteps: "Set status: \"ENABLED\" on aws.macie2.Account (omit it for the default ENABLED).",
+    remediationSteps: 'Set status: "ENABLED" on aws.macie2.Account (omit it for the default ENABLED).',
     anchors: {},
     resourceTypes: ["aws:macie2/account:Account"],
     validate(resource, _config, report) {

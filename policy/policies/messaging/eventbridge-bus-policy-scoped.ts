@@ -6,5 +6,5 @@ export const eventbridgeBusPolicyScoped = scopedResourcePolicy({
     service: "EventBridge bus",
     resourceTypes: ["aws:cloudwatch/eventBusPolicy:EventBusPolicy"],
     anchors: {},
-    remediationSteps: "Allow events:PutEvents to the environment's account ids, or to \"*\" with aws:PrincipalOrgID = the organisation.",
+    remediationSteps: 'Allow events:PutEvents to the environment\'s account ids, or to "*" with aws:PrincipalOrgID = the organisation.',
 });

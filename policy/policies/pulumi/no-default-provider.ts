@@ -7,7 +7,7 @@ export const pulumiNoDefaultProvider = resourcePolicy({
     severity: "critical",
     remediationSteps:
         "Create the resource with { provider } or as a child ({ parent: this }) of a component that received providers; keep " +
-        "pulumi:disable-default-providers: [\"aws\"] in Pulumi.yaml.",
+        'pulumi:disable-default-providers: ["aws"] in Pulumi.yaml.',
     anchors: {},
     resourceTypes: ["aws:*"],
     validate(resource, _config, report) {

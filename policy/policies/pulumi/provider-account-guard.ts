@@ -13,7 +13,7 @@ export const pulumiProviderAccountGuard = resourcePolicy<{ requireDefaultTags: b
     severity: "critical",
     remediationSteps:
         "new aws.Provider(name, { region, allowedAccountIds: [accountId], assumeRoles: [{ roleArn: <deploy role of accountId>, " +
-        "sessionName: \"lakewarden-<stack>\", externalId? }], defaultTags: { tags } }).",
+        'sessionName: "lakewarden-<stack>", externalId? }], defaultTags: { tags } }).',
     anchors: {},
     resourceTypes: [AWS_PROVIDER_TYPE],
     config: {

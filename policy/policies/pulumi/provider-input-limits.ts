@@ -31,10 +31,19 @@ export const pulumiProviderInputLimits = stackPolicy({
                 const size = measure(value, limit.measure);
                 if (size > max) {
                     const where = limit.enforcedBy === "provider" ? "the provider refuses it at preview" : "AWS refuses it at deploy";
-                    report(`${limit.property} is ${size} ${limit.measure === "nonWhitespace" ? "non-whitespace characters" : "characters"}, over the limit of ${max}; ${where} (${limit.source})`, r.urn);
+                    report(
+                        `${limit.property} is ${size} ${limit.measure === "nonWhitespace" ? "non-whitespace characters" : "characters"}, over the limit of ${max}; ${where} (${limit.source})`,
+                        r.urn,
+                    );
                 }
             }
-            if (r.type === ROLE_POLICY && typeof r.props.role === "string" && !isUnknown(r.props.role) && !containsUnknown(r.props.policy) && r.props.policy !== undefined) {
+            if (
+                r.type === ROLE_POLICY &&
+                typeof r.props.role === "string" &&
+                !isUnknown(r.props.role) &&
+                !containsUnknown(r.props.policy) &&
+                r.props.policy !== undefined
+            ) {
                 const key = `${r.provider?.urn ?? ""}|${r.props.role}`;
                 const entry = inlineByRole.get(key) ?? { size: 0, urn: r.urn };
                 entry.size += measure(r.props.policy, "nonWhitespace");
@@ -55,7 +64,10 @@ export const pulumiProviderInputLimits = stackPolicy({
         const aggregate = INPUT_LIMITS.find(l => l.type === ROLE_POLICY);
         for (const [key, entry] of inlineByRole) {
             if (aggregate && typeof aggregate.max === "number" && entry.size > aggregate.max) {
-                report(`the inline policies of role ${key.split("|")[1]} total ${entry.size} non-whitespace characters, over ${aggregate.max} (${aggregate.source})`, entry.urn);
+                report(
+                    `the inline policies of role ${key.split("|")[1]} total ${entry.size} non-whitespace characters, over ${aggregate.max} (${aggregate.source})`,
+                    entry.urn,
+                );
             }
         }
     },

@@ -7,11 +7,13 @@ import { dig } from "../../lib/values";
 /** Buckets that receive access logs: by dependency of targetBucket, else by name. */
 function logTargets(resources: Resource[]): Set<Resource> {
     const byName = new Map<string, Resource>();
-    resources.filter(r => BUCKET_TYPES.includes(r.type)).forEach(b => {
-        if (typeof b.props.bucket === "string") {
-            byName.set(b.props.bucket, b);
-        }
-    });
+    resources
+        .filter(r => BUCKET_TYPES.includes(r.type))
+        .forEach(b => {
+            if (typeof b.props.bucket === "string") {
+                byName.set(b.props.bucket, b);
+            }
+        });
     const targets = new Set<Resource>();
     for (const logging of resources.filter(r => (S3_PART_TYPES.logging as readonly string[]).includes(r.type))) {
         const viaDeps = (logging.propertyDependencies.targetBucket ?? []).filter(d => BUCKET_TYPES.includes(d.type));
@@ -41,7 +43,8 @@ export const s3BucketAccessLogging = stackPolicy({
                 report(`${label} has no BucketLogging and is not an access-log destination`, bucket.urn);
             }
             for (const logging of parts.logging) {
-                const selfTarget = (logging.propertyDependencies.targetBucket ?? []).includes(bucket) ||
+                const selfTarget =
+                    (logging.propertyDependencies.targetBucket ?? []).includes(bucket) ||
                     (typeof bucket.props.bucket === "string" && logging.props.targetBucket === bucket.props.bucket);
                 if (selfTarget) {
                     report(`${label} logs to itself`, bucket.urn);

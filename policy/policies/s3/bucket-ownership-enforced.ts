@@ -9,7 +9,7 @@ export const s3BucketOwnershipEnforced = stackPolicy({
     description: "Every S3 bucket enforces bucket-owner object ownership (ACLs disabled) and declares no ACL or grants.",
     severity: "high",
     remediationSteps:
-        "Add aws.s3.BucketOwnershipControls with rule.objectOwnership = \"BucketOwnerEnforced\" and remove BucketAcl resources " +
+        'Add aws.s3.BucketOwnershipControls with rule.objectOwnership = "BucketOwnerEnforced" and remove BucketAcl resources ' +
         "and acl/grants on the bucket; grant access with the bucket policy instead.",
     anchors: {
         cdkNag: ["HIPAA.Security-S3BucketLevelPublicAccessProhibited"],

@@ -12,7 +12,11 @@ export const s3BucketPublicAccessBlock = stackPolicy({
     remediationSteps:
         "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and " +
         "restrictPublicBuckets set to true.",
-    anchors: { cdkNag: ["AwsSolutions-S2"], checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"], cis: ["s3-bucket-public-access-block"] },
+    anchors: {
+        cdkNag: ["AwsSolutions-S2"],
+        checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
+        cis: ["s3-bucket-public-access-block"],
+    },
     resourceTypes: BUCKET_TYPES,
     validateStack(resources, _config, report) {
         for (const { bucket, parts } of bucketViews(resources)) {

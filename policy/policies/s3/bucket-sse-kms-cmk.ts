@@ -12,7 +12,7 @@ export const s3BucketSseKmsCmk = stackPolicy<{ requireBucketKey: boolean }>({
     severity: "high",
     remediationSteps:
         "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules[0].applyServerSideEncryptionByDefault " +
-        "{ sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <customer key ARN> } and bucketKeyEnabled: true.",
+        '{ sseAlgorithm: "aws:kms", kmsMasterKeyId: <customer key ARN> } and bucketKeyEnabled: true.',
     anchors: {
         cdkNag: ["HIPAA.Security-S3DefaultEncryptionKMS", "NIST.800.53.R5-S3DefaultEncryptionKMS"],
         checkov: ["CKV_AWS_19", "CKV_AWS_145"],

@@ -24,8 +24,8 @@ export const s3BucketTlsOnlyPolicy = stackPolicy({
     description: "Every S3 bucket has a bucket policy that denies s3:* to everyone when aws:SecureTransport is false, on the bucket and its objects.",
     severity: "high",
     remediationSteps:
-        "Add to the bucket's aws.s3.BucketPolicy: { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucketArn, " +
-        "`${bucketArn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",
+        'Add to the bucket\'s aws.s3.BucketPolicy: { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, ' +
+        '`${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
     anchors: { cdkNag: ["AwsSolutions-S10"], checkov: ["CKV_AWS_379"], cis: ["s3-bucket-ssl-enforcement-required"] },
     resourceTypes: BUCKET_TYPES,
     validateStack(resources, _config, report) {
@@ -39,9 +39,17 @@ export const s3BucketTlsOnlyPolicy = stackPolicy({
             }
             const verdicts: string[] = [];
             for (const value of documents) {
-                walkStatements({ label: `${label} policy`, value }, m => { verdicts.push("unknown"); say(m); }, "the TLS-only statement", s => {
-                    verdicts.push(deniesInsecureTransport(s));
-                });
+                walkStatements(
+                    { label: `${label} policy`, value },
+                    m => {
+                        verdicts.push("unknown");
+                        say(m);
+                    },
+                    "the TLS-only statement",
+                    s => {
+                        verdicts.push(deniesInsecureTransport(s));
+                    },
+                );
             }
             if (!verdicts.includes("yes") && verdicts.includes("unknown")) {
                 say(`${label}: a policy statement is not known at preview, so the TLS-only statement cannot be verified`);

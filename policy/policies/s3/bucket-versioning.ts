@@ -8,7 +8,8 @@ export const s3BucketVersioning = stackPolicy({
     concern: "s3",
     description: "Every S3 bucket has versioning enabled, so overwritten or deleted data can be recovered.",
     severity: "medium",
-    remediationSteps: "Add aws.s3.BucketVersioning for the bucket with versioningConfiguration.status = \"Enabled\" (and a lifecycle rule for noncurrent versions).",
+    remediationSteps:
+        'Add aws.s3.BucketVersioning for the bucket with versioningConfiguration.status = "Enabled" (and a lifecycle rule for noncurrent versions).',
     anchors: { checkov: ["CKV_AWS_21"], cis: ["s3-bucket-versioning"] },
     resourceTypes: BUCKET_TYPES,
     validateStack(resources, _config, report) {

@@ -46,7 +46,7 @@ describe("macie-decision", () => {
 
         it("rejects events that are not Macie findings", () => {
             assert.throws(() => parseFindingEvent({ ...macieEvent(base), source: "aws.s3" }));
-            assert.throws(() => parseFindingEvent(withDetail({}, (d) => delete d.severity)));
+            assert.throws(() => parseFindingEvent(withDetail({}, d => delete d.severity)));
         });
     });
 
@@ -56,12 +56,12 @@ describe("macie-decision", () => {
             decide(parseFindingEvent(withDetail(spec, edit)), rules, "quarantine/");
 
         it("notifies for policy findings, samples and objects already in quarantine, even when High and public", () => {
-            const policy = decideFor({ severity: "High", objectPublic: true }, (d) => {
+            const policy = decideFor({ severity: "High", objectPublic: true }, d => {
                 d.category = "POLICY";
                 delete d.resourcesAffected.s3Object;
             });
             assert.deepEqual([policy.action, policy.reasons], ["NOTIFY", ["policy finding: there is no object to quarantine"]]);
-            assert.equal(decideFor({ severity: "High", objectPublic: true }, (d) => (d.sample = true)).action, "NOTIFY");
+            assert.equal(decideFor({ severity: "High", objectPublic: true }, d => (d.sample = true)).action, "NOTIFY");
             assert.equal(decideFor({ severity: "High", key: "quarantine/v1/x.csv" }).action, "NOTIFY");
         });
 

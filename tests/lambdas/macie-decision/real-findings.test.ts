@@ -34,32 +34,29 @@ describe("macie-decision on real Macie findings", () => {
     });
 
     it("accepts nulls wherever Macie may write them", () => {
-        const withNulls = event(PUBLIC_CSV, (f) => {
+        const withNulls = event(PUBLIC_CSV, f => {
             Object.assign(f, { title: null, sample: null, partition: null });
             f.severity.score = null;
             Object.assign(f.resourcesAffected.s3Bucket, { tags: null, owner: { displayName: null, id: null }, publicAccess: null });
             Object.assign(f.resourcesAffected.s3Object, { versionId: null, eTag: null, size: null });
         });
         const { summary } = parseFindingEvent(withNulls);
-        assert.deepEqual([summary.publicStatus, summary.bucketOwner, summary.title, summary.partition, summary.sample], [
-            "UNKNOWN",
-            "unknown",
-            "SensitiveData:S3Object/CustomIdentifier",
-            "aws",
-            false,
-        ]);
+        assert.deepEqual(
+            [summary.publicStatus, summary.bucketOwner, summary.title, summary.partition, summary.sample],
+            ["UNKNOWN", "unknown", "SensitiveData:S3Object/CustomIdentifier", "aws", false],
+        );
     });
 
     it("quarantines the real public-bucket finding once the object has a version to pin", async () => {
         // Exported from an unversioned bucket (versionId ""): notify, say why.
         const asExported = decidePayload({ event: event(PUBLIC_CSV), rules: { enrolmentTag: null }, quarantinePrefix: "quarantine/" });
-        assert.deepEqual([asExported.action, asExported.reasons], [
-            "NOTIFY",
-            ["bucket is not versioned: no version id to pin the exact object, quarantine needs one"],
-        ]);
+        assert.deepEqual(
+            [asExported.action, asExported.reasons],
+            ["NOTIFY", ["bucket is not versioned: no version id to pin the exact object, quarantine needs one"]],
+        );
         // The same finding from a versioned bucket: Medium, but public, so quarantined.
         const versioned = decidePayload({
-            event: event(PUBLIC_CSV, (f) => (f.resourcesAffected.s3Object.versionId = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")),
+            event: event(PUBLIC_CSV, f => (f.resourcesAffected.s3Object.versionId = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")),
             rules: { enrolmentTag: null },
             quarantinePrefix: "quarantine/",
         });
@@ -68,7 +65,7 @@ describe("macie-decision on real Macie findings", () => {
     });
 
     it("keeps a key with a space exactly as Macie reports it", () => {
-        const decision = decideOn(event(XLSX_WITH_SPACE, (f) => (f.resourcesAffected.s3Object.versionId = "v2")));
+        const decision = decideOn(event(XLSX_WITH_SPACE, f => (f.resourcesAffected.s3Object.versionId = "v2")));
         assert.equal(decision.finding.key, "Full name.xlsx");
         assert.equal(decision.finding.publicStatus, "NOT_PUBLIC");
         assert.deepEqual(decision.reasons, ["severity Low is below the threshold High and the object is not public"]);
@@ -87,7 +84,7 @@ describe("macie-decision on real Macie findings", () => {
             ["text/csv", "sample_data.csv"],
         ]) {
             const decision = decideOn(
-                event(PUBLIC_CSV, (f) => {
+                event(PUBLIC_CSV, f => {
                     f.classificationDetails.result.mimeType = mimeType;
                     Object.assign(f.resourcesAffected.s3Object, { key, versionId: "v1", extension: key.split(".").pop() });
                 }),
@@ -98,19 +95,22 @@ describe("macie-decision on real Macie findings", () => {
 
     it("notifies, with the reason, for a bucket named before the 2018 naming rules", () => {
         const legacy = decideOn(
-            event(PUBLIC_CSV, (f) => {
+            event(PUBLIC_CSV, f => {
                 f.resourcesAffected.s3Bucket.name = "Payroll_Exports_2016";
                 f.resourcesAffected.s3Object.versionId = "v1";
             }),
         );
-        assert.deepEqual([legacy.action, legacy.reasons], [
-            "NOTIFY",
+        assert.deepEqual(
+            [legacy.action, legacy.reasons],
             [
-                "bucket name Payroll_Exports_2016 predates the 2018 S3 naming rules (uppercase letters, underscores): " +
-                    "the quarantine steps cannot address it, contain this object by hand",
+                "NOTIFY",
+                [
+                    "bucket name Payroll_Exports_2016 predates the 2018 S3 naming rules (uppercase letters, underscores): " +
+                        "the quarantine steps cannot address it, contain this object by hand",
+                ],
             ],
-        ]);
-        const long = decideOn(event(PUBLIC_CSV, (f) => (f.resourcesAffected.s3Bucket.name = "a".repeat(64))));
+        );
+        const long = decideOn(event(PUBLIC_CSV, f => (f.resourcesAffected.s3Bucket.name = "a".repeat(64))));
         assert.match(long.reasons[0], /\(64 characters\)/);
     });
 });

@@ -34,7 +34,7 @@ describe("notify-webhook formatting", () => {
         const [attachment] = card.attachments;
         assert.equal(attachment.contentType, "application/vnd.microsoft.card.adaptive");
         const facts = Object.fromEntries(
-            attachment.content.body.find((b) => b.type === "FactSet").facts.map((f: { title: string; value: string }) => [f.title, f.value]),
+            attachment.content.body.find(b => b.type === "FactSet").facts.map((f: { title: string; value: string }) => [f.title, f.value]),
         );
         assert.equal(facts.Account, "222222222222");
         assert.equal(facts.Bucket, "data-222222222222");
@@ -53,12 +53,12 @@ describe("notify-webhook formatting", () => {
     it("renders the same facts as Slack blocks with a plain-text fallback", () => {
         const slack = toSlack(buildMessage(quarantined)) as SlackPayload;
         assert.match(slack.text, /^Quarantined: High severity object in data-222222222222/);
-        const fields = slack.blocks.filter((b) => b.type === "section" && b.fields).flatMap((b) => b.fields.map((f: { text: string }) => f.text));
+        const fields = slack.blocks.filter(b => b.type === "section" && b.fields).flatMap(b => b.fields.map((f: { text: string }) => f.text));
         assert.ok(fields.includes("*Key*\nexports/q1/cards.csv"));
         assert.ok(fields.includes("*Public*\nPUBLIC"));
         assert.ok(fields.includes("*Owner*\npayments-team"));
-        assert.ok(slack.blocks.every((b) => b.type !== "section" || !b.fields || b.fields.length <= 10));
-        const buttons = slack.blocks.find((b) => b.type === "actions").elements;
+        assert.ok(slack.blocks.every(b => b.type !== "section" || !b.fields || b.fields.length <= 10));
+        const buttons = slack.blocks.find(b => b.type === "actions").elements;
         assert.equal(buttons[1].url, "https://s3.console.aws.amazon.com/s3/object/data-222222222222?region=eu-west-1&prefix=exports%2Fq1%2Fcards.csv");
     });
 
@@ -94,8 +94,16 @@ describe("notify-webhook formatting", () => {
             message.links[0].url,
             "https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn%3Aaws%3Astates%3Aeu-west-1%3A111111111111%3Aexecution%3Alakewarden-quarantine%3Aabc",
         );
-        const early = buildMessage({ kind: "FAILED", workflow: "quarantine", executionId: "x", state: { detail: { id: "f9" }, error: { Error: "InvalidFindingEvent" } } });
-        assert.deepEqual(early.facts.find(([label]) => label === "Finding id"), ["Finding id", "f9"]);
+        const early = buildMessage({
+            kind: "FAILED",
+            workflow: "quarantine",
+            executionId: "x",
+            state: { detail: { id: "f9" }, error: { Error: "InvalidFindingEvent" } },
+        });
+        assert.deepEqual(
+            early.facts.find(([label]) => label === "Finding id"),
+            ["Finding id", "f9"],
+        );
     });
 
     it("names the releaser on a release notice", () => {
@@ -137,4 +145,3 @@ describe("tag-compliance notifications", () => {
         assert.equal(buildMessage(change("COMPLIANT")).tone, "good");
     });
 });
-

@@ -11,7 +11,11 @@ import { awsFixture } from "../../fixtures/aws/load";
 
 /** EventBridge's input transformer: each JSONPath value, JSON-encoded, in place of its <name>. */
 function transform(event: unknown, input: { paths: Record<string, string>; template: string }): unknown {
-    const valueAt = (path: string) => path.slice(2).split(".").reduce<any>((node, key) => node?.[key], event);
+    const valueAt = (path: string) =>
+        path
+            .slice(2)
+            .split(".")
+            .reduce<any>((node, key) => node?.[key], event);
     const text = Object.entries(input.paths).reduce((out, [name, path]) => out.split(`<${name}>`).join(JSON.stringify(valueAt(path))), input.template);
     return JSON.parse(text);
 }
@@ -65,7 +69,7 @@ describe("Slack button URLs", () => {
     });
     const buttons = (key: string) => {
         const slack = toSlack(buildMessage({ kind: "FINDING", subject: subject(key), reasons: ["r"] })) as { blocks: any[] };
-        return slack.blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements as { url: string; text: { text: string } }[]);
+        return slack.blocks.filter(b => b.type === "actions").flatMap(b => b.elements as { url: string; text: { text: string } }[]);
     };
 
     it("keeps every button within Slack's 3,000 characters for a 1,011-byte key of non-ASCII characters", () => {
@@ -73,11 +77,20 @@ describe("Slack button URLs", () => {
         const key = "顧客データ/".repeat(63) + "表";
         assert.ok(Buffer.byteLength(key, "utf8") <= 1024);
         const found = buttons(key);
-        assert.ok(found.every((b) => b.url.length <= MAX_BUTTON_URL_CHARS), "every button url fits");
-        assert.deepEqual(found.map((b) => b.text.text), ["Open finding in Macie", "Open bucket in S3"]);
+        assert.ok(
+            found.every(b => b.url.length <= MAX_BUTTON_URL_CHARS),
+            "every button url fits",
+        );
+        assert.deepEqual(
+            found.map(b => b.text.text),
+            ["Open finding in Macie", "Open bucket in S3"],
+        );
     });
 
     it("links the object itself when its URL fits", () => {
-        assert.deepEqual(buttons("exports/q1/cards.csv").map((b) => b.text.text), ["Open finding in Macie", "Open object in S3"]);
+        assert.deepEqual(
+            buttons("exports/q1/cards.csv").map(b => b.text.text),
+            ["Open finding in Macie", "Open object in S3"],
+        );
     });
 });

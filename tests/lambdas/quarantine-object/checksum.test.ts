@@ -101,7 +101,7 @@ describe("s3-transfer copy plan", () => {
 
     it("splits large objects into at most 10,000 contiguous parts within S3's part sizes (property)", () => {
         fc.assert(
-            fc.property(fc.integer({ min: 5 * GiB + 1, max: 10_000 * 5 * GiB }), (size) => {
+            fc.property(fc.integer({ min: 5 * GiB + 1, max: 10_000 * 5 * GiB }), size => {
                 const plan = planCopy(size, undefined, undefined, S3_COPY_LIMITS);
                 assert.equal(plan.kind, "multipart");
                 if (plan.kind !== "multipart") return;

@@ -29,7 +29,7 @@ describe("quarantine-object handler", () => {
         const [assumed] = sts.assumed;
         assert.equal(assumed.RoleArn, `arn:aws:iam::${ACCOUNT}:role/${QUARANTINE_ROLE_NAME}`);
         assert.equal(assumed.RoleSessionName, "lakewarden-quarantine-copy-f1");
-        const resources = (JSON.parse(assumed.Policy ?? "{}") as { Statement: { Resource: string }[] }).Statement.map((s) => s.Resource);
+        const resources = (JSON.parse(assumed.Policy ?? "{}") as { Statement: { Resource: string }[] }).Statement.map(s => s.Resource);
         assert.ok(resources.includes(`arn:aws:s3:::${BUCKET}/in/a b+c.csv`));
         assert.ok(resources.includes(`arn:aws:s3:::${BUCKET}/quarantine/${versionId}/in/a b+c.csv`));
         assert.equal(s3.versions(BUCKET, `quarantine/${versionId}/in/a b+c.csv`).length, 1);
@@ -40,7 +40,12 @@ describe("quarantine-object handler", () => {
         installed.restore();
         ({ s3, sts, installed } = fakeMemberAccount("quarantine", ACCOUNT, legacy, QUARANTINE_ROLE_NAME));
         const versionId = s3.putObject(legacy, "a.csv", Buffer.from("content"));
-        const result = await handler({ action: "copy", findingId: "f1", quarantinePrefix: "quarantine/", object: { ...object("a.csv", versionId), bucket: legacy } });
+        const result = await handler({
+            action: "copy",
+            findingId: "f1",
+            quarantinePrefix: "quarantine/",
+            object: { ...object("a.csv", versionId), bucket: legacy },
+        });
         assert.equal((result as { outcome: string }).outcome, "COPIED");
         assert.equal(s3.versions(legacy, `quarantine/${versionId}/a.csv`).length, 1);
     });

@@ -44,7 +44,11 @@ describe("quarantine-object session policy", () => {
 
     it("widens to the prefix when exact ARNs would exceed 2,048 characters, and stays within the bucket", () => {
         const longKey = `deep/${"x".repeat(900)}.csv`;
-        const text = sessionPolicy({ ...scope("copy", longKey).location, bucketActions: stepActions("copy").bucket, grants: grantsFor(scope("copy", longKey)) });
+        const text = sessionPolicy({
+            ...scope("copy", longKey).location,
+            bucketActions: stepActions("copy").bucket,
+            grants: grantsFor(scope("copy", longKey)),
+        });
         assert.ok(text.length <= 2048);
         const policy = JSON.parse(text) as PolicyDoc;
         assert.ok(isAllowed(policy, "s3:PutObject", `arn:aws:s3:::data-a/quarantine/v1/${longKey}`));

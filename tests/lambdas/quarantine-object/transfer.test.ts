@@ -72,7 +72,7 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
         return { result, calls };
     }
 
-    const reads = () => s3.requests.filter((r) => r.action === "s3:GetObjectVersion" || r.action === "s3:GetObject").length;
+    const reads = () => s3.requests.filter(r => r.action === "s3:GetObjectVersion" || r.action === "s3:GetObject").length;
 
     it("copies an object over the single-copy limit in bounded calls that resume the same upload, keeping metadata, tags, class and redirect", async () => {
         const source = put("big/file.bin", BIG, {
@@ -93,13 +93,10 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
         assert.equal(copy.body.toString(), BIG);
         assert.deepEqual(copy.checksum?.algorithm, "CRC32", "a source without checksum gets a full-object CRC32 copy");
         assert.equal(copy.checksum?.type, "FULL_OBJECT");
-        assert.deepEqual([copy.contentType, copy.metadata, copy.tags, copy.storageClass, copy.websiteRedirectLocation], [
-            "application/octet-stream",
-            { owner: "payments" },
-            { classification: "pii" },
-            "STANDARD_IA",
-            "/moved.html",
-        ]);
+        assert.deepEqual(
+            [copy.contentType, copy.metadata, copy.tags, copy.storageClass, copy.websiteRedirectLocation],
+            ["application/octet-stream", { owner: "payments" }, { classification: "pii" }, "STANDARD_IA", "/moved.html"],
+        );
         assert.equal(s3.openUploads(), 0);
         const verified = await verifyUntilDone(source, { key: target, versionId: copy.versionId });
         assert.equal(verified.calls, 2, "62 bytes read 32 per call");
@@ -210,7 +207,11 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
             const { result: verified } = await verifyUntilDone(source, kept);
             assert.ok(verified.outcome === "VERIFIED");
             const expected = { size: verified.size, checksum: verified.checksum };
-            return { kept, expected, delete: async () => deleteVerifiedSource(await store("deleteSource", source.key, target), BUCKET, source, kept, expected, { hideKey: true }) };
+            return {
+                kept,
+                expected,
+                delete: async () => deleteVerifiedSource(await store("deleteSource", source.key, target), BUCKET, source, kept, expected, { hideKey: true }),
+            };
         }
 
         it("hides the key with a delete marker when the flagged version is current, so the older unscanned version does not become current", async () => {
@@ -219,7 +220,14 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
             const moved = await quarantine(source);
 
             await assert.rejects(
-                deleteVerifiedSource(await store("deleteSource", source.key, moved.kept.key), BUCKET, source, moved.kept, { ...moved.expected, checksum: "tampered" }, { hideKey: true }),
+                deleteVerifiedSource(
+                    await store("deleteSource", source.key, moved.kept.key),
+                    BUCKET,
+                    source,
+                    moved.kept,
+                    { ...moved.expected, checksum: "tampered" },
+                    { hideKey: true },
+                ),
                 { name: "VerifiedCopyChanged" },
             );
             assert.equal(s3.versions(BUCKET, "e.csv").length, 2, "nothing deleted");
@@ -231,8 +239,11 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
             assert.deepEqual(again, { outcome: "ALREADY_DELETED", deleteMarkerVersionId: deleted.deleteMarkerVersionId }, "a re-run finds its marker");
             assert.equal(s3.current(BUCKET, "e.csv"), undefined, "the key serves nothing");
             assert.deepEqual(
-                s3.versions(BUCKET, "e.csv").map((v) => [v.versionId, v.deleteMarker]),
-                [[older.versionId, false], [deleted.deleteMarkerVersionId, true]],
+                s3.versions(BUCKET, "e.csv").map(v => [v.versionId, v.deleteMarker]),
+                [
+                    [older.versionId, false],
+                    [deleted.deleteMarkerVersionId, true],
+                ],
             );
         });
 
@@ -256,7 +267,16 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
 
         it("BLOCKS a key a replication rule covers, not one outside its prefix", async () => {
             s3.configureBucket(BUCKET, {
-                replication: [{ ID: "to-dr", Status: "Enabled", Priority: 1, Filter: { Prefix: "exports/" }, Destination: { Bucket: "arn:aws:s3:::dr" }, DeleteMarkerReplication: { Status: "Disabled" } }],
+                replication: [
+                    {
+                        ID: "to-dr",
+                        Status: "Enabled",
+                        Priority: 1,
+                        Filter: { Prefix: "exports/" },
+                        Destination: { Bucket: "arn:aws:s3:::dr" },
+                        DeleteMarkerReplication: { Status: "Disabled" },
+                    },
+                ],
             });
             const covered = put("exports/h.csv", "content");
             const outside = put("other/h.csv", "content");
@@ -282,8 +302,8 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
     it("never issues a request outside the step's session policy", async () => {
         const source = put("f.csv", "content");
         await copyVersion(await store("copy", source.key, "quarantine/v/f.csv"), BUCKET, source, "quarantine/v/f.csv", LIMITS);
-        const actions = new Set(s3.requests.map((r) => r.action));
+        const actions = new Set(s3.requests.map(r => r.action));
         assert.ok(!actions.has("s3:DeleteObjectVersion"));
-        assert.ok(s3.requests.every((r) => r.resource.startsWith(`arn:aws:s3:::${BUCKET}`)));
+        assert.ok(s3.requests.every(r => r.resource.startsWith(`arn:aws:s3:::${BUCKET}`)));
     });
 });

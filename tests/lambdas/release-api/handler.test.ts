@@ -88,7 +88,10 @@ describe("release-api handler", () => {
             const answer = json(result);
             assert.equal(answer.message, "invalid release request");
             assert.ok(answer.issues.length > 0);
-            assert.ok(answer.issues.some((i: { path: string }) => i.path === path), JSON.stringify(answer.issues));
+            assert.ok(
+                answer.issues.some((i: { path: string }) => i.path === path),
+                JSON.stringify(answer.issues),
+            );
             assert.equal(sfn.commandCalls(StartExecutionCommand).length, 0);
         });
     }
@@ -132,7 +135,10 @@ describe("release-api handler", () => {
         const asked = (principalArn: string, userId: string) =>
             JSON.stringify({ ...body, requestedBy: { principalArn, accountId: "111111111111", userId, principalOrgId: "o-abcdefghij" } });
         sfn.on(DescribeExecutionCommand)
-            .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator/alice-old-session", "AROAEXAMPLE:alice-old-session"), status: "RUNNING" })
+            .resolvesOnce({
+                input: asked("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator/alice-old-session", "AROAEXAMPLE:alice-old-session"),
+                status: "RUNNING",
+            })
             .resolvesOnce({ input: asked("arn:aws:sts::111111111111:assumed-role/incident-commander/bob", "AROAOTHER:bob"), status: "RUNNING" });
 
         assert.equal((await handleRelease(event(), deps)).statusCode, 200);

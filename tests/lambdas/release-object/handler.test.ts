@@ -26,13 +26,19 @@ describe("release-object handler", () => {
     afterEach(() => installed.restore());
 
     const restore = () =>
-        handler({ action: "restore", findingId: "f1", object: location, quarantine, expected: { size: String(content.length), checksum: `SHA256:FULL_OBJECT:${checksum}` } });
+        handler({
+            action: "restore",
+            findingId: "f1",
+            object: location,
+            quarantine,
+            expected: { size: String(content.length), checksum: `SHA256:FULL_OBJECT:${checksum}` },
+        });
 
     it("restores the quarantine copy to the original key through the release role", async () => {
         const result = (await restore()) as { outcome: string; restoredVersionId: string };
         assert.equal(result.outcome, "RESTORED");
         assert.deepEqual(
-            s3.versions(BUCKET, "in/a.csv").map((v) => [v.versionId, v.body.toString()]),
+            s3.versions(BUCKET, "in/a.csv").map(v => [v.versionId, v.body.toString()]),
             [[result.restoredVersionId, content.toString()]],
         );
         assert.equal(sts.assumed[0].RoleArn, `arn:aws:iam::${ACCOUNT}:role/${RELEASE_ROLE_NAME}`);

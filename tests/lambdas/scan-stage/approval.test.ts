@@ -53,8 +53,25 @@ describe("scan stage: approval", () => {
     it("records the token and notifies without it", async () => {
         ddb.on(PutItemCommand).resolves({});
         sns.on(PublishCommand).resolves({ MessageId: "m" });
-        const request = parseApprovalRequest({ taskToken: "SECRET-TOKEN", pipeline: "orders", runId: "run-1", reviewCount: 3, enteredAt: "2026-12-02T10:00:00Z", timeoutSeconds: 3600 });
-        await requestApproval({ ddb: deps.ddb, sns: new SNSClient({ region: "eu-west-1" }), decisionTable: "decisions", topicArn: "arn:aws:sns:eu-west-1:111122223333:t", approvalApiUrl: "https://api/prod/", reviewBucket: "review" }, request);
+        const request = parseApprovalRequest({
+            taskToken: "SECRET-TOKEN",
+            pipeline: "orders",
+            runId: "run-1",
+            reviewCount: 3,
+            enteredAt: "2026-12-02T10:00:00Z",
+            timeoutSeconds: 3600,
+        });
+        await requestApproval(
+            {
+                ddb: deps.ddb,
+                sns: new SNSClient({ region: "eu-west-1" }),
+                decisionTable: "decisions",
+                topicArn: "arn:aws:sns:eu-west-1:111122223333:t",
+                approvalApiUrl: "https://api/prod/",
+                reviewBucket: "review",
+            },
+            request,
+        );
         const item = ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
         assert.equal(item?.taskToken?.S, "SECRET-TOKEN");
         assert.equal(item?.expiresAt?.S, "2026-12-02T11:00:00.000Z");
@@ -78,7 +95,11 @@ describe("scan stage: approval", () => {
     });
 
     it("refuses callers that are not approver roles, and GET", async () => {
-        assert.equal((await handleDecision(decisionEvent({ decision: "approve", reason: "ok ok" }, "arn:aws:sts::111122223333:assumed-role/other/bob"), deps)).statusCode, 403);
+        assert.equal(
+            (await handleDecision(decisionEvent({ decision: "approve", reason: "ok ok" }, "arn:aws:sts::111122223333:assumed-role/other/bob"), deps))
+                .statusCode,
+            403,
+        );
         assert.equal((await handleDecision({ ...decisionEvent({}), httpMethod: "GET" }, deps)).statusCode, 405);
         assert.equal((await handleDecision({ ...decisionEvent({}), resource: "/releases" }, deps)).statusCode, 400);
         assert.equal((await handleDecision(decisionEvent("not json"), deps)).statusCode, 400);
@@ -95,7 +116,9 @@ describe("scan stage: approval", () => {
     });
 
     it("marks the record when the workflow stopped waiting meanwhile", async () => {
-        ddb.on(UpdateItemCommand).resolvesOnce({ Attributes: { taskToken: { S: "tok" }, pipeline: { S: "orders" } } }).resolves({});
+        ddb.on(UpdateItemCommand)
+            .resolvesOnce({ Attributes: { taskToken: { S: "tok" }, pipeline: { S: "orders" } } })
+            .resolves({});
         sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ $metadata: { httpStatusCode: 400 }, message: "Task Timed Out" }));
         const result = await handleDecision(decisionEvent({ decision: "approve", reason: "late" }), deps);
         assert.equal(result.statusCode, 409);

@@ -29,7 +29,7 @@ describe("scan stage: judging a run", () => {
         );
         assert.deepEqual(verdict.clean, [{ key: "in/a.csv", versionId: "v-a" }]);
         assert.deepEqual(
-            verdict.review.map((r) => [r.key, r.why, r.detail[0]]),
+            verdict.review.map(r => [r.key, r.why, r.detail[0]]),
             [
                 ["in/b with space.json", "SENSITIVE_DATA", "SensitiveData:S3Object/Personal High (finding f1)"],
                 ["in/c.bin", "UNCLASSIFIABLE", "SKIPPED: UNSUPPORTED_FILE_TYPE_EXCEPTION"],
@@ -44,12 +44,18 @@ describe("scan stage: judging a run", () => {
     });
 
     it("flags an object whose finding names a newer version of the key", () => {
-        const verdict = judgeRun([objects[0]], [{ findingId: "f", type: "t", severity: "Low", key: "in/a.csv", versionId: "v-new" }], [complete("in/a.csv", "v-a")]);
+        const verdict = judgeRun(
+            [objects[0]],
+            [{ findingId: "f", type: "t", severity: "Low", key: "in/a.csv", versionId: "v-new" }],
+            [complete("in/a.csv", "v-a")],
+        );
         assert.equal(verdict.review[0]?.why, "SENSITIVE_DATA");
     });
 
     it("fails on findings or results for objects the run never moved", () => {
-        assert.throws(() => judgeRun(objects, [{ findingId: "x", type: "t", severity: "Low", key: "other", versionId: null }], []), { name: "ScanResultsInconsistent" });
+        assert.throws(() => judgeRun(objects, [{ findingId: "x", type: "t", severity: "Low", key: "other", versionId: null }], []), {
+            name: "ScanResultsInconsistent",
+        });
         assert.throws(() => judgeRun(objects, [], [complete("other", null)]), { name: "ScanResultsInconsistent" });
     });
 });
@@ -83,7 +89,14 @@ describe("scan stage: Macie's discovery results", () => {
         });
 
     it("reads object-level records and skips archive members", () => {
-        const body = gzipSync([record("a", "COMPLETE", null), record("z.zip", "PARTIAL", "ARCHIVE_CONTAINS_UNPROCESSED_FILES"), record("z.zip", "COMPLETE", null, { embeddedFileDetails: { filePath: "x.csv" } }), ""].join("\n"));
+        const body = gzipSync(
+            [
+                record("a", "COMPLETE", null),
+                record("z.zip", "PARTIAL", "ARCHIVE_CONTAINS_UNPROCESSED_FILES"),
+                record("z.zip", "COMPLETE", null, { embeddedFileDetails: { filePath: "x.csv" } }),
+                "",
+            ].join("\n"),
+        );
         assert.deepEqual(parseResultsFile(body, JOB, "scan", "f.jsonl.gz"), [
             { key: "a", versionId: "v", status: "COMPLETE", reason: null },
             { key: "z.zip", versionId: "v", status: "PARTIAL", reason: "ARCHIVE_CONTAINS_UNPROCESSED_FILES" },
@@ -116,7 +129,7 @@ describe("scan stage: findings of the job", () => {
             .resolvesOnce({ findingIds: ids.slice(50, 100), nextToken: "t2" })
             .resolvesOnce({ findingIds: ids.slice(100) });
         macie.on(GetFindingsCommand).callsFake((input: { findingIds: string[] }) => ({
-            findings: input.findingIds.map((id) => ({
+            findings: input.findingIds.map(id => ({
                 id,
                 type: "SensitiveData:S3Object/Personal",
                 severity: { description: "High", score: 3 },
@@ -126,14 +139,21 @@ describe("scan stage: findings of the job", () => {
         }));
         const found = await findingsOfJob(new Macie2Client({ region: "eu-west-1" }), JOB);
         assert.equal(found.length, 120);
-        assert.deepEqual(macie.commandCalls(GetFindingsCommand).map((c) => c.args[0].input.findingIds?.length), [50, 50, 20]);
-        assert.deepEqual(macie.commandCalls(ListFindingsCommand)[0]?.args[0].input.findingCriteria, { criterion: { "classificationDetails.jobId": { eq: [JOB] } } });
+        assert.deepEqual(
+            macie.commandCalls(GetFindingsCommand).map(c => c.args[0].input.findingIds?.length),
+            [50, 50, 20],
+        );
+        assert.deepEqual(macie.commandCalls(ListFindingsCommand)[0]?.args[0].input.findingCriteria, {
+            criterion: { "classificationDetails.jobId": { eq: [JOB] } },
+        });
         assert.equal(found[0]?.versionId, null);
     });
 
     it("fails when GetFindings returns fewer findings than asked", async () => {
         macie.on(ListFindingsCommand).resolves({ findingIds: ["a", "b"] });
-        macie.on(GetFindingsCommand).resolves({ findings: [{ id: "a", classificationDetails: { jobId: JOB }, resourcesAffected: { s3Object: { key: "k" } } }] });
+        macie
+            .on(GetFindingsCommand)
+            .resolves({ findings: [{ id: "a", classificationDetails: { jobId: JOB }, resourcesAffected: { s3Object: { key: "k" } } }] });
         await assert.rejects(findingsOfJob(new Macie2Client({ region: "eu-west-1" }), JOB), { name: "ScanResultsInconsistent" });
     });
 });

@@ -22,8 +22,8 @@ const release = buildReleaseDefinition({ trackingTableName: TABLE, releaseFuncti
 function successors(state: State): string[] {
     const next: string[] = [];
     if ("Next" in state && state.Next) next.push(state.Next);
-    if (state.Type === "Task") next.push(...state.Catch.map((c) => c.Next));
-    if (state.Type === "Choice") next.push(...state.Choices.map((c) => c.Next), state.Default);
+    if (state.Type === "Task") next.push(...state.Catch.map(c => c.Next));
+    if (state.Type === "Choice") next.push(...state.Choices.map(c => c.Next), state.Default);
     return next;
 }
 
@@ -34,7 +34,10 @@ function predecessors(definition: StateMachineDefinition, target: string): strin
 }
 
 describe("remediation workflow definitions", () => {
-    for (const [name, definition] of [["quarantine", quarantine], ["release", release]] as const) {
+    for (const [name, definition] of [
+        ["quarantine", quarantine],
+        ["release", release],
+    ] as const) {
         describe(name, () => {
             it("is valid ASL for asl-validator (paths and ARNs checked)", () => {
                 const { isValid, errorsText } = aslValidator(definition, { checkPaths: true, checkArn: true });
@@ -45,7 +48,10 @@ describe("remediation workflow definitions", () => {
                 for (const [stateName, task] of taskStates(definition)) {
                     assert.ok(task.Retry.length > 0, `${stateName} has Retry`);
                     assert.ok(task.Retry.at(-1)?.ErrorEquals.includes("States.ALL"), `${stateName} retries transient errors`);
-                    assert.ok(task.Catch.some((c) => c.ErrorEquals.includes("States.ALL")), `${stateName} catches all`);
+                    assert.ok(
+                        task.Catch.some(c => c.ErrorEquals.includes("States.ALL")),
+                        `${stateName} catches all`,
+                    );
                 }
             });
 
@@ -67,13 +73,10 @@ describe("remediation workflow definitions", () => {
     }
 
     it("reaches the delete of an original only through a verified record", () => {
-        assert.deepEqual(predecessors(quarantine, QuarantineStates.DeleteOriginalVersion).sort(), [
-            QuarantineStates.MarkVerified,
-            QuarantineStates.Resume,
-        ]);
+        assert.deepEqual(predecessors(quarantine, QuarantineStates.DeleteOriginalVersion).sort(), [QuarantineStates.MarkVerified, QuarantineStates.Resume]);
         const resume = quarantine.States[QuarantineStates.Resume];
         assert.equal(resume.Type, "Choice");
-        const toDelete = resume.Type === "Choice" ? resume.Choices.filter((c) => c.Next === QuarantineStates.DeleteOriginalVersion) : [];
+        const toDelete = resume.Type === "Choice" ? resume.Choices.filter(c => c.Next === QuarantineStates.DeleteOriginalVersion) : [];
         assert.deepEqual(toDelete, [{ Variable: "$.tracking.state", StringEquals: "VERIFIED", Next: QuarantineStates.DeleteOriginalVersion }]);
         // MarkVerified is a conditional write from COPIED/VERIFIED; its failure is caught, never falls through.
         const markVerified = quarantine.States[QuarantineStates.MarkVerified];
@@ -81,10 +84,7 @@ describe("remediation workflow definitions", () => {
     });
 
     it("reaches the delete of a quarantine copy only through a verified restore", () => {
-        assert.deepEqual(predecessors(release, ReleaseStates.DeleteQuarantineCopy).sort(), [
-            ReleaseStates.MarkRestoreVerified,
-            ReleaseStates.Resume,
-        ]);
+        assert.deepEqual(predecessors(release, ReleaseStates.DeleteQuarantineCopy).sort(), [ReleaseStates.MarkRestoreVerified, ReleaseStates.Resume]);
     });
 
     it("puts the configured rules and prefix into the decision task", () => {

@@ -15,7 +15,6 @@ import {
 import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import { createWorld, type World } from "../../../support/remediation/world";
 
-
 describe("quarantine workflow (local executor)", () => {
     useRemediationEnvironment();
     let world: World;
@@ -43,7 +42,7 @@ describe("quarantine workflow (local executor)", () => {
             assert.deepEqual(record?.verifyMethod, { S: methods[index] }, "cheapest conclusive verification");
         }
         assert.deepEqual(
-            world.notifications.map((n) => n.kind),
+            world.notifications.map(n => n.kind),
             ["QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "QUARANTINED"],
         );
     });
@@ -57,7 +56,7 @@ describe("quarantine workflow (local executor)", () => {
             assert.equal((await world.quarantine.run(finding.event)).status, "SUCCEEDED");
             assertQuarantined(world, finding);
         }
-        const reasons = world.notifications.map((n) => (n.kind === "QUARANTINED" ? n.reasons : []));
+        const reasons = world.notifications.map(n => (n.kind === "QUARANTINED" ? n.reasons : []));
         assert.deepEqual(reasons, [["object is publicly accessible"], ["object is publicly accessible"]]);
     });
 
@@ -72,7 +71,7 @@ describe("quarantine workflow (local executor)", () => {
             assertUntouched(world, finding);
             assert.equal(world.record(finding.spec.findingId, finding.spec.versionId), undefined);
             assert.deepEqual(
-                world.notifications.map((n) => n.kind),
+                world.notifications.map(n => n.kind),
                 ["FINDING"],
             );
             assert.equal(world.s3.requests.length, 0, "no S3 request at all");
@@ -82,7 +81,7 @@ describe("quarantine workflow (local executor)", () => {
     it("never deletes when the copy fails: original in place, record RECORDED with the error, failure reported", async () => {
         world = await createWorld({
             override: {
-                quarantine: (real) => async (payload) => {
+                quarantine: real => async payload => {
                     if ((payload as { action: string }).action === "copy") {
                         throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
                     }
@@ -100,9 +99,9 @@ describe("quarantine workflow (local executor)", () => {
         const record = world.record(finding.spec.findingId, finding.spec.versionId);
         assert.deepEqual(record?.lastError, { S: "AccessDenied" });
         assert.deepEqual(record?.failureCount, { N: "1" });
-        assert.equal(world.s3.requests.filter((r) => r.action === "s3:DeleteObjectVersion").length, 0);
+        assert.equal(world.s3.requests.filter(r => r.action === "s3:DeleteObjectVersion").length, 0);
         assert.deepEqual(
-            world.notifications.map((n) => n.kind),
+            world.notifications.map(n => n.kind),
             ["FAILED"],
         );
     });
@@ -110,7 +109,7 @@ describe("quarantine workflow (local executor)", () => {
     it("never deletes when the copy does not verify (content changed under the quarantine key)", async () => {
         world = await createWorld({
             override: {
-                quarantine: (real) => async (payload) => {
+                quarantine: real => async payload => {
                     const result = await real(payload);
                     if ((payload as { action: string }).action === "copy") {
                         // Corrupt the copy behind the workflow's back.
@@ -127,7 +126,10 @@ describe("quarantine workflow (local executor)", () => {
 
         assert.equal(outcome.status, "FAILED");
         assert.equal(outcome.status === "FAILED" && outcome.error, "CopyVerificationFailed");
-        assert.deepEqual(placement(world, finding).original.map((v) => v.versionId), [finding.spec.versionId]);
+        assert.deepEqual(
+            placement(world, finding).original.map(v => v.versionId),
+            [finding.spec.versionId],
+        );
         assert.equal(stateOf(world, finding), "COPIED");
     });
 
@@ -152,7 +154,7 @@ describe("quarantine workflow (local executor)", () => {
                 assert.deepEqual(first, { status: "CRASHED", state: task });
                 const afterCrash = placement(world, finding);
                 assert.ok(afterCrash.quarantine.length <= 1, "never two copies");
-                const originalInPlace = afterCrash.original.some((v) => v.versionId === finding.spec.versionId);
+                const originalInPlace = afterCrash.original.some(v => v.versionId === finding.spec.versionId);
                 assert.ok(originalInPlace || afterCrash.quarantine.length === 1, "the object is somewhere");
 
                 const second = await world.quarantine.run(finding.event);
@@ -160,7 +162,7 @@ describe("quarantine workflow (local executor)", () => {
                 assert.equal(second.status, "SUCCEEDED");
                 const copy = assertQuarantined(world, finding);
                 assert.deepEqual(copy.body, finding.body);
-                assert.ok(world.notifications.filter((n) => n.kind === "QUARANTINED").length >= 1);
+                assert.ok(world.notifications.filter(n => n.kind === "QUARANTINED").length >= 1);
             });
         }
     }
@@ -199,7 +201,7 @@ describe("quarantine workflow (local executor)", () => {
 
         const outcomes = await Promise.all([world.quarantine.run(finding.event), world.quarantine.run(finding.event)]);
 
-        assert.ok(outcomes.some((o) => o.status === "SUCCEEDED"));
+        assert.ok(outcomes.some(o => o.status === "SUCCEEDED"));
         assertQuarantined(world, finding);
         const rerun = await world.quarantine.run(finding.event);
         assert.equal(rerun.status, "SUCCEEDED");
@@ -217,7 +219,7 @@ describe("quarantine workflow (local executor)", () => {
         assert.equal(stateOf(world, finding), "SOURCE_MISSING");
         assert.equal(placement(world, finding).quarantine.length, 0);
         assert.deepEqual(
-            world.notifications.map((n) => n.kind),
+            world.notifications.map(n => n.kind),
             ["SOURCE_MISSING"],
         );
     });

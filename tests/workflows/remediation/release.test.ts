@@ -5,7 +5,6 @@ import { assertQuarantined, assertSameObject, placement, releaseInput, seed, sta
 import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import { createWorld, type World } from "../../../support/remediation/world";
 
-
 describe("release workflow (local executor)", () => {
     useRemediationEnvironment();
     let world: World;
@@ -40,7 +39,7 @@ describe("release workflow (local executor)", () => {
             assert.deepEqual(record?.releaseRequestId, { S: "5b7e2c1a-0f43-4a4e-9d55-3c1f4f2a9b10" });
             assert.ok(record?.releasedAt && "S" in record.releasedAt);
         }
-        assert.equal(world.notifications.filter((n) => n.kind === "RELEASED").length, 4);
+        assert.equal(world.notifications.filter(n => n.kind === "RELEASED").length, 4);
     });
 
     it("releasing twice is a no-op: objects unchanged, first releaser kept, no second notice", async () => {
@@ -63,7 +62,7 @@ describe("release workflow (local executor)", () => {
     it("refuses to release an unknown finding or an unfinished quarantine, touching nothing", async () => {
         world = await createWorld({
             override: {
-                quarantine: (real) => async (payload) => {
+                quarantine: real => async payload => {
                     if ((payload as { action: string }).action === "deleteOriginal") {
                         throw Object.assign(new Error("throttled"), { name: "SlowDown" });
                     }
@@ -94,7 +93,10 @@ describe("release workflow (local executor)", () => {
 
         assert.equal(outcome.status === "FAILED" && outcome.error, "TargetKeyOccupied");
         const { original, quarantine } = placement(world, finding);
-        assert.deepEqual(original.map((v) => v.body.toString()), ["sanitised replacement"]);
+        assert.deepEqual(
+            original.map(v => v.body.toString()),
+            ["sanitised replacement"],
+        );
         assert.equal(quarantine.length, 1, "quarantine copy kept");
         assert.equal(stateOf(world, finding), "QUARANTINED");
         const record = world.record(finding.spec.findingId, finding.spec.versionId);

@@ -28,7 +28,10 @@ describe("remediation transfer semantics (local executor)", () => {
         assert.equal((await world.quarantine.run(finding.event)).status, "SUCCEEDED");
         assertQuarantined(world, finding);
         assert.equal(world.s3.current(bucket, key), undefined, "the key serves nothing");
-        assert.ok(world.s3.versions(bucket, key).some((v) => v.versionId === older.spec.versionId), "the older version is kept, non-current");
+        assert.ok(
+            world.s3.versions(bucket, key).some(v => v.versionId === older.spec.versionId),
+            "the older version is kept, non-current",
+        );
 
         assert.equal((await world.release.run(releaseInput(finding))).status, "SUCCEEDED");
         assert.deepEqual(world.s3.current(bucket, key)?.body, finding.body, "the released content is current again");
@@ -43,7 +46,11 @@ describe("remediation transfer semantics (local executor)", () => {
         assert.equal((await world.quarantine.run(finding.event)).status, "SUCCEEDED");
         assert.equal(stateOf(world, finding), "QUARANTINED");
         const { original, quarantine } = placement(world, finding);
-        assert.deepEqual(original.map((v) => v.versionId), [newer], "only the flagged version removed, no delete marker");
+        assert.deepEqual(
+            original.map(v => v.versionId),
+            [newer],
+            "only the flagged version removed, no delete marker",
+        );
         assert.equal(quarantine.length, 1);
         assert.equal(world.s3.current(finding.spec.bucket, finding.spec.key)?.versionId, newer, "the newer version keeps serving");
 
@@ -54,10 +61,26 @@ describe("remediation transfer semantics (local executor)", () => {
     });
 
     for (const [what, configure] of [
-        ["a replication rule covers the key", (w: World, bucket: string) =>
-            w.s3.configureBucket(bucket, { replication: [{ ID: "dr", Status: "Enabled", Priority: 1, Filter: { Prefix: "" }, Destination: { Bucket: "arn:aws:s3:::dr" }, DeleteMarkerReplication: { Status: "Enabled" } }] })],
-        ["the bucket has an Object Lock default retention", (w: World, bucket: string) =>
-            w.s3.configureBucket(bucket, { objectLock: { defaultRetention: { Mode: "COMPLIANCE", Days: 365 } } })],
+        [
+            "a replication rule covers the key",
+            (w: World, bucket: string) =>
+                w.s3.configureBucket(bucket, {
+                    replication: [
+                        {
+                            ID: "dr",
+                            Status: "Enabled",
+                            Priority: 1,
+                            Filter: { Prefix: "" },
+                            Destination: { Bucket: "arn:aws:s3:::dr" },
+                            DeleteMarkerReplication: { Status: "Enabled" },
+                        },
+                    ],
+                }),
+        ],
+        [
+            "the bucket has an Object Lock default retention",
+            (w: World, bucket: string) => w.s3.configureBucket(bucket, { objectLock: { defaultRetention: { Mode: "COMPLIANCE", Days: 365 } } }),
+        ],
     ] as const) {
         it(`BLOCKS, visibly and without moving anything, when ${what}`, async () => {
             world = await createWorld();
@@ -67,7 +90,11 @@ describe("remediation transfer semantics (local executor)", () => {
 
             assert.equal((await world.quarantine.run(finding.event)).status, "SUCCEEDED");
             assert.equal(stateOf(world, finding), "BLOCKED");
-            assert.equal(JSON.stringify(world.s3.listVersions(finding.spec.bucket).map(({ key, version }) => [key, version.versionId])), before, "nothing copied or deleted");
+            assert.equal(
+                JSON.stringify(world.s3.listVersions(finding.spec.bucket).map(({ key, version }) => [key, version.versionId])),
+                before,
+                "nothing copied or deleted",
+            );
             const notice = world.notifications.at(-1);
             assert.equal(notice?.kind, "FINDING");
             assert.match(notice?.kind === "FINDING" ? notice.reasons.join(" ") : "", /replication rule dr|default retention/);
@@ -107,7 +134,7 @@ describe("remediation transfer semantics (local executor)", () => {
         const finding = seed(world, 4, { severity: "High" });
         let calls = 0;
         // The first bounded call succeeds (upload open, parts copied), every later one fails.
-        const failAfterFirst: FaultInjector = { next: (state) => (state === QuarantineStates.CopyToQuarantine && ++calls > 1 ? "outage" : undefined) };
+        const failAfterFirst: FaultInjector = { next: state => (state === QuarantineStates.CopyToQuarantine && ++calls > 1 ? "outage" : undefined) };
 
         const outcome = await world.quarantine.run(finding.event, failAfterFirst);
 
