@@ -2,7 +2,6 @@
  * Opens the member-account object store for one transfer step with exactly the S3 actions
  * that step performs on its two objects (see transfer.ts for what each step calls).
  */
-import { STSClient } from "@aws-sdk/client-sts";
 import type { CopyLimits } from "../shared/s3-transfer/copy-plan";
 import { memberS3Client } from "./member-session";
 import type { ObjectStore } from "../shared/s3-transfer/object-store";
@@ -64,7 +63,8 @@ export interface StepScope {
 }
 
 export interface StepDeps {
-    sts: STSClient;
+    /** The Lambda's region: the regional STS endpoint that issues the member-role sessions. */
+    stsRegion: string;
     roleName: string;
     limits: CopyLimits;
 }
@@ -79,7 +79,8 @@ export function grantsFor(scope: StepScope): ObjectGrant[] {
 
 export async function openStore(deps: StepDeps, scope: StepScope): Promise<ObjectStore> {
     const { accountId, region, partition, bucket } = scope.location;
-    const s3 = await memberS3Client(deps.sts, {
+    const s3 = memberS3Client({
+        stsRegion: deps.stsRegion,
         roleName: deps.roleName,
         sessionName: sessionName(`${scope.purpose}-${scope.step}`, scope.findingId),
         partition,
@@ -98,5 +99,8 @@ export function depsFromEnvironment(variable: string, limits: CopyLimits): StepD
     if (!roleName || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
         throw new Error(`${variable} must name the member-account remediation role`);
     }
-    return { sts: new STSClient({}), roleName, limits };
+    // The Lambda runtime always sets AWS_REGION.
+    const stsRegion = process.env.AWS_REGION;
+    if (!stsRegion) throw new Error("AWS_REGION must name the Lambda's region (the STS endpoint for member sessions)");
+    return { stsRegion, roleName, limits };
 }

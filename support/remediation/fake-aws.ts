@@ -23,12 +23,24 @@ import {
     S3Client,
     UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { createRequire } from "node:module";
+import type { AssumeRoleCommand as AssumeRoleCommandClass, STSClient as STSClientClass } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
 import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts, type Session } from "./fake-sts";
+
+/**
+ * `fromTemporaryCredentials` sends AssumeRole through its own STS client, the one in
+ * `@aws-sdk/nested-clients/sts` (not `@aws-sdk/client-sts`); the class mock must target the class
+ * the provider really loads, so it is resolved from the provider's own location.
+ */
+const providerRequire = createRequire(require.resolve("@aws-sdk/credential-providers"));
+export const providerSts = providerRequire("@aws-sdk/nested-clients/sts") as {
+    STSClient: typeof STSClientClass;
+    AssumeRoleCommand: typeof AssumeRoleCommandClass;
+};
 
 type CredentialsProvider = () => Promise<{ accessKeyId?: string }>;
 
@@ -38,7 +50,7 @@ export interface InstalledFakes {
 
 export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
     const s3Mock = mockClient(S3Client);
-    const stsMock = mockClient(STSClient);
+    const stsMock = mockClient(providerSts.STSClient);
     const sessionOf = async (getClient: () => unknown): Promise<Session | undefined> => {
         const config = (getClient() as { config: { credentials: CredentialsProvider } }).config;
         return sts.session((await config.credentials()).accessKeyId);
@@ -65,7 +77,7 @@ export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
     s3Mock.on(GetObjectLockConfigurationCommand).callsFake(route(s3.getObjectLockConfiguration.bind(s3)));
     s3Mock.on(GetObjectLegalHoldCommand).callsFake(route(s3.getObjectLegalHold.bind(s3)));
     s3Mock.on(GetObjectRetentionCommand).callsFake(route(s3.getObjectRetention.bind(s3)));
-    stsMock.on(AssumeRoleCommand).callsFake(input => sts.assumeRole(input));
+    stsMock.on(providerSts.AssumeRoleCommand).callsFake(input => sts.assumeRole(input));
     return {
         restore() {
             s3Mock.restore();

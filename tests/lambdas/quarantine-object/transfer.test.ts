@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { STSClient } from "@aws-sdk/client-sts";
 import { TRANSFER_PERMANENT_ERRORS } from "../../../lambdas/shared/s3-transfer/errors";
 import type { ObjectStore } from "../../../lambdas/shared/s3-transfer/object-store";
 import { openStore, type StepKind } from "../../../lambdas/quarantine-object/steps";
@@ -38,7 +37,7 @@ describe("s3-transfer steps over S3 (fake S3, real S3ObjectStore, member-role se
 
     const store = (step: StepKind, key: string, targetKey: string): Promise<ObjectStore> =>
         openStore(
-            { sts: new STSClient({ region: "eu-west-1" }), roleName: ROLE, limits: LIMITS },
+            { stsRegion: "eu-west-1", roleName: ROLE, limits: LIMITS },
             {
                 purpose: "quarantine",
                 step,
