@@ -1,5 +1,5 @@
 /**
- * Fleet refresh in the local Step Functions executor: 40 Auto Scaling groups in 8 ECS clusters, the real
+ * Fleet refresh in the local Step Functions executor: 32 Auto Scaling groups (the per-run cap) in 8 ECS clusters, the real
  * Lambda handlers answering from a simulated fleet. Run 1 has one group roll back in wave 2; run 2 has
  * every refresh succeed. Prints the run order as a timeline, plus what the waves cost and protect.
  *
@@ -14,8 +14,8 @@ import { BUILD_ACCOUNT, type CloudEvent, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } 
 import { type RunResult, runLocally, testConfig } from "../tests/workflows/fleet-refresh-harness";
 
 const CLUSTERS = 8;
-const GROUPS_PER_CLUSTER = 5;
-const WAVE_SIZE = 5;
+const GROUPS_PER_CLUSTER = 4;
+const WAVE_SIZE = 4;
 const BAKE_SECONDS = 900;
 const FAILING_GROUP = "asg-prod-2-03";
 

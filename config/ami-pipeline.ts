@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Account } from "./accounts";
 import { region, shortName } from "./primitives";
 import { checkAccountRef, checkUnique } from "./references";
+import { MAX_GROUPS_PER_RUN } from "../lambdas/fleet-discovery/contract";
 
 const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" });
 
@@ -109,6 +110,16 @@ const fleetSchema = z
         minHealthyPercentage: z.number().int().min(0).max(100),
         instanceWarmupSeconds: z.number().int().min(0).max(172_800),
         bakeSeconds: z.number().int().min(0).max(86_400),
+        /**
+         * Most Auto Scaling groups one refresh run may cover; a fleet with more is refused, not truncated. The
+         * ceiling keeps the longest run under Step Functions' 25,000-event history quota (see MAX_GROUPS_PER_RUN).
+         */
+        maxGroupsPerRun: z
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_GROUPS_PER_RUN, { error: `at most ${MAX_GROUPS_PER_RUN}: a larger run would exceed Step Functions' 25,000 history events` })
+            .default(MAX_GROUPS_PER_RUN),
         /** Alarms that roll a refresh back and stop the next wave (instance refresh accepts at most 10). */
         alarmNames: z.array(alarmName).max(10, { error: "instance refresh accepts at most 10 alarms" }).default([]),
         sampleCluster: z

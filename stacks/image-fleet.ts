@@ -115,6 +115,7 @@ export function deployFleet(
             instanceRoleArn: sample ? sample.instanceRoleArn : `arn:aws:iam::${scope.accountId}:role/lakewarden-${env.name}-ecs-instance`,
             clusterTags: fleet.clusterTags,
             waves: { size: fleet.waveSize, firstWaveSize: fleet.firstWaveSize, maxConcurrency: fleet.maxConcurrency, bakeSeconds: fleet.bakeSeconds },
+            maxGroupsPerRun: fleet.maxGroupsPerRun,
             refresh: {
                 minHealthyPercentage: fleet.minHealthyPercentage,
                 instanceWarmupSeconds: fleet.instanceWarmupSeconds,

@@ -12,6 +12,7 @@
  * errors and catch everything else into a notified failure.
  */
 import { z } from "zod";
+import { MAX_GROUPS_PER_RUN } from "../lambdas/fleet-discovery/contract";
 import { DISCOVERY_PERMANENT_ERRORS } from "../lambdas/fleet-discovery/errors";
 import type { RolePolicyStatement } from "../lambdas/fleet-discovery/role-policy";
 import { pollingSchema, refreshPreferencesSchema } from "../lambdas/instance-refresh/request";
@@ -60,6 +61,8 @@ const fleetRefreshConfigSchema = z.object({
         }),
     refresh: refreshPreferencesSchema,
     polling: pollingSchema,
+    /** Discovery refuses a larger fleet (FleetTooLarge): see MAX_GROUPS_PER_RUN for the 25,000-event history quota. */
+    maxGroupsPerRun: z.number().int().min(1).max(MAX_GROUPS_PER_RUN).default(MAX_GROUPS_PER_RUN),
     executionTimeoutSeconds: z.number().int().min(3600).max(31_536_000).default(259_200),
 });
 
@@ -340,6 +343,7 @@ export function buildFleetRefreshDefinition(input: FleetRefreshConfig): StateMac
                 "source.$": "$",
                 selection: { requiredClusterTags, requireManagedDraining: config.selection.requireManagedDraining },
                 waves: { size: config.waves.size, ...(config.waves.firstWaveSize !== undefined ? { firstWaveSize: config.waves.firstWaveSize } : {}) },
+                maxGroups: config.maxGroupsPerRun,
             },
             resultPath: "$.discovery",
             timeoutSeconds: LAMBDA_TIMEOUT_SECONDS.discover,

@@ -29,6 +29,8 @@ export interface FleetRefreshArgs {
     waves: FleetRefreshConfig["waves"];
     refresh: FleetRefreshConfig["refresh"];
     polling?: FleetRefreshConfig["polling"];
+    /** Largest fleet one run refreshes; discovery refuses a larger one (defaults to MAX_GROUPS_PER_RUN). */
+    maxGroupsPerRun?: number;
 }
 
 export const DEFAULT_POLLING = { initialIntervalSeconds: 60, maxIntervalSeconds: 600, backoffRate: 1.5, timeoutSeconds: 21_600 };
@@ -102,6 +104,7 @@ export class FleetRefresh extends pulumi.ComponentResource {
             waves: args.waves,
             refresh: args.refresh,
             polling: args.polling ?? DEFAULT_POLLING,
+            ...(args.maxGroupsPerRun !== undefined ? { maxGroupsPerRun: args.maxGroupsPerRun } : {}),
         };
         this.stateMachine = new StateMachine(
             name,

@@ -58,6 +58,16 @@ export interface Skipped {
     reason: SkipReason;
 }
 
+/**
+ * Most Auto Scaling groups one fleet-refresh execution may roll out. A standard execution's history
+ * holds at most 25,000 events (Step Functions service quotas); a refresh polled to its deadline and
+ * then rolled back, polled to its own, in waves of one group (the most per-wave events) costs about
+ * 770 events per group, so 32 groups (24,610 events) is the largest fleet that stays under the quota,
+ * as tests/workflows/step-functions-limits.test.ts computes on the real definition. Larger fleets are
+ * refused (split them by cluster tags), never truncated.
+ */
+export const MAX_GROUPS_PER_RUN = 32;
+
 export interface DiscoveryRequest {
     /** The execution input: `{ "imageId": "ami-..." }` or the forwarded Image Builder state-change event. */
     source: unknown;
@@ -69,6 +79,8 @@ export interface DiscoveryRequest {
         size: number;
         firstWaveSize?: number;
     };
+    /** Refuse the fleet when it has more groups than this (at most MAX_GROUPS_PER_RUN). */
+    maxGroups: number;
 }
 
 export interface DiscoveryResult {

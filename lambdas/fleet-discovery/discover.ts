@@ -5,7 +5,7 @@ import type { DiscoveryRequest, DiscoveryResult, RefreshGroup, Skipped } from ".
 import type { FleetEnvironment } from "./environment";
 import { decideGroup } from "./groups";
 import { assertImageAllowed, checkImageId, type ImageFacts, imageSourceOf } from "./image";
-import { InvalidRequestError } from "./errors";
+import { FleetTooLargeError, InvalidRequestError } from "./errors";
 import { matchesAllTags } from "./tags";
 import { planWaves } from "./waves";
 
@@ -94,6 +94,12 @@ async function discoverFleet(fleet: FleetReader, request: DiscoveryRequest, env:
                 groups.push(decision.group);
             }
         }
+    }
+    if (groups.length > request.maxGroups) {
+        throw new FleetTooLargeError(
+            `${groups.length} Auto Scaling groups in ${selected.length} clusters match the fleet; one run refreshes at most ${request.maxGroups} ` +
+                `(maxGroupsPerRun): split the fleet with narrower clusterTags. Nothing was refreshed.`,
+        );
     }
     return {
         clusterCount: selected.length,

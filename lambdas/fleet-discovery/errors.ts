@@ -14,5 +14,7 @@ export function namedError<N extends string>(name: N): NamedErrorClass<N> {
 export const InvalidRequestError = namedError("InvalidRequest");
 export const ImageNotAvailableError = namedError("ImageNotAvailable");
 export const ImageNotAllowedError = namedError("ImageNotAllowed");
+/** More groups than one execution may refresh; retrying cannot help. */
+export const FleetTooLargeError = namedError("FleetTooLarge");
 
-export const DISCOVERY_PERMANENT_ERRORS = ["InvalidRequest", "ImageNotAvailable", "ImageNotAllowed"] as const;
+export const DISCOVERY_PERMANENT_ERRORS = ["InvalidRequest", "ImageNotAvailable", "ImageNotAllowed", "FleetTooLarge"] as const;

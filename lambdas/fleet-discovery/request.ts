@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DiscoveryRequest } from "./contract";
+import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "./contract";
 import { InvalidRequestError } from "./errors";
 
 /** The Lambda's payload as the state machine sends it; anything else is refused before any AWS call. */
@@ -15,11 +15,17 @@ const requestSchema = z.object({
         requireManagedDraining: z.boolean(),
     }),
     waves: z.object({ size: waveSize, firstWaveSize: waveSize.optional() }),
+    maxGroups: z.number().int().min(1).max(MAX_GROUPS_PER_RUN),
 });
 
 export function readDiscoveryRequest(payload: unknown): DiscoveryRequest {
     const parsed = requestSchema.safeParse(payload);
     if (!parsed.success) throw new InvalidRequestError(`invalid discovery request:\n${z.prettifyError(parsed.error)}`);
-    const { source, selection, waves } = parsed.data;
-    return { source, selection, waves: { size: waves.size, ...(waves.firstWaveSize !== undefined ? { firstWaveSize: waves.firstWaveSize } : {}) } };
+    const { source, selection, waves, maxGroups } = parsed.data;
+    return {
+        source,
+        selection,
+        waves: { size: waves.size, ...(waves.firstWaveSize !== undefined ? { firstWaveSize: waves.firstWaveSize } : {}) },
+        maxGroups,
+    };
 }

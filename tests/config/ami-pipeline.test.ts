@@ -5,6 +5,7 @@ import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "../../config/
 import { fromZodError } from "../../config/errors";
 import { region } from "../../config/primitives";
 import { mutate, type Raw } from "../helpers/config";
+import { MAX_GROUPS_PER_RUN } from "../../lambdas/fleet-discovery/contract";
 
 /**
  * The two sections with their cross-section check, as config/environment.ts will register them: until
@@ -66,6 +67,7 @@ describe("config: lakewarden:amiPipeline and lakewarden:fleets", () => {
         assert.equal(parsed.amiPipeline?.schedule, "cron(0 3 ? * MON *)");
         assert.equal(parsed.amiPipeline?.hardeningLevel, "level1");
         assert.deepEqual(parsed.fleets[0].alarmNames, []);
+        assert.equal(parsed.fleets[0].maxGroupsPerRun, MAX_GROUPS_PER_RUN);
     });
 
     it("accepts an environment without either section", () => {
@@ -154,6 +156,13 @@ describe("config: lakewarden:amiPipeline and lakewarden:fleets", () => {
             "lakewarden:fleets[0].maxConcurrency",
             /cannot exceed the largest wave/,
         ],
+        [
+            "a fleet cap above what one execution's history holds",
+            r => ((r.fleets[0] as Raw).maxGroupsPerRun = MAX_GROUPS_PER_RUN + 1),
+            "lakewarden:fleets[0].maxGroupsPerRun",
+            /at most 32: a larger run would exceed Step Functions' 25,000 history events/,
+        ],
+        ["a fleet cap of no groups", r => ((r.fleets[0] as Raw).maxGroupsPerRun = 0), "lakewarden:fleets[0].maxGroupsPerRun", />=1/],
         ["a minimum healthy percentage above 100", r => (r.fleets[0].minHealthyPercentage = 101), "lakewarden:fleets[0].minHealthyPercentage", /100/],
         [
             "a sample cluster whose minimum exceeds its maximum",

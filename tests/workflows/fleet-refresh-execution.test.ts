@@ -225,6 +225,17 @@ describe("fleet-refresh executed locally", () => {
         assert.ok(!result.calls.some(c => c.state === FleetState.createVersions));
     });
 
+    it("fails and notifies on a fleet larger than maxGroupsPerRun, without retrying, truncating or touching it", async () => {
+        cloud = fleet(2, 3);
+        const result = await run({ maxGroupsPerRun: 5 });
+        assert.equal(result.status, "FAILED");
+        assert.equal(result.error?.name, "FleetTooLarge");
+        assert.deepEqual(eventsOf(result), [NotificationEvent.rolloutFailed]);
+        assert.equal(result.calls.filter(c => c.state === FleetState.discover).length, 1);
+        assert.ok(!result.calls.some(c => c.state === FleetState.createVersions));
+        assert.equal(cloud.autoScaling.commandCalls(StartInstanceRefreshCommand).length, 0);
+    });
+
     it("retries a transient discovery error and carries on", async () => {
         cloud = fleet(1, 1);
         let attempts = 0;

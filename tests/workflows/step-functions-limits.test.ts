@@ -7,6 +7,7 @@
 import "./fleet-refresh-environment";
 import assert from "node:assert/strict";
 import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
+import { MAX_GROUPS_PER_RUN } from "../../lambdas/fleet-discovery/contract";
 import { nextPollSeconds } from "../../lambdas/instance-refresh/status";
 import { buildMessage } from "../../lambdas/notify-webhook/message";
 import { causeText } from "../../lambdas/notify-webhook/input";
@@ -122,8 +123,32 @@ describe("Step Functions limits on the real fleet-refresh definition", function 
                     `fits 25,000 events up to ${fitsHistory} groups at the longest refresh, 256 KiB up to ${fitsPayload} groups`,
             );
             assert.ok(fitsHistory >= size && fitsPayload >= size, "a full wave at the longest refresh fits both limits");
+            // The cap discovery enforces keeps this fleet's worst case under both quotas.
+            assert.ok(predict(MAX_GROUPS_PER_RUN, worstPolls) <= MAX_HISTORY_EVENTS, `${MAX_GROUPS_PER_RUN} groups fit 25,000 events`);
+            assert.ok(MAX_GROUPS_PER_RUN <= fitsPayload, `${MAX_GROUPS_PER_RUN} groups fit 256 KiB`);
         });
     }
+
+    it("caps a run at the largest fleet whose worst case fits: waves of one group, each refresh and rollback polled to its deadline", async () => {
+        // Waves of one make the most waves, so the most per-wave events (Map, bake Wait, alarm judgement)
+        // for a given fleet; the wave loop's cost per group is then one group plus one wave.
+        const config: Partial<FleetRefreshConfig> = { waves: { size: 1, bakeSeconds: 1800 } };
+        const one = await measure(config, 1, 1);
+        const perPoll = ((await measure(config, 1, 3)).events - one.events) / 2;
+        const perGroupAndWave = (await measure(config, 2, 1)).events - one.events;
+        const predict = (groups: number, p: number) => one.events + (groups - 1) * perGroupAndWave + groups * (p - 1) * perPoll;
+        assert.equal(predict(3, 2), (await measure(config, 3, 2)).events, "events counted on a run the model was not fitted on");
+
+        const worstPolls = 2 * pollsUntilTimeout(DEFAULT_POLLING);
+        let ceiling = 0;
+        while (predict(ceiling + 1, worstPolls) <= MAX_HISTORY_EVENTS) ceiling++;
+        console.log(
+            `      waves of one: ${perGroupAndWave} events per group and wave, ${perPoll} per poll, ${worstPolls} polls per group; ` +
+                `${MAX_GROUPS_PER_RUN} groups (the cap) make ${predict(MAX_GROUPS_PER_RUN, worstPolls)} events, ${ceiling + 1} would make ${predict(ceiling + 1, worstPolls)}`,
+        );
+        assert.ok(predict(MAX_GROUPS_PER_RUN, worstPolls) <= MAX_HISTORY_EVENTS, "the cap keeps the worst case under 25,000 events");
+        assert.equal(MAX_GROUPS_PER_RUN, ceiling, "MAX_GROUPS_PER_RUN is the computed ceiling: update it when the definition's cost changes");
+    });
 });
 
 describe("error Causes as Lambda sends them", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeCapacityProvidersCommand, DescribeClustersCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
-import type { DiscoveryRequest } from "../../../lambdas/fleet-discovery/contract";
+import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "../../../lambdas/fleet-discovery/contract";
 import { handler } from "../../../lambdas/fleet-discovery/handler";
 import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
 
@@ -20,6 +20,7 @@ function request(overrides: Partial<DiscoveryRequest> = {}): DiscoveryRequest {
             requireManagedDraining: true,
         },
         waves: { size: 5 },
+        maxGroups: MAX_GROUPS_PER_RUN,
         ...overrides,
     };
 }
@@ -121,23 +122,36 @@ describe("fleet-discovery handler", () => {
         assert.ok(!asked.includes("FARGATE") && !asked.includes("FARGATE_SPOT"), "Fargate providers are never described");
     });
 
-    it("pages capacity providers ten at a time and describes groups in batches of 50", async () => {
+    it("counts every group of a large fleet (capacity providers paged by ten, groups described by 50) and refuses it past the cap", async () => {
         cloud = new FakeFleetCloud({ clusters: 100, groups: 20 }).addImage(NEW_IMAGE, BUILD_ACCOUNT);
         cloud.addStandardCluster("big", PROD, 64);
 
-        const result = await handler(request({ waves: { size: 10, firstWaveSize: 1 } }));
-
-        assert.equal(result.groupCount, 64);
+        await assert.rejects(handler(request({ waves: { size: 10, firstWaveSize: 1 } })), {
+            name: "FleetTooLarge",
+            message: /^64 Auto Scaling groups in 1 clusters match the fleet; one run refreshes at most 32 \(maxGroupsPerRun\)/,
+        });
         const providerCalls = cloud.ecs.commandCalls(DescribeCapacityProvidersCommand).map(call => call.args[0].input);
         assert.equal(providerCalls.length, 7);
         assert.ok(providerCalls.slice(1).every(input => input.nextToken !== undefined));
         const groupCalls = cloud.autoScaling.commandCalls(DescribeAutoScalingGroupsCommand).map(call => call.args[0].input);
         assert.ok(groupCalls.every(input => (input.AutoScalingGroupNames?.length ?? 0) <= 50));
         assert.deepEqual(new Set(groupCalls.map(input => input.AutoScalingGroupNames?.length)), new Set([50, 14]));
+    });
+
+    it("plans a fleet of exactly the cap, and refuses one group more rather than dropping it", async () => {
+        cloud = new FakeFleetCloud().addImage(NEW_IMAGE, BUILD_ACCOUNT);
+        cloud.addStandardCluster("prod-a", PROD, MAX_GROUPS_PER_RUN - 1);
+        cloud.addStandardCluster("prod-b", PROD, 1);
+        const result = await handler(request({ waves: { size: 10, firstWaveSize: 1 } }));
+        assert.equal(result.groupCount, MAX_GROUPS_PER_RUN);
+        assert.equal(groupNames(result).length, MAX_GROUPS_PER_RUN);
         assert.deepEqual(
             result.waves.map(w => w.groups.length),
-            [1, 10, 10, 10, 10, 10, 10, 3],
+            [1, 10, 10, 10, 1],
         );
+
+        await assert.rejects(handler(request({ maxGroups: MAX_GROUPS_PER_RUN - 1 })), { name: "FleetTooLarge" });
+        await assert.rejects(handler(request({ maxGroups: MAX_GROUPS_PER_RUN + 1 })), { name: "InvalidRequest" });
     });
 
     it("takes the AMI from the SSM parameter when started by an Image Builder event", async () => {

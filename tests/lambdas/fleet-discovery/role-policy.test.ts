@@ -14,8 +14,8 @@ describe("fleet-discovery role policy", () => {
         cloud = new FakeFleetCloud().addImage(NEW_IMAGE, BUILD_ACCOUNT).setImageParameter(NEW_IMAGE);
         cloud.addStandardCluster("prod", { env: "prod" }, 2);
         const selection = { requiredClusterTags: [{ key: "env", value: "prod" }], requireManagedDraining: true };
-        await handler({ source: { imageId: NEW_IMAGE }, selection, waves: { size: 2 } });
-        await handler({ source: awsFixture("imagebuilder/image-state-change-available.json"), selection, waves: { size: 2 } });
+        await handler({ source: { imageId: NEW_IMAGE }, selection, waves: { size: 2 }, maxGroups: 2 });
+        await handler({ source: awsFixture("imagebuilder/image-state-change-available.json"), selection, waves: { size: 2 }, maxGroups: 2 });
 
         const statements = fleetDiscoveryStatements(SCOPE, IMAGE_PARAMETER);
         const granted = new Set(statements.flatMap(s => s.Action));

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
-import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { mockClient } from "aws-sdk-client-mock";
 import { memberS3Client } from "../../../lambdas/quarantine-object/member-session";
 import { sessionPolicy } from "../../../lambdas/quarantine-object/session-policy";
 import { providerSts } from "../../../support/remediation/fake-aws";
 
-type StsStub = AwsStub<object, object, object>;
-
 describe("quarantine-object member session", () => {
-    let sts: StsStub;
+    let sts: ReturnType<typeof mockClient>;
     before(() => {
-        sts = mockClient(providerSts.STSClient) as unknown as StsStub;
+        sts = mockClient(providerSts.STSClient);
     });
     after(() => sts.restore());
     beforeEach(() => sts.reset());
