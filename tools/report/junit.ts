@@ -53,7 +53,11 @@ export function planJunit(result: PlanResult): string {
 function testcase(policy: string, urn: string, vs: Violation[]): string {
     const first = vs[0];
     const anchors = ruleOf(policy).anchorIds;
-    const text = [...vs.map(v => `[${v.enforcementLevel}] ${v.message}`), `resource: ${urn}`, ...(anchors.length > 0 ? [`anchors: ${anchors.join(", ")}`] : [])].join("\n");
+    const text = [
+        ...vs.map(v => `[${v.enforcementLevel}] ${v.message}`),
+        `resource: ${urn}`,
+        ...(anchors.length > 0 ? [`anchors: ${anchors.join(", ")}`] : []),
+    ].join("\n");
     const open = `    <testcase classname="lakewarden.${attr(policy)}" name="${attr(`${first.resourceType ?? "stack"} ${first.resourceName ?? ""}`.trim())}">`;
     const mandatory = vs.find(v => v.enforcementLevel === "mandatory");
     const inner = mandatory

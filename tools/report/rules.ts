@@ -17,7 +17,8 @@ export const ACCESS_CROSSING_RULE: RuleInfo = {
     name: "access-new-sensitive-crossing",
     description: "A change makes a pii/secret column cross an account boundary without a recorded approval.",
     severity: "critical",
-    remediationSteps: "Add an approval (column, account, reason, approver, expires) to lf-sensitive-data-requires-filter.approvedColumns after review, or keep the column out of the share.",
+    remediationSteps:
+        "Add an approval (column, account, reason, approver, expires) to lf-sensitive-data-requires-filter.approvedColumns after review, or keep the column out of the share.",
     anchorIds: [],
 };
 

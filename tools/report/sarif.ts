@@ -52,11 +52,21 @@ export function planSarif(result: PlanResult): Log {
                         locations: [
                             {
                                 physicalLocation: { artifactLocation: { uri: configFile }, region: { startLine: 1 } },
-                                ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, ...(v.resourceName ? { name: v.resourceName } : {}), kind: "resource" }] } : {}),
+                                ...(v.urn
+                                    ? {
+                                          logicalLocations: [
+                                              { fullyQualifiedName: v.urn, ...(v.resourceName ? { name: v.resourceName } : {}), kind: "resource" },
+                                          ],
+                                      }
+                                    : {}),
                             },
                         ],
                         // The config file's line says nothing about the resource: the rule and URN identify the alert.
-                        partialFingerprints: { "lakewardenResource/v1": createHash("sha256").update(`${v.policyName}\0${v.urn ?? "stack"}`).digest("hex") },
+                        partialFingerprints: {
+                            "lakewardenResource/v1": createHash("sha256")
+                                .update(`${v.policyName}\0${v.urn ?? "stack"}`)
+                                .digest("hex"),
+                        },
                         properties: { enforcementLevel: v.enforcementLevel, ...(v.severity ? { severity: v.severity } : {}) },
                     };
                 }),
