@@ -56,7 +56,7 @@ export interface Environment extends Sections {
 export function parseEnvironment(name: string, raw: Record<string, unknown>): Environment {
     const result = environmentSchema.safeParse(raw);
     if (!result.success) {
-        throw fromZodError(result.error);
+        throw fromZodError(result.error, raw);
     }
     return { name, ...result.data };
 }

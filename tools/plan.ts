@@ -53,7 +53,6 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const started = process.hrtime.bigint();
     const preview = options.preview ?? false;
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-    const config = options.config ?? readStackConfig(options.stack);
     // The gate never runs with pack defaults by accident: a missing file is a config error.
     const policyConfigFile = path.resolve(options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`));
     if (!existsSync(policyConfigFile)) {
@@ -73,6 +72,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     let base: AccessReport | undefined;
     let relaxed: Relaxation[];
     try {
+        const config = options.config ?? readStackConfig(options.stack);
         policyConfig = readPolicyConfig(policyConfigFile);
         relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
@@ -145,7 +145,9 @@ export function renderPlan(result: PlanResult, verbose = false): string {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
         if (result.relaxed && result.relaxed.length > 0) {
             lines.push(`  relaxed below mandatory by ${result.policyConfigFile}: ${result.relaxed.map(r => `${r.policy} (${r.level})`).join(", ")}`);
-            lines.push(...result.relaxed.map(r => `    ${r.policy}: ${r.reason ?? "declared below mandatory by the pack"}${r.expires ? ` (until ${r.expires})` : ""}`));
+            lines.push(
+                ...result.relaxed.map(r => `    ${r.policy}: ${r.reason ?? "declared below mandatory by the pack"}${r.expires ? ` (until ${r.expires})` : ""}`),
+            );
         }
         for (const v of policy.violations) {
             lines.push(

@@ -147,9 +147,15 @@ function relaxationOf(key: string, entry: ParsedEntry, now: Date, errors: { key:
     }
     const expires = entry.expires;
     if (typeof expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`))) {
-        problems.push({ key: `${key}.expires`, message: `lowering to ${entry.enforcementLevel} needs an expiry date (YYYY-MM-DD), got ${JSON.stringify(expires)}` });
+        problems.push({
+            key: `${key}.expires`,
+            message: `lowering to ${entry.enforcementLevel} needs an expiry date (YYYY-MM-DD), got ${JSON.stringify(expires)}`,
+        });
     } else if (isExpired({ urn: key, reason: "", expires }, now)) {
-        problems.push({ key: `${key}.expires`, message: `the relaxation to ${entry.enforcementLevel} expired on ${expires}; review it and set a new date, or remove it` });
+        problems.push({
+            key: `${key}.expires`,
+            message: `the relaxation to ${entry.enforcementLevel} expired on ${expires}; review it and set a new date, or remove it`,
+        });
     }
     errors.push(...problems);
     return problems.length === 0 ? { reason: entry.reason as string, expires: expires as string } : undefined;

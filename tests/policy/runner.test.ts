@@ -57,7 +57,10 @@ describe("offline runner", () => {
             const now = new Date("2027-02-01T00:00:00Z");
             const run = (config: Record<string, unknown>) => () => runPolicyPack(wildcardPolicy(), { config, now });
             assert.throws(run({ "iam-no-wildcard-actions": "advisory" }), /iam-no-wildcard-actions\.reason: lowering to advisory needs a reason/);
-            assert.throws(run({ "iam-no-wildcard-actions": "disabled" }), /iam-no-wildcard-actions\.expires: lowering to disabled needs an expiry date \(YYYY-MM-DD\), got undefined/);
+            assert.throws(
+                run({ "iam-no-wildcard-actions": "disabled" }),
+                /iam-no-wildcard-actions\.expires: lowering to disabled needs an expiry date \(YYYY-MM-DD\), got undefined/,
+            );
             assert.throws(run({ all: "advisory" }), /all\.reason: lowering to advisory needs a reason/);
             assert.throws(
                 run({ "iam-no-wildcard-actions": { enforcementLevel: "advisory", reason: "migration of the break-glass role", expires: "2027-01-31" } }),
