@@ -9,6 +9,9 @@ import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-mo
 import { approvalsOf, readBaseAccess, readPolicyConfig, type Relaxation, relaxedPolicies } from "./offline/policy-config";
 import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { planJunit } from "./report/junit";
+import { ACCESS_CROSSING_RULE, byPolicy, ruleOf } from "./report/rules";
+import { planSarif } from "./report/sarif";
 
 /**
  * The offline plan: evaluates the real program (index.ts) for a stack's config under Pulumi's
@@ -90,9 +93,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const accessDiff = base && diffAccess(base, access);
     for (const crossing of accessDiff?.newCrossings.filter(c => !c.approval) ?? []) {
         policy.violations.push({
-            policyName: "access-new-sensitive-crossing",
+            policyName: ACCESS_CROSSING_RULE.name,
             enforcementLevel: "mandatory",
-            severity: "critical",
+            severity: ACCESS_CROSSING_RULE.severity,
             urn: crossing.grant.urn,
             resourceType: "aws:lakeformation/permissions:Permissions",
             resourceName: crossing.grant.name,
@@ -150,12 +153,18 @@ export function renderPlan(result: PlanResult, verbose = false): string {
             );
         }
         for (const v of policy.violations) {
+            const anchors = ruleOf(v.policyName).anchorIds;
             lines.push(
-                `  [${v.enforcementLevel}] ${v.policyName}: ${v.resourceType ?? "stack"} ${v.resourceName ?? ""}${v.urn ? ` (${v.urn})` : ""}\n      ${v.message.split("\n").join("\n      ")}`,
+                `  [${v.enforcementLevel}${v.severity ? `, ${v.severity}` : ""}] ${v.policyName}${anchors.length > 0 ? ` {${anchors.join(", ")}}` : ""}: ` +
+                    `${v.resourceType ?? "stack"} ${v.resourceName ?? ""}${v.urn ? ` (${v.urn})` : ""}\n      ${v.message.split("\n").join("\n      ")}`,
             );
         }
         for (const e of policy.exemptionsUsed) {
             lines.push(`  [exempted] ${e.policyName}: ${e.urn} (${e.reason}${e.expires ? `, expires ${e.expires}` : ""})`);
+        }
+        const summary = byPolicy(policy.violations);
+        if (summary.length > 0) {
+            lines.push("violations by policy:", ...summary.map(s => `  ${String(s.count).padStart(4)}  ${s.level.padEnd(9)}  ${s.policy}`));
         }
         const mandatory = policy.violations.filter(v => v.enforcementLevel === "mandatory").length;
         lines.push(`${mandatory} mandatory, ${policy.violations.length - mandatory} other violation(s)`);
@@ -191,6 +200,9 @@ what each account would hold, computes who can read what, and runs the policy pa
   --policy-pack-config FILE   policy pack config (default policy/config/NAME.json; must exist)
   --against FILE              a base plan's --json output: print what this change adds/removes in access
   --json FILE                 write the whole result (accounts, violations, access report) as JSON
+  --sarif FILE                write the violations as SARIF 2.1.0 (GitHub code scanning: upload-sarif)
+  --junit FILE                write JUnit XML: a testsuite per policy, a testcase per resource reported,
+                              a failure per mandatory violation (advisory ones in system-out)
   --verbose, -v               access report with every grant, its resource name and URN
   --help, -h                  this text
 
@@ -199,6 +211,8 @@ exit codes: 0 clean, 1 mandatory violation, 2 configuration error, 3 program cra
 export interface CliArgs {
     options: PlanOptions;
     json?: string;
+    sarif?: string;
+    junit?: string;
     verbose: boolean;
     help: boolean;
 }
@@ -216,6 +230,8 @@ export function parseArgs(argv: string[]): CliArgs {
         const arg = argv[i];
         if (arg === "--stack" || arg === "-s") args.options.stack = value(++i, arg);
         else if (arg === "--json") args.json = value(++i, arg);
+        else if (arg === "--sarif") args.sarif = value(++i, arg);
+        else if (arg === "--junit") args.junit = value(++i, arg);
         else if (arg === "--preview") args.options.preview = true;
         else if (arg === "--policy-pack-config") args.options.policyConfigFile = value(++i, arg);
         else if (arg === "--against") args.options.against = value(++i, arg);
@@ -248,6 +264,19 @@ async function main(): Promise<void> {
     if (args.json) {
         writeFileSync(args.json, JSON.stringify(planJson(result), null, 2));
         console.log(`wrote ${args.json}`);
+    }
+    // After a config error nothing was checked: a report without violations would read as a clean run.
+    const reports: [string | undefined, () => string][] = [
+        [args.sarif, () => JSON.stringify(planSarif(result), null, 2)],
+        [args.junit, () => planJunit(result)],
+    ];
+    for (const [file, render] of reports) {
+        if (file && result.configError) {
+            console.log(`not writing ${file}: configuration error, no policy ran`);
+        } else if (file) {
+            writeFileSync(file, render());
+            console.log(`wrote ${file}`);
+        }
     }
     process.exit(result.exitCode);
 }

@@ -2,8 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KeyUse } from "../kms/key-use";
 
 /**
- * IAM policy documents as structured objects: Effect, Action and Principal are plain strings
- * known at preview (so the policy pack can read them); only Resource ARNs may be outputs.
+ * IAM policy documents as structured objects. The engine serialises a document that contains any
+ * Output of a resource not created yet as ONE unknown string at a first `pulumi preview`, and the pack
+ * then cannot read any statement of it (it refuses it). So: Effect, Action, Principal and Condition
+ * are plain strings, and Resource ARNs are computed from the model (deterministic names, account ids)
+ * wherever they can be; an Output is acceptable only when it is known at preview (config, an existing
+ * resource). `npm run plan -- --preview` leaves new resources' outputs unknown and shows which documents
+ * a first preview could not check; CI runs it for every stack.
  */
 type Principal = { AWS: string | string[] } | { Service: string | string[] } | { Federated: string };
 
