@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Account, type AccountRole, accountsSchema, checkMacieMembers } from "./accounts";
 import { datasetsSchema } from "./datasets";
+import { closest } from "./did-you-mean";
 import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";
@@ -55,7 +56,7 @@ export interface Environment extends Sections {
 export function parseEnvironment(name: string, raw: Record<string, unknown>): Environment {
     const result = environmentSchema.safeParse(raw);
     if (!result.success) {
-        throw fromZodError(result.error);
+        throw fromZodError(result.error, raw);
     }
     return { name, ...result.data };
 }
@@ -92,7 +93,7 @@ function checkForeignKeys(config: Record<string, string>): { key: string; messag
     const problems: { key: string; message: string }[] = [];
     for (const key of Object.keys(config)) {
         const namespace = key.split(":")[0];
-        if (namespace !== CONFIG_NAMESPACE && namespace.length > 0 && closeTo(namespace, CONFIG_NAMESPACE)) {
+        if (namespace !== CONFIG_NAMESPACE && namespace.length > 0 && closest(namespace, [CONFIG_NAMESPACE])) {
             problems.push({
                 key,
                 message: `config namespace "${namespace}" is not "${CONFIG_NAMESPACE}" (did you mean ${CONFIG_NAMESPACE}:${key.slice(namespace.length + 1)}?); the section would be ignored`,
@@ -113,19 +114,6 @@ function checkForeignKeys(config: Record<string, string>): { key: string; messag
         });
     }
     return problems;
-}
-
-/** Within two edits (insert, delete, substitute) of `target`. */
-function closeTo(word: string, target: string): boolean {
-    let previous = Array.from({ length: target.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= word.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= target.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word[i - 1] === target[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[target.length] <= 2;
 }
 
 function parseConfigValue(value: string): unknown {

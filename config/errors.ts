@@ -4,7 +4,7 @@ import { z } from "zod";
 export const CONFIG_NAMESPACE = "lakewarden";
 
 export interface ConfigProblem {
-    /** Full config key path, e.g. `lakewarden:accounts[2].id`. */
+    /** Full config key path, e.g. `lakewarden:accounts[producer].id` (an account by its name). */
     key: string;
     message: string;
 }
@@ -23,15 +23,25 @@ export class ConfigError extends Error {
     }
 }
 
-function configKey(path: readonly PropertyKey[]): string {
+/**
+ * The config key of a zod issue path; an index into `accounts` is shown as the account's name
+ * (`lakewarden:accounts[producer].id`) when the raw entry has one, since that is what people search for.
+ */
+function configKey(path: readonly PropertyKey[], raw: Record<string, unknown>): string {
     const [section, ...rest] = path;
     let key = `${CONFIG_NAMESPACE}:${String(section)}`;
+    let value: unknown = raw[String(section)];
     for (const part of rest) {
-        key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+        const item: unknown = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+        const name =
+            section === "accounts" && value === raw.accounts && item !== null && typeof item === "object" ? (item as { name?: unknown }).name : undefined;
+        key += typeof part === "number" ? `[${typeof name === "string" && name.length > 0 ? name : part}]` : `.${String(part)}`;
+        value = item;
     }
     return key;
 }
 
-export function fromZodError(error: z.ZodError): ConfigError {
-    return new ConfigError(error.issues.map(issue => ({ key: configKey(issue.path), message: issue.message })));
+/** `raw` is the parsed section values the issues refer to (for account names). */
+export function fromZodError(error: z.ZodError, raw: Record<string, unknown> = {}): ConfigError {
+    return new ConfigError(error.issues.map(issue => ({ key: configKey(issue.path, raw), message: issue.message })));
 }

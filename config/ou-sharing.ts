@@ -40,6 +40,16 @@ export type OuSharing = z.infer<typeof ouSharingSchema>;
 
 export function checkOuSharing(env: { accounts: Account[]; ouSharing: OuSharing }, ctx: z.RefinementCtx): void {
     const { ouSharing, accounts } = env;
+    // The reconciler reads the OU tree only through the management account's org-reader role (its own
+    // role has no Organizations permissions): without that account, the sharing would never happen.
+    if (ouSharing.mappings.length > 0 && !accounts.some(a => a.role === "management")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["ouSharing", "mappings"],
+            message:
+                'OU sharing reads the organisation through the management account\'s org-reader role; add the account with role "management" to lakewarden:accounts, or remove the mappings',
+        });
+    }
     checkUnique(
         ctx,
         ouSharing.mappings,

@@ -1,4 +1,6 @@
+import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
+import { closest } from "./did-you-mean";
 
 export const accountId = z
     .string({ error: "expected a 12-digit AWS account id as a quoted string" })
@@ -9,9 +11,19 @@ export const shortName = z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
     error: issue => `expected a short name (2-24 chars: lower-case letters, digits, '-'), got "${String(issue.input)}"`,
 });
 
-export const region = z
-    .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: issue => `expected an AWS region like eu-west-1, got "${String(issue.input)}"` });
+/**
+ * The regions the AWS provider can target: @pulumi/aws's `Region` enum ("any valid Amazon region
+ * that may be targeted with deployments", node_modules/@pulumi/aws/types/enums/index.d.ts), so a
+ * typo such as eu-wset-1 stops the program instead of failing at the first API call.
+ */
+const REGIONS: readonly string[] = Object.values(Region);
+
+export const region = z.string({ error: "expected an AWS region like eu-west-1" }).refine(value => REGIONS.includes(value), {
+    error: issue => {
+        const near = closest(String(issue.input), REGIONS);
+        return `unknown AWS region "${String(issue.input)}"${near ? ` (did you mean ${near}?)` : ""}`;
+    },
+});
 
 export const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, {
     error: issue => `expected an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${String(issue.input)}"`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Account } from "./accounts";
 import { organizationalUnitId } from "./primitives";
 import { checkUnique } from "./references";
 
@@ -21,7 +22,17 @@ export const sensitiveDataSchema = z
 
 export type SensitiveData = z.infer<typeof sensitiveDataSchema>;
 
-export function checkSensitiveData(env: { sensitiveData: SensitiveData }, ctx: z.RefinementCtx): void {
+export function checkSensitiveData(env: { sensitiveData: SensitiveData; accounts: Account[] }, ctx: z.RefinementCtx): void {
+    // The tag policy and the member baseline StackSet are made in the management account (stacks/management.ts):
+    // without one, the target OUs would get neither.
+    if (env.sensitiveData.targetOus.length > 0 && !env.accounts.some(a => a.role === "management")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["sensitiveData", "targetOus"],
+            message:
+                'the bucket tag policy and member baseline for target OUs are deployed from the management account; add the account with role "management" to lakewarden:accounts, or remove targetOus',
+        });
+    }
     checkUnique(
         ctx,
         env.sensitiveData.targetOus,

@@ -169,7 +169,7 @@ function loadConfig(options: RunOptions): unknown {
 
 export function runPolicyPack(resources: PlannedResource[], options: RunOptions = {}): PolicyRunResult {
     const policies = options.policies ?? packPolicies;
-    const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options));
+    const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options), options.now);
     const getConfigFor = (name: string) => () => ({ ...(config.get(name)?.properties ?? {}) });
     const exemptionsUsed: ExemptionUse[] = [];
     const context: RunnerContext = {

@@ -1,13 +1,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
-import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
 import { lakewardenPolicies } from "../policy/policies";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
 import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
-import { approvalsOf, readBaseAccess, readPolicyConfig } from "./offline/policy-config";
+import { approvalsOf, readBaseAccess, readPolicyConfig, type Relaxation, relaxedPolicies } from "./offline/policy-config";
 import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 import { planJunit } from "./report/junit";
@@ -48,7 +47,7 @@ export interface PlanResult {
     policyConfigFile?: string;
     against?: string;
     /** Policies the config runs below mandatory (advisory or disabled): listed in every plan. */
-    relaxed?: { policy: string; level: string }[];
+    relaxed?: Relaxation[];
     configError?: ConfigError["problems"];
     seconds: number;
 }
@@ -57,7 +56,6 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const started = process.hrtime.bigint();
     const preview = options.preview ?? false;
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-    const config = options.config ?? readStackConfig(options.stack);
     // The gate never runs with pack defaults by accident: a missing file is a config error.
     const policyConfigFile = path.resolve(options.policyConfigFile ?? path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`));
     if (!existsSync(policyConfigFile)) {
@@ -75,8 +73,11 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     let recording;
     let policyConfig: Record<string, unknown>;
     let base: AccessReport | undefined;
+    let relaxed: Relaxation[];
     try {
+        const config = options.config ?? readStackConfig(options.stack);
         policyConfig = readPolicyConfig(policyConfigFile);
+        relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
@@ -113,9 +114,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         policy,
         access,
         ...(accessDiff ? { accessDiff } : {}),
-        relaxed: [...reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", policyConfig)]
-            .filter(([, entry]) => entry.enforcementLevel !== "mandatory")
-            .map(([policy, entry]) => ({ policy, level: entry.enforcementLevel })),
+        relaxed,
         policyConfigFile: path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile,
         ...(options.against ? { against: options.against } : {}),
         seconds: elapsed(),
@@ -149,6 +148,9 @@ export function renderPlan(result: PlanResult, verbose = false): string {
         lines.push(`policy pack: ${policy.policiesRun} policies over ${policy.resourcesChecked} resources`);
         if (result.relaxed && result.relaxed.length > 0) {
             lines.push(`  relaxed below mandatory by ${result.policyConfigFile}: ${result.relaxed.map(r => `${r.policy} (${r.level})`).join(", ")}`);
+            lines.push(
+                ...result.relaxed.map(r => `    ${r.policy}: ${r.reason ?? "declared below mandatory by the pack"}${r.expires ? ` (until ${r.expires})` : ""}`),
+            );
         }
         for (const v of policy.violations) {
             const anchors = ruleOf(v.policyName).anchorIds;

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { environmentFromConfig } from "../../config/environment";
 import { ConfigError } from "../../config/errors";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { expectProblem, mutate, problemsOf } from "../helpers/config";
 
@@ -22,7 +25,7 @@ describe("environment model", () => {
     it("rejects an account id that is not 12 digits", () => {
         expectProblem(
             mutate("dev", r => (r.accounts[1].id = "44445555666")),
-            "lakewarden:accounts[1].id",
+            "lakewarden:accounts[security].id",
             /12-digit AWS account id, got "44445555666"/,
         );
     });
@@ -30,7 +33,7 @@ describe("environment model", () => {
     it("rejects an account id given as a number", () => {
         expectProblem(
             mutate("dev", r => (r.accounts[1].id = 444455556666)),
-            "lakewarden:accounts[1].id",
+            "lakewarden:accounts[security].id",
             /12-digit AWS account id/,
         );
     });
@@ -41,7 +44,7 @@ describe("environment model", () => {
                 r.accounts[3].id = r.accounts[2].id;
                 r.accounts[3].deployRoleArn = r.accounts[2].deployRoleArn;
             }),
-            "lakewarden:accounts[3].id",
+            "lakewarden:accounts[analytics].id",
             /duplicate account id "777788889999"/,
         );
     });
@@ -49,7 +52,7 @@ describe("environment model", () => {
     it("rejects two accounts with the same name", () => {
         expectProblem(
             mutate("dev", r => (r.accounts[3].name = "producer")),
-            "lakewarden:accounts[3].name",
+            "lakewarden:accounts[producer].name",
             /duplicate account name "producer"/,
         );
     });
@@ -57,7 +60,7 @@ describe("environment model", () => {
     it("rejects a deploy role ARN in another account", () => {
         expectProblem(
             mutate("dev", r => (r.accounts[2].deployRoleArn = "arn:aws:iam::123456789012:role/lakewarden-deploy")),
-            "lakewarden:accounts[2].deployRoleArn",
+            "lakewarden:accounts[producer].deployRoleArn",
             /role ARN is in account 123456789012, but account "producer" has id 777788889999/,
         );
     });
@@ -65,7 +68,7 @@ describe("environment model", () => {
     it("rejects a Lake Formation admin from another account", () => {
         expectProblem(
             mutate("dev", r => (r.accounts[2].lakeFormationAdmins = ["arn:aws:iam::123456789012:role/admin"])),
-            "lakewarden:accounts[2].lakeFormationAdmins[0]",
+            "lakewarden:accounts[producer].lakeFormationAdmins[0]",
             /must be a role of account 777788889999/,
         );
     });
@@ -142,6 +145,52 @@ describe("environment model", () => {
                 (r.organization as Record<string, unknown>).id = "org-1";
             }),
         );
-        assert.deepEqual(problems.map(p => p.key).sort(), ["lakewarden:accounts[0].id", "lakewarden:organization.id"]);
+        assert.deepEqual(problems.map(p => p.key).sort(), ["lakewarden:accounts[management].id", "lakewarden:organization.id"]);
+    });
+
+    it("rejects a region the AWS provider does not know, suggesting the close match", () => {
+        expectProblem(
+            mutate("dev", r => (r.homeRegion = "eu-wset-1")),
+            "lakewarden:homeRegion",
+            /unknown AWS region "eu-wset-1" \(did you mean eu-west-1\?\)/,
+        );
+        expectProblem(
+            mutate("dev", r => (r.accounts[3].region = "us-east-7")),
+            "lakewarden:accounts[analytics].region",
+            /unknown AWS region "us-east-7" \(did you mean us-east-1\?\)/,
+        );
+        // Matches the old pattern (two letters, a word, a digit) but is no region.
+        expectProblem(
+            mutate("dev", r => (r.homeRegion = "zz-middle-9")),
+            "lakewarden:homeRegion",
+            /^unknown AWS region "zz-middle-9"$/,
+        );
+    });
+
+    it("names an account by its index when it has no usable name", () => {
+        expectProblem(
+            mutate("dev", r => {
+                delete r.accounts[2].name;
+            }),
+            "lakewarden:accounts[2].name",
+            /expected string/,
+        );
+    });
+
+    it("rejects a stack file that is not valid YAML, naming the file", () => {
+        const root = mkdtempSync(path.join(tmpdir(), "lw-stack-"));
+        writeFileSync(path.join(root, "Pulumi.broken.yaml"), "config:\n  lakewarden:homeRegion: eu-west-1\n   lakewarden:tags: [a\n");
+        assert.throws(
+            () => readStackConfig("broken", root),
+            (e: unknown) =>
+                e instanceof ConfigError &&
+                e.problems.length === 1 &&
+                e.problems[0].key === "Pulumi.broken.yaml" &&
+                /not valid YAML: .*line/.test(e.problems[0].message),
+        );
+        assert.throws(
+            () => readStackConfig("absent", root),
+            (e: unknown) => e instanceof ConfigError && e.problems[0].key === "Pulumi.absent.yaml" && /does not exist/.test(e.problems[0].message),
+        );
     });
 });

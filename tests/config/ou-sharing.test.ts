@@ -4,6 +4,14 @@ type Mapping = { ou: string; consumers: string[]; tables: Record<string, unknown
 const mappings = (raw: Record<string, unknown>) => (raw.ouSharing as { mappings: Mapping[] }).mappings;
 
 describe("ouSharing validation", () => {
+    it("rejects OU sharing and target OUs without a management account (they would deploy nothing)", () => {
+        const withoutManagement = mutate("prod", r => {
+            r.accounts = r.accounts.filter(a => a.role !== "management");
+        });
+        expectProblem(withoutManagement, "lakewarden:ouSharing.mappings", /management account's org-reader role; add the account with role "management"/);
+        expectProblem(withoutManagement, "lakewarden:sensitiveData.targetOus", /deployed from the management account; add the account with role "management"/);
+    });
+
     it("rejects an OU id that is neither ou-… nor r-…", () => {
         expectProblem(
             mutate("prod", r => (mappings(r)[0].ou = "Prod")),

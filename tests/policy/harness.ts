@@ -48,6 +48,13 @@ export interface PolicyCase {
 export const covered = new Set<string>();
 const NOW = new Date("2026-01-15T12:00:00Z");
 
+/** A level entry; one below mandatory carries the reason and expiry the config requires of it. */
+function levelEntry(level: string): Record<string, unknown> {
+    return level === "advisory" || level === "disabled"
+        ? { enforcementLevel: level, reason: "the enforcement level under test", expires: "2099-12-31" }
+        : { enforcementLevel: level };
+}
+
 function runner(c: PolicyCase) {
     /** Runs the pack with this policy's base config merged with `own` (properties or a level). */
     return (
@@ -57,8 +64,9 @@ function runner(c: PolicyCase) {
         replace = false,
     ): PolicyRunResult => {
         const base = replace ? {} : c.config;
-        const entry = typeof own === "string" ? { ...base, enforcementLevel: own } : { ...base, ...own };
-        return runPolicyPack(resources, { config: { ...extra, [c.policy]: entry }, now: NOW });
+        const entry = typeof own === "string" ? { ...base, ...levelEntry(own) } : { ...base, ...own };
+        const others = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === "string" ? levelEntry(value) : value]));
+        return runPolicyPack(resources, { config: { ...others, [c.policy]: entry }, now: NOW });
     };
 }
 

@@ -53,6 +53,37 @@ describe("offline runner", () => {
             assert.ok(levels("dev").filter(l => l === "mandatory").length > 50);
         });
 
+        it("requires a reason and an unexpired expiry to lower a policy below mandatory, and names the key", () => {
+            const now = new Date("2027-02-01T00:00:00Z");
+            const run = (config: Record<string, unknown>) => () => runPolicyPack(wildcardPolicy(), { config, now });
+            assert.throws(run({ "iam-no-wildcard-actions": "advisory" }), /iam-no-wildcard-actions\.reason: lowering to advisory needs a reason/);
+            assert.throws(
+                run({ "iam-no-wildcard-actions": "disabled" }),
+                /iam-no-wildcard-actions\.expires: lowering to disabled needs an expiry date \(YYYY-MM-DD\), got undefined/,
+            );
+            assert.throws(run({ all: "advisory" }), /all\.reason: lowering to advisory needs a reason/);
+            assert.throws(
+                run({ "iam-no-wildcard-actions": { enforcementLevel: "advisory", reason: "migration of the break-glass role", expires: "2027-01-31" } }),
+                /iam-no-wildcard-actions\.expires: the relaxation to advisory expired on 2027-01-31/,
+            );
+            assert.throws(
+                run({ "iam-no-wildcard-actions": { enforcementLevel: "advisory", reason: "migration of the break-glass role", expires: "31/01/2027" } }),
+                /iam-no-wildcard-actions\.expires: lowering to advisory needs an expiry date/,
+            );
+            assert.throws(
+                run({ "iam-no-wildcard-actions": { enforcementLevel: "mandatory", reason: "left over from a relaxation", expires: "2027-12-31" } }),
+                /iam-no-wildcard-actions: reason and expires belong to a relaxation; mandatory is not below mandatory/,
+            );
+            const config = reconcilePolicyPackConfig(
+                lakewardenPolicies,
+                "mandatory",
+                { "iam-no-wildcard-actions": { enforcementLevel: "advisory", reason: "migration of the break-glass role", expires: "2027-02-01" } },
+                now,
+            );
+            assert.deepStrictEqual(config.get("iam-no-wildcard-actions")?.relaxation, { reason: "migration of the break-glass role", expires: "2027-02-01" });
+            assert.deepStrictEqual(config.get("iam-no-wildcard-actions")?.properties, { exemptions: [], forbidPartialWildcards: false });
+        });
+
         it("applies schema defaults before the configured values", () => {
             const config = reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", { "log-group-retention": { maxRetentionDays: 400 } });
             assert.deepStrictEqual(config.get("log-group-retention")?.properties, { minRetentionDays: 90, maxRetentionDays: 400, exemptions: [] });
@@ -159,7 +190,9 @@ describe("offline runner", () => {
         });
 
         it("counts the policies that ran and the resources checked", () => {
-            const result = runPolicyPack(wildcardPolicy(), { config: { "iam-no-wildcard-actions": "disabled" } });
+            const result = runPolicyPack(wildcardPolicy(), {
+                config: { "iam-no-wildcard-actions": { enforcementLevel: "disabled", reason: "counting test: one policy off", expires: "2099-12-31" } },
+            });
             assert.strictEqual(result.policiesRun, lakewardenPolicies.length - 1);
             assert.strictEqual(result.resourcesChecked, 3);
             assert.deepStrictEqual(violationsOf(result, "iam-no-wildcard-actions"), []);
@@ -205,6 +238,8 @@ describe("offline runner", () => {
                 config: {
                     "iam-no-wildcard-actions": {
                         enforcementLevel: "advisory",
+                        reason: "break-glass role under review",
+                        expires: "2026-12-31",
                         exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7", expires: "2026-04-30" }],
                     },
                 },

@@ -33,9 +33,9 @@ describe("offline plan", () => {
         assert.equal(result.resources.length, 0);
         assert.deepEqual(
             result.configError?.map(p => p.key),
-            ["lakewarden:accounts[1].id"],
+            ["lakewarden:accounts[security].id"],
         );
-        assert.match(renderPlan(result), /lakewarden:accounts\[1\]\.id: expected a 12-digit AWS account id/);
+        assert.match(renderPlan(result), /lakewarden:accounts\[security\]\.id: expected a 12-digit AWS account id/);
     });
 
     it("exits 1 on a mandatory violation and names the policy and resource", async () => {

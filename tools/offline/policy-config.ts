@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { Policies } from "@pulumi/policy";
 import { ConfigError } from "../../config/errors";
+import { PolicyPackConfigError, reconcilePolicyPackConfig } from "../../policy/lib/engine-config";
 import type { AccessReport, Approval } from "../access/report";
 
 /** Reads a --policy-pack-config file; a JSON syntax error is a config error naming the file. */
@@ -13,6 +15,30 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
         return parsed as Record<string, unknown>;
     } catch (error) {
         throw new ConfigError([{ key: file, message: `not valid policy pack config JSON: ${(error as Error).message}` }]);
+    }
+}
+
+export interface Relaxation {
+    policy: string;
+    level: string;
+    reason?: string;
+    expires?: string;
+}
+
+/**
+ * Validates a policy pack config as the runner will apply it and lists the policies it runs below
+ * mandatory, with the reason and expiry each needs; a problem is a config error naming the file and key.
+ */
+export function relaxedPolicies(file: string, config: Record<string, unknown>, policies: Policies, now = new Date()): Relaxation[] {
+    try {
+        return [...reconcilePolicyPackConfig(policies, "mandatory", config, now)]
+            .filter(([, entry]) => entry.enforcementLevel === "advisory" || entry.enforcementLevel === "disabled")
+            .map(([policy, entry]) => ({ policy, level: entry.enforcementLevel, ...entry.relaxation }));
+    } catch (error) {
+        if (error instanceof PolicyPackConfigError) {
+            throw new ConfigError(error.problems.map(p => ({ key: `${file}: ${p.key}`, message: p.message })));
+        }
+        throw error;
     }
 }
 
