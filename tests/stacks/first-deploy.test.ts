@@ -214,7 +214,7 @@ describe("first deploy (issue 10)", () => {
             const accounts = sectionOf<Record<string, unknown>[]>("dev", "accounts").map(({ email: _email, ...a }) => a);
             await assert.rejects(
                 recordStack("dev", { config: withSection("dev", "accounts", accounts) }),
-                /lakewarden:accounts\[2\]\.email: producer "producer" needs its account email/,
+                /lakewarden:accounts\[producer\]\.email: producer "producer" needs its account email/,
             );
         });
 
@@ -264,12 +264,18 @@ describe("first deploy (issue 10)", () => {
     });
 
     describe("6. absent means absent", () => {
-        it("gives the reconciler no role to assume and no empty variable without a management account", async () => {
+        it("refuses sections that need a management account without one, and writes no empty ARN once they are gone", async () => {
             const accounts = sectionOf<{ role: string }[]>("dev", "accounts").filter(a => a.role !== "management");
-            const rec = await recordStack("dev", { config: withSection("dev", "accounts", accounts) });
-            const fn = ofType(rec, "aws:lambda/function:Function").find(f => f.props.name === "lakewarden-dev-ou-row-filters");
-            const variables = (fn?.props.environment as { variables: Record<string, string> }).variables;
-            assert.ok(!("ORG_READ_ROLE_ARN" in variables));
+            await assert.rejects(recordStack("dev", { config: withSection("dev", "accounts", accounts) }), /lakewarden:ouSharing\.mappings: .*management/);
+            const { targetOus: _targetOus, ...sensitiveData } = sectionOf<Record<string, unknown>>("dev", "sensitiveData");
+            const config: Record<string, string> = { ...withSection("dev", "accounts", accounts), "lakewarden:sensitiveData": JSON.stringify(sensitiveData) };
+            delete config["lakewarden:ouSharing"];
+            const rec = await recordStack("dev", { config });
+            for (const fn of ofType(rec, "aws:lambda/function:Function")) {
+                const variables = (fn.props.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {};
+                assert.ok(!Object.values(variables).includes(""), `${fn.name}: an empty variable`);
+                assert.ok(!("ORG_READ_ROLE_ARN" in variables), `${fn.name}: ORG_READ_ROLE_ARN without a management account`);
+            }
             for (const policy of ofType(rec, "aws:iam/rolePolicy:RolePolicy")) {
                 for (const s of docOf(policy).Statement) {
                     assert.ok(!(s.Resource ?? []).includes(""), `${policy.urn}: empty ARN in ${s.Sid}`);
