@@ -3,6 +3,7 @@
  * Body: { findingId, versionId, reason, requestId }. Env: RELEASE_STATE_MACHINE_ARN,
  * RELEASER_ROLE_ARNS (comma-separated roles allowed to release).
  */
+import { type ProxyResult, respond } from "../shared/api-response";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { callerOf, isAllowedReleaser, releaserRolesFromEnvironment } from "./caller";
 import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
@@ -11,16 +12,6 @@ import { releaseExecutionName, startRelease, stateMachineArnFromEnvironment } fr
 import { countWith, telemetry } from "../shared/telemetry";
 
 const { logger, metrics } = telemetry("release-api");
-
-export interface ProxyResult {
-    statusCode: number;
-    headers: Record<string, string>;
-    body: string;
-}
-
-function respond(statusCode: number, body: object): ProxyResult {
-    return { statusCode, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
-}
 
 export interface ReleaseApiDeps {
     sfn: SFNClient;

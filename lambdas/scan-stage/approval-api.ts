@@ -4,6 +4,7 @@
  * configured approver roles (defence in depth behind the API's resource policy); the decision,
  * who took it and why go to the audit record first (claimed once), then to the waiting workflow.
  */
+import { type ProxyResult, respond } from "../shared/api-response";
 import { type SFNClient, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, InvalidToken } from "@aws-sdk/client-sfn";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
@@ -28,16 +29,6 @@ export interface ApprovalApiDeps {
     decisionTable: string;
     approverRoleArns: readonly string[];
     now: () => Date;
-}
-
-export interface ProxyResult {
-    statusCode: number;
-    headers: Record<string, string>;
-    body: string;
-}
-
-function respond(statusCode: number, body: object): ProxyResult {
-    return { statusCode, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
 }
 
 function parseJsonBody(body: string | null, isBase64Encoded: boolean | undefined): unknown {

@@ -3,7 +3,7 @@ import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
-import type { ProxyResult } from "../../../lambdas/release-api/handler";
+import type { ProxyResult } from "../../../lambdas/shared/api-response";
 import { handleRelease, releaseApiHandler as handler } from "../../../support/remediation/handlers";
 import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
 import { releaseExecutionName } from "../../../lambdas/release-api/start-release";
