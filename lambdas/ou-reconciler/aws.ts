@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { currentParameter } from "../shared/parameters";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { TableRef } from "./mapping";
 import type { OrgReader } from "./org-tree";
 import type { LakeFormationPort } from "./reconcile";
@@ -28,10 +28,8 @@ const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 // Organizations list calls return at most 20 items a page.
 const ORGANIZATIONS_PAGE_SIZE = 20;
 const SESSION_NAME = "lakewarden-ou-reconciler";
-const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 export type ClientOverrides = Pick<OrganizationsClientConfig, "region" | "requestHandler" | "credentials">;
-type Credentials = NonNullable<OrganizationsClientConfig["credentials"]>;
 
 export interface AwsClients {
     organizations: OrganizationsClient;
@@ -41,8 +39,7 @@ export interface AwsClients {
 
 /** Organizations through the management account's read-only role when given, else as delegated administrator. */
 export function createClients(orgReadRoleArn: string | undefined, overrides: ClientOverrides = {}): AwsClients {
-    const organizationsCredentials =
-        orgReadRoleArn === undefined ? {} : { credentials: assumedRole(new STSClient({ ...RETRY, ...overrides }), orgReadRoleArn) };
+    const organizationsCredentials = orgReadRoleArn === undefined ? {} : { credentials: assumedRole(orgReadRoleArn, overrides) };
     return {
         organizations: new OrganizationsClient({ ...RETRY, ...overrides, ...organizationsCredentials }),
         lakeFormation: new LakeFormationClient({ ...RETRY, ...overrides }),
@@ -50,23 +47,19 @@ export function createClients(orgReadRoleArn: string | undefined, overrides: Cli
     };
 }
 
-/** Credentials of an assumed role, renewed shortly before they expire (warm Lambdas outlive a session). */
-function assumedRole(sts: STSClient, roleArn: string): Credentials {
-    let current: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } | undefined;
-    return async () => {
-        if (current !== undefined && current.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS) return current;
-        const { Credentials: issued } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME }));
-        if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined || issued.SessionToken === undefined || issued.Expiration === undefined) {
-            throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-        }
-        current = {
-            accessKeyId: issued.AccessKeyId,
-            secretAccessKey: issued.SecretAccessKey,
-            sessionToken: issued.SessionToken,
-            expiration: issued.Expiration,
-        };
-        return current;
-    };
+/**
+ * Credentials of the assumed role from the SDK's own provider: it calls sts:AssumeRole, caches the
+ * session and assumes the role again before it expires (warm Lambdas outlive a session). The
+ * provider's STS client is @aws-sdk/nested-clients/sts, built from clientConfig, and it signs with
+ * masterCredentials (the Lambda's own unless overridden).
+ */
+function assumedRole(roleArn: string, overrides: ClientOverrides) {
+    const { credentials, ...clientConfig } = overrides;
+    return fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: SESSION_NAME },
+        ...(credentials === undefined ? {} : { masterCredentials: credentials }),
+        clientConfig: { ...RETRY, ...clientConfig },
+    });
 }
 
 async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {

@@ -23,24 +23,12 @@ import {
     S3Client,
     UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { createRequire } from "node:module";
-import type { AssumeRoleCommand as AssumeRoleCommandClass, STSClient as STSClientClass } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { memberRoleArn } from "../../lambdas/quarantine-object/member-session";
 import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
+import { providerSts } from "../provider-sts";
 import { FakeS3 } from "./fake-s3";
 import { FakeSts, type Session } from "./fake-sts";
-
-/**
- * `fromTemporaryCredentials` sends AssumeRole through its own STS client, the one in
- * `@aws-sdk/nested-clients/sts` (not `@aws-sdk/client-sts`); the class mock must target the class
- * the provider really loads, so it is resolved from the provider's own location.
- */
-const providerRequire = createRequire(require.resolve("@aws-sdk/credential-providers"));
-export const providerSts = providerRequire("@aws-sdk/nested-clients/sts") as {
-    STSClient: typeof STSClientClass;
-    AssumeRoleCommand: typeof AssumeRoleCommandClass;
-};
 
 type CredentialsProvider = () => Promise<{ accessKeyId?: string }>;
 

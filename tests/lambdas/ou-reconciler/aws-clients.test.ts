@@ -98,5 +98,20 @@ describe("ou-reconciler AWS clients", () => {
             // Lake Formation keeps the Lambda's own credentials.
             assert.notEqual(lakeFormation.config.credentials, provider);
         });
+
+        it("assume the role again before the session expires (the SDK provider's refresh, not ours)", async () => {
+            const role = "arn:aws:iam::111111111111:role/lakewarden-org-read";
+            const { organizations } = createClients(role, { region: "us-east-1" });
+            await organizations.config.credentials();
+            // The fake issues one-hour sessions; the SDK refreshes within five minutes of expiry.
+            const realNow = Date.now;
+            Date.now = () => realNow() + 56 * 60 * 1000;
+            try {
+                await organizations.config.credentials();
+            } finally {
+                Date.now = realNow;
+            }
+            assert.equal(fake.count("AssumeRole"), 2);
+        });
     });
 });

@@ -10,8 +10,8 @@ import {
 } from "@aws-sdk/client-lakeformation";
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { providerSts } from "../../../support/provider-sts";
 import { FakeLakeFormation } from "./fake-lake-formation";
 import { FakeOrganization } from "./fake-organizations";
 
@@ -81,8 +81,8 @@ export class FakeAws {
                 Parameter: { Value: typeof this.mappingDocument === "string" ? this.mappingDocument : JSON.stringify(this.mappingDocument) },
             })),
         );
-        const sts = this.stub(mockClient(STSClient));
-        sts.on(AssumeRoleCommand).callsFake(
+        const sts = this.stub(mockClient(providerSts.STSClient));
+        sts.on(providerSts.AssumeRoleCommand).callsFake(
             this.handle("AssumeRole", () => ({
                 Credentials: { AccessKeyId: "ASIAFAKE", SecretAccessKey: "secret", SessionToken: "token", Expiration: new Date(Date.now() + 3_600_000) },
             })),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mockClient } from "aws-sdk-client-mock";
 import { memberS3Client } from "../../../lambdas/quarantine-object/member-session";
 import { sessionPolicy } from "../../../lambdas/quarantine-object/session-policy";
-import { providerSts } from "../../../support/remediation/fake-aws";
+import { providerSts } from "../../../support/provider-sts";
 
 describe("quarantine-object member session", () => {
     let sts: ReturnType<typeof mockClient>;
