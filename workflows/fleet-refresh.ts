@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { MAX_GROUPS_PER_RUN } from "../lambdas/fleet-discovery/contract";
+import { MAX_HISTORY_EVENTS, maxGroupsWithin, worstCaseHistoryEvents } from "./fleet-refresh-history";
 import { DISCOVERY_PERMANENT_ERRORS } from "../lambdas/fleet-discovery/errors";
 import type { RolePolicyStatement } from "../lambdas/fleet-discovery/role-policy";
 import { pollingSchema, refreshPreferencesSchema } from "../lambdas/instance-refresh/request";
@@ -37,34 +38,55 @@ const lambdaArn = z
 
 const waveSize = z.number().int().min(1).max(100);
 
-const fleetRefreshConfigSchema = z.object({
-    functions: z.object({ discovery: lambdaArn, launchTemplateVersion: lambdaArn, instanceRefresh: lambdaArn }),
-    notificationTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
-    selection: z.object({
-        // Never empty: a selector without tags would refresh every cluster in the account.
-        requiredClusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine(tags => Object.keys(tags).length > 0, {
-            message: "needs at least one tag",
+const fleetRefreshConfigSchema = z
+    .object({
+        functions: z.object({ discovery: lambdaArn, launchTemplateVersion: lambdaArn, instanceRefresh: lambdaArn }),
+        notificationTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
+        selection: z.object({
+            // Never empty: a selector without tags would refresh every cluster in the account.
+            requiredClusterTags: z.record(z.string().min(1).max(128), z.string().max(256)).refine(tags => Object.keys(tags).length > 0, {
+                message: "needs at least one tag",
+            }),
+            requireManagedDraining: z.boolean().default(true),
         }),
-        requireManagedDraining: z.boolean().default(true),
-    }),
-    waves: z
-        .object({
-            size: waveSize,
-            firstWaveSize: waveSize.optional(),
-            /** Groups of one wave refreshed at the same time; defaults to the wave size. */
-            maxConcurrency: z.number().int().min(1).max(40).optional(),
-            /** Observation time after a wave before the alarms are checked and the next wave starts. */
-            bakeSeconds: z.number().int().min(0).max(86_400),
-        })
-        .refine(w => w.maxConcurrency === undefined || w.maxConcurrency <= Math.max(w.size, w.firstWaveSize ?? 0), {
-            message: "maxConcurrency cannot exceed the largest wave",
-        }),
-    refresh: refreshPreferencesSchema,
-    polling: pollingSchema,
-    /** Discovery refuses a larger fleet (FleetTooLarge): see MAX_GROUPS_PER_RUN for the 25,000-event history quota. */
-    maxGroupsPerRun: z.number().int().min(1).max(MAX_GROUPS_PER_RUN).default(MAX_GROUPS_PER_RUN),
-    executionTimeoutSeconds: z.number().int().min(3600).max(31_536_000).default(259_200),
-});
+        waves: z
+            .object({
+                size: waveSize,
+                firstWaveSize: waveSize.optional(),
+                /** Groups of one wave refreshed at the same time; defaults to the wave size. */
+                maxConcurrency: z.number().int().min(1).max(40).optional(),
+                /** Observation time after a wave before the alarms are checked and the next wave starts. */
+                bakeSeconds: z.number().int().min(0).max(86_400),
+            })
+            .refine(w => w.maxConcurrency === undefined || w.maxConcurrency <= Math.max(w.size, w.firstWaveSize ?? 0), {
+                message: "maxConcurrency cannot exceed the largest wave",
+            }),
+        refresh: refreshPreferencesSchema,
+        polling: pollingSchema,
+        /**
+         * Discovery refuses a larger fleet (FleetTooLarge). Defaults to the largest fleet whose worst case
+         * stays under the 25,000-event history quota with this polling (MAX_GROUPS_PER_RUN with the default).
+         */
+        maxGroupsPerRun: z.number().int().min(1).max(MAX_GROUPS_PER_RUN).optional(),
+        executionTimeoutSeconds: z.number().int().min(3600).max(31_536_000).default(259_200),
+    })
+    .superRefine((config, context) => {
+        const fits = maxGroupsWithin(config.polling);
+        if (fits === 0) {
+            context.addIssue({
+                code: "custom",
+                path: ["polling"],
+                message: `one group polled to this timeout and rolled back makes ${worstCaseHistoryEvents(1, config.polling)} history events, over the ${MAX_HISTORY_EVENTS} quota`,
+            });
+        } else if (config.maxGroupsPerRun !== undefined && config.maxGroupsPerRun > fits) {
+            context.addIssue({
+                code: "custom",
+                path: ["maxGroupsPerRun"],
+                message: `at most ${fits} with this polling: ${config.maxGroupsPerRun} groups polled to their deadlines make ${worstCaseHistoryEvents(config.maxGroupsPerRun, config.polling)} history events, over the ${MAX_HISTORY_EVENTS} quota`,
+            });
+        }
+    })
+    .transform(config => ({ ...config, maxGroupsPerRun: config.maxGroupsPerRun ?? Math.min(MAX_GROUPS_PER_RUN, maxGroupsWithin(config.polling)) }));
 
 export type FleetRefreshConfig = z.input<typeof fleetRefreshConfigSchema>;
 

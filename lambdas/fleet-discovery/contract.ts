@@ -64,7 +64,8 @@ export interface Skipped {
  * then rolled back, polled to its own, in waves of one group (the most per-wave events) costs about
  * 770 events per group, so 32 groups (24,610 events) is the largest fleet that stays under the quota,
  * as tests/workflows/step-functions-limits.test.ts computes on the real definition. Larger fleets are
- * refused (split them by cluster tags), never truncated.
+ * refused (split them by cluster tags), never truncated. A slower polling lowers the cap further:
+ * workflows/fleet-refresh-history.ts derives it from the polling the workflow runs with.
  */
 export const MAX_GROUPS_PER_RUN = 32;
 

@@ -8,17 +8,16 @@ import "./fleet-refresh-environment";
 import assert from "node:assert/strict";
 import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
 import { MAX_GROUPS_PER_RUN } from "../../lambdas/fleet-discovery/contract";
-import { nextPollSeconds } from "../../lambdas/instance-refresh/status";
 import { buildMessage } from "../../lambdas/notify-webhook/message";
 import { causeText } from "../../lambdas/notify-webhook/input";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig } from "../../workflows/fleet-refresh";
+import { HISTORY_COST, MAX_HISTORY_EVENTS, maxGroupsWithin, pollsUntilTimeout, worstCaseHistoryEvents } from "../../workflows/fleet-refresh-history";
 import { S3ServiceException } from "@aws-sdk/client-s3";
 import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "./fleet-refresh-fake-cloud";
 import { type EventLog, runLocally, testConfig } from "./fleet-refresh-harness";
 
 // Step Functions quotas (Developer Guide, "Step Functions service quotas").
 const MAX_STATE_BYTES = 256 * 1024;
-const MAX_HISTORY_EVENTS = 25_000;
 
 /**
  * History events Step Functions records for what the local executor logs: every state has an
@@ -47,14 +46,6 @@ function largestStateBytes(events: readonly EventLog[]): number {
         max = Math.max(max, Buffer.byteLength(JSON.stringify(value ?? null), "utf8"));
     }
     return max;
-}
-
-/** Polls of one refresh that runs until the deadline under `polling`: waits until the timeout is spent. */
-function pollsUntilTimeout(polling: typeof DEFAULT_POLLING): number {
-    let waited = 0;
-    let polls = 0;
-    while (waited <= polling.timeoutSeconds) waited += nextPollSeconds(polls++, polling);
-    return polls;
 }
 
 const PROD_FLEETS: Partial<FleetRefreshConfig>[] = [
@@ -148,6 +139,41 @@ describe("Step Functions limits on the real fleet-refresh definition", function 
         );
         assert.ok(predict(MAX_GROUPS_PER_RUN, worstPolls) <= MAX_HISTORY_EVENTS, "the cap keeps the worst case under 25,000 events");
         assert.equal(MAX_GROUPS_PER_RUN, ceiling, "MAX_GROUPS_PER_RUN is the computed ceiling: update it when the definition's cost changes");
+        // The cost model the workflow derives its cap from is the measured one.
+        assert.deepEqual({ base: one.events, perGroupAndWave, perPoll }, { ...HISTORY_COST }, "HISTORY_COST matches the real definition");
+        assert.equal(worstCaseHistoryEvents(ceiling + 1, DEFAULT_POLLING), predict(ceiling + 1, worstPolls));
+        assert.equal(maxGroupsWithin(DEFAULT_POLLING), MAX_GROUPS_PER_RUN);
+    });
+
+    describe("a custom polling gets its own cap", () => {
+        const base = testConfig({ waves: { size: 1, bakeSeconds: 1800 } });
+        const discoveryPayload = (config: FleetRefreshConfig) => {
+            const definition = buildFleetRefreshDefinition(config) as unknown as { States: Record<string, { Parameters?: { maxGroups?: number } }> };
+            return definition.States.DiscoverFleet.Parameters?.maxGroups;
+        };
+
+        it("a twelve-hour refresh timeout halves the default cap, and it is what discovery is told", () => {
+            const polling = { ...DEFAULT_POLLING, timeoutSeconds: 43_200 };
+            const fits = maxGroupsWithin(polling);
+            assert.ok(fits > 0 && fits < MAX_GROUPS_PER_RUN, `${fits} groups`);
+            assert.ok(worstCaseHistoryEvents(fits + 1, polling) > MAX_HISTORY_EVENTS);
+            assert.equal(discoveryPayload({ ...base, polling }), fits);
+            assert.equal(discoveryPayload({ ...base, polling: DEFAULT_POLLING }), MAX_GROUPS_PER_RUN);
+        });
+
+        it("an explicit cap above what the polling allows is refused, naming maxGroupsPerRun", () => {
+            const polling = { ...DEFAULT_POLLING, timeoutSeconds: 43_200 };
+            assert.throws(
+                () => buildFleetRefreshDefinition({ ...base, polling, maxGroupsPerRun: MAX_GROUPS_PER_RUN }),
+                /at most \d+ with this polling[\s\S]*at maxGroupsPerRun/,
+            );
+        });
+
+        it("a polling under which not even one group fits is refused, naming polling", () => {
+            const polling = { initialIntervalSeconds: 1, maxIntervalSeconds: 1, backoffRate: 1, timeoutSeconds: 604_800 };
+            assert.equal(pollsUntilTimeout(polling) > MAX_HISTORY_EVENTS, true);
+            assert.throws(() => buildFleetRefreshDefinition({ ...base, polling }), /over the 25000 quota[\s\S]*at polling/);
+        });
     });
 });
 
