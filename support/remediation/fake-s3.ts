@@ -357,6 +357,9 @@ export class FakeS3 {
         session?: Session,
     ) {
         this.checkOwner(input.Bucket, input.ExpectedBucketOwner);
+        // Both actions are checked (S3 API Reference, GetObjectAttributes, "Permissions": with a version
+        // id, s3:GetObjectVersion and s3:GetObjectVersionAttributes; without, s3:GetObject and s3:GetObjectAttributes).
+        this.authorize(session, input.VersionId ? "s3:GetObjectVersion" : "s3:GetObject", input.Bucket, input.Key);
         this.authorize(session, input.VersionId ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes", input.Bucket, input.Key);
         const v = this.find(session, input.Bucket, input.Key, input.VersionId, "NoSuchKey");
         if (!v.partSizes) return { VersionId: v.versionId };
@@ -395,6 +398,9 @@ export class FakeS3 {
 
     /** If-None-Match: * fails when the key serves an object; a delete marker on top counts as absent. */
     private refuseIfExists(bucketName: string, key: string, ifNoneMatch: string | undefined): void {
+        // "The If-None-Match header only applies to the current version of an object in a versioned bucket"
+        // (S3 User Guide, "How to prevent object overwrites with conditional writes"): a delete marker as the
+        // current version leaves the key free, which is what release relies on after a quarantine.
         if (ifNoneMatch === "*" && this.current(bucketName, key)) {
             throw s3Error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
         }

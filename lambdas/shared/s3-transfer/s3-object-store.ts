@@ -405,6 +405,11 @@ export class S3ObjectStore implements ObjectStore {
             if (named(error, "ReplicationConfigurationNotFoundError")) return undefined;
             throw error;
         });
+        // Error codes as S3 returns them: a bucket without Object Lock answers GetObjectLockConfiguration with 404
+        // ObjectLockConfigurationNotFoundError (seen from real buckets, crossplane-contrib/provider-upjet-aws#990);
+        // a version without a legal hold or retention answers with 404 NoSuchObjectLockConfiguration, and a bucket
+        // without Object Lock answers those two with 400 InvalidRequest, which is why they are only asked when it is
+        // enabled (adobe/S3Mock integration-tests LegalHoldIT, verified against S3 in 2025).
         const lock = await send("GetObjectLockConfiguration", () => this.s3.send(new GetObjectLockConfigurationCommand(owner))).catch((error: unknown) => {
             if (named(error, "ObjectLockConfigurationNotFoundError")) return undefined;
             throw error;
