@@ -75,6 +75,42 @@ interface ProtoRequest {
     getProtect(): boolean;
     getIgnorechangesList(): string[];
     getAdditionalsecretoutputsList(): string[];
+    getAliasesList(): ProtoAlias[];
+}
+
+interface ProtoAlias {
+    hasSpec(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+const qualifiedTypeOf = (urn: string) => urn.split("::")[2];
+
+/**
+ * The URNs the engine matches a resource's old state against, as pulumi/pulumi's step generator computes
+ * them (pkg/resource/deploy/step_generator.go generateAliases, inheritedChildAlias): each alias spec with
+ * the resource's own name/type/parent where it leaves them out, and every alias of the parent multiplied
+ * out onto the child (a child name starting with the parent's name takes the parent alias's name instead).
+ */
+function aliasUrns(req: ProtoRequest, stack: string, project: string, parentAliases: string[]): string[] {
+    const type = req.getType();
+    const name = req.getName();
+    const parent = req.getParent();
+    const urnOf = (parentUrn: string | undefined, t: string, n: string) =>
+        `urn:pulumi:${stack}::${project}::${parentUrn ? `${qualifiedTypeOf(parentUrn)}$` : ""}${t}::${n}`;
+    const own = req.getAliasesList().map(alias => {
+        const spec = alias.hasSpec() ? alias.getSpec() : undefined;
+        if (!spec) return alias.getUrn();
+        const aliasParent = spec.getNoparent() ? undefined : spec.getParenturn() || parent || undefined;
+        return urnOf(aliasParent, spec.getType() || type, spec.getName() || name);
+    });
+    const inherited = parentAliases.flatMap(parentAlias =>
+        [{ t: type, n: name }, ...own.map(urn => ({ t: qualifiedTypeOf(urn).split("$").pop() ?? type, n: nameOf(urn) }))].map(({ t, n }) =>
+            urnOf(parentAlias, t, parent && n.startsWith(nameOf(parent)) ? nameOf(parentAlias) + n.slice(nameOf(parent).length) : n),
+        ),
+    );
+    return [...new Set([...own, ...inherited])];
 }
 
 /**
@@ -152,7 +188,7 @@ export async function recordProgram(
     monitor.registerResource = (req, callback) =>
         register(req, (err, res) => {
             if (!err && res) {
-                const recorded = toRecorded(req, res.getUrn(), byUrn);
+                const recorded = toRecorded(req, res.getUrn(), byUrn, stack, project);
                 if (req.getType() === "pulumi:providers:aws") {
                     const ids = recorded.props.allowedAccountIds as string[] | undefined;
                     accounts.set(recorded.urn, { accountId: ids?.[0] ?? "000000000000", region: String(recorded.props.region ?? "us-east-1") });
@@ -170,7 +206,7 @@ export async function recordProgram(
     return { resources, invokes, outputs: resolved };
 }
 
-function toRecorded(req: ProtoRequest, urn: string, byUrn: Map<string, RecordedResource>): RecordedResource {
+function toRecorded(req: ProtoRequest, urn: string, byUrn: Map<string, RecordedResource>, stack: string, project: string): RecordedResource {
     const type = req.getType();
     const rawProps = plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
     const props = type.startsWith("pulumi:providers:") ? decodeProviderInputs(rawProps) : rawProps;
@@ -196,7 +232,7 @@ function toRecorded(req: ProtoRequest, urn: string, byUrn: Map<string, RecordedR
             protect: req.getProtect(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             ignoreChanges: req.getIgnorechangesList(),
-            aliases: [],
+            aliases: aliasUrns(req, stack, project, byUrn.get(req.getParent())?.opts.aliases ?? []),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         },
     };
