@@ -17,7 +17,7 @@ for (const stack of ["dev", "prod"]) {
         it("each URN of the fixture is a resource's URN or one of its aliases, claimed by one resource only", async () => {
             const recording = await sharedStack(stack);
             if (process.env.LAKEWARDEN_RECORD_URNS === "1") {
-                writeFileSync(fixture(stack), `${JSON.stringify(recording.resources.map(r => r.urn).sort(), null, 4)}\n`);
+                writeFileSync(fixture(stack), `${JSON.stringify(recording.resources.map(r => r.urn).sort(), null, 2)}\n`);
             }
             const claimedBy = new Map<string, string[]>();
             for (const r of recording.resources) {
