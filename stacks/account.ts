@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Account } from "../config/accounts";
 import { type Environment, regionOf } from "../config/environment";
 import { CustomerKey } from "../components/kms/customer-key";
-import type { AccountScope } from "../components/naming";
+import type { AccountScope } from "../naming/resources";
 import { SecureBucket } from "../components/storage/secure-bucket";
 
 export interface AccountStackArgs {

@@ -12,7 +12,7 @@ import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-
 import { linkedRole } from "../components/iam/service-linked-role";
 import { CustomerKey } from "../components/kms/customer-key";
 import { autoScalingVolumeUses } from "../components/kms/key-use";
-import { type AccountScope, kmsAlias } from "../components/naming";
+import { type AccountScope, kmsAlias } from "../naming/resources";
 import type { SecureBucket } from "../components/storage/secure-bucket";
 import { accountProvider } from "./providers";
 

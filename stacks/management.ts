@@ -7,7 +7,7 @@ import { BucketTagPolicy } from "../components/governance/bucket-tag-policy";
 import { MemberBaseline } from "../components/governance/member-baseline";
 import { EventForwarding } from "../components/events/event-forwarding";
 import { roleArnOf } from "../components/iam/documents";
-import { resourceName } from "../components/naming";
+import { resourceName } from "../naming/resources";
 import { ORGANIZATION_CHANGE_EVENTS, orgReaderPolicies } from "../components/organizations/ou-row-filters";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { accountProvider } from "./providers";

@@ -7,7 +7,7 @@ import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
 import { policyDocument } from "../components/iam/documents";
-import { resourceName } from "../components/naming";
+import { resourceName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
 
 export interface SecurityAccountArgs extends AccountStackArgs {

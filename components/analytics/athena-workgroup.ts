@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { resourceName } from "../naming";
+import { resourceName } from "../../naming/resources";
 
 export interface AthenaWorkgroupArgs {
     environment: string;

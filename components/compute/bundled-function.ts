@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
 import { lambdaEnvironmentUse, logGroupUse, sqsQueueUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { bundleHandler } from "./bundle";
 
 export interface BundledFunctionArgs {

@@ -19,7 +19,7 @@ import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../kms/
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../options";
 import { SecureBucket } from "../storage/secure-bucket";
 

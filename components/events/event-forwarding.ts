@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, policyDocument, roleArnOf } from "../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { movedFrom } from "../options";
 import { ruleArn } from "./event-trigger";
 

@@ -10,7 +10,7 @@ import type { BundledFunction } from "../compute/bundled-function";
 import type { StateMachine } from "../compute/state-machine";
 import { type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../kms/key-use";
-import { type AccountScope, pascal, resourceName } from "../naming";
+import { type AccountScope, pascal, resourceName } from "../../naming/resources";
 import { movedFrom } from "../options";
 
 type TriggerTarget = { stateMachine: StateMachine } | { function: BundledFunction };

@@ -10,7 +10,7 @@ import { EventTrigger } from "../events/event-trigger";
 import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam/documents";
 import { defaultBusArn, imageStatePattern } from "../imagebuilder/image-events";
 import { snsTopicUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 
 /** The tag every group and launch template the workflow may change carries (IAM conditions use it). */
 export const FLEET_REFRESH_TAG = { key: "lakewarden:fleet-refresh", value: "enabled" } as const;

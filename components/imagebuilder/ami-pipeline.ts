@@ -7,7 +7,7 @@ import { policyDocument, serviceTrust } from "../iam/documents";
 import { type LinkedRole, linkedRole } from "../iam/service-linked-role";
 import { CustomerKey } from "../kms/customer-key";
 import { EventForwarding } from "../events/event-forwarding";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { SecureBucket } from "../storage/secure-bucket";
 import { buildInstanceStatements, parseS3Uri } from "./build-instance-policy";
 import { defaultBusArn, imageStatePattern } from "./image-events";

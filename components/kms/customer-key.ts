@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam/documents";
-import { type AccountScope, kmsAlias } from "../naming";
+import { type AccountScope, kmsAlias } from "../../naming/resources";
 import { type KeyUse, mergeUses, USE_ACTIONS } from "./key-use";
 
 /** Key administration without `kms:*`: every action a key owner needs, none that uses the key. */

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { accountRoot, type Conditions } from "../iam/documents";
-import type { AccountScope } from "../naming";
+import type { AccountScope } from "../../naming/resources";
 
 export interface KeyUse {
     /** Statement id (letters and digits); one id per need, so two components declaring the same need share it. */

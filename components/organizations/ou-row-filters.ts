@@ -4,7 +4,7 @@ import { BundledFunction } from "../compute/bundled-function";
 import { EventTrigger } from "../events/event-trigger";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
 import { ssmSecureStringUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { hostTables, type OuMappingDocument } from "./ou-mapping";
 
 export interface OuRowFiltersArgs {

@@ -15,8 +15,8 @@ import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
 import { type KeyRef, keyUseStatement, roleArnOf, type Statement } from "../iam/documents";
 import { dynamoDbTableUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
-import { memberRoleName, type MemberWorkflow, type RemediationFunction, stateMachineArn, trackingTableName } from "./names";
+import { type AccountScope, resourceName } from "../../naming/resources";
+import { memberRoleName, type MemberWorkflow, type RemediationFunction, stateMachineArn, trackingTableName } from "../../naming/remediation";
 import { ReleaseApi } from "./release-api";
 
 export interface FindingRemediationArgs {

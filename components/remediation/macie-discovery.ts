@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CustomDataIdentifierConfig } from "../../config/remediation";
 import type { KeyRef, Statement } from "../iam/documents";
 import type { KeyUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface MacieDiscoveryArgs {

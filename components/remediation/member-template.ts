@@ -6,7 +6,7 @@
  */
 import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
 import type { CfnTemplate } from "../governance/baseline-template";
-import { functionRoleArn, type MemberWorkflow, memberRoleName, WORKFLOW_FUNCTION } from "./names";
+import { functionRoleArn, type MemberWorkflow, memberRoleName, WORKFLOW_FUNCTION } from "../../naming/remediation";
 
 export interface MemberRemediationOptions {
     environment: string;

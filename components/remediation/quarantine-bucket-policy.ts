@@ -5,7 +5,7 @@
  * account (administrators included) can read a quarantined object.
  */
 import { roleArnOf, type Statement } from "../iam/documents";
-import { memberRoleName } from "./names";
+import { memberRoleName } from "../../naming/remediation";
 
 export interface QuarantineBucketPolicyArgs {
     environment: string;

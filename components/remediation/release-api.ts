@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
 import { type KeyRef, policyDocument, serviceTrust, type Statement } from "../iam/documents";
 import { logGroupUse } from "../kms/key-use";
-import { type AccountScope, resourceName } from "../naming";
+import { type AccountScope, resourceName } from "../../naming/resources";
 
 export interface ReleaseApiArgs {
     scope: AccountScope;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, type Statement, policyDocument } from "../iam/documents";
 import { s3AccessLogDeliveryUse } from "../kms/key-use";
-import { type AccountScope, bucketArn, bucketName } from "../naming";
+import { type AccountScope, bucketArn, bucketName } from "../../naming/resources";
 
 export interface SecureBucketArgs {
     scope: AccountScope;

@@ -2,8 +2,8 @@
  * Physical names of the remediation pieces, derived from the environment so the security
  * account's policies and the member accounts' trust policies agree by construction.
  */
-import { roleArnOf } from "../iam/documents";
-import { resourceName } from "../naming";
+import { roleArnOf } from "../components/iam/documents";
+import { resourceName } from "./resources";
 
 export type RemediationFunction = "macie-decision" | "quarantine-object" | "release-object" | "notify-webhook" | "release-api";
 export type MemberWorkflow = "quarantine" | "release";
