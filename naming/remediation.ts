@@ -2,7 +2,7 @@
  * Physical names of the remediation pieces, derived from the environment so the security
  * account's policies and the member accounts' trust policies agree by construction.
  */
-import { roleArnOf } from "../components/iam/documents";
+import { roleArnOf } from "../iam/documents";
 import { resourceName } from "./resources";
 
 export type RemediationFunction = "macie-decision" | "quarantine-object" | "release-object" | "notify-webhook" | "release-api";

@@ -6,7 +6,7 @@ import { investigationRoleName } from "../config/remediation";
 import { BucketTagPolicy } from "../components/governance/bucket-tag-policy";
 import { MemberBaseline } from "../components/governance/member-baseline";
 import { EventForwarding } from "../components/events/event-forwarding";
-import { roleArnOf } from "../components/iam/documents";
+import { roleArnOf } from "../iam/documents";
 import { resourceName } from "../naming/resources";
 import { ORGANIZATION_CHANGE_EVENTS, orgReaderPolicies } from "../components/organizations/ou-row-filters";
 import { AccountStack, type AccountStackArgs } from "./account";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { zones } from "../config/datasets";
 import { investigationRoleName } from "../config/remediation";
-import { QuarantineBucketPolicy } from "../components/remediation/quarantine-bucket-policy";
+import { QuarantineBucketPolicy } from "../iam/quarantine-bucket-policy";
 import { DataStoreDiscovery } from "../components/discovery/data-store-discovery";
 import { readersByDatabase } from "../components/discovery/readers";
 import { CustomerKey } from "../components/kms/customer-key";
@@ -10,7 +10,7 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../components/lakeformation/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
-import { linkedRole } from "../components/iam/service-linked-role";
+import { linkedRole } from "../iam/service-linked-role";
 import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { AccountStack, type AccountStackArgs } from "./account";

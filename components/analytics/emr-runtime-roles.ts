@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
-import { USE_ACTIONS } from "../kms/key-use";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
+import { USE_ACTIONS } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 
 export interface EmrRuntimeRolesArgs {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
-import { lambdaEnvironmentUse, logGroupUse, sqsQueueUse } from "../kms/key-use";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
+import { lambdaEnvironmentUse, logGroupUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { bundleHandler } from "./bundle";
 

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
-import { logGroupUse } from "../kms/key-use";
+import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
+import { logGroupUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
 import { movedFrom } from "../options";
 

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, policyDocument, roleArnOf } from "../iam/documents";
-import { eventBridgeDeadLetterUse, sqsQueueUse } from "../kms/key-use";
+import { type KeyRef, policyDocument, roleArnOf } from "../../iam/documents";
+import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { movedFrom } from "../options";
 import { ruleArn } from "./event-trigger";

@@ -8,8 +8,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
 import type { StateMachine } from "../compute/state-machine";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../iam/documents";
-import { eventBridgeDeadLetterUse, sqsQueueUse } from "../kms/key-use";
+import { type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
+import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
 import { movedFrom } from "../options";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, roleArnOf, type Statement } from "../iam/documents";
-import type { LinkedRole } from "../iam/service-linked-role";
+import { policyDocument, roleArnOf, type Statement } from "../../iam/documents";
+import type { LinkedRole } from "../../iam/service-linked-role";
 
 /** Image Builder assumes a role of exactly this name in every target account of a distribution. */
 export const DISTRIBUTION_ROLE_NAME = "EC2ImageBuilderDistributionCrossAccountRole";

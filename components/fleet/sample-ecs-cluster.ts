@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../iam/documents";
+import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { FLEET_REFRESH_TAG } from "./fleet-refresh";
 

@@ -1,5 +1,5 @@
-import type { KeyRef, Statement } from "../iam/documents";
-import { keyUseStatement } from "../iam/documents";
+import type { KeyRef, Statement } from "../../iam/documents";
+import { keyUseStatement } from "../../iam/documents";
 import type { AccountScope } from "../../naming/resources";
 
 export interface BuildInstanceAccess {

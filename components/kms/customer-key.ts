@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountRoot, type KeyRef, policyDocument, type Statement } from "../iam/documents";
+import { accountRoot, type KeyRef, policyDocument, type Statement } from "../../iam/documents";
 import { type AccountScope, kmsAlias } from "../../naming/resources";
-import { type KeyUse, mergeUses, USE_ACTIONS } from "./key-use";
+import { type KeyUse, mergeUses, USE_ACTIONS } from "../../iam/key-use";
 
 /** Key administration without `kms:*`: every action a key owner needs, none that uses the key. */
 const ADMIN_ACTIONS = [

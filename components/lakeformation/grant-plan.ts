@@ -1,6 +1,6 @@
 import { accountNamed, type Environment } from "../../config/environment";
 import type { Share } from "../../config/sharing";
-import { roleArnOf } from "../iam/documents";
+import { roleArnOf } from "../../iam/documents";
 import { resourceName } from "../../naming/resources";
 
 /**

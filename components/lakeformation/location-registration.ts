@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust } from "../iam/documents";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../options";
 

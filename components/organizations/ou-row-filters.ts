@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BundledFunction } from "../compute/bundled-function";
 import { EventTrigger } from "../events/event-trigger";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../iam/documents";
-import { ssmSecureStringUse } from "../kms/key-use";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
+import { ssmSecureStringUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { hostTables, type OuMappingDocument } from "./ou-mapping";
 

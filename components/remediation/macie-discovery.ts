@@ -7,8 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomDataIdentifierConfig } from "../../config/remediation";
-import type { KeyRef, Statement } from "../iam/documents";
-import type { KeyUse } from "../kms/key-use";
+import type { KeyRef, Statement } from "../../iam/documents";
+import type { KeyUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { SecureBucket } from "../storage/secure-bucket";
 

@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
-import { type KeyRef, policyDocument, serviceTrust, type Statement } from "../iam/documents";
-import { logGroupUse } from "../kms/key-use";
+import { type KeyRef, policyDocument, serviceTrust, type Statement } from "../../iam/documents";
+import { logGroupUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 
 export interface ReleaseApiArgs {

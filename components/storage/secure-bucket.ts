@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, type Statement, policyDocument } from "../iam/documents";
-import { s3AccessLogDeliveryUse } from "../kms/key-use";
+import { type KeyRef, type Statement, policyDocument } from "../../iam/documents";
+import { s3AccessLogDeliveryUse } from "../../iam/key-use";
 import { type AccountScope, bucketArn, bucketName } from "../../naming/resources";
 
 export interface SecureBucketArgs {

@@ -6,7 +6,7 @@ import { CustomerKey } from "../../components/kms/customer-key";
 import { FindingRemediation, MACIE_FINDING_PATTERN, TAG_COMPLIANCE_INPUT } from "../../components/remediation/finding-remediation";
 import { MacieDiscovery } from "../../components/remediation/macie-discovery";
 import { memberRemediationTemplate } from "../../components/remediation/member-template";
-import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../components/remediation/quarantine-bucket-policy";
+import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../iam/quarantine-bucket-policy";
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { runPolicyPack } from "../../policy/runner";
 import { ofType, recordComponent, type RecordedResource, type Recording } from "../helpers/program";

@@ -4,8 +4,8 @@
  * encrypting something brings its key statement with it instead of relying on what a stack wrote.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { accountRoot, type Conditions } from "../iam/documents";
-import type { AccountScope } from "../../naming/resources";
+import { accountRoot, type Conditions } from "./documents";
+import type { AccountScope } from "../naming/resources";
 
 export interface KeyUse {
     /** Statement id (letters and digits); one id per need, so two components declaring the same need share it. */

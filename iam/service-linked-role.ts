@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceLinkedRoleArn } from "../kms/key-use";
+import { serviceLinkedRoleArn } from "./key-use";
 
 /** The service-linked roles lakewarden names as principals, by the service that owns them. */
 const SERVICE_LINKED_ROLES = {

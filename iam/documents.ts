@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { KeyUse } from "../kms/key-use";
+import type { KeyUse } from "./key-use";
 
 /**
  * IAM policy documents as structured objects. The engine serialises a document that contains any

@@ -4,8 +4,8 @@
  * and only the workflow roles may write or delete there. A Deny, so no identity policy of the
  * account (administrators included) can read a quarantined object.
  */
-import { roleArnOf, type Statement } from "../iam/documents";
-import { memberRoleName } from "../../naming/remediation";
+import { roleArnOf, type Statement } from "./documents";
+import { memberRoleName } from "../naming/remediation";
 
 export interface QuarantineBucketPolicyArgs {
     environment: string;
