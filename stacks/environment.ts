@@ -4,7 +4,7 @@ import type { AccountStack } from "./account";
 import { ConsumerAccount } from "./consumer";
 import { ManagementAccount } from "./management";
 import { ProducerAccount } from "./producer";
-import { Later } from "../components/options";
+import { Later } from "../pulumi/resource-options";
 import { accountProvider } from "./providers";
 import { SecurityAccount } from "./security";
 

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { logGroupUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
-import { movedFrom } from "../options";
+import { movedFrom } from "../../pulumi/resource-options";
 
 export interface StateMachineArgs {
     scope: AccountScope;

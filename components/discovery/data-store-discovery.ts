@@ -20,7 +20,7 @@ import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { childDependsOn } from "../options";
+import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";
 
 export interface DataStoreDiscoveryArgs {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, policyDocument, roleArnOf } from "../../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { movedFrom } from "../options";
+import { movedFrom } from "../../pulumi/resource-options";
 import { ruleArn } from "./event-trigger";
 
 export interface EventForwardingArgs {

@@ -11,7 +11,7 @@ import type { StateMachine } from "../compute/state-machine";
 import { type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
-import { movedFrom } from "../options";
+import { movedFrom } from "../../pulumi/resource-options";
 
 type TriggerTarget = { stateMachine: StateMachine } | { function: BundledFunction };
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { childDependsOn } from "../options";
+import { childDependsOn } from "../../pulumi/resource-options";
 
 export interface LocationRegistrationArgs {
     scope: AccountScope;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childDependsOn } from "../options";
+import { childDependsOn } from "../../pulumi/resource-options";
 import { resourceLinkName } from "./grant-plan";
 
 export interface ResourceLinksArgs {
