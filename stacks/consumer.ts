@@ -3,7 +3,7 @@ import { CustomerKey } from "../components/kms/customer-key";
 import { AthenaWorkgroup } from "../components/analytics/athena-workgroup";
 import { EmrRuntimeRoles } from "../components/analytics/emr-runtime-roles";
 import { LakeFormationSettings } from "../components/lakeformation/data-lake-settings";
-import { consumerGrants, producerOf, resourceLinkName, runtimeRoleName } from "../components/lakeformation/grant-plan";
+import { consumerGrants, producerOf, resourceLinkName, runtimeRoleName } from "../plans/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { ResourceLinks } from "../components/lakeformation/resource-links";
 import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../components/kms/customer-key";
-import { ouMappingDocument } from "../components/organizations/ou-mapping";
+import { ouMappingDocument } from "../plans/ou-mapping";
 import { FindingRemediation } from "../components/remediation/finding-remediation";
 import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";

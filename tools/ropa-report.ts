@@ -4,7 +4,7 @@
  * optionally with discovered sources exported from the state table ([{arn, kind, name, status, tags}]).
  */
 import { readFileSync } from "node:fs";
-import { readersByDatabase } from "../components/discovery/readers";
+import { readersByDatabase } from "../plans/readers";
 import type { Discovery } from "../config/discovery";
 import { type Environment, environmentFromConfig } from "../config/environment";
 import { attributesFromTags, buildRopa, type RopaReport, type RopaSource, toCsv } from "../lambdas/discovery-ropa/record";

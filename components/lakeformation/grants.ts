@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../../pulumi/resource-options";
-import type { FilterSpec, GrantResource, GrantSpec } from "./grant-plan";
+import type { FilterSpec, GrantResource, GrantSpec } from "../../plans/grant-plan";
 
 export interface LakeFormationGrantsArgs {
     grants: GrantSpec[];

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../../pulumi/resource-options";
-import { resourceLinkName } from "./grant-plan";
+import { resourceLinkName } from "../../plans/grant-plan";
 
 export interface ResourceLinksArgs {
     catalogId: string;

@@ -5,7 +5,7 @@ import { EventTrigger } from "../events/event-trigger";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
 import { ssmSecureStringUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { hostTables, type OuMappingDocument } from "./ou-mapping";
+import { hostTables, type OuMappingDocument } from "../../plans/ou-mapping";
 
 export interface OuRowFiltersArgs {
     scope: AccountScope;

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { DataStoreDiscovery, sourceEventPattern } from "../../components/discovery/data-store-discovery";
-import { readersByDatabase } from "../../components/discovery/readers";
+import { readersByDatabase } from "../../plans/readers";
 import { discoverySchema, type Discovery } from "../../config/discovery";
 import { environmentFromConfig } from "../../config/environment";
 import { runPolicyPack } from "../../policy/runner";

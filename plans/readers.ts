@@ -1,7 +1,7 @@
 /** Who lakewarden lets read each model database, from the grant plan the model implies (pure). */
-import { accountsWithRole, type Environment } from "../../config/environment";
-import type { Readers } from "../../lambdas/discovery-ropa/record";
-import { consumerGrants, producerGrants, type GrantResource } from "../lakeformation/grant-plan";
+import { accountsWithRole, type Environment } from "../config/environment";
+import type { Readers } from "../lambdas/discovery-ropa/record";
+import { consumerGrants, producerGrants, type GrantResource } from "./grant-plan";
 
 function tableOf(resource: GrantResource): { database: string; table?: string } | undefined {
     switch (resource.kind) {

@@ -1,4 +1,4 @@
-import { accountNamed, type Environment } from "../../config/environment";
+import { accountNamed, type Environment } from "../config/environment";
 
 /**
  * The mapping document the OU reconciler Lambda reads (lambdas/ou-reconciler/mapping.ts), derived

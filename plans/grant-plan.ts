@@ -1,7 +1,7 @@
-import { accountNamed, type Environment } from "../../config/environment";
-import type { Share } from "../../config/sharing";
-import { roleArnOf } from "../../iam/documents";
-import { resourceName } from "../../naming/resources";
+import { accountNamed, type Environment } from "../config/environment";
+import type { Share } from "../config/sharing";
+import { roleArnOf } from "../iam/documents";
+import { resourceName } from "../naming/resources";
 
 /**
  * The Lake Formation grants the environment model implies, as plain data: one principal x one

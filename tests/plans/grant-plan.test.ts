@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { environmentFromConfig, type Environment } from "../../config/environment";
-import { consumerGrants, type GrantSpec, producerGrants } from "../../components/lakeformation/grant-plan";
+import { consumerGrants, type GrantSpec, producerGrants } from "../../plans/grant-plan";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { ofType, sharedStack, type Recording } from "../helpers/program";
 
