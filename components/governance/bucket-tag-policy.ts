@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { REQUIRED_BUCKET_TAGS } from "./baseline-template";
+import { REQUIRED_BUCKET_TAGS } from "../../cloudformation/member-baseline";
 
 export interface BucketTagPolicyArgs {
     environment: string;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../../pulumi/resource-options";
-import { type BaselineOptions, baselineTemplate } from "./baseline-template";
+import { type BaselineOptions, baselineTemplate } from "../../cloudformation/member-baseline";
 
 export interface MemberBaselineArgs extends BaselineOptions {
     targetOus: string[];

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { baselineTemplate } from "../../components/governance/baseline-template";
+import { baselineTemplate } from "../../cloudformation/member-baseline";
 import { tagPolicyContent } from "../../components/governance/bucket-tag-policy";
 import { ofType, sharedStack, type Recording } from "../helpers/program";
 

@@ -5,7 +5,7 @@ import { remediationSchema, type Remediation } from "../../config/remediation";
 import { CustomerKey } from "../../components/kms/customer-key";
 import { FindingRemediation, MACIE_FINDING_PATTERN, TAG_COMPLIANCE_INPUT } from "../../components/remediation/finding-remediation";
 import { MacieDiscovery } from "../../components/remediation/macie-discovery";
-import { memberRemediationTemplate } from "../../components/remediation/member-template";
+import { memberRemediationTemplate } from "../../cloudformation/member-remediation";
 import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../iam/quarantine-bucket-policy";
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { runPolicyPack } from "../../policy/runner";

@@ -4,9 +4,9 @@
  * the security account's workflow functions assume, and the investigation role that alone may
  * read quarantine copies besides them.
  */
-import { memberRolePolicy } from "../../lambdas/quarantine-object/member-role-policy";
-import type { CfnTemplate } from "../governance/baseline-template";
-import { functionRoleArn, type MemberWorkflow, memberRoleName, WORKFLOW_FUNCTION } from "../../naming/remediation";
+import { memberRolePolicy } from "../lambdas/quarantine-object/member-role-policy";
+import type { CfnTemplate } from "./member-baseline";
+import { functionRoleArn, type MemberWorkflow, memberRoleName, WORKFLOW_FUNCTION } from "../naming/remediation";
 
 export interface MemberRemediationOptions {
     environment: string;

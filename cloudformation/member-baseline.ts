@@ -1,4 +1,4 @@
-import { memberRemediationTemplate, type MemberRemediationOptions } from "../remediation/member-template";
+import { memberRemediationTemplate, type MemberRemediationOptions } from "./member-remediation";
 
 /**
  * The member-account baseline as a typed CloudFormation template: an AWS Config rule requiring the
