@@ -9,8 +9,8 @@ import { CustomerKey } from "../kms/customer-key";
 import { EventForwarding } from "../events/event-forwarding";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { SecureBucket } from "../storage/secure-bucket";
-import { buildInstanceStatements, parseS3Uri } from "./build-instance-policy";
-import { defaultBusArn, imageStatePattern } from "./image-events";
+import { buildInstanceStatements, parseS3Uri } from "../../imagebuilder/build-instance-policy";
+import { defaultBusArn, imageStatePattern } from "../../imagebuilder/image-events";
 
 const COMPONENT_FILE = path.join(__dirname, "..", "..", "imagebuilder", "components", "cis-docker-hardening.yaml");
 const DOCKER_DEVICE = "/dev/xvdb";

@@ -1,6 +1,6 @@
-import type { KeyRef, Statement } from "../../iam/documents";
-import { keyUseStatement } from "../../iam/documents";
-import type { AccountScope } from "../../naming/resources";
+import type { KeyRef, Statement } from "../iam/documents";
+import { keyUseStatement } from "../iam/documents";
+import type { AccountScope } from "../naming/resources";
 
 export interface BuildInstanceAccess {
     scope: AccountScope;
