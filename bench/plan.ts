@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import * as path from "node:path";
 import "@pulumi/aws";
-import { bundler } from "../components/compute/bundle";
+import { bundler } from "../bundling/bundle";
 import { readStackConfig } from "../tools/offline/stack-config";
 import { runPlan } from "../tools/plan";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { lambdaEnvironmentUse, logGroupUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { bundleHandler } from "./bundle";
+import { bundleHandler } from "../../bundling/bundle";
 
 export interface BundledFunctionArgs {
     scope: AccountScope;

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Bundler } from "../../components/compute/bundle";
+import { Bundler } from "../../bundling/bundle";
 
 /** A throwaway project: two handlers sharing a module, a lock file, and a cache folder beside them. */
 function project(): { root: string; cacheDir: string; write(file: string, text: string): void } {
