@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { build, type BuildOptions, version as esbuildVersion } from "esbuild";
 
 /** The repository root: Lambda entries are given relative to it. */
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..");
 
 /**
  * How every handler is bundled: one CommonJS file for Node 22. The AWS SDK is bundled too, so the
