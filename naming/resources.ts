@@ -33,3 +33,8 @@ export function bucketArn(name: string): string {
 export function pascal(name: string): string {
     return name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 }
+
+/** The SSM parameter the image pipeline writes each new hardened image id to, in every fleet account. */
+export function imageParameterName(environment: string): string {
+    return `/lakewarden/${environment}/ami/ecs-hardened`;
+}

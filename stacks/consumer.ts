@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ECS_OPTIMISED_AL2023 } from "../config/ami-pipeline";
+import { accountNamed } from "../config/environment";
 import { CustomerKey } from "../components/kms/customer-key";
 import { AthenaWorkgroup } from "../components/analytics/athena-workgroup";
 import { EmrRuntimeRoles } from "../components/analytics/emr-runtime-roles";
@@ -7,9 +9,10 @@ import { consumerGrants, producerOf, resourceLinkName, runtimeRoleName } from ".
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { ResourceLinks } from "../components/lakeformation/resource-links";
 import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
+import { ImageFleet } from "../components/fleet/image-fleet";
 import { SecureBucket } from "../components/storage/secure-bucket";
+import { imageParameterName, kmsAlias } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
-import { deployFleet } from "./image-fleet";
 
 export interface ConsumerAccountArgs extends AccountStackArgs {
     /** Producer grants this consumer's links and re-grants depend on (they must exist first). */
@@ -89,7 +92,25 @@ export class ConsumerAccount extends AccountStack {
             if (!args.amiPipeline) {
                 throw new Error(`fleet account ${this.account.name}: the build account's pipeline was not constructed first (program error)`);
             }
-            deployFleet(this, this.env, this.scope, this.child("fleet"), fleet, args.amiPipeline);
+            const pipeline = this.env.amiPipeline;
+            if (!pipeline) {
+                throw new Error("lakewarden:fleets needs lakewarden:amiPipeline (validated at start; this is a program error)");
+            }
+            new ImageFleet(
+                this.child("fleet"),
+                {
+                    scope: this.scope,
+                    organizationId: this.env.organization.id,
+                    account: this.account,
+                    fleet,
+                    pipeline: args.amiPipeline,
+                    buildAccountId: accountNamed(this.env, pipeline.buildAccount).id,
+                    amiKeyAlias: kmsAlias(this.env.name, "ami"),
+                    imageParameterName: imageParameterName(this.env.name),
+                    sampleImageParameter: ECS_OPTIMISED_AL2023[pipeline.architecture],
+                },
+                parent,
+            );
         }
         new AthenaWorkgroup(this.child("athena"), { environment: this.env.name, accountId, resultsBucketName: results.name, kmsKeyArn: this.key.arn }, parent);
         this.registerOutputs({ accountId, keyArn: this.key.arn, resultsBucket: results.name, runtimeRoleArns: emr.runtimeRoles.map(r => r.arn) });

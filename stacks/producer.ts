@@ -11,10 +11,12 @@ import { producerFilters, producerGrants } from "../plans/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
 import { linkedRole } from "../iam/service-linked-role";
-import type { AmiPipeline } from "../components/imagebuilder/ami-pipeline";
+import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
+import { accountNamed, type Environment, regionOf } from "../config/environment";
+import { type AccountScope, imageParameterName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
-import { deployAmiPipeline } from "./image-fleet";
+import { accountProvider } from "./providers";
 
 /** The producer's lower-environment target zone (sanitised copies of production data). */
 const LOWER_ENVIRONMENT_ZONE = "lower-env";
@@ -54,7 +56,7 @@ export class ProducerAccount extends AccountStack {
             });
         }
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
-            this.amiPipeline = deployAmiPipeline(this, this.env, this.scope, this.child("ami"), logs);
+            this.amiPipeline = amiPipeline(this, this.env, this.scope, this.child("ami"), logs);
         }
         this.buckets = { logs };
         const remediation = this.env.remediation;
@@ -122,4 +124,34 @@ export class ProducerAccount extends AccountStack {
             buckets: Object.fromEntries(Object.entries(this.buckets).map(([zone, b]) => [zone, b.name])),
         });
     }
+}
+
+/** The hardened-image pipeline of the build account (env.amiPipeline.buildAccount), wired from the model. */
+function amiPipeline(parent: pulumi.ComponentResource, env: Environment, scope: AccountScope, name: string, logs: SecureBucket): AmiPipeline {
+    const p = env.amiPipeline;
+    if (!p) {
+        throw new Error("the build account's stack needs lakewarden:amiPipeline (program error)");
+    }
+    const build = accountNamed(env, p.buildAccount);
+    return new AmiPipeline(
+        name,
+        {
+            scope,
+            accessLogBucket: logs.bucket.id,
+            parentImage: resolveParentImage(p.parentImageParameter, { parent }),
+            schedule: p.schedule,
+            hardeningLevel: p.hardeningLevel,
+            instanceType: p.instanceType,
+            network: p.subnetId && p.securityGroupIds ? { subnetId: p.subnetId, securityGroupIds: p.securityGroupIds } : undefined,
+            receivingAccountIds: p.receivingAccounts.map(a => accountNamed(env, a).id),
+            regions: p.regions.map(region => ({ region, provider: region === scope.region ? undefined : accountProvider(env, build, region) })),
+            dockerBench: p.dockerBench,
+            fleetParameters: env.fleets.map(f => {
+                const account = accountNamed(env, f.account);
+                return { accountId: account.id, region: regionOf(env, account), parameterName: imageParameterName(env.name) };
+            }),
+            existingServiceLinkedRoles: build.existingServiceLinkedRoles,
+        },
+        { parent },
+    );
 }
