@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Account } from "./accounts";
 import { region, shortName } from "./primitives";
 import { checkAccountRef, checkUnique } from "./references";
-import { MAX_GROUPS_PER_RUN } from "../lambdas/fleet-discovery/contract";
+import { MAX_GROUPS_PER_RUN } from "../contracts/fleet-refresh";
 
 const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" });
 

@@ -12,7 +12,7 @@
  * errors and catch everything else into a notified failure.
  */
 import { z } from "zod";
-import { MAX_GROUPS_PER_RUN } from "../lambdas/fleet-discovery/contract";
+import { MAX_GROUPS_PER_RUN } from "../contracts/fleet-refresh";
 import { MAX_HISTORY_EVENTS, maxGroupsWithin, worstCaseHistoryEvents } from "./fleet-refresh-history";
 import { DISCOVERY_PERMANENT_ERRORS } from "../lambdas/fleet-discovery/errors";
 import type { RolePolicyStatement } from "../lambdas/fleet-discovery/role-policy";

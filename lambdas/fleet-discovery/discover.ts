@@ -1,7 +1,7 @@
 import type { AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
 import type { CapacityProvider, Cluster } from "@aws-sdk/client-ecs";
 import { autoScalingGroupNameOf, isFargateProvider } from "./capacity-providers";
-import type { DiscoveryRequest, DiscoveryResult, RefreshGroup, Skipped } from "./contract";
+import type { DiscoveryRequest, DiscoveryResult, RefreshGroup, Skipped } from "../../contracts/fleet-refresh";
 import type { FleetEnvironment } from "./environment";
 import { decideGroup } from "./groups";
 import { assertImageAllowed, checkImageId, type ImageFacts, imageSourceOf } from "./image";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TagFilter } from "./contract";
+import type { TagFilter } from "../../contracts/fleet-refresh";
 
 /**
  * Settings that decide what the fleet Lambdas may touch live in their environment (set by the deployer),

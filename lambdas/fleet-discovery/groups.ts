@@ -1,6 +1,6 @@
 import type { AutoScalingGroup, LaunchTemplateSpecification } from "@aws-sdk/client-auto-scaling";
 import type { CapacityProvider } from "@aws-sdk/client-ecs";
-import type { RefreshGroup, SkipReason, TagFilter } from "./contract";
+import type { RefreshGroup, SkipReason, TagFilter } from "../../contracts/fleet-refresh";
 import { fromAwsTags, matchesAllTags } from "./tags";
 
 /** Turns one capacity provider and its Auto Scaling group into a refresh target, or says why not. */

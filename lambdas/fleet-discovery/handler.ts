@@ -1,6 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { createFleetClients, type FleetClients, fleetReader, imageReader } from "./aws";
-import type { DiscoveryResult } from "./contract";
+import type { DiscoveryResult } from "../../contracts/fleet-refresh";
 import { runDiscovery } from "./discover";
 import { readFleetEnvironment } from "./environment";
 import { readDiscoveryRequest } from "./request";

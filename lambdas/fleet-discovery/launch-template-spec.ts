@@ -1,5 +1,5 @@
 import type { LaunchTemplateSpecification, MixedInstancesPolicy } from "@aws-sdk/client-auto-scaling";
-import type { RefreshGroup } from "./contract";
+import type { RefreshGroup } from "../../contracts/fleet-refresh";
 
 /**
  * The group's launch configuration with only the launch template version changed, in the shape

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "./contract";
+import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "../../contracts/fleet-refresh";
 import { InvalidRequestError } from "./errors";
 
 /** The Lambda's payload as the state machine sends it; anything else is refused before any AWS call. */

@@ -1,4 +1,4 @@
-import type { TagFilter } from "./contract";
+import type { TagFilter } from "../../contracts/fleet-refresh";
 
 /**
  * The discovery Lambda's role, derived from the calls aws.ts makes (tests check the two agree).

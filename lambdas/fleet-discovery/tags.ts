@@ -1,4 +1,4 @@
-import type { TagFilter } from "./contract";
+import type { TagFilter } from "../../contracts/fleet-refresh";
 
 /** A resource qualifies only when it carries every required tag with exactly the required value. */
 export function matchesAllTags(tags: readonly { key?: string; value?: string }[] | undefined, required: readonly TagFilter[]): boolean {

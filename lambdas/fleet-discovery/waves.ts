@@ -1,4 +1,4 @@
-import type { RefreshGroup, Wave } from "./contract";
+import type { RefreshGroup, Wave } from "../../contracts/fleet-refresh";
 
 /**
  * Splits the groups into waves. Order is deterministic (cluster, then group name) so a re-run after a

@@ -1,4 +1,4 @@
-import type { RefreshGroup } from "../fleet-discovery/contract";
+import type { RefreshGroup } from "../../contracts/fleet-refresh";
 import type { ImageReader } from "../fleet-discovery/discover";
 import type { FleetEnvironment } from "../fleet-discovery/environment";
 import { assertImageAllowed } from "../fleet-discovery/image";

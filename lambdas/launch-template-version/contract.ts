@@ -1,4 +1,4 @@
-import type { RefreshGroup, Wave } from "../fleet-discovery/contract";
+import type { RefreshGroup, Wave } from "../../contracts/fleet-refresh";
 
 /** What the launch-template step receives from discovery and hands to the refresh waves. */
 

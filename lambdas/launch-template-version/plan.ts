@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RefreshGroup, TagFilter } from "../fleet-discovery/contract";
+import type { RefreshGroup, TagFilter } from "../../contracts/fleet-refresh";
 import { fromAwsTags, matchesAllTags } from "../fleet-discovery/tags";
 import type { VersionAction } from "./contract";
 import { LaunchTemplateNotFoundError, LaunchTemplateNotTaggedError, UnresolvableVersionError } from "./errors";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RefreshGroup } from "../fleet-discovery/contract";
+import type { RefreshGroup } from "../../contracts/fleet-refresh";
 import { InvalidRequestError } from "../fleet-discovery/errors";
 import type { PreparationRequest } from "./contract";
 

@@ -5,7 +5,7 @@ import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "../../config/
 import { fromZodError } from "../../config/errors";
 import { region } from "../../config/primitives";
 import { mutate, type Raw } from "../helpers/config";
-import { MAX_GROUPS_PER_RUN } from "../../lambdas/fleet-discovery/contract";
+import { MAX_GROUPS_PER_RUN } from "../../contracts/fleet-refresh";
 
 /**
  * The two sections with their cross-section check, as config/environment.ts will register them: until

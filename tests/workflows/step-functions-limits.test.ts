@@ -7,7 +7,7 @@
 import "./fleet-refresh-environment";
 import assert from "node:assert/strict";
 import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
-import { MAX_GROUPS_PER_RUN } from "../../lambdas/fleet-discovery/contract";
+import { MAX_GROUPS_PER_RUN } from "../../contracts/fleet-refresh";
 import { buildMessage } from "../../lambdas/notify-webhook/message";
 import { causeText } from "../../lambdas/notify-webhook/input";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig } from "../../workflows/fleet-refresh";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeCapacityProvidersCommand, DescribeClustersCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
-import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "../../../lambdas/fleet-discovery/contract";
+import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "../../../contracts/fleet-refresh";
 import { handler } from "../../../lambdas/fleet-discovery/handler";
 import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
 

@@ -3,7 +3,7 @@ import type { AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
 import type { CapacityProvider } from "@aws-sdk/client-ecs";
 import fc from "fast-check";
 import { autoScalingGroupNameOf, isFargateProvider } from "../../../lambdas/fleet-discovery/capacity-providers";
-import type { RefreshGroup } from "../../../lambdas/fleet-discovery/contract";
+import type { RefreshGroup } from "../../../contracts/fleet-refresh";
 import { decideGroup, type GroupPolicy } from "../../../lambdas/fleet-discovery/groups";
 import { matchesAllTags } from "../../../lambdas/fleet-discovery/tags";
 import { planWaves } from "../../../lambdas/fleet-discovery/waves";

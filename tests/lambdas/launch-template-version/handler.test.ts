@@ -2,7 +2,7 @@ import "../../workflows/fleet-refresh-environment";
 import assert from "node:assert/strict";
 import { UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateVersionCommand } from "@aws-sdk/client-ec2";
-import type { RefreshGroup, Wave } from "../../../lambdas/fleet-discovery/contract";
+import type { RefreshGroup, Wave } from "../../../contracts/fleet-refresh";
 import { handler } from "../../../lambdas/launch-template-version/handler";
 import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
 

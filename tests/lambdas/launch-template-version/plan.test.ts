@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RefreshGroup } from "../../../lambdas/fleet-discovery/contract";
+import type { RefreshGroup } from "../../../contracts/fleet-refresh";
 import {
     clientToken,
     planPreparation,
