@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { SENSITIVE_DATA_TYPES, SEVERITIES } from "../lambdas/macie-decision/finding";
-import { quarantinePrefixSchema } from "../lambdas/quarantine-object/input";
+import { SENSITIVE_DATA_TYPES, SEVERITIES } from "../contracts/macie-findings";
+import { quarantinePrefixSchema } from "../contracts/quarantine";
 import type { Account } from "./accounts";
 import { accountIdOfArn, roleArn } from "./primitives";
 import { checkUnique } from "./references";

@@ -19,7 +19,7 @@ import { DECISION_PERMANENT_ERRORS } from "../lambdas/macie-decision/errors";
 import { decisionRulesSchema, type DecisionRulesInput } from "../lambdas/macie-decision/rules";
 import { NOTIFY_PERMANENT_ERRORS } from "../lambdas/notify-webhook/errors";
 import { TRANSFER_PERMANENT_ERRORS } from "../lambdas/shared/s3-transfer/errors";
-import { quarantinePrefixSchema } from "../lambdas/quarantine-object/input";
+import { quarantinePrefixSchema } from "../contracts/quarantine";
 import { lambdaTask, resumableLoop, type PayloadTemplate, type StateMachineDefinition } from "./asl";
 import { failurePath } from "./failure-path";
 import {

@@ -1,4 +1,5 @@
-import { SEVERITIES, type FindingSummary, type ParsedFinding } from "./finding";
+import { SEVERITIES } from "../../contracts/macie-findings";
+import type { FindingSummary, ParsedFinding } from "./finding";
 import type { DecisionRules } from "./rules";
 import { legacyBucketNameReason } from "../shared/s3-names";
 

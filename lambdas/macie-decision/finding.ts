@@ -4,17 +4,7 @@
  */
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
-
-export const SEVERITIES = ["Low", "Medium", "High"] as const;
-type Severity = (typeof SEVERITIES)[number];
-
-export const SENSITIVE_DATA_TYPES = [
-    "SensitiveData:S3Object/Credentials",
-    "SensitiveData:S3Object/CustomIdentifier",
-    "SensitiveData:S3Object/Financial",
-    "SensitiveData:S3Object/Multiple",
-    "SensitiveData:S3Object/Personal",
-] as const;
+import { type Severity, SEVERITIES } from "../../contracts/macie-findings";
 
 /**
  * Macie writes JSON null for absent values (publicAccess, versionId, owner.displayName, tags,

@@ -3,7 +3,7 @@
  * Payload: { event: <EventBridge "Macie Finding" event>, rules: DecisionRules, quarantinePrefix }.
  */
 import { z } from "zod";
-import { quarantinePrefixSchema } from "../quarantine-object/input";
+import { quarantinePrefixSchema } from "../../contracts/quarantine";
 import { decide, type Decision } from "./decide";
 import { InvalidFindingEvent } from "./errors";
 import { parseFindingEvent } from "./finding";

@@ -3,7 +3,7 @@
  * (passed to the decision function in its payload), so a rule change shows in the deploy diff.
  */
 import { z } from "zod";
-import { SENSITIVE_DATA_TYPES, SEVERITIES } from "./finding";
+import { SENSITIVE_DATA_TYPES, SEVERITIES } from "../../contracts/macie-findings";
 
 export const decisionRulesSchema = z.strictObject({
     /** Findings at or above this severity are quarantined. */

@@ -11,7 +11,8 @@ import { z } from "zod";
 import type { CopyLimits } from "../shared/s3-transfer/copy-plan";
 import { InvalidTransferRequest } from "../shared/s3-transfer/errors";
 import { abortCopy, checkContainment, copyVersion, deleteVerifiedSource, verifyCopy } from "../shared/s3-transfer/transfer";
-import { expectedSchema, findingIdSchema, objectVersionSchema, progressSchema, quarantinePrefixSchema, topPrefix, versionRefSchema } from "./input";
+import { quarantinePrefixSchema } from "../../contracts/quarantine";
+import { expectedSchema, findingIdSchema, objectVersionSchema, progressSchema, topPrefix, versionRefSchema } from "./input";
 import { stepHandler } from "./step-handler";
 import { openStore, type StepDeps, type StepKind } from "./steps";
 

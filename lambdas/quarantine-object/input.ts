@@ -32,11 +32,6 @@ export const expectedSchema = z.strictObject({
 /** Where a streamed verification stopped (content-match.ts StreamProgress). */
 export const progressSchema = z.strictObject({ offset: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() });
 
-/** One path segment ending in "/", starting with a letter or digit ("quarantine/"). */
-export const quarantinePrefixSchema = z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\/$/, { error: 'expected one path segment ending in "/", e.g. "quarantine/"' });
-
 export const findingIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
