@@ -22,8 +22,8 @@ import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import type { Context, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { StateStore } from "../lambdas/discovery-common/state";
-import { catalogSettingsSchema } from "../lambdas/discovery-catalog/settings";
-import { startStateTable } from "../tests/lambdas/discovery/dynalite";
+import { catalogSettings } from "../support/discovery/catalog-settings";
+import { startStateTable } from "../support/discovery/state-table";
 
 const account = "777788889999";
 const region = "eu-west-1";
@@ -156,28 +156,8 @@ async function main(): Promise<void> {
         DBSubnetGroups: [{ Subnets: [{ SubnetIdentifier: "subnet-1", SubnetStatus: "Active", SubnetAvailabilityZone: { Name: `${region}a` } }] }],
     });
     mockClient(SecretsManagerClient).on(DescribeSecretCommand).resolves({ KmsKeyId: "key" });
-    const settings = catalogSettingsSchema.parse({
-        LAKEWARDEN_ENVIRONMENT: "bench",
-        STATE_TABLE_NAME: dynamo.tableName,
-        OPT_IN_TAG_KEY: "lakewarden:discover",
-        OPT_IN_TAG_VALUE: "true",
-        DATASET_TAG_KEY: "lakewarden:dataset",
-        SCHEMAS_TAG_KEY: "lakewarden:schemas",
-        CRAWLER_ROLE_ARN: `arn:aws:iam::${account}:role/c`,
-        JOB_ROLE_ARN: `arn:aws:iam::${account}:role/j`,
-        REPORTER_ROLE_ARN: `arn:aws:iam::${account}:role/r`,
-        ACCOUNT_ID: account,
-        SECURITY_CONFIGURATION: "sc",
-        SCRIPT_LOCATION: "s3://b/job.py",
-        CORE_MODULE_LOCATION: "s3://b/core.py",
-        RESULTS_URI: "s3://b/runs/",
-        TEMP_URI: "s3://b/tmp/",
-        DETECTION_SCHEDULE: "cron(0 2 * * ? *)",
-        SAMPLE_FRACTION: "0.1",
-        THRESHOLD_FRACTION: "0.1",
-        WORKERS: "2",
-        TIMEOUT_MINUTES: "60",
-    });
+    const settings = catalogSettings(account, { LAKEWARDEN_ENVIRONMENT: "bench", STATE_TABLE_NAME: dynamo.tableName });
+
     const deps = {
         state,
         glue: new GlueClient({}),

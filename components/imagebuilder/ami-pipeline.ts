@@ -103,7 +103,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
                             allowGrantsForAwsResources: true,
                         },
                     ],
-                    // Fleet accounts add their Auto Scaling service-linked role (stacks/image-fleet.ts), once it exists.
+                    // Fleet accounts add their Auto Scaling service-linked role (components/fleet/image-fleet.ts), once it exists.
                 },
                 target.provider ? { parent: this, provider: target.provider } : parent,
             );

@@ -10,7 +10,7 @@ import { tagsOf } from "../../../lambdas/discovery-common/tags";
 import { runBackfill } from "../../../lambdas/discovery-backfill/backfill";
 import { buildRopa, toCsv } from "../../../lambdas/discovery-ropa/record";
 import { runRopa } from "../../../lambdas/discovery-ropa/ropa";
-import { type LocalDynamo, startStateTable } from "./dynalite";
+import { type LocalStateTable, startStateTable } from "../../../support/discovery/state-table";
 
 const account = "777788889999";
 const home = { accountId: account, region: "eu-west-1" };
@@ -25,7 +25,7 @@ const recordTags = {
 };
 
 describe("discovery backfill and record of processing", () => {
-    let dynamo: LocalDynamo;
+    let dynamo: LocalStateTable;
     let state: StateStore;
     let tagging: AwsClientStub<ResourceGroupsTaggingAPIClient>;
     let s3: AwsClientStub<S3Client>;

@@ -30,7 +30,7 @@ import { dynamoDbTableArn, glueNames, s3BucketArn } from "../../../lambdas/disco
 import { StateStore } from "../../../lambdas/discovery-common/state";
 import { runCatalog } from "../../../lambdas/discovery-catalog/catalog";
 import { catalogSettingsSchema } from "../../../lambdas/discovery-catalog/settings";
-import { type LocalDynamo, startStateTable } from "./dynalite";
+import { type LocalStateTable, startStateTable } from "../../../support/discovery/state-table";
 
 const account = "777788889999";
 const home = { accountId: account, region: "eu-west-1" };
@@ -59,7 +59,7 @@ const settings = catalogSettingsSchema.parse({
 const notFound = () => new EntityNotFoundException({ message: "not found", $metadata: {} });
 
 describe("discovery catalog step: get-or-create-or-update, never stuck", () => {
-    let dynamo: LocalDynamo;
+    let dynamo: LocalStateTable;
     let state: StateStore;
     let glue: AwsClientStub<GlueClient>;
     let lf: AwsClientStub<LakeFormationClient>;

@@ -5,7 +5,7 @@ import type { Context, SQSEvent } from "aws-lambda";
 import { parseSourceChange } from "../../../lambdas/discovery-common/events";
 import { StateStore } from "../../../lambdas/discovery-common/state";
 import { intakeHandler } from "../../../lambdas/discovery-intake/handler";
-import { type LocalDynamo, startStateTable } from "./dynalite";
+import { type LocalStateTable, startStateTable } from "../../../support/discovery/state-table";
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, "..", "..", "fixtures", "aws", "discovery", name), "utf8");
 const removal = (event: string, eventName: string, time: string) => {
@@ -31,7 +31,7 @@ const sqs = (...bodies: string[]): SQSEvent => ({
 const context = { functionName: "discovery-intake", awsRequestId: "test", getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 describe("discovery intake: real CloudTrail events into the state table (dynalite)", () => {
-    let dynamo: LocalDynamo;
+    let dynamo: LocalStateTable;
     let state: StateStore;
     beforeEach(async () => {
         dynamo = await startStateTable();

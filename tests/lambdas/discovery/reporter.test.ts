@@ -13,7 +13,7 @@ import { glueNames, s3BucketArn } from "../../../lambdas/discovery-common/source
 import { StateStore } from "../../../lambdas/discovery-common/state";
 import { handleJobEvent } from "../../../lambdas/discovery-reporter/handler";
 import type { ReporterDeps } from "../../../lambdas/discovery-reporter/report";
-import { type LocalDynamo, startStateTable } from "./dynalite";
+import { type LocalStateTable, startStateTable } from "../../../support/discovery/state-table";
 
 const account = "777788889999";
 const source = { arn: s3BucketArn("bucket-test-iad"), kind: "s3" as const, name: "bucket-test-iad", accountId: account, region: "eu-west-1" };
@@ -66,7 +66,7 @@ const customers = (): Table => ({
 });
 
 describe("discovery reporter: a successful PII run marks the catalog and Lake Formation", () => {
-    let dynamo: LocalDynamo;
+    let dynamo: LocalStateTable;
     let glue: AwsClientStub<GlueClient>;
     let lf: AwsClientStub<LakeFormationClient>;
     let s3: AwsClientStub<S3Client>;

@@ -9,31 +9,10 @@ import type { CreateTriggerRequest } from "@aws-sdk/client-glue";
 import { jobStatePattern } from "../../../components/discovery/data-store-discovery";
 import { jobPrefix } from "../../../lambdas/discovery-common/source";
 import { catalogPlan, type CatalogPlan } from "../../../lambdas/discovery-catalog/plan";
-import { catalogSettingsSchema } from "../../../lambdas/discovery-catalog/settings";
+import { catalogSettings } from "../../../support/discovery/catalog-settings";
 
 const account = "777788889999";
-const settings = catalogSettingsSchema.parse({
-    LAKEWARDEN_ENVIRONMENT: "dev",
-    STATE_TABLE_NAME: "s",
-    OPT_IN_TAG_KEY: "k",
-    OPT_IN_TAG_VALUE: "v",
-    DATASET_TAG_KEY: "d",
-    SCHEMAS_TAG_KEY: "s",
-    CRAWLER_ROLE_ARN: `arn:aws:iam::${account}:role/c`,
-    JOB_ROLE_ARN: `arn:aws:iam::${account}:role/j`,
-    REPORTER_ROLE_ARN: `arn:aws:iam::${account}:role/r`,
-    ACCOUNT_ID: account,
-    SECURITY_CONFIGURATION: "sc",
-    SCRIPT_LOCATION: "s3://b/job.py",
-    CORE_MODULE_LOCATION: "s3://b/core.py",
-    RESULTS_URI: "s3://b/runs/",
-    TEMP_URI: "s3://b/tmp/",
-    DETECTION_SCHEDULE: "cron(0 2 * * ? *)",
-    SAMPLE_FRACTION: "0.1",
-    THRESHOLD_FRACTION: "0.1",
-    WORKERS: "2",
-    TIMEOUT_MINUTES: "60",
-});
+const settings = catalogSettings(account);
 const cluster = {
     jdbcUrl: "jdbc:postgresql://h:5432/app",
     database: "app",
