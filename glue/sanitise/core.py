@@ -45,16 +45,32 @@ class ColumnRule:
     classification: str
     action: str
     generalise: Optional[Mapping[str, Any]] = None
+    # Glue/Hive type the model declares (for the lower environment's catalog table); None when not given.
+    type: Optional[str] = None
+
+
+POLICY_KEYS = {"columns", "refused"}
+COLUMN_KEYS = {"name", "type", "classification", "action", "generalise"}
 
 
 def parse_policy(raw: Mapping[str, Any]) -> Dict[str, ColumnRule]:
     """Policy JSON (generated from the model) -> rules keyed by lower-cased column name."""
+    if not isinstance(raw, Mapping):
+        raise PolicyError("policy: expected an object")
+    extra = set(raw) - POLICY_KEYS
+    if extra:
+        raise PolicyError(f"policy: unknown keys {sorted(extra)} (known: {sorted(POLICY_KEYS)})")
     columns = raw.get("columns")
     if not isinstance(columns, list) or not columns:
         raise PolicyError("policy.columns: expected a non-empty list")
     refused = {str(c).lower() for c in raw.get("refused", [])}
     rules: Dict[str, ColumnRule] = {}
     for i, col in enumerate(columns):
+        if not isinstance(col, Mapping):
+            raise PolicyError(f"policy.columns[{i}]: expected an object")
+        extra = set(col) - COLUMN_KEYS
+        if extra:
+            raise PolicyError(f"policy.columns[{i}]: unknown keys {sorted(extra)} (known: {sorted(COLUMN_KEYS)})")
         name = str(col.get("name", ""))
         classification = col.get("classification")
         if not name:
@@ -75,7 +91,10 @@ def parse_policy(raw: Mapping[str, Any]) -> Dict[str, ColumnRule]:
         # A detection that disagrees with the model: the column is refused (dropped) until the model is updated.
         if key in refused:
             action, generalise = "drop", None
-        rules[key] = ColumnRule(name, classification, action, generalise)
+        column_type = col.get("type")
+        if column_type is not None and not isinstance(column_type, str):
+            raise PolicyError(f"policy.columns[{i}] ({name}): type must be a string")
+        rules[key] = ColumnRule(name, classification, action, generalise, column_type)
     unknown_refused = refused - rules.keys()
     if unknown_refused:
         raise PolicyError(f"policy.refused: columns not in the policy: {sorted(unknown_refused)}")
@@ -86,12 +105,15 @@ def _check_generaliser(name: str, spec: Any) -> None:
     if not isinstance(spec, Mapping):
         raise PolicyError(f"{name}: action generalise needs a generalise spec")
     kind = spec.get("kind")
+    expected = {"timestamp": {"kind", "unit"}, "bucket": {"kind", "width"}, "location": {"kind", "decimals"}}.get(kind)
+    if expected is not None and set(spec) != expected:
+        raise PolicyError(f"{name}: generalise {kind} takes exactly {sorted(expected)}, got {sorted(spec)}")
     if kind == "timestamp":
         if spec.get("unit") not in ("day", "month"):
             raise PolicyError(f"{name}: timestamp unit must be day or month")
     elif kind == "bucket":
         width = spec.get("width")
-        if not isinstance(width, (int, float)) or isinstance(width, bool) or width <= 0:
+        if not isinstance(width, (int, float)) or isinstance(width, bool) or not math.isfinite(width) or width <= 0:
             raise PolicyError(f"{name}: bucket width must be a positive number")
     elif kind == "location":
         decimals = spec.get("decimals")
@@ -222,20 +244,44 @@ class PublishPlan:
     staging_cleanup: List[str]
 
 
-def staging_prefix(target_prefix: str, run_id: str) -> str:
+def default_staging_root(target_prefix: str) -> str:
     """Beside the table location, never inside it, so a reader of the table never sees staged objects."""
-    parent, _, table = target_prefix.rstrip("/").rpartition("/")
-    return f"{parent}/_staging/{table}/{run_id}/"
+    parent, _, table = target_prefix.strip("/").rpartition("/")
+    return f"{parent}/_staging/{table}" if parent else f"_staging/{table}"
 
 
-def publish_plan(target_prefix: str, partition: str, run_id: str, staged_keys: Sequence[str], existing_keys: Sequence[str]) -> PublishPlan:
+def staging_prefix(staging_root: str, run_id: str) -> str:
+    """One run's staging prefix under the job's --staging-prefix."""
+    if not run_id or "/" in run_id:
+        raise ValueError(f"run id {run_id!r} must be non-empty and contain no '/'")
+    return f"{staging_root.strip('/')}/{run_id}/"
+
+
+def partition_path(partition_keys: Sequence[str], values: Mapping[str, Any]) -> str:
+    """Hive-style `k1=v1/k2=v2` of one partition ('' for an unpartitioned table: the whole location is the unit)."""
+    parts = []
+    for k in partition_keys:
+        v = values.get(k)
+        if v is None or "/" in str(v) or str(v) in ("", ".", ".."):
+            raise ValueError(f"partition value {k}={v!r} cannot name a path segment")
+        parts.append(f"{k}={v}")
+    return "/".join(parts)
+
+
+def publish_plan(target_prefix: str, staging_root: str, partition: str, run_id: str, staged_keys: Sequence[str], existing_keys: Sequence[str]) -> PublishPlan:
     """Replace a partition: copy staged objects into it, then delete what the previous run left there.
 
     Re-running the same partition therefore yields exactly the new run's objects (no duplicates). Objects
-    are published only after the whole job succeeded; staging is outside the table location.
+    are published only after the whole job succeeded; staging is outside the table location. An empty
+    `partition` is the whole table location (unpartitioned table): every object there is replaced, staging
+    excepted.
     """
-    stage = staging_prefix(target_prefix, run_id)
-    final = f"{target_prefix.rstrip('/')}/{partition.strip('/')}/"
+    target = target_prefix.strip("/")
+    root = staging_root.strip("/")
+    if root == target or root.startswith(target + "/") or target.startswith(root + "/"):
+        raise ValueError(f"staging root {root} overlaps the table location {target}")
+    stage = staging_prefix(root, run_id)
+    final = f"{target}/{partition.strip('/')}/" if partition.strip("/") else f"{target}/"
     if not staged_keys:
         raise ValueError("nothing staged: refusing to publish an empty partition over existing data")
     copies = []
@@ -252,5 +298,5 @@ def load_policy_argument(text: str) -> Dict[str, ColumnRule]:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
-        raise PolicyError(f"--policy is not JSON: {e}") from e
+        raise PolicyError(f"--column-policy is not JSON: {e}") from e
     return parse_policy(raw)

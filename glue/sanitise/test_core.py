@@ -90,18 +90,21 @@ class TransformTest(unittest.TestCase):
 
 class PublishTest(unittest.TestCase):
     def test_partition_replaced_not_appended(self):
-        stage = core.staging_prefix("lower/sales/invoices", "run2")
+        root = core.default_staging_root("lower/sales/invoices")
+        stage = core.staging_prefix(root, "run2")
         self.assertEqual(stage, "lower/sales/_staging/invoices/run2/")
-        plan = core.publish_plan("lower/sales/invoices", "dt=2024-01-01", "run2", [stage + "part-0.parquet"],
+        plan = core.publish_plan("lower/sales/invoices", root, "dt=2024-01-01", "run2", [stage + "part-0.parquet"],
                                  ["lower/sales/invoices/dt=2024-01-01/run1-part-0.parquet", "lower/sales/invoices/dt=2024-01-02/run1-part-0.parquet"])
         self.assertEqual(plan.copies, [{"source": stage + "part-0.parquet", "target": "lower/sales/invoices/dt=2024-01-01/run2-part-0.parquet"}])
         self.assertEqual(plan.deletes, ["lower/sales/invoices/dt=2024-01-01/run1-part-0.parquet"])
 
     def test_empty_or_foreign_staging_refused(self):
         with self.assertRaises(ValueError):
-            core.publish_plan("lower/s/t", "dt=1", "r", [], [])
+            core.publish_plan("lower/s/t", "lower/s/_staging/t", "dt=1", "r", [], [])
         with self.assertRaises(ValueError):
-            core.publish_plan("lower/s/t", "dt=1", "r", ["elsewhere/x"], [])
+            core.publish_plan("lower/s/t", "lower/s/_staging/t", "dt=1", "r", ["elsewhere/x"], [])
+        with self.assertRaisesRegex(ValueError, "overlaps"):
+            core.publish_plan("lower/s/t", "lower/s/t/_staging", "dt=1", "r", ["lower/s/t/_staging/r/x"], [])
 
 
 if __name__ == "__main__":
