@@ -40,8 +40,19 @@ const generaliserSchema = z.discriminatedUnion("generalise", [
     }),
 ]);
 
+/** Column types each generaliser reads (core.generalise): epoch milliseconds or ISO text, numbers, "lat,lon" text. */
+const GENERALISABLE_TYPES = {
+    timestamp: /^(timestamp|date|bigint|string)$/,
+    bucket: /^(tinyint|smallint|int|bigint|float|double|decimal\(\d+,\d+\))$/,
+    location: /^string$/,
+} as const;
+
 /** Per-column override: `keep`, `drop`, `tokenise`, or a generaliser object such as `{ generalise: timestamp, unit: day }`. */
-const sanitiseSchema = z.union([z.enum(["keep", "drop", "tokenise"], { error: "expected keep, drop, tokenise or a generaliser" }), generaliserSchema]);
+const sanitiseSchema = z.union([z.enum(["keep", "drop", "tokenise"]), generaliserSchema], {
+    error:
+        "expected keep, drop, tokenise, or a generaliser: { generalise: timestamp, unit: day|month }, { generalise: bucket, width: >0 } " +
+        "or { generalise: location, decimals: 0-2 }",
+});
 export type SanitiseOverride = z.infer<typeof sanitiseSchema>;
 
 export function actionOf(override: SanitiseOverride): SanitiseAction {
@@ -66,6 +77,12 @@ const columnSchema = z
                 code: "custom",
                 path: ["sanitise"],
                 message: `column ${column.name} is ${column.classification}: a lower environment may not receive it as ${action} (allowed: ${allowed.join(", ")})`,
+            });
+        } else if (typeof column.sanitise !== "string" && !GENERALISABLE_TYPES[column.sanitise.generalise].test(column.type)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["sanitise", "generalise"],
+                message: `column ${column.name} is ${column.type}: the ${column.sanitise.generalise} generaliser needs ${GENERALISABLE_TYPES[column.sanitise.generalise].source}`,
             });
         }
     });

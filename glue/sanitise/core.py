@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
@@ -29,6 +30,12 @@ ALLOWED_ACTIONS = {
     "secret": {"drop"},
 }
 TOKEN_PREFIX = "tok_"
+# Column types each generaliser reads (config/datasets.ts GENERALISABLE_TYPES): epoch ms or ISO text, numbers, "lat,lon".
+GENERALISABLE_TYPES = {
+    "timestamp": re.compile(r"^(timestamp|date|bigint|string)$"),
+    "bucket": re.compile(r"^(tinyint|smallint|int|bigint|float|double|decimal\(\d+,\d+\))$"),
+    "location": re.compile(r"^string$"),
+}
 
 
 class PolicyError(ValueError):
@@ -94,6 +101,8 @@ def parse_policy(raw: Mapping[str, Any]) -> Dict[str, ColumnRule]:
         column_type = col.get("type")
         if column_type is not None and not isinstance(column_type, str):
             raise PolicyError(f"policy.columns[{i}] ({name}): type must be a string")
+        if action == "generalise" and column_type is not None and not GENERALISABLE_TYPES[generalise["kind"]].match(column_type):
+            raise PolicyError(f"policy.columns[{i}] ({name}): a {column_type} column cannot be generalised as {generalise['kind']}")
         rules[key] = ColumnRule(name, classification, action, generalise, column_type)
     unknown_refused = refused - rules.keys()
     if unknown_refused:

@@ -36,6 +36,16 @@ class PolicyTest(unittest.TestCase):
         with self.assertRaisesRegex(core.PolicyError, "duplicate"):
             core.parse_policy({"columns": [{"name": "A", "classification": "public"}, {"name": "a", "classification": "public"}]})
 
+    def test_generaliser_must_fit_the_column_type_and_unknown_keys_fail(self):
+        with self.assertRaisesRegex(core.PolicyError, "string column cannot be generalised as bucket"):
+            core.parse_policy({"columns": [{"name": "n", "type": "string", "classification": "internal", "action": "generalise", "generalise": {"kind": "bucket", "width": 5}}]})
+        with self.assertRaisesRegex(core.PolicyError, "unknown keys"):
+            core.parse_policy({"columns": [{"name": "n", "classification": "internal", "mask": True}]})
+        with self.assertRaisesRegex(core.PolicyError, "takes exactly"):
+            core.parse_policy({"columns": [{"name": "t", "classification": "pii", "action": "generalise", "generalise": {"kind": "timestamp", "unit": "day", "width": 1}}]})
+        with self.assertRaisesRegex(core.PolicyError, "positive"):
+            core.load_policy_argument('{"columns": [{"name": "n", "classification": "internal", "action": "generalise", "generalise": {"kind": "bucket", "width": Infinity}}]}')
+
     def test_detection_refusal_drops_column(self):
         rules = core.parse_policy({**POLICY, "refused": ["purchaseAmount"]})
         self.assertEqual(rules["purchaseamount"].action, "drop")
