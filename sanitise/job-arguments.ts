@@ -27,8 +27,13 @@ interface SanitisationJobInput {
     /** Lower environment's catalog database and table the job creates or updates for the sanitised output. */
     targetDatabase: string;
     targetTable: string;
-    /** Account id of the lower environment's Data Catalog (another account); default: the job's own catalog. */
+    /**
+     * Account id of the lower environment (another account): its Data Catalog gets the table, and every S3 call on
+     * the target bucket sends it as ExpectedBucketOwner. Default: the job's own account and catalog.
+     */
     targetCatalogId?: string;
+    /** The target's customer key; published copies name it (default: the target bucket's default encryption). */
+    targetKeyArn?: string;
     /** Secrets Manager secret holding the tokenisation key (read at run time, never passed as an argument). */
     tokenKeySecretArn: string;
     /** `s3://<discovery bucket>/detections/records/<database>.json`: read at run time, refusals recomputed by core. */
@@ -47,6 +52,7 @@ const GLUE_ARGUMENTS_MAX_BYTES = 260 * 1000;
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ACCOUNT_ID = /^\d{12}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
 const DETECTIONS_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]*detections\/records\/[a-z][a-z0-9_]*\.json$/;
 
@@ -80,6 +86,9 @@ export function sanitisationJobArguments(input: SanitisationJobInput): Record<st
     if (!SECRET_ARN.test(input.tokenKeySecretArn)) throw new Error(`${where}: tokenKeySecretArn ${input.tokenKeySecretArn} is not a Secrets Manager ARN`);
     if (input.targetCatalogId !== undefined && !ACCOUNT_ID.test(input.targetCatalogId)) {
         throw new Error(`${where}: targetCatalogId ${input.targetCatalogId} is not a 12-digit account id`);
+    }
+    if (input.targetKeyArn !== undefined && !KMS_KEY_ARN.test(input.targetKeyArn)) {
+        throw new Error(`${where}: targetKeyArn ${input.targetKeyArn} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
     }
     if (input.detectionsUri !== undefined && !DETECTIONS_URI.test(input.detectionsUri)) {
         throw new Error(`${where}: detectionsUri ${input.detectionsUri} is not s3://<bucket>/.../detections/records/<database>.json`);
@@ -115,6 +124,7 @@ export function sanitisationJobArguments(input: SanitisationJobInput): Record<st
         "--column-policy": JSON.stringify(policy),
     };
     if (input.targetCatalogId !== undefined) args["--target-catalog-id"] = input.targetCatalogId;
+    if (input.targetKeyArn !== undefined) args["--target-key-arn"] = input.targetKeyArn;
     if (input.detectionsUri !== undefined) args["--detections-uri"] = input.detectionsUri;
     const bytes = Object.entries(args).reduce((sum, [k, v]) => sum + Buffer.byteLength(k, "utf8") + Buffer.byteLength(v, "utf8"), 0);
     if (bytes > GLUE_ARGUMENTS_MAX_BYTES) {

@@ -49,6 +49,7 @@ const input = {
     targetDatabase: "sales_sanitised",
     targetTable: "invoices",
     targetCatalogId: "444455556666",
+    targetKeyArn: "arn:aws:kms:eu-west-1:444455556666:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
     tokenKeySecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:lakewarden/prod/sanitise/token-key-AbCdEf",
     detectionsUri: "s3://lw-prod-111122223333-eu-west-1-discovery/detections/records/sales.json",
 };
@@ -80,6 +81,26 @@ describe("sanitise/job-arguments", () => {
         assert.equal(args["--target-catalog-id"], "444455556666");
     });
 
+    it("produces exactly the arguments glue/sanitise/job.py resolves (required always, optional when given)", () => {
+        const declared = python(
+            `import ast\ntree = ast.parse(open("glue/sanitise/job.py").read())\n` +
+                `assigns = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}\n` +
+                `required = [e.value for e in assigns["REQUIRED"].elts]\n` +
+                `optional = [e.value for e in assigns["OPTIONAL"].generators[0].iter.elts]\n` +
+                `print(json.dumps({"required": required, "optional": optional}))`,
+            {},
+        ) as { required: string[]; optional: string[] };
+        // JOB_NAME is Glue's own; the bookmark and catalog flags are read by Glue, not by the script.
+        const glueOwn = ["--job-bookmark-option", "--enable-glue-datacatalog"];
+        const full = Object.keys(sanitisationJobArguments(input)).filter(k => !glueOwn.includes(k));
+        const minimal = Object.keys(
+            sanitisationJobArguments({ ...input, targetCatalogId: undefined, targetKeyArn: undefined, detectionsUri: undefined }),
+        ).filter(k => !glueOwn.includes(k));
+        const script = declared.required.filter(a => a !== "JOB_NAME").map(a => `--${a}`);
+        assert.deepEqual([...minimal].sort(), [...script].sort());
+        assert.deepEqual([...full].sort(), [...script, ...declared.optional.map(a => `--${a}`)].sort());
+    });
+
     it("has the same default and allowed actions per classification as the core", () => {
         const tables = python(`print(json.dumps({"default": core.DEFAULT_ACTION, "allowed": {k: sorted(v) for k, v in core.ALLOWED_ACTIONS.items()}}))`, {});
         assert.deepEqual(tables, {
@@ -95,6 +116,7 @@ describe("sanitise/job-arguments", () => {
         assert.throws(() => sanitisationJobArguments({ ...input, tokenKeySecretArn: "lakewarden/token-key" }), /not a Secrets Manager ARN/);
         assert.throws(() => sanitisationJobArguments({ ...input, detectionsUri: "s3://bucket/other/sales.json" }), /detections\/records/);
         assert.throws(() => sanitisationJobArguments({ ...input, targetPrefix: "a//b" }), /not an S3 key prefix/);
+        assert.throws(() => sanitisationJobArguments({ ...input, targetKeyArn: "alias/lower" }), /not a KMS key ARN/);
     });
 
     it("stops at Glue's 260 KB argument limit", () => {
