@@ -165,6 +165,14 @@ class RunInputsTest(unittest.TestCase):
         with self.assertRaises(core.PolicyError):
             core.parse_detections('[{"database": "sales", "table": "t"}]')
 
+    def test_shared_refusal_vectors(self):
+        with open(os.path.join(os.path.dirname(__file__), "refusal-vectors.json"), encoding="utf-8") as f:
+            cases = json.load(f)["cases"]
+        for c in cases:
+            rules = core.parse_policy({"columns": c["columns"]})
+            detections = core.parse_detections(json.dumps(c["detections"]))
+            self.assertEqual(core.refused_by_detections(rules, detections, c["database"], c["table"]), c["refused"], c["name"])
+
     def test_partition_keys_must_be_kept(self):
         rules = core.parse_policy({"columns": [{"name": "dt", "classification": "internal"}, {"name": "region", "classification": "pii"}]})
         core.check_partition_keys(rules, ["dt"])
