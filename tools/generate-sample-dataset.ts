@@ -10,7 +10,7 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 
 export const SAMPLE_COLUMNS = ["invoiceId", "accountId", "purchaseTime", "purchaseAmount", "purchaseItemNumber", "location"] as const;
-type SampleRow = { invoiceId: string; accountId: string; purchaseTime: number; purchaseAmount: number; purchaseItemNumber: number; location: string };
+export type SampleRow = { invoiceId: string; accountId: string; purchaseTime: number; purchaseAmount: number; purchaseItemNumber: number; location: string };
 
 /** mulberry32: a small, well-distributed 32-bit PRNG; enough for sample data, not for secrets. */
 function prng(seed: number): () => number {
