@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { LakewardenPolicy } from "../../policy/lib/define";
-import { lakewardenPolicies } from "../../policy/policies";
+import type { LakewardenPolicy } from "../policy/lib/define";
+import { lakewardenPolicies } from "../policy/policies";
 
-const POLICIES = path.join(__dirname, "..", "..", "policy", "policies");
+const POLICIES = path.join(__dirname, "..", "policy", "policies");
 /** Folders whose policy names carry a shorter prefix than the folder's name. */
 const NAME_PREFIX: Record<string, string> = { lakeformation: "lf" };
 
