@@ -4,6 +4,7 @@ import { ConfigError } from "../config/errors";
 import { lakewardenPolicies } from "../policy/policies";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
+import { deployOrder, renderDeployOrder } from "./offline/deploy-order";
 import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
 import { approvalsOf, readBaseAccess, readPolicyConfig, type Relaxation, relaxedPolicies } from "./offline/policy-config";
@@ -136,6 +137,8 @@ export function renderPlan(result: PlanResult, verbose = false): string {
         `policy pack config: ${result.policyConfigFile}`,
         "",
         ...result.accounts.map(a => renderAccount(a) + "\n"),
+        renderDeployOrder(deployOrder(result.resources, result.accounts)),
+        "",
     ];
     if (result.access) {
         lines.push(renderAccessReport(result.access, verbose), "");

@@ -4,7 +4,7 @@
  * the configured production fleets and the longest refresh the default polling allows; and error
  * Causes as a Node.js Lambda really sends them.
  */
-import "./fleet-refresh-environment";
+import "../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
 import { MAX_GROUPS_PER_RUN } from "../../contracts/fleet-refresh";
@@ -13,8 +13,8 @@ import { causeText } from "../../lambdas/notify-webhook/input";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig } from "../../workflows/fleet-refresh";
 import { HISTORY_COST, MAX_HISTORY_EVENTS, maxGroupsWithin, pollsUntilTimeout, worstCaseHistoryEvents } from "../../workflows/fleet-refresh-history";
 import { S3ServiceException } from "@aws-sdk/client-s3";
-import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "./fleet-refresh-fake-cloud";
-import { type EventLog, runLocally, testConfig } from "./fleet-refresh-harness";
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../support/fleet-refresh/fake-cloud";
+import { type EventLog, runLocally, testConfig } from "../../support/fleet-refresh/harness";
 
 // Step Functions quotas (Developer Guide, "Step Functions service quotas").
 const MAX_STATE_BYTES = 256 * 1024;

@@ -1,11 +1,11 @@
-import "./fleet-refresh-environment";
+import "./environment";
 import { StateMachine } from "aws-local-stepfunctions";
 import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handler";
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
 import { handler as launchTemplateHandler } from "../../lambdas/launch-template-version/handler";
 import type { StateMachineDefinition } from "../../workflows/asl";
 import { type FleetRefreshConfig, FleetState } from "../../workflows/fleet-refresh";
-import { FLEET_ACCOUNT, REGION } from "./fleet-refresh-fake-cloud";
+import { FLEET_ACCOUNT, REGION } from "./fake-cloud";
 
 /**
  * Runs the fleet-refresh definition in aws-local-stepfunctions with the real Lambda handlers as task
