@@ -22,7 +22,7 @@ export interface VersionRef {
     versionId: string;
 }
 
-export type MoveOutcome = { state: "MOVED"; versionId: string } | { state: "PENDING"; resume?: StreamProgress };
+type MoveOutcome = { state: "MOVED"; versionId: string } | { state: "PENDING"; resume?: StreamProgress };
 
 export interface ObjectMover {
     /**
