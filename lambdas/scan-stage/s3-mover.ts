@@ -22,7 +22,7 @@ import { abortCopy, copyVersion, deleteVerifiedSource, verifyCopy } from "../sha
 import type { MoveOutcome, ObjectMover, VersionRef } from "./move";
 
 /** On every copy: the version it was copied from, which makes a repeated move find its copy. */
-export const MOVED_FROM_TAG = "lakewarden:moved-from";
+const MOVED_FROM_TAG = "lakewarden:moved-from";
 
 const isPermanent = (error: unknown): boolean => (TRANSFER_PERMANENT_ERRORS as readonly string[]).includes((error as { name?: string }).name ?? "");
 
