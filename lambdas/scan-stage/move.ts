@@ -22,7 +22,7 @@ export interface VersionRef {
     versionId: string;
 }
 
-type MoveOutcome = { state: "MOVED"; versionId: string } | { state: "PENDING"; resume?: StreamProgress };
+export type MoveOutcome = { state: "MOVED"; versionId: string } | { state: "PENDING"; resume?: StreamProgress };
 
 export interface ObjectMover {
     /**
