@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { ConfigError } from "../../config/errors";
 import { PREVIEW_ROLE_VARIABLE } from "../../stacks/providers";
 import { ofType, recordStack, sectionOf, sharedStack, withSection, type RecordedResource, type Recording } from "../helpers/program";
@@ -160,6 +162,31 @@ describe("account providers: deploy and preview roles", () => {
         const accounts = sectionOf<AccountConfig[]>("dev", "accounts").map(a => ({ ...a, previewRoleArn: undefined }));
         const recording = await recordStack("dev", { config: withSection("dev", "accounts", accounts) });
         assert.ok(ofType(recording, "pulumi:providers:aws").every(p => assumed(p).roleArn.endsWith(":role/lakewarden-deploy")));
+    });
+
+    it("is what the PR workflow previews with: the real preview and the offline preview plans", () => {
+        interface Step {
+            uses?: string;
+            run?: string;
+            env?: Record<string, string>;
+            with?: Record<string, string>;
+        }
+        const workflow = parse(readFileSync(".github/workflows/policy-gate.yml", "utf8")) as { jobs: Record<string, { steps: Step[] }> };
+        const steps = Object.values(workflow.jobs).flatMap(j => j.steps);
+        const previews = steps.filter(s => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "preview");
+        assert.ok(previews.length > 0, "no pulumi preview step");
+        for (const step of previews) {
+            assert.equal(step.env?.[PREVIEW_ROLE_VARIABLE], "1");
+        }
+        assert.ok(
+            steps.every(s => !(s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up")),
+            "the PR workflow runs no update",
+        );
+        const planLines = steps.flatMap(s => (s.run ?? "").split("\n")).filter(l => /npm run plan -- .*--preview/.test(l));
+        assert.ok(planLines.length > 0, "no offline preview plan");
+        for (const line of planLines) {
+            assert.match(line, new RegExp(`^\\s*${PREVIEW_ROLE_VARIABLE}=1 npm run plan`), line);
+        }
     });
 
     describe("lakewarden:accounts[].previewRoleArn validation", () => {
