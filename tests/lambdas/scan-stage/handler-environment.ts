@@ -28,11 +28,14 @@ export function loadSilently<T>(load: () => T): T {
     }
 }
 
-/** Registers before/after hooks in the calling describe block; `undefined` unsets a variable. */
-export function useStageEnvironment(vars: Record<string, string | undefined>): void {
+/**
+ * Registers before/after hooks in the calling describe block; `undefined` unsets a variable. A
+ * function is called in the hook (after the describe's earlier before hooks, e.g. for credentials).
+ */
+export function useStageEnvironment(vars: Record<string, string | undefined> | (() => Record<string, string | undefined>)): void {
     let restore: (() => void) | undefined;
     before(() => {
-        restore = apply({ ...SILENT, ...vars });
+        restore = apply({ ...SILENT, ...(typeof vars === "function" ? vars() : vars) });
     });
     after(() => restore?.());
 }

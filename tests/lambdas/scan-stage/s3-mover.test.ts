@@ -12,55 +12,9 @@ import type { CopyLimits } from "../../../lambdas/shared/s3-transfer/copy-plan";
 import { S3ObjectStore } from "../../../lambdas/shared/s3-transfer/s3-object-store";
 import type { MoveOutcome, VersionRef } from "../../../lambdas/scan-stage/move";
 import { S3StageMover } from "../../../lambdas/scan-stage/s3-mover";
-import { installFakeAws, type InstalledFakes } from "../../../support/remediation/fake-aws";
-import { FakeS3, s3Error } from "../../../support/remediation/fake-s3";
-import { FakeSts } from "../../../support/remediation/fake-sts";
+import { s3Error } from "../../../support/remediation/fake-s3";
 import type { PolicyDoc } from "../../../support/remediation/iam-eval";
-
-const ACCOUNT = "111122223333";
-const BUCKETS = { landing: "orders-landing", scan: "orders-scan", review: "orders-review", scanned: "orders-scanned" };
-const objects = (...names: (keyof typeof BUCKETS)[]) => names.map(b => `arn:aws:s3:::${BUCKETS[b]}/*`);
-
-/**
- * The move Lambda's policy, statement for statement as lambdas/scan-stage/move-handler.ts lists it
- * (actions: Service Authorization Reference, "Actions defined by Amazon S3"; a versioned read or
- * tag needs the *Version* action; GetObjectAttributes of a version needs s3:GetObjectVersion and
- * s3:GetObjectVersionAttributes, S3 API Reference; a missing key answers 404 only with s3:ListBucket).
- */
-function movePolicy(drop: { action: string; bucket: keyof typeof BUCKETS }[] = []): PolicyDoc {
-    const statements: PolicyDoc["Statement"] = [
-        {
-            Effect: "Allow",
-            Action: ["s3:GetObjectVersion", "s3:GetObjectVersionTagging", "s3:DeleteObjectVersion", "s3:GetObjectVersionAttributes"],
-            Resource: objects("landing", "scan", "review"),
-        },
-        {
-            Effect: "Allow",
-            Action: [
-                "s3:PutObject",
-                "s3:PutObjectTagging",
-                "s3:GetObject",
-                "s3:GetObjectVersion",
-                "s3:GetObjectVersionTagging",
-                "s3:AbortMultipartUpload",
-                "s3:ListMultipartUploadParts",
-            ],
-            Resource: objects("scan", "review", "scanned"),
-        },
-        { Effect: "Allow", Action: ["s3:PutObjectVersionTagging"], Resource: objects("scan") },
-        {
-            Effect: "Allow",
-            Action: ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
-            Resource: Object.values(BUCKETS).map(b => `arn:aws:s3:::${b}`),
-        },
-    ];
-    const denies = drop.map(d => ({
-        Effect: "Deny" as const,
-        Action: d.action,
-        Resource: d.action.startsWith("s3:ListBucket") ? `arn:aws:s3:::${BUCKETS[d.bucket]}` : `arn:aws:s3:::${BUCKETS[d.bucket]}/*`,
-    }));
-    return { Version: "2012-10-17", Statement: [...statements, ...denies] };
-}
+import { ACCOUNT, BUCKETS, movePolicy, stageS3, type StageS3 } from "./stage-s3";
 
 const S3_LIKE: CopyLimits = { maxSingleCopyBytes: 5 * 1024 ** 3, minPartBytes: 512 * 1024 ** 2, maxParts: 10_000, maxBytesPerInvocation: 100 * 1024 ** 3 };
 /** Scaled down so a 384 KiB object takes the multipart path in 64 KiB parts, two parts per call. */
@@ -68,31 +22,22 @@ const KiB = 1024;
 const SMALL: CopyLimits = { maxSingleCopyBytes: 256 * KiB, minPartBytes: 64 * KiB, maxParts: 10_000, maxBytesPerInvocation: 128 * KiB };
 
 describe("scan stage S3StageMover on S3", () => {
-    let s3: FakeS3;
-    let sts: FakeSts;
-    let fakes: InstalledFakes;
+    let stage: StageS3;
+    let s3: StageS3["s3"];
 
     /** A mover whose S3 client carries a session of the move role with `policy`. */
     function moverWith(policy: PolicyDoc, limits: CopyLimits = S3_LIKE, accountId = ACCOUNT): S3StageMover {
-        const roleArn = `arn:aws:iam::${ACCOUNT}:role/lakewarden-orders-scan-move-${sts.assumed.length}`;
-        sts.defineRole(roleArn, policy);
-        const { Credentials } = sts.assumeRole({ RoleArn: roleArn, RoleSessionName: "scan-stage-move" });
-        const client = new S3Client({
-            region: "eu-west-1",
-            credentials: { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken },
-        });
+        const client = new S3Client({ region: "eu-west-1", credentials: stage.session(policy) });
         return new S3StageMover(client, new S3ObjectStore(client, accountId, limits), accountId, limits);
     }
 
     function world(maxSingleCopyBytes?: number): void {
-        s3 = new FakeS3(maxSingleCopyBytes);
-        for (const bucket of Object.values(BUCKETS)) s3.createBucket(bucket, ACCOUNT);
-        sts = new FakeSts();
-        fakes = installFakeAws(s3, sts);
+        stage = stageS3(maxSingleCopyBytes);
+        s3 = stage.s3;
     }
 
     // The fake is stateful per test; its client mock is installed and restored with it.
-    afterEach(() => fakes.restore());
+    afterEach(() => stage.fakes.restore());
 
     const at = (bucket: keyof typeof BUCKETS, key: string, versionId: string): VersionRef => ({ bucket: BUCKETS[bucket], key, versionId });
     const keysIn = (bucket: keyof typeof BUCKETS) => s3.listVersions(BUCKETS[bucket]).map(e => `${e.key}@${e.version.versionId}`);
