@@ -11,7 +11,8 @@ import { recordPending } from "./decision-record";
 import { InvalidScanRequest } from "./errors";
 
 const approvalRequestSchema = z.strictObject({
-    taskToken: z.string().min(1).max(1024),
+    /** Up to 2,048 characters (SendTaskSuccess taskToken, Step Functions API Reference; earlier versions said 1,024). */
+    taskToken: z.string().min(1).max(2048),
     pipeline: z.string().min(1),
     runId: z.string().regex(/^[\w-]{1,80}$/),
     reviewCount: z.number().int().positive(),
