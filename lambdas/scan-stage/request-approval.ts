@@ -61,7 +61,8 @@ export async function requestApproval(deps: RequestApprovalDeps, request: Approv
     await deps.sns.send(
         new PublishCommand({
             TopicArn: deps.topicArn,
-            Subject: `lakewarden scan stage ${request.pipeline}: decision needed`.slice(0, 100),
+            // "Subjects must be ... less than 100 characters long" (Publish, SNS API Reference).
+            Subject: `lakewarden scan stage ${request.pipeline}: decision needed`.slice(0, 99),
             Message: message,
             MessageAttributes: { event: { DataType: "String", StringValue: "DECISION_NEEDED" } },
         }),
