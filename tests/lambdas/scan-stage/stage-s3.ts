@@ -13,10 +13,17 @@ export const BUCKETS = { landing: "orders-landing", scan: "orders-scan", review:
 const objects = (...names: (keyof typeof BUCKETS)[]) => names.map(b => `arn:aws:s3:::${BUCKETS[b]}/*`);
 
 /**
- * The move Lambda's policy, statement for statement as lambdas/scan-stage/move-handler.ts lists it
- * (actions: Service Authorization Reference, "Actions defined by Amazon S3"; a versioned read or
- * tag needs the *Version* action; GetObjectAttributes of a version needs s3:GetObjectVersion and
- * s3:GetObjectVersionAttributes, S3 API Reference; a missing key answers 404 only with s3:ListBucket).
+ * The move Lambda's policy, statement for statement as lambdas/scan-stage/move-handler.ts lists it.
+ * Facts it rests on (S3 API Reference, each operation's "Permissions"):
+ *  - HeadObject/GetObject of a missing key: "If you have the s3:ListBucket permission on the bucket,
+ *    Amazon S3 returns an HTTP status code 404 ... If you don't ..., 403", hence s3:ListBucket;
+ *  - PutObjectTagging: "To put tags of any other version, use the versionId query parameter. You also
+ *    need permission for the s3:PutObjectVersionTagging action" (GetObjectTagging likewise with
+ *    s3:GetObjectVersionTagging); GetObjectAttributes of a version: s3:GetObjectVersion and
+ *    s3:GetObjectVersionAttributes.
+ * The fake authorises a versioned request by its *Version* action alone. If "also" means both
+ * actions (as this repository reads it for GetObjectAttributes), landing/* needs s3:GetObjectTagging
+ * besides s3:GetObjectVersionTagging: the copy reads the source version's tags.
  */
 export function movePolicy(drop: { action: string; bucket: keyof typeof BUCKETS }[] = []): PolicyDoc {
     const statements: PolicyDoc["Statement"] = [
