@@ -1,5 +1,6 @@
 /** What the workflows ask the notifier to say. */
 import { z } from "zod";
+import { scanApprovalSchema } from "./scan-approval";
 
 /** The object and finding a notification is about (extra fields from the workflow are dropped). */
 const subjectSchema = z.object({
@@ -42,6 +43,8 @@ export const notificationSchema = z.discriminatedUnion("kind", [
         resourceId: z.string().min(1),
         complianceType: z.string().min(1),
     }),
+    // The scan stage's approval request (lambdas/notify-webhook/scan-approval.ts reads it from its SNS message).
+    scanApprovalSchema,
     z.object({
         kind: z.literal("FAILED"),
         workflow: z.enum(["quarantine", "release"]),

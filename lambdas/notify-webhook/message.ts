@@ -146,6 +146,27 @@ export function buildMessage(notification: Notification, options: MessageOptions
                 links: [],
             };
         }
+        case "SCAN_APPROVAL":
+            return {
+                title: `Scan stage ${notification.pipeline}: ${notification.reviewCount} ${notification.reviewCount === 1 ? "object needs" : "objects need"} a decision`,
+                summary:
+                    `Run ${notification.runId} moved them to review: Macie flagged them or could not analyse them. ` +
+                    `Decide before ${notification.expiresAt}; no decision by then is a deny. ` +
+                    "Only a SigV4-signed POST by an approver role decides: opening a link in this message decides nothing.",
+                tone: "warning",
+                facts: [
+                    ["Pipeline", notification.pipeline],
+                    ["Run", notification.runId],
+                    ["Objects", String(notification.reviewCount)],
+                    ["Review bucket", notification.reviewBucket],
+                    ["Tagged", `lakewarden:scan-run=${notification.runId}`],
+                    ["Decide before", notification.expiresAt],
+                    ["Account", notification.accountId],
+                    ["Region", notification.region],
+                ],
+                links: [{ label: "Open review bucket in S3", url: s3BucketUrl(notification.partition, notification.region, notification.reviewBucket) }],
+                instructions: `Decide (IAM-signed, approver role): POST ${notification.decisionEndpoint}\n${JSON.stringify({ decision: "approve | deny", reason: "<why>" })}`,
+            };
         case "FAILED": {
             const facts = failureFacts(notification.state);
             const url = executionUrl(notification.executionId);

@@ -11,7 +11,8 @@ import { recordPending } from "./decision-record";
 import { InvalidScanRequest } from "./errors";
 
 const approvalRequestSchema = z.strictObject({
-    taskToken: z.string().min(1).max(1024),
+    /** Up to 2,048 characters (SendTaskSuccess taskToken, Step Functions API Reference; earlier versions said 1,024). */
+    taskToken: z.string().min(1).max(2048),
     pipeline: z.string().min(1),
     runId: z.string().regex(/^[\w-]{1,80}$/),
     reviewCount: z.number().int().positive(),
@@ -60,7 +61,8 @@ export async function requestApproval(deps: RequestApprovalDeps, request: Approv
     await deps.sns.send(
         new PublishCommand({
             TopicArn: deps.topicArn,
-            Subject: `lakewarden scan stage ${request.pipeline}: decision needed`.slice(0, 100),
+            // "Subjects must be ... less than 100 characters long" (Publish, SNS API Reference).
+            Subject: `lakewarden scan stage ${request.pipeline}: decision needed`.slice(0, 99),
             Message: message,
             MessageAttributes: { event: { DataType: "String", StringValue: "DECISION_NEEDED" } },
         }),

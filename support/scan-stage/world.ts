@@ -120,6 +120,11 @@ export class StageWorld {
             .map((o, i) => ({ findingId: `${jobId}-f${i}`, type: "SensitiveData:S3Object/Personal", severity: "High", key: o.key, versionId: o.versionId }));
     }
 
+    /**
+     * An unclassifiable object is SKIPPED with UNSUPPORTED_FILE_TYPE_EXCEPTION, a reason Macie documents:
+     * "The object is a file that uses an unsupported file or storage format" (Macie API Reference,
+     * ClassificationResultStatus.reason; tests/fixtures/aws/macie/SOURCES.md).
+     */
     results(jobId: string): DiscoveryResult[] {
         return this.judged(jobId).map(o => ({
             key: o.key,
