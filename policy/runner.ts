@@ -6,7 +6,8 @@ import * as path from "path";
 import type { EnforcementLevel, Policies, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
-import { type PolicyConfigEntry, reconcilePolicyPackConfig } from "./lib/engine-config";
+import { type PolicyConfigEntry, PolicyPackConfigError, reconcilePolicyPackConfig } from "./lib/engine-config";
+import { processStackConfig, organizationProblems, type StackConfig } from "./lib/org-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
 import { containsUnknown } from "./lib/unknown";
 import { lakewardenPolicies as packPolicies } from "./policies";
@@ -64,6 +65,11 @@ export interface RunOptions {
     preview?: boolean;
     /** Policies to run instead of the lakewarden pack (tests of the runner itself). */
     policies?: Policies;
+    /**
+     * The stack's config as the engine hands it to the pack (name and flat key map); the pack reads
+     * the organisation id from it. Default: what this process's @pulumi/pulumi runtime holds, as under the engine.
+     */
+    stack?: StackConfig;
 }
 
 const PACK_NAME = "lakewarden";
@@ -170,10 +176,16 @@ function loadConfig(options: RunOptions): unknown {
 export function runPolicyPack(resources: PlannedResource[], options: RunOptions = {}): PolicyRunResult {
     const policies = options.policies ?? packPolicies;
     const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options), options.now);
+    const stack = options.stack ?? processStackConfig();
+    const orgProblems = organizationProblems(policies, config, stack, options.configFile ?? "--policy-pack-config");
+    if (orgProblems.length > 0) {
+        throw new PolicyPackConfigError(orgProblems);
+    }
     const getConfigFor = (name: string) => () => ({ ...(config.get(name)?.properties ?? {}) });
     const exemptionsUsed: ExemptionUse[] = [];
     const context: RunnerContext = {
         now: options.now ?? new Date(),
+        stack,
         recordExemption: use => exemptionsUsed.push(use),
     };
     const stackTags: ReadonlyMap<string, string> = new Map();

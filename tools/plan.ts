@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { lakewardenPolicies } from "../policy/policies";
+import type { StackConfig } from "../policy/lib/org-config";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
 import { deployOrder, renderDeployOrder } from "./offline/deploy-order";
@@ -78,11 +79,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     let policyConfig: Record<string, unknown>;
     let base: AccessReport | undefined;
     let relaxed: Relaxation[];
+    let stack: StackConfig;
     try {
         options.progress?.phase("reading config");
         const config = options.config ?? readStackConfig(options.stack);
         policyConfig = readPolicyConfig(policyConfigFile);
-        relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies);
+        stack = { name: options.stack, config };
+        relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies, new Date(), stack);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
         options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
@@ -94,7 +97,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     }
     options.mutate?.(recording.resources);
     options.progress?.phase("running the policy pack");
-    const policy = runPolicyPack(recording.resources, { config: policyConfig, preview });
+    const policy = runPolicyPack(recording.resources, { config: policyConfig, preview, stack });
     const accounts = accountPlans(recording.resources);
     options.progress?.phase("computing the access report");
     const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
