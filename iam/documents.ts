@@ -39,7 +39,8 @@ export function createdArn(resource: pulumi.CustomResource & { arn: pulumi.Outpu
 type ConditionKey = `${string}:${string}`;
 type ConditionValue = string | readonly string[] | boolean;
 
-// IAM condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators"), with
+// IAM condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators",
+// docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html), with
 // the ForAllValues:/ForAnyValue: set qualifiers and the IfExists suffix: a misspelled one does not compile.
 type BaseOperator =
     | "StringEquals"

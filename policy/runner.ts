@@ -6,7 +6,7 @@ import * as path from "path";
 import type { EnforcementLevel, Policies, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
-import { type PolicyConfigEntry, PolicyPackConfigError, reconcilePolicyPackConfig } from "./lib/engine-config";
+import { type PolicyConfigEntry, PolicyPackConfigError, reconcilePolicyPackConfig, unmatchedExemptions } from "./lib/engine-config";
 import { processStackConfig, organizationProblems, type StackConfig } from "./lib/org-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
 import { containsUnknown } from "./lib/unknown";
@@ -59,6 +59,8 @@ export interface RunOptions {
     config?: unknown;
     /** Path of a --policy-pack-config file (used when `config` is not given). */
     configFile?: string;
+    /** How errors name the config file when `config` is given (default: configFile, or --policy-pack-config). */
+    configName?: string;
     /** Clock for exemption expiry. */
     now?: Date;
     /** Preview (default): unknown values allowed. Update: an unknown value is an error. */
@@ -177,9 +179,10 @@ export function runPolicyPack(resources: PlannedResource[], options: RunOptions 
     const policies = options.policies ?? packPolicies;
     const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options), options.now);
     const stack = options.stack ?? processStackConfig();
-    const orgProblems = organizationProblems(policies, config, stack, options.configFile ?? "--policy-pack-config");
-    if (orgProblems.length > 0) {
-        throw new PolicyPackConfigError(orgProblems);
+    const configName = options.configName ?? options.configFile ?? "--policy-pack-config";
+    const problems = [...organizationProblems(policies, config, stack, configName), ...unmatchedExemptions(policies, config, resources, configName)];
+    if (problems.length > 0) {
+        throw new PolicyPackConfigError(problems);
     }
     const getConfigFor = (name: string) => () => ({ ...(config.get(name)?.properties ?? {}) });
     const exemptionsUsed: ExemptionUse[] = [];

@@ -83,3 +83,19 @@ describe("the organisation id in the offline plan (written once, in the stack co
         ]);
     });
 });
+
+describe("exemptions in the offline plan", () => {
+    it("stops the plan with exit 2 naming the file and key when an exemption matches no resource of the stack", async () => {
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "lw-policy-")), "stale.json");
+        const prod = readPolicyConfig(path.join(__dirname, "..", "..", "policy", "config", "prod.json"));
+        const exemption = { urn: "**::lakewarden-prod-old-bucket", reason: "bucket removed last quarter, SEC-9" };
+        writeFileSync(file, JSON.stringify({ ...prod, "s3-bucket-versioning": { exemptions: [exemption] } }));
+        const result = await runPlan({ stack: "prod", policyConfigFile: file });
+        assert.strictEqual(result.exitCode, 2);
+        assert.deepStrictEqual(
+            result.configError?.map(p => p.key),
+            [`${path.relative(path.join(__dirname, "..", ".."), file)}: s3-bucket-versioning.exemptions[0]`],
+        );
+        assert.match(renderPlan(result), /matches no resource s3-bucket-versioning judges in this stack/);
+    });
+});
