@@ -166,18 +166,19 @@ function mergeConditions(a: Conditions | undefined, b: Conditions | undefined): 
     if (!a || !b) {
         return a ?? b;
     }
-    const merged: Conditions = {};
-    for (const [op, keys] of Object.entries(a)) {
+    const theirs = b as Record<string, Record<string, unknown> | undefined>;
+    const merged: Record<string, Record<string, unknown>> = {};
+    for (const [op, keys] of Object.entries(a as Record<string, Record<string, unknown>>)) {
         merged[op] = {};
         for (const [key, value] of Object.entries(keys)) {
-            const other = b[op]?.[key];
+            const other = theirs[op]?.[key];
             merged[op][key] = Array.isArray(value) && Array.isArray(other) ? union(value, other) : value;
         }
     }
     return merged;
 }
 
-function union(a: string[], b: string[]): string[] {
+function union(a: readonly string[], b: readonly string[]): string[] {
     return [...new Set([...a, ...b])].sort();
 }
 

@@ -6,7 +6,8 @@ import * as path from "path";
 import type { EnforcementLevel, Policies, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
-import { type PolicyConfigEntry, reconcilePolicyPackConfig } from "./lib/engine-config";
+import { type PolicyConfigEntry, PolicyPackConfigError, reconcilePolicyPackConfig, unmatchedExemptions } from "./lib/engine-config";
+import { processStackConfig, organizationProblems, type StackConfig } from "./lib/org-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
 import { containsUnknown } from "./lib/unknown";
 import { lakewardenPolicies as packPolicies } from "./policies";
@@ -58,12 +59,19 @@ export interface RunOptions {
     config?: unknown;
     /** Path of a --policy-pack-config file (used when `config` is not given). */
     configFile?: string;
+    /** How errors name the config file when `config` is given (default: configFile, or --policy-pack-config). */
+    configName?: string;
     /** Clock for exemption expiry. */
     now?: Date;
     /** Preview (default): unknown values allowed. Update: an unknown value is an error. */
     preview?: boolean;
     /** Policies to run instead of the lakewarden pack (tests of the runner itself). */
     policies?: Policies;
+    /**
+     * The stack's config as the engine hands it to the pack (name and flat key map); the pack reads
+     * the organisation id from it. Default: what this process's @pulumi/pulumi runtime holds, as under the engine.
+     */
+    stack?: StackConfig;
 }
 
 const PACK_NAME = "lakewarden";
@@ -170,10 +178,17 @@ function loadConfig(options: RunOptions): unknown {
 export function runPolicyPack(resources: PlannedResource[], options: RunOptions = {}): PolicyRunResult {
     const policies = options.policies ?? packPolicies;
     const config = reconcilePolicyPackConfig(policies, PACK_ENFORCEMENT_LEVEL, loadConfig(options), options.now);
+    const stack = options.stack ?? processStackConfig();
+    const configName = options.configName ?? options.configFile ?? "--policy-pack-config";
+    const problems = [...organizationProblems(policies, config, stack, configName), ...unmatchedExemptions(policies, config, resources, configName)];
+    if (problems.length > 0) {
+        throw new PolicyPackConfigError(problems);
+    }
     const getConfigFor = (name: string) => () => ({ ...(config.get(name)?.properties ?? {}) });
     const exemptionsUsed: ExemptionUse[] = [];
     const context: RunnerContext = {
         now: options.now ?? new Date(),
+        stack,
         recordExemption: use => exemptionsUsed.push(use),
     };
     const stackTags: ReadonlyMap<string, string> = new Map();

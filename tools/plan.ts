@@ -2,6 +2,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { lakewardenPolicies } from "../policy/policies";
+import { PolicyPackConfigError } from "../policy/lib/engine-config";
+import type { StackConfig } from "../policy/lib/org-config";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
 import { deployOrder, renderDeployOrder } from "./offline/deploy-order";
@@ -74,15 +76,18 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             configError: [{ key, message: `policy pack config ${policyConfigFile} does not exist; every stack needs one (copy policy/config/prod.json)` }],
         };
     }
+    const policyConfigName = path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile;
     let recording;
     let policyConfig: Record<string, unknown>;
     let base: AccessReport | undefined;
     let relaxed: Relaxation[];
+    let stack: StackConfig;
     try {
         options.progress?.phase("reading config");
         const config = options.config ?? readStackConfig(options.stack);
         policyConfig = readPolicyConfig(policyConfigFile);
-        relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies);
+        stack = { name: options.stack, config };
+        relaxed = relaxedPolicies(policyConfigName, policyConfig, lakewardenPolicies, new Date(), stack);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
         options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
@@ -94,7 +99,16 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     }
     options.mutate?.(recording.resources);
     options.progress?.phase("running the policy pack");
-    const policy = runPolicyPack(recording.resources, { config: policyConfig, preview });
+    let policy: PolicyRunResult;
+    try {
+        policy = runPolicyPack(recording.resources, { config: policyConfig, configName: policyConfigName, preview, stack });
+    } catch (error) {
+        // Config problems only the recorded stack shows (an exemption that matches nothing).
+        if (error instanceof PolicyPackConfigError) {
+            return { exitCode: 2, stack: options.stack, preview, accounts: [], resources: [], configError: error.problems, seconds: elapsed() };
+        }
+        throw error;
+    }
     const accounts = accountPlans(recording.resources);
     options.progress?.phase("computing the access report");
     const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
@@ -123,7 +137,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         access,
         ...(accessDiff ? { accessDiff } : {}),
         relaxed,
-        policyConfigFile: path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile,
+        policyConfigFile: policyConfigName,
         ...(options.against ? { against: options.against } : {}),
         seconds: elapsed(),
     };

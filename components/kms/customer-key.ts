@@ -91,7 +91,7 @@ export class CustomerKey extends pulumi.ComponentResource implements KeyRef {
                 rotationPeriodInDays: 365,
                 deletionWindowInDays: args.deletionWindowInDays ?? 30,
                 bypassPolicyLockoutSafetyCheck: false,
-                policy: pulumi.output(statements).apply(policyDocument),
+                policy: pulumi.output(statements).apply(s => policyDocument(s)),
             },
             { parent: this, dependsOn: principals },
         );

@@ -201,11 +201,7 @@ export class OuRowFilters extends pulumi.ComponentResource {
  * (Service Authorization Reference, AWS Organizations: resource types root and organizationalunit), so the
  * role reads this organisation's tree and nothing else.
  */
-export function orgReaderPolicies(
-    reconcilerRoleArn: string,
-    organizationId: string,
-    managementAccountId: string,
-): { trust: pulumi.Output<string>; permissions: pulumi.Output<string> } {
+export function orgReaderPolicies(reconcilerRoleArn: string, organizationId: string, managementAccountId: string): { trust: string; permissions: string } {
     return {
         trust: policyDocument([
             {

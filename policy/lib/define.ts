@@ -15,6 +15,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ExemptionGate } from "./exemption-gate";
 import "./shared-deserialize";
 import { type Exemption, exemptionsSchema } from "./exemptions";
+import { withStackOrganization } from "./org-config";
 import { runnerContextOf } from "./runner-context";
 import { plain } from "./unknown";
 import type { Dict } from "./values";
@@ -101,15 +102,17 @@ function metadata(rule: RuleBase) {
     };
 }
 
-/** Schema defaults overlaid with what the engine configured (it applies defaults too). */
-function readConfig<C>(schema: ConfigSchema | undefined, given: object): WithExemptions<C> {
+/** Schema defaults overlaid with what the engine configured (it applies defaults too), and the stack's organisation id. */
+function readConfig<C>(rule: RuleBase, args: ResourceValidationArgs | StackValidationArgs): WithExemptions<C> {
     const result: Dict = { exemptions: [] };
-    for (const [key, property] of Object.entries(schema ?? {})) {
+    for (const [key, property] of Object.entries(rule.config ?? {})) {
         if (property.default !== undefined) {
             result[key] = property.default;
         }
     }
-    return { ...result, ...given } as WithExemptions<C>;
+    const config = { ...result, ...args.getConfig() };
+    withStackOrganization(rule.name, rule.config, config, runnerContextOf(args));
+    return config as WithExemptions<C>;
 }
 
 /** Exact type tokens, or prefixes written as "aws:*". */
@@ -156,7 +159,7 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
         if (!applies(args.type)) {
             skip(args);
         }
-        const config = readConfig<C>(rule.config, args.getConfig());
+        const config = readConfig<C>(rule, args);
         const gate = new ExemptionGate(rule.name, config.exemptions, runnerContextOf(args), reportViolation);
         const provider = args.provider
             ? { type: args.provider.type, urn: args.provider.urn, name: args.provider.name, props: plain(args.provider.props) }
@@ -240,7 +243,7 @@ export function stackPolicy<C>(rule: StackRule<C>): LakewardenPolicy {
         if (!args.resources.some(r => applies(r.type))) {
             skip(args);
         }
-        const config = readConfig<C>(rule.config, args.getConfig());
+        const config = readConfig<C>(rule, args);
         const gate = new ExemptionGate(rule.name, config.exemptions, runnerContextOf(args), reportViolation);
         rule.validateStack(sharedResources(args.resources), config, (message, urn) => gate.report(message, urn, true));
         gate.reportExpired(undefined, false);

@@ -8,7 +8,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { closest } from "./did-you-mean";
-import { isExpired } from "./exemptions";
+import { type Exemption, exemptionProblem, isExpired, matchesUrn } from "./exemptions";
 import { validateJsonSchema } from "./json-schema";
 
 export interface PolicyConfigEntry {
@@ -160,4 +160,38 @@ function relaxationOf(key: string, entry: ParsedEntry, now: Date, errors: { key:
     }
     errors.push(...problems);
     return problems.length === 0 ? { reason: entry.reason as string, expires: expires as string } : undefined;
+}
+
+/**
+ * Exemptions that match no resource the policy judges (a stale or misspelled URN pattern would
+ * silently do nothing, and an expired one would never be reported: a resource policy reports expiry only
+ * on the resources the exemption matches): each is a problem naming `<file>: <policy>.exemptions[<i>]`.
+ * Only the offline runner sees the whole stack before judging, so only it checks.
+ */
+export function unmatchedExemptions(
+    policies: Policies,
+    config: ReadonlyMap<string, PolicyConfigEntry>,
+    resources: readonly { urn: string; type: string }[],
+    file: string,
+): { key: string; message: string }[] {
+    const problems: { key: string; message: string }[] = [];
+    for (const p of policies) {
+        const entry = config.get(p.name);
+        const exemptions = entry?.properties.exemptions;
+        if (!entry || entry.enforcementLevel === "disabled" || !Array.isArray(exemptions)) {
+            continue;
+        }
+        const types = (p as { resourceTypes?: readonly string[] }).resourceTypes;
+        const judged = types ? resources.filter(r => types.some(t => (t.endsWith("*") ? r.type.startsWith(t.slice(0, -1)) : r.type === t))) : resources;
+        exemptions.forEach((e: unknown, i) => {
+            if (exemptionProblem(e) !== undefined || judged.some(r => matchesUrn(e as Exemption, r.urn))) {
+                return;
+            }
+            problems.push({
+                key: `${file}: ${p.name}.exemptions[${i}]`,
+                message: `${JSON.stringify((e as Exemption).urn)} matches no resource ${p.name} judges in this stack; fix the pattern or remove the exemption`,
+            });
+        });
+    }
+    return problems;
 }

@@ -1,5 +1,7 @@
 // What the offline runner adds to validation args. The gRPC server never sets it, so under the
 // engine exemption uses surface as advisory diagnostics and the clock is the real one.
+import type { StackConfig } from "./org-config";
+
 export const RUNNER_CONTEXT: unique symbol = Symbol.for("lakewarden.policy.runnerContext") as never;
 
 export interface ExemptionUse {
@@ -11,6 +13,8 @@ export interface ExemptionUse {
 
 export interface RunnerContext {
     now: Date;
+    /** The stack config the run judges against (the engine passes it in the pack's environment). */
+    stack: StackConfig | undefined;
     recordExemption(use: ExemptionUse): void;
 }
 

@@ -5,7 +5,7 @@ import { DataStoreDiscovery, sourceEventPattern } from "../../components/discove
 import { readersByDatabase } from "../../plans/readers";
 import { discoverySchema, type Discovery } from "../../config/discovery";
 import { environmentFromConfig } from "../../config/environment";
-import { runPolicyPack } from "../../policy/runner";
+import { runPolicyPack } from "../policy/helpers";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { ofType, recordComponent, type Recording } from "../helpers/program";
 

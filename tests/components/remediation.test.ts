@@ -8,7 +8,7 @@ import { MacieDiscovery } from "../../components/remediation/macie-discovery";
 import { memberRemediationTemplate } from "../../cloudformation/member-remediation";
 import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../iam/quarantine-bucket-policy";
 import { SecureBucket } from "../../components/storage/secure-bucket";
-import { runPolicyPack } from "../../policy/runner";
+import { runPolicyPack } from "../policy/helpers";
 import { ofType, recordComponent, type RecordedResource, type Recording } from "../helpers/program";
 
 const security = "210987654321";

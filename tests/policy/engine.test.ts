@@ -10,7 +10,8 @@ import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { lakewardenPolicies } from "../../policy/policies";
-import { PROVIDERS, resource, runPolicyPack, UNKNOWN, typed } from "./helpers";
+import type { StackConfig } from "../../policy/lib/org-config";
+import { PROVIDERS, resource, runPolicyPack, STACK_CONFIG, UNKNOWN, typed } from "./helpers";
 import { bucketStack, CONSUMER_ROLE_ARN, doc, ORG_CONFIG } from "./fixtures";
 import { analyzeRequest, call, configureRequest, connect, type Diagnostic, diagnostics, stackRequest } from "../../support/policy-engine";
 
@@ -19,9 +20,26 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const START_TIMEOUT_MS = 90_000;
 
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * The environment the CLI gives a Node.js pack: the stack's config in PULUMI_CONFIG (flat map, objects
+ * JSON-encoded) and the stack name in PULUMI_NODEJS_STACK (constructEnv in pulumi/pulumi
+ * sdk/go/common/resource/plugin/analyzer_plugin.go). Without `stack`, none (as `pulumi policy publish`).
+ */
+function packEnv(stack: StackConfig | null): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const key of ["PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_NODEJS_STACK", "PULUMI_NODEJS_PROJECT"]) {
+        delete env[key];
+    }
+    return stack ? { ...env, PULUMI_CONFIG: JSON.stringify(stack.config), PULUMI_NODEJS_STACK: stack.name, PULUMI_NODEJS_PROJECT: "lakewarden" } : env;
+}
+
+function startPack(stack: StackConfig | null = STACK_CONFIG): Promise<{ child: ChildProcess; port: number }> {
     const runPolicyPackScript = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    const child = spawn(process.execPath, [runPolicyPackScript, "127.0.0.1:1", "."], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runPolicyPackScript, "127.0.0.1:1", "."], {
+        cwd: POLICY_DIR,
+        env: packEnv(stack),
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     // Never leave the server behind, even if mocha itself is interrupted.
     process.once("exit", () => child.kill("SIGKILL"));
     return new Promise((resolve, reject) => {
@@ -163,5 +181,59 @@ describe("the pack served over gRPC as the engine runs it", function () {
             trust.length > 0 && trust.every(d => d.enforcementLevel === "advisory" && /^exempted \(consumer migration/.test(d.message)),
             JSON.stringify(trust),
         );
+    });
+
+    it("reads the organisation id from the stack config; a per-policy copy that disagrees fails the run naming the key", async () => {
+        const trustOf = async () =>
+            diagnostics(await call(client.analyzeStack.bind(client), stackRequest(resources))).filter(
+                d => d.policyName === "iam-trust-cross-account-conditions",
+            );
+        await call(client.configure.bind(client), configureRequest({}));
+        assert.ok(
+            (await trustOf()).some(d => /aws:PrincipalOrgID|organi[sz]ation/i.test(d.message)),
+            "judged against the stack's organisation",
+        );
+        await call(
+            client.configure.bind(client),
+            configureRequest({
+                "iam-trust-cross-account-conditions": { level: analyzer.EnforcementLevel.MANDATORY, properties: { organizationId: "o-other000001" } },
+            }),
+        );
+        await assert.rejects(
+            trustOf(),
+            /--policy-pack-config: iam-trust-cross-account-conditions\.organizationId: "o-other000001" disagrees with lakewarden:organization\.id o-lw0example1 in Pulumi\.dev\.yaml/,
+        );
+        await call(client.configure.bind(client), configureRequest({}));
+    });
+});
+
+describe("the pack started without stack config (as pulumi policy publish starts it)", function () {
+    this.timeout(START_TIMEOUT_MS + 60_000);
+    let child: ChildProcess | undefined;
+    let client: analyzerGrpc.AnalyzerClient;
+
+    before(async () => {
+        const started = await startPack(null);
+        child = started.child;
+        client = connect(started.port);
+    });
+
+    after(() => {
+        client?.close();
+        child?.kill("SIGKILL");
+    });
+
+    it("still describes its policies, and a policy that needs the organisation id fails naming the key", async () => {
+        const info = await call(client.getAnalyzerInfo.bind(client), new Empty());
+        assert.strictEqual(info.getPoliciesList().length, lakewardenPolicies.length);
+        const trust = typed(aws.iam.Role, "shared", {
+            assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: CONSUMER_ROLE_ARN } }),
+        });
+        await assert.rejects(
+            call(client.analyzeStack.bind(client), stackRequest([PROVIDERS.producer, PROVIDERS.consumer, trust])),
+            /Pulumi\.<stack>\.yaml: lakewarden:organization\.id: not set/,
+        );
+        const wildcard = diagnostics(await call(client.analyze.bind(client), analyzeRequest(trust)), trust.urn);
+        assert.ok(!wildcard.some(d => /can't run/.test(d.message)), "policies that do not need it run as before");
     });
 });

@@ -1,14 +1,23 @@
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
 import type * as pulumi from "@pulumi/pulumi";
-import { type PlannedResource, type PolicyRunResult, runPolicyPack, UNKNOWN, type Violation } from "../../policy/runner";
+import type { StackConfig } from "../../policy/lib/org-config";
+import { type PlannedResource, type PolicyRunResult, type RunOptions, runPolicyPack as runPack, UNKNOWN, type Violation } from "../../policy/runner";
 
-export { runPolicyPack, UNKNOWN };
+export { UNKNOWN };
 export type { PlannedResource, PolicyRunResult, Violation };
 
 const STACK = "dev";
 const PROJECT = "lakewarden";
 export const ORG_ID = "o-lw0example1";
+
+/** The stack config the engine hands the pack in these tests: the organisation the fixtures use. */
+export const STACK_CONFIG: StackConfig = { name: STACK, config: { "lakewarden:organization": JSON.stringify({ id: ORG_ID }) } };
+
+/** The offline runner over STACK_CONFIG unless a spec gives its own stack. */
+export function runPolicyPack(resources: PlannedResource[], options: RunOptions = {}): PolicyRunResult {
+    return runPack(resources, { stack: STACK_CONFIG, ...options });
+}
 export const ACCOUNTS = { producer: "111111111111", consumer: "222222222222", security: "333333333333", stranger: "999999999999" } as const;
 
 export function urn(type: string, name: string): string {

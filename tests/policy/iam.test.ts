@@ -463,7 +463,7 @@ describePolicy({
         },
     ],
     configCases: [
-        { name: "without organizationId the condition cannot be verified", config: {}, replace: true, expect: /organizationId is not configured/ },
+        { name: "without a per-policy organizationId the stack config's organisation is checked", config: {}, replace: true, expect: "pass" },
         {
             name: "trustedAccounts admits an account without a provider",
             config: { ...ORG_CONFIG, trustedAccounts: [ACCOUNTS.stranger] },

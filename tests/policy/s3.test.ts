@@ -307,11 +307,18 @@ describePolicy({
             expect: "pass",
         },
         {
-            name: "the same without organizationId configured",
+            name: "the same without a per-policy organizationId (the stack config names the organisation)",
             config: {},
             replace: true,
             mutate: setRawPolicy({ ...consumerRead, Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } } }),
-            expect: /organizationId is not configured/,
+            expect: "pass",
+        },
+        {
+            name: "Principal * with aws:PrincipalOrgID of another organisation than the stack config's",
+            config: {},
+            replace: true,
+            mutate: setRawPolicy({ ...consumerRead, Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-other000001" } } }),
+            expect: /is not o-lw0example1/,
         },
     ],
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Policies } from "@pulumi/policy";
 import { ConfigError } from "../../config/errors";
 import { PolicyPackConfigError, reconcilePolicyPackConfig } from "../../policy/lib/engine-config";
+import { organizationProblems, type StackConfig } from "../../policy/lib/org-config";
 import type { AccessReport, Approval } from "../access/report";
 
 /** Reads a --policy-pack-config file; a JSON syntax error is a config error naming the file. */
@@ -28,18 +29,26 @@ export interface Relaxation {
 /**
  * Validates a policy pack config as the runner will apply it and lists the policies it runs below
  * mandatory, with the reason and expiry each needs; a problem is a config error naming the file and key.
+ * With the stack's config, the organisation id the pack reads from it is checked too (present where
+ * a policy needs it, and no per-policy copy that disagrees).
  */
-export function relaxedPolicies(file: string, config: Record<string, unknown>, policies: Policies, now = new Date()): Relaxation[] {
+export function relaxedPolicies(file: string, config: Record<string, unknown>, policies: Policies, now = new Date(), stack?: StackConfig): Relaxation[] {
+    let entries;
     try {
-        return [...reconcilePolicyPackConfig(policies, "mandatory", config, now)]
-            .filter(([, entry]) => entry.enforcementLevel === "advisory" || entry.enforcementLevel === "disabled")
-            .map(([policy, entry]) => ({ policy, level: entry.enforcementLevel, ...entry.relaxation }));
+        entries = reconcilePolicyPackConfig(policies, "mandatory", config, now);
     } catch (error) {
         if (error instanceof PolicyPackConfigError) {
             throw new ConfigError(error.problems.map(p => ({ key: `${file}: ${p.key}`, message: p.message })));
         }
         throw error;
     }
+    const organization = stack ? organizationProblems(policies, entries, stack, file) : [];
+    if (organization.length > 0) {
+        throw new ConfigError(organization);
+    }
+    return [...entries]
+        .filter(([, entry]) => entry.enforcementLevel === "advisory" || entry.enforcementLevel === "disabled")
+        .map(([policy, entry]) => ({ policy, level: entry.enforcementLevel, ...entry.relaxation }));
 }
 
 /** The per-column approvals the pack's lf-sensitive-data-requires-filter reads (shown in the access report). */
