@@ -53,7 +53,7 @@ export interface ResourceOptions {
     protect?: boolean;
 }
 
-/** A PlannedResource; the provider defaults to the producer account's explicit provider. */
+/** A PlannedResource; the provider defaults to the producer account's explicit provider. Specs use typed() or untyped(). */
 export function resource(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
     const provider = options.provider === undefined ? PROVIDERS.producer : options.provider;
     const propertyDependencies = options.propertyDependencies ?? {};
@@ -120,7 +120,7 @@ export function allPaths(value: unknown, prefix: readonly string[] = []): string
 }
 
 /** A Pulumi resource class (aws.s3.Bucket, ...): its constructor's args are the resource's inputs. */
-interface ResourceClass<A> {
+export interface ResourceClass<A> {
     new (name: string, args: A, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
 }
 
@@ -161,4 +161,33 @@ export function setProps<A>(target: PlannedResource, cls: ResourceClass<A>, prop
         throw new Error(`${target.name} is a ${target.type}, not a ${typeTokenOf(cls)}`);
     }
     Object.assign(target.props, props);
+}
+
+/** Replaces some inputs of the named resource, checked against its class's Args: a mutation for a policy case. */
+export function set<A>(name: string, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): (resources: PlannedResource[]) => void {
+    return resources => setProps(find(resources, name), cls, props);
+}
+
+/**
+ * A resource whose props are deliberately not its class's Args; `why` says what the engine really sends instead
+ * (an unknown or secret where the type has an object, a component's inputs, ...). Everything else is typed().
+ */
+export function untyped(why: string, type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+    if (why.trim().length < 10) {
+        throw new Error(`untyped ${type} ${name}: say why its props are not the type's Args`);
+    }
+    return resource(type, name, props, options);
+}
+
+/**
+ * A resource of another type carrying the settings the policy under test flags (a case's otherType): untyped on
+ * purpose, because those settings are not in that type's Args; the policy must not read them.
+ */
+export function foreign(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+    return resource(type, name, props, options);
+}
+
+/** A ComponentResource as the engine registers it: no provider and no inputs (the program's components pass `{}`). */
+export function component(type: string, name: string): PlannedResource {
+    return resource(type, name, {}, { provider: null });
 }
