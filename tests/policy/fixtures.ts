@@ -126,7 +126,16 @@ export function grant(
     );
 }
 
-const column = (name: string, classification: string) => ({ name, type: "string", parameters: { "lakewarden:classification": classification } });
+type Column = FixtureProps<aws.types.input.glue.CatalogTableStorageDescriptorColumn>;
+const column = (name: string, classification: string): Column => ({ name, type: "string", parameters: { "lakewarden:classification": classification } });
+
+/** The classified employees table's storage, with extra columns appended. */
+export function employeesStorage(...extra: Column[]): FixtureProps<aws.types.input.glue.CatalogTableStorageDescriptor> {
+    return {
+        location: "s3://lw-curated/company/employees/",
+        columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret"), ...extra],
+    };
+}
 
 /** Producer settings, a classified table, its filter, and the cross-account and local grants of the LF pattern. */
 export function lakeStack(): PlannedResource[] {
@@ -144,10 +153,7 @@ export function lakeStack(): PlannedResource[] {
         typed(aws.glue.CatalogTable, "employees", {
             ...table,
             tableType: "EXTERNAL_TABLE",
-            storageDescriptor: {
-                location: "s3://lw-curated/company/employees/",
-                columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret")],
-            },
+            storageDescriptor: employeesStorage(),
             partitionKeys: [column("year", "public")],
         }),
         typed(aws.lakeformation.DataCellsFilter, "hr-eu", {
