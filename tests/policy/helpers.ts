@@ -157,15 +157,31 @@ export function typed<A>(cls: ResourceClass<A>, name: string, props: FixtureProp
 
 /** Replaces some inputs of a resource, checked against its class's Args (for mutations). */
 export function setProps<A>(target: PlannedResource, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): void {
+    Object.assign(ofClass(target, cls).props, props);
+}
+
+function ofClass<A>(target: PlannedResource, cls: ResourceClass<A>): PlannedResource {
     if (target.type !== typeTokenOf(cls)) {
         throw new Error(`${target.name} is a ${target.type}, not a ${typeTokenOf(cls)}`);
     }
-    Object.assign(target.props, props);
+    return target;
 }
 
 /** Replaces some inputs of the named resource, checked against its class's Args: a mutation for a policy case. */
 export function set<A>(name: string, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): (resources: PlannedResource[]) => void {
     return resources => setProps(find(resources, name), cls, props);
+}
+
+/** Removes inputs of the named resource, as a program that does not declare them (the keys checked against its Args). */
+export function unset<A>(
+    name: string,
+    cls: ResourceClass<A>,
+    ...keys: (keyof FixtureProps<NonNullable<A>> & string)[]
+): (resources: PlannedResource[]) => void {
+    return resources => {
+        const target = ofClass(find(resources, name), cls);
+        keys.forEach(key => delete target.props[key]);
+    };
 }
 
 /**
