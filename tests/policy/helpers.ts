@@ -1,5 +1,6 @@
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
+import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { type PlannedResource, type PolicyRunResult, runPolicyPack, UNKNOWN, type Violation } from "../../policy/runner";
 
@@ -16,18 +17,19 @@ export function urn(type: string, name: string): string {
 }
 
 /** An explicit aws provider resource; nested inputs JSON-stringified as under the mock runtime. */
-export function awsProvider(name: string, account: string, overrides: Record<string, unknown> = {}): PlannedResource {
+export function awsProvider(name: string, account: string, overrides: FixtureProps<aws.ProviderArgs> = {}): PlannedResource {
+    const props: FixtureProps<aws.ProviderArgs> = {
+        region: "eu-west-1",
+        allowedAccountIds: JSON.stringify([account]),
+        assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/lakewarden-deploy`, sessionName: `lakewarden-${STACK}` }]),
+        defaultTags: JSON.stringify({ tags: { project: PROJECT, stack: STACK } }),
+        ...overrides,
+    };
     return {
         urn: urn("pulumi:providers:aws", name),
         type: "pulumi:providers:aws",
         name,
-        props: {
-            region: "eu-west-1",
-            allowedAccountIds: JSON.stringify([account]),
-            assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/lakewarden-deploy`, sessionName: `lakewarden-${STACK}` }]),
-            defaultTags: JSON.stringify({ tags: { project: PROJECT, stack: STACK } }),
-            ...overrides,
-        },
+        props,
         dependencies: [],
         propertyDependencies: {},
         opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] },
@@ -54,7 +56,7 @@ export interface ResourceOptions {
 }
 
 /** A PlannedResource; the provider defaults to the producer account's explicit provider. Specs use typed() or untyped(). */
-export function resource(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+function resource(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
     const provider = options.provider === undefined ? PROVIDERS.producer : options.provider;
     const propertyDependencies = options.propertyDependencies ?? {};
     return {

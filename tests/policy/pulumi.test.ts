@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, awsProvider, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, awsProvider, component, find, type FixtureProps, type PlannedResource, stack, typed } from "./helpers";
 import { describePolicy } from "./harness";
 
-const setProvider = (props: Record<string, unknown>) => (r: PlannedResource[]) => {
+const setProvider = (props: FixtureProps<aws.ProviderArgs>) => (r: PlannedResource[]) => {
     Object.assign(find(r, "producer").props, props);
 };
 
@@ -45,7 +45,7 @@ describePolicy({
 describePolicy({
     policy: "pulumi-no-default-provider",
     target: "queue",
-    compliant: () => stack(typed(aws.sqs.Queue, "queue", { name: "lw" }), resource("lakewarden:storage:SecureBucket", "component", {}, { provider: null })),
+    compliant: () => stack(typed(aws.sqs.Queue, "queue", { name: "lw" }), component("lakewarden:storage:SecureBucket", "component")),
     violations: [
         {
             name: "the default provider",
@@ -67,6 +67,6 @@ describePolicy({
             expect: /has no provider/,
         },
     ],
-    otherType: () => stack(resource("lakewarden:storage:SecureBucket", "queue", {}, { provider: null })),
+    otherType: () => stack(component("lakewarden:storage:SecureBucket", "queue")),
     unknowns: [{ resource: "queue", violates: [], allowed: ["name"] }],
 });
