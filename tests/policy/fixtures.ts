@@ -142,7 +142,7 @@ export function employeesStorage(...extra: Column[]): FixtureProps<aws.types.inp
 
 /** Producer settings, a classified table, its filter, and the cross-account and local grants of the LF pattern. */
 export function lakeStack(): PlannedResource[] {
-    const table = { databaseName: "company", name: "employees", catalogId: ACCOUNTS.producer };
+    const table: FixtureProps<aws.types.input.lakeformation.PermissionsTable> = { databaseName: "company", name: "employees", catalogId: ACCOUNTS.producer };
     return [
         typed(aws.lakeformation.DataLakeSettings, "settings", {
             admins: [DEPLOY_ROLE_ARN],

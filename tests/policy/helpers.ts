@@ -150,7 +150,11 @@ type FixtureValue<T> = T extends string
 /** The inputs of a resource class, typed from its Args (pulumi.Unwrap removes the Input/Output wrappers). */
 export type FixtureProps<A> = { [K in keyof pulumi.Unwrap<A>]?: FixtureValue<pulumi.Unwrap<A>[K]> };
 
-const typeTokenOf = (cls: object): string => (cls as { __pulumiType: string }).__pulumiType;
+/** The engine's type token of a resource class; a provider class (aws.Provider: "aws") is `pulumi:providers:aws`. */
+const typeTokenOf = (cls: object): string => {
+    const token = (cls as { __pulumiType: string }).__pulumiType;
+    return token.includes(":") ? token : `pulumi:providers:${token}`;
+};
 
 /** A PlannedResource of a real resource class: type token from the class, props checked against its Args. */
 export function typed<A>(cls: ResourceClass<A>, name: string, props: FixtureProps<NonNullable<A>>, options: ResourceOptions = {}): PlannedResource {

@@ -1,10 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, awsProvider, component, find, type FixtureProps, type PlannedResource, stack, typed } from "./helpers";
+import { ACCOUNTS, awsProvider, component, find, type FixtureProps, set, stack, typed } from "./helpers";
 import { describePolicy } from "./harness";
 
-const setProvider = (props: FixtureProps<aws.ProviderArgs>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, "producer").props, props);
-};
+const setProvider = (props: FixtureProps<aws.ProviderArgs>) => set("producer", aws.Provider, props);
 
 describePolicy({
     policy: "pulumi-provider-account-guard",
