@@ -16,9 +16,16 @@ export function urn(type: string, name: string): string {
     return `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
 }
 
-/** An explicit aws provider resource; nested inputs JSON-stringified as under the mock runtime. */
-export function awsProvider(name: string, account: string, overrides: FixtureProps<aws.ProviderArgs> = {}): PlannedResource {
-    const props: FixtureProps<aws.ProviderArgs> = {
+type ProviderArgs = pulumi.Unwrap<aws.ProviderArgs>;
+/**
+ * An aws provider's inputs as the engine receives them: aws.Provider JSON-encodes every list and object input
+ * (node_modules/@pulumi/aws/provider.js, `pulumi.output(args?.assumeRoles).apply(JSON.stringify)`), so those are strings.
+ */
+type ProviderInputs = { [K in keyof ProviderArgs]?: NonNullable<ProviderArgs[K]> extends string | number | boolean ? ProviderArgs[K] : string };
+
+/** An explicit aws provider resource, its inputs as aws.Provider registers them. */
+export function awsProvider(name: string, account: string, overrides: ProviderInputs = {}): PlannedResource {
+    const props: ProviderInputs = {
         region: "eu-west-1",
         allowedAccountIds: JSON.stringify([account]),
         assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/lakewarden-deploy`, sessionName: `lakewarden-${STACK}` }]),
@@ -40,6 +47,17 @@ export const PROVIDERS = {
     producer: awsProvider("producer", ACCOUNTS.producer),
     consumer: awsProvider("consumer", ACCOUNTS.consumer),
 };
+
+/** Replaces some inputs of the named aws provider (a mutation for a policy case). */
+export function setProviderInputs(name: string, props: ProviderInputs): (resources: PlannedResource[]) => void {
+    return resources => {
+        const target = find(resources, name);
+        if (target.type !== "pulumi:providers:aws") {
+            throw new Error(`${name} is a ${target.type}, not an aws provider`);
+        }
+        Object.assign(target.props, props);
+    };
+}
 
 /** The reference a resource carries to its provider. */
 function providerRef(p: PlannedResource): NonNullable<PlannedResource["provider"]> {
@@ -133,28 +151,24 @@ interface PolicyJson {
 }
 
 /**
- * An input value as the engine may send it: the type's own shape (a misspelled key does not compile), any
- * primitive also as a string (UNKNOWN, numbers the mock runtime stringifies), strings and objects also as a policy
- * document (JSON-string inputs such as `policy` are written as objects in specs; policies parse both).
+ * An input value as the engine may send it: the type's own shape (a misspelled key or a boolean where the provider
+ * takes the string "true" does not compile), any non-string value also as UNKNOWN (preview), strings and objects also
+ * as a policy document (JSON-string inputs such as `policy` are written as objects in specs; policies parse both).
  */
 type FixtureValue<T> = T extends string
     ? string | PolicyJson
     : T extends number | boolean
-      ? T | string
+      ? T | typeof UNKNOWN
       : T extends readonly (infer E)[]
-        ? readonly FixtureValue<E>[] | string
+        ? readonly FixtureValue<E>[] | typeof UNKNOWN
         : T extends object
-          ? { [K in keyof T]?: FixtureValue<T[K]> } | PolicyJson | string
+          ? { [K in keyof T]?: FixtureValue<T[K]> } | PolicyJson | typeof UNKNOWN
           : T;
 
 /** The inputs of a resource class, typed from its Args (pulumi.Unwrap removes the Input/Output wrappers). */
 export type FixtureProps<A> = { [K in keyof pulumi.Unwrap<A>]?: FixtureValue<pulumi.Unwrap<A>[K]> };
 
-/** The engine's type token of a resource class; a provider class (aws.Provider: "aws") is `pulumi:providers:aws`. */
-const typeTokenOf = (cls: object): string => {
-    const token = (cls as { __pulumiType: string }).__pulumiType;
-    return token.includes(":") ? token : `pulumi:providers:${token}`;
-};
+const typeTokenOf = (cls: object): string => (cls as { __pulumiType: string }).__pulumiType;
 
 /** A PlannedResource of a real resource class: type token from the class, props checked against its Args. */
 export function typed<A>(cls: ResourceClass<A>, name: string, props: FixtureProps<NonNullable<A>>, options: ResourceOptions = {}): PlannedResource {

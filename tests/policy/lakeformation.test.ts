@@ -51,9 +51,9 @@ describePolicy({
             expect: /createDatabaseDefaultPermissions is .* it must be empty/,
         },
         {
-            name: "table defaults as a JSON string",
+            name: "table defaults",
             mutate: set("settings", aws.lakeformation.DataLakeSettings, {
-                createTableDefaultPermissions: JSON.stringify([{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }]),
+                createTableDefaultPermissions: [{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }],
             }),
             expect: /createTableDefaultPermissions is .* it must be empty/,
         },

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, awsProvider, component, find, type FixtureProps, set, stack, typed } from "./helpers";
+import { ACCOUNTS, awsProvider, component, find, setProviderInputs, stack, typed } from "./helpers";
 import { describePolicy } from "./harness";
 
-const setProvider = (props: FixtureProps<aws.ProviderArgs>) => set("producer", aws.Provider, props);
+const setProvider = (props: Parameters<typeof setProviderInputs>[1]) => setProviderInputs("producer", props);
 
 describePolicy({
     policy: "pulumi-provider-account-guard",
@@ -27,7 +27,7 @@ describePolicy({
         },
         {
             name: "no session name",
-            mutate: setProvider({ assumeRoles: [{ roleArn: `arn:aws:iam::${ACCOUNTS.producer}:role/deploy` }] }),
+            mutate: setProvider({ assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${ACCOUNTS.producer}:role/deploy` }]) }),
             expect: /has no sessionName/,
         },
         { name: "no default tags", mutate: setProvider({ defaultTags: undefined }), expect: /has no defaultTags/ },
