@@ -1,11 +1,7 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, foreign, set, stack, typed } from "./helpers";
 import { doc, ORG_CONFIG } from "./fixtures";
 import { describePolicy } from "./harness";
-
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
 
 describePolicy({
     policy: "apigateway-method-authorized",
@@ -17,10 +13,15 @@ describePolicy({
             typed(aws.apigatewayv2.Route, "route", { apiId: "def456", routeKey: "POST /release", authorizationType: "AWS_IAM" }),
         ),
     violations: [
-        { name: "an open method", mutate: set("get", { authorization: "NONE" }), expect: /authorization is NONE/ },
-        { name: "an open route", mutate: set("route", { authorizationType: undefined }), expect: /authorizationType is NONE/, on: "route" },
+        { name: "an open method", mutate: set("get", aws.apigateway.Method, { authorization: "NONE" }), expect: /authorization is NONE/ },
+        {
+            name: "an open route",
+            mutate: set("route", aws.apigatewayv2.Route, { authorizationType: undefined }),
+            expect: /authorizationType is NONE/,
+            on: "route",
+        },
     ],
-    otherType: () => stack(resource("aws:apigateway/integration:Integration", "get", { httpMethod: "GET", authorization: "NONE" })),
+    otherType: () => stack(foreign("aws:apigateway/integration:Integration", "get", { httpMethod: "GET", authorization: "NONE" })),
     unknowns: [
         { resource: "get", violates: ["authorization"], allowed: ["restApi", "resourceId", "httpMethod"] },
         { resource: "route", violates: ["authorizationType"], allowed: ["apiId", "routeKey"] },
@@ -43,12 +44,12 @@ describePolicy({
     violations: [
         {
             name: "an open API",
-            mutate: set("api-policy", { policy: doc({ ...VPCE, Condition: undefined }) }),
+            mutate: set("api-policy", aws.apigateway.RestApiPolicy, { policy: doc({ ...VPCE, Condition: undefined }) }),
             expect: /allows Principal "\*" with no condition/,
         },
         {
             name: "an outside account",
-            mutate: set("api-policy", { policy: doc({ ...VPCE, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }) }),
+            mutate: set("api-policy", aws.apigateway.RestApiPolicy, { policy: doc({ ...VPCE, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }) }),
             expect: /999999999999/,
         },
         {
@@ -60,6 +61,6 @@ describePolicy({
             on: "api",
         },
     ],
-    otherType: () => stack(resource("aws:apigateway/stage:Stage", "api-policy", { policy: doc({ ...VPCE, Condition: undefined }) })),
+    otherType: () => stack(foreign("aws:apigateway/stage:Stage", "api-policy", { policy: doc({ ...VPCE, Condition: undefined }) })),
     unknowns: [{ resource: "api-policy", violates: ["policy"], allowed: ["restApiId"] }],
 });

@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, type FixtureProps, foreign, set, stack, typed } from "./helpers";
 import { KEY_ARN, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
 
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
-const machine = () => ({
+const machine = (): FixtureProps<aws.sfn.StateMachineArgs> => ({
     name: "lw-quarantine",
     roleArn: ROLE_ARN,
     definition: '{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}',
@@ -17,14 +14,14 @@ const machine = () => ({
 
 describeCustomerKeyPolicy({
     policy: "sfn-encryption-cmk",
-    type: "aws:sfn/stateMachine:StateMachine",
-    props: machine,
+    cls: aws.sfn.StateMachine,
+    props: machine(),
     keyPath: ["encryptionConfiguration", "kmsKeyId"],
     awsManagedAlias: "alias/aws/states",
     extraViolations: [
         {
             name: "AWS-owned key",
-            mutate: set("subject", { encryptionConfiguration: { type: "AWS_OWNED_KEY" } }),
+            mutate: set("subject", aws.sfn.StateMachine, { encryptionConfiguration: { type: "AWS_OWNED_KEY" } }),
             expect: /encryptionConfiguration.type is "?AWS_OWNED_KEY"?/,
         },
     ],
@@ -37,10 +34,10 @@ describePolicy({
     target: "machine",
     compliant: () => stack(typed(aws.sfn.StateMachine, "machine", machine())),
     violations: [
-        { name: "logging off", mutate: set("machine", { loggingConfiguration: { level: "OFF" } }), expect: /level is "?OFF"?/ },
-        { name: "no destination", mutate: set("machine", { loggingConfiguration: { level: "ALL" } }), expect: /no logDestination/ },
+        { name: "logging off", mutate: set("machine", aws.sfn.StateMachine, { loggingConfiguration: { level: "OFF" } }), expect: /level is "?OFF"?/ },
+        { name: "no destination", mutate: set("machine", aws.sfn.StateMachine, { loggingConfiguration: { level: "ALL" } }), expect: /no logDestination/ },
     ],
-    otherType: () => stack(resource("aws:sfn/activity:Activity", "machine", { loggingConfiguration: { level: "OFF" } })),
+    otherType: () => stack(foreign("aws:sfn/activity:Activity", "machine", { loggingConfiguration: { level: "OFF" } })),
     unknowns: [
         {
             resource: "machine",
@@ -59,13 +56,15 @@ describePolicy({
         {
             name: "allowedLevels ERROR",
             config: { allowedLevels: ["ALL", "ERROR"] },
-            mutate: set("machine", { loggingConfiguration: { level: "ERROR", logDestination: "arn:aws:logs:eu-west-1:111111111111:log-group:/lw/sfn:*" } }),
+            mutate: set("machine", aws.sfn.StateMachine, {
+                loggingConfiguration: { level: "ERROR", logDestination: "arn:aws:logs:eu-west-1:111111111111:log-group:/lw/sfn:*" },
+            }),
             expect: "pass",
         },
     ],
 });
 
-const fn = () => ({
+const fn = (): FixtureProps<aws.lambda.FunctionArgs> => ({
     name: "lw-classifier",
     role: ROLE_ARN,
     runtime: "nodejs22.x",
@@ -78,14 +77,18 @@ describePolicy({
     target: "fn",
     compliant: () => stack(typed(aws.lambda.Function, "fn", fn()), typed(aws.lambda.Function, "plain", { name: "no-env", role: ROLE_ARN })),
     violations: [
-        { name: "no key for variables", mutate: set("fn", { kmsKeyArn: undefined }), expect: /environment variables has no customer-managed KMS key/ },
+        {
+            name: "no key for variables",
+            mutate: set("fn", aws.lambda.Function, { kmsKeyArn: undefined }),
+            expect: /environment variables has no customer-managed KMS key/,
+        },
         {
             name: "a secret in a variable",
-            mutate: set("fn", { environment: { variables: { DB_PASSWORD: "hunter2" } } }),
+            mutate: set("fn", aws.lambda.Function, { environment: { variables: { DB_PASSWORD: "hunter2" } } }),
             expect: /DB_PASSWORD looks like a secret/,
         },
     ],
-    otherType: () => stack(resource("aws:lambda/layerVersion:LayerVersion", "fn", { environment: { variables: { DB_PASSWORD: "x" } } })),
+    otherType: () => stack(foreign("aws:lambda/layerVersion:LayerVersion", "fn", { environment: { variables: { DB_PASSWORD: "x" } } })),
     unknowns: [
         {
             resource: "fn",
@@ -95,7 +98,7 @@ describePolicy({
     ],
 });
 
-const permission = (name: string, props: Record<string, unknown>) =>
+const permission = (name: string, props: FixtureProps<aws.lambda.PermissionArgs>) =>
     typed(aws.lambda.Permission, name, { action: "lambda:InvokeFunction", function: "lw-classifier", ...props });
 describePolicy({
     policy: "lambda-permission-scoped",
@@ -109,19 +112,28 @@ describePolicy({
             typed(aws.lambda.FunctionUrl, "url", { functionName: "lw-classifier", authorizationType: "AWS_IAM" }),
         ),
     violations: [
-        { name: "principal *", mutate: set("events", { principal: "*", sourceArn: undefined }), expect: /principal is "\*"/ },
-        { name: "a service without sourceArn", mutate: set("events", { sourceArn: undefined }), expect: /events.amazonaws.com has no sourceArn/ },
-        { name: "S3 without sourceAccount", mutate: set("s3", { sourceAccount: undefined }), expect: /needs sourceAccount/, on: "s3" },
+        { name: "principal *", mutate: set("events", aws.lambda.Permission, { principal: "*", sourceArn: undefined }), expect: /principal is "\*"/ },
+        {
+            name: "a service without sourceArn",
+            mutate: set("events", aws.lambda.Permission, { sourceArn: undefined }),
+            expect: /events.amazonaws.com has no sourceArn/,
+        },
+        { name: "S3 without sourceAccount", mutate: set("s3", aws.lambda.Permission, { sourceAccount: undefined }), expect: /needs sourceAccount/, on: "s3" },
         {
             name: "an outside account",
-            mutate: set("consumer-invoke", { principal: ACCOUNTS.stranger }),
+            mutate: set("consumer-invoke", aws.lambda.Permission, { principal: ACCOUNTS.stranger }),
             expect: /999999999999 is not an account of this environment/,
             on: "consumer-invoke",
         },
-        { name: "lambda:*", mutate: set("events", { action: "lambda:*" }), expect: /must be a specific lambda action/ },
-        { name: "an open function URL", mutate: set("url", { authorizationType: "NONE" }), expect: /authorizationType is NONE/, on: "url" },
+        { name: "lambda:*", mutate: set("events", aws.lambda.Permission, { action: "lambda:*" }), expect: /must be a specific lambda action/ },
+        {
+            name: "an open function URL",
+            mutate: set("url", aws.lambda.FunctionUrl, { authorizationType: "NONE" }),
+            expect: /authorizationType is NONE/,
+            on: "url",
+        },
     ],
-    otherType: () => stack(resource("aws:lambda/alias:Alias", "events", { principal: "*", action: "lambda:*", authorizationType: "NONE" })),
+    otherType: () => stack(foreign("aws:lambda/alias:Alias", "events", { principal: "*", action: "lambda:*", authorizationType: "NONE" })),
     unknowns: [
         { resource: "events", violates: ["principal", "action"], allowed: ["function", "sourceArn"] },
         { resource: "s3", violates: ["principal", "action", "sourceAccount"], allowed: ["function", "sourceArn"] },
@@ -130,14 +142,14 @@ describePolicy({
         {
             name: "principal * restricted to the organisation",
             config: {},
-            mutate: set("events", { principal: "*", sourceArn: undefined, principalOrgId: "o-lw0example1" }),
+            mutate: set("events", aws.lambda.Permission, { principal: "*", sourceArn: undefined, principalOrgId: "o-lw0example1" }),
             expect: "pass",
         },
     ],
 });
 
-const ebs = { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 30, volumeType: "gp3" };
-const template = () => ({
+const ebs: FixtureProps<aws.types.input.ec2.LaunchTemplateBlockDeviceMappingEbs> = { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 30, volumeType: "gp3" };
+const template = (): FixtureProps<aws.ec2.LaunchTemplateArgs> => ({
     name: "lw-ecs",
     imageId: "ami-0123456789abcdef0",
     metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2, httpEndpoint: "enabled" },
@@ -147,7 +159,7 @@ const template = () => ({
 const templateStack = () => stack(typed(aws.ec2.LaunchTemplate, "lt", template()));
 const notTemplates = () =>
     stack(
-        resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "lt", {
+        foreign("aws:ec2/spotFleetRequest:SpotFleetRequest", "lt", {
             metadataOptions: { httpTokens: "optional" },
             blockDeviceMappings: [{ ebs: { encrypted: "false" } }],
             networkInterfaces: [{ associatePublicIpAddress: "true" }],
@@ -160,8 +172,12 @@ describePolicy({
     target: "lt",
     compliant: templateStack,
     violations: [
-        { name: "IMDSv1 allowed", mutate: set("lt", { metadataOptions: { httpTokens: "optional" } }), expect: /httpTokens is "?optional"?/ },
-        { name: "no metadata options", mutate: set("lt", { metadataOptions: undefined }), expect: /httpTokens is undefined/ },
+        {
+            name: "IMDSv1 allowed",
+            mutate: set("lt", aws.ec2.LaunchTemplate, { metadataOptions: { httpTokens: "optional" } }),
+            expect: /httpTokens is "?optional"?/,
+        },
+        { name: "no metadata options", mutate: set("lt", aws.ec2.LaunchTemplate, { metadataOptions: undefined }), expect: /httpTokens is undefined/ },
         {
             name: "hop limit 3 on an instance",
             mutate: r => {
@@ -183,7 +199,7 @@ describePolicy({
         {
             name: "maxHopLimit 3",
             config: { maxHopLimit: 3 },
-            mutate: set("lt", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } }),
+            mutate: set("lt", aws.ec2.LaunchTemplate, { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } }),
             expect: "pass",
         },
     ],
@@ -200,16 +216,16 @@ describePolicy({
     violations: [
         {
             name: "unencrypted mapping",
-            mutate: set("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { ...ebs, encrypted: "false" } }] }),
+            mutate: set("lt", aws.ec2.LaunchTemplate, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { ...ebs, encrypted: "false" } }] }),
             expect: /encrypted is "?false"?, must be/,
         },
-        { name: "no mapping", mutate: set("lt", { blockDeviceMappings: [] }), expect: /declares no EBS block device mapping/ },
+        { name: "no mapping", mutate: set("lt", aws.ec2.LaunchTemplate, { blockDeviceMappings: [] }), expect: /declares no EBS block device mapping/ },
         {
             name: "default EBS key",
-            mutate: set("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }] }),
+            mutate: set("lt", aws.ec2.LaunchTemplate, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }] }),
             expect: /has no customer-managed KMS key/,
         },
-        { name: "an unencrypted volume", mutate: set("vol", { encrypted: false }), expect: /encrypted is false/, on: "vol" },
+        { name: "an unencrypted volume", mutate: set("vol", aws.ebs.Volume, { encrypted: false }), expect: /encrypted is false/, on: "vol" },
         {
             name: "an instance root volume",
             mutate: r => {
@@ -245,7 +261,7 @@ describePolicy({
     violations: [
         {
             name: "public IP on the template",
-            mutate: set("lt", { networkInterfaces: [{ associatePublicIpAddress: "true" }] }),
+            mutate: set("lt", aws.ec2.LaunchTemplate, { networkInterfaces: [{ associatePublicIpAddress: "true" }] }),
             expect: /associatePublicIpAddress is true/,
         },
         {
@@ -275,10 +291,10 @@ describePolicy({
     violations: [
         {
             name: "a launch configuration",
-            mutate: set("asg", { launchTemplate: undefined, launchConfiguration: "lw-old" }),
+            mutate: set("asg", aws.autoscaling.Group, { launchTemplate: undefined, launchConfiguration: "lw-old" }),
             expect: /uses a launch configuration/,
         },
-        { name: "no launch template", mutate: set("asg", { launchTemplate: undefined }), expect: /has no launch template/ },
+        { name: "no launch template", mutate: set("asg", aws.autoscaling.Group, { launchTemplate: undefined }), expect: /has no launch template/ },
     ],
     otherType: notTemplates,
     unknowns: [{ resource: "asg", violates: [], allowed: ["*"] }],
@@ -296,9 +312,9 @@ const containers = () =>
             secrets: [{ name: "API_TOKEN", valueFrom: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:lw" }],
         },
     ]);
-const withContainer = (patch: Record<string, unknown>) => (r: PlannedResource[]) => {
+const withContainer = (patch: Record<string, unknown>) => {
     const [c] = JSON.parse(containers()) as Record<string, unknown>[];
-    find(r, "task").props.containerDefinitions = JSON.stringify([{ ...c, ...patch }]);
+    return set("task", aws.ecs.TaskDefinition, { containerDefinitions: JSON.stringify([{ ...c, ...patch }]) });
 };
 describePolicy({
     policy: "ecs-task-hardening",
@@ -313,7 +329,7 @@ describePolicy({
             expect: /passes DB_PASSWORD in environment/,
         },
     ],
-    otherType: () => stack(resource("aws:ecs/service:Service", "task", { containerDefinitions: JSON.stringify([{ name: "x", privileged: true }]) })),
+    otherType: () => stack(foreign("aws:ecs/service:Service", "task", { containerDefinitions: JSON.stringify([{ name: "x", privileged: true }]) })),
     unknowns: [{ resource: "task", violates: ["containerDefinitions"], allowed: ["family"] }],
     configCases: [
         {

@@ -1,12 +1,13 @@
 // The shared shape of specs for "uses a customer-managed key" policies: the key missing, the
 // AWS-managed alias, a bare key id, plus the policy's own settings.
-import { find, type PlannedResource, resource, setPath, stack } from "./helpers";
+import { find, type FixtureProps, foreign, type PlannedResource, type ResourceClass, setPath, stack, typed } from "./helpers";
 import { describePolicy, type ViolationCase } from "./harness";
 
-export interface CustomerKeyCase {
+export interface CustomerKeyCase<A> {
     policy: string;
-    type: string;
-    props(): Record<string, unknown>;
+    cls: ResourceClass<A>;
+    /** The compliant inputs (a value, so the object literal is checked against the Args). */
+    props: FixtureProps<NonNullable<A>>;
     /** Path of the key reference inside props. */
     keyPath: string[];
     awsManagedAlias: string;
@@ -17,13 +18,13 @@ export interface CustomerKeyCase {
     companions?: () => PlannedResource[];
 }
 
-export function describeCustomerKeyPolicy(c: CustomerKeyCase): void {
+export function describeCustomerKeyPolicy<A>(c: CustomerKeyCase<A>): void {
     const name = "subject";
     const withKey = (value: unknown) => (r: PlannedResource[]) => setPath(find(r, name).props, c.keyPath, value);
     describePolicy({
         policy: c.policy,
         target: name,
-        compliant: () => stack(resource(c.type, name, c.props()), ...(c.companions?.() ?? [])),
+        compliant: () => stack(typed(c.cls, name, c.props), ...(c.companions?.() ?? [])),
         violations: [
             { name: "no key", mutate: withKey(undefined), expect: /has no customer-managed KMS key/ },
             { name: "the AWS-managed key", mutate: withKey(c.awsManagedAlias), expect: /uses the AWS-managed key/ },
@@ -31,7 +32,7 @@ export function describeCustomerKeyPolicy(c: CustomerKeyCase): void {
             ...(c.extraViolations ?? []),
         ],
         otherType: () =>
-            stack(resource("aws:cloudwatch/metricAlarm:MetricAlarm", name, { ...c.props(), kmsMasterKeyId: "alias/aws/sns", kmsKeyId: "alias/aws/logs" })),
+            stack(foreign("aws:cloudwatch/metricAlarm:MetricAlarm", name, { ...c.props, kmsMasterKeyId: "alias/aws/sns", kmsKeyId: "alias/aws/logs" })),
         unknowns: [{ resource: name, violates: c.violates ?? [], allowed: [c.keyPath.join("."), ...(c.allowed ?? ["*"])] }],
     });
 }

@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, type FixtureProps, foreign, set, stack, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
 
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
-const tableProps = () => ({
+const tableProps = (): FixtureProps<aws.dynamodb.TableArgs> => ({
     name: "lw-state",
     billingMode: "PAY_PER_REQUEST",
     hashKey: "pk",
@@ -18,12 +15,16 @@ const tableProps = () => ({
 
 describeCustomerKeyPolicy({
     policy: "dynamodb-table-kms-cmk",
-    type: "aws:dynamodb/table:Table",
-    props: tableProps,
+    cls: aws.dynamodb.Table,
+    props: tableProps(),
     keyPath: ["serverSideEncryption", "kmsKeyArn"],
     awsManagedAlias: "alias/aws/dynamodb",
     extraViolations: [
-        { name: "SSE disabled", mutate: set("subject", { serverSideEncryption: { enabled: false } }), expect: /serverSideEncryption.enabled is false/ },
+        {
+            name: "SSE disabled",
+            mutate: set("subject", aws.dynamodb.Table, { serverSideEncryption: { enabled: false } }),
+            expect: /serverSideEncryption.enabled is false/,
+        },
     ],
     violates: ["serverSideEncryption", "serverSideEncryption.enabled"],
     allowed: ["name", "billingMode", "hashKey", "attributes*", "pointInTimeRecovery*"],
@@ -34,17 +35,25 @@ describePolicy({
     target: "state",
     compliant: () => stack(typed(aws.dynamodb.Table, "state", tableProps())),
     violations: [
-        { name: "PITR off", mutate: set("state", { pointInTimeRecovery: { enabled: false } }), expect: /pointInTimeRecovery.enabled is false/ },
-        { name: "PITR not declared", mutate: set("state", { pointInTimeRecovery: undefined }), expect: /pointInTimeRecovery.enabled is undefined/ },
+        {
+            name: "PITR off",
+            mutate: set("state", aws.dynamodb.Table, { pointInTimeRecovery: { enabled: false } }),
+            expect: /pointInTimeRecovery.enabled is false/,
+        },
+        {
+            name: "PITR not declared",
+            mutate: set("state", aws.dynamodb.Table, { pointInTimeRecovery: undefined }),
+            expect: /pointInTimeRecovery.enabled is undefined/,
+        },
     ],
-    otherType: () => stack(resource("aws:dynamodb/globalTable:GlobalTable", "state", { pointInTimeRecovery: { enabled: false } })),
+    otherType: () => stack(foreign("aws:dynamodb/globalTable:GlobalTable", "state", { pointInTimeRecovery: { enabled: false } })),
     unknowns: [{ resource: "state", violates: ["pointInTimeRecovery*"], allowed: ["name", "billingMode", "hashKey", "attributes*", "serverSideEncryption*"] }],
 });
 
 describeCustomerKeyPolicy({
     policy: "log-group-kms-cmk",
-    type: "aws:cloudwatch/logGroup:LogGroup",
-    props: () => ({ name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN }),
+    cls: aws.cloudwatch.LogGroup,
+    props: { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN },
     keyPath: ["kmsKeyId"],
     awsManagedAlias: "alias/aws/logs",
 });
@@ -54,18 +63,20 @@ describePolicy({
     target: "logs",
     compliant: () => stack(typed(aws.cloudwatch.LogGroup, "logs", { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN })),
     violations: [
-        { name: "kept forever", mutate: set("logs", { retentionInDays: undefined }), expect: /kept forever/ },
-        { name: "too short", mutate: set("logs", { retentionInDays: 7 }), expect: /retentionInDays is 7, outside 90..3653/ },
+        { name: "kept forever", mutate: set("logs", aws.cloudwatch.LogGroup, { retentionInDays: undefined }), expect: /kept forever/ },
+        { name: "too short", mutate: set("logs", aws.cloudwatch.LogGroup, { retentionInDays: 7 }), expect: /retentionInDays is 7, outside 90..3653/ },
     ],
-    otherType: () => stack(resource("aws:cloudwatch/logStream:LogStream", "logs", { name: "x", retentionInDays: 1 })),
+    otherType: () => stack(foreign("aws:cloudwatch/logStream:LogStream", "logs", { name: "x", retentionInDays: 1 })),
     unknowns: [{ resource: "logs", violates: ["retentionInDays"], allowed: ["name", "kmsKeyId"] }],
-    configCases: [{ name: "minRetentionDays 7", config: { minRetentionDays: 7 }, mutate: set("logs", { retentionInDays: 7 }), expect: "pass" }],
+    configCases: [
+        { name: "minRetentionDays 7", config: { minRetentionDays: 7 }, mutate: set("logs", aws.cloudwatch.LogGroup, { retentionInDays: 7 }), expect: "pass" },
+    ],
 });
 
 describeCustomerKeyPolicy({
     policy: "secret-kms-cmk",
-    type: "aws:secretsmanager/secret:Secret",
-    props: () => ({ name: "lw/external-id", kmsKeyId: KEY_ARN, recoveryWindowInDays: 30 }),
+    cls: aws.secretsmanager.Secret,
+    props: { name: "lw/external-id", kmsKeyId: KEY_ARN, recoveryWindowInDays: 30 },
     keyPath: ["kmsKeyId"],
     awsManagedAlias: "alias/aws/secretsmanager",
 });
@@ -84,12 +95,20 @@ describePolicy({
             }),
         ),
     violations: [
-        { name: "blockPublicPolicy off", mutate: set("secret-policy", { blockPublicPolicy: false }), expect: /blockPublicPolicy is false/ },
-        { name: "Principal *", mutate: set("secret-policy", { policy: doc({ ...READ_SECRET, Principal: "*" }) }), expect: /allows Principal "\*"/ },
+        {
+            name: "blockPublicPolicy off",
+            mutate: set("secret-policy", aws.secretsmanager.SecretPolicy, { blockPublicPolicy: false }),
+            expect: /blockPublicPolicy is false/,
+        },
+        {
+            name: "Principal *",
+            mutate: set("secret-policy", aws.secretsmanager.SecretPolicy, { policy: doc({ ...READ_SECRET, Principal: "*" }) }),
+            expect: /allows Principal "\*"/,
+        },
     ],
     otherType: () =>
         stack(
-            resource("aws:secretsmanager/secretVersion:SecretVersion", "secret-policy", {
+            foreign("aws:secretsmanager/secretVersion:SecretVersion", "secret-policy", {
                 blockPublicPolicy: false,
                 policy: doc({ ...READ_SECRET, Principal: "*" }),
             }),
@@ -111,36 +130,25 @@ describePolicy({
     ],
 });
 
-const workgroup = () => ({
-    name: "lw-analysts",
-    configuration: {
-        enforceWorkgroupConfiguration: true,
-        resultConfiguration: { outputLocation: "s3://lw-athena-results/", encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY_ARN } },
-    },
+const workgroupConfiguration = (enforce = true, encryptionOption = "SSE_KMS"): FixtureProps<aws.types.input.athena.WorkgroupConfiguration> => ({
+    enforceWorkgroupConfiguration: enforce,
+    resultConfiguration: { outputLocation: "s3://lw-athena-results/", encryptionConfiguration: { encryptionOption, kmsKeyArn: KEY_ARN } },
 });
 describeCustomerKeyPolicy({
     policy: "athena-workgroup-encrypted",
-    type: "aws:athena/workgroup:Workgroup",
-    props: workgroup,
+    cls: aws.athena.Workgroup,
+    props: { name: "lw-analysts", configuration: workgroupConfiguration() },
     keyPath: ["configuration", "resultConfiguration", "encryptionConfiguration", "kmsKeyArn"],
     awsManagedAlias: "alias/aws/s3",
     extraViolations: [
         {
             name: "not enforced",
-            mutate: r => {
-                const w = workgroup();
-                w.configuration.enforceWorkgroupConfiguration = false;
-                find(r, "subject").props.configuration = w.configuration;
-            },
+            mutate: set("subject", aws.athena.Workgroup, { configuration: workgroupConfiguration(false) }),
             expect: /enforceWorkgroupConfiguration is false/,
         },
         {
             name: "SSE_S3 results",
-            mutate: r => {
-                const w = workgroup();
-                w.configuration.resultConfiguration.encryptionConfiguration.encryptionOption = "SSE_S3";
-                find(r, "subject").props.configuration = w.configuration;
-            },
+            mutate: set("subject", aws.athena.Workgroup, { configuration: workgroupConfiguration(true, "SSE_S3") }),
             expect: /encryptionOption is "?SSE_S3"?/,
         },
     ],

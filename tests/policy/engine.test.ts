@@ -11,7 +11,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { lakewardenPolicies } from "../../policy/policies";
 import type { StackConfig } from "../../policy/lib/org-config";
-import { PROVIDERS, resource, runPolicyPack, STACK_CONFIG, UNKNOWN, typed } from "./helpers";
+import { PROVIDERS, runPolicyPack, STACK_CONFIG, typed, UNKNOWN, untyped } from "./helpers";
 import { bucketStack, CONSUMER_ROLE_ARN, doc, ORG_CONFIG } from "./fixtures";
 import { analyzeRequest, call, configureRequest, connect, type Diagnostic, diagnostics, stackRequest } from "../../support/policy-engine";
 
@@ -98,8 +98,8 @@ describe("the pack served over gRPC as the engine runs it", function () {
         role: "lakewarden-reader",
         policy: doc({ Effect: "Allow", Action: "s3:*", Resource: [UNKNOWN] }),
     });
-    const unknownDocument = resource("aws:iam/rolePolicy:RolePolicy", "opaque", { role: "lakewarden-reader", policy: UNKNOWN });
-    const secretKey = resource("aws:kms/key:Key", "secret-key", {
+    const unknownDocument = typed(aws.iam.RolePolicy, "opaque", { role: "lakewarden-reader", policy: UNKNOWN });
+    const secretKey = untyped("the engine sends a secret input as a {signature, value} object", "aws:kms/key:Key", "secret-key", {
         enableKeyRotation: { [SECRET_SIG]: SECRET_VALUE, value: false },
         policy: { [SECRET_SIG]: SECRET_VALUE, value: JSON.stringify(doc({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" })) },
     });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 // Reusable compliant building blocks for policy specs.
-import { ACCOUNTS, ORG_ID, type PlannedResource, PROVIDERS, resource, urn, typed, type FixtureProps } from "./helpers";
+import { ACCOUNTS, type FixtureProps, ORG_ID, type PlannedResource, PROVIDERS, type ResourceClass, typed, urn } from "./helpers";
 
 export const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNTS.producer}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const ALIAS_ARN = `arn:aws:kms:eu-west-1:${ACCOUNTS.producer}:alias/lakewarden-data`;
@@ -43,20 +43,17 @@ function bucket(name: string): PlannedResource {
     return typed(aws.s3.Bucket, name, { bucket: `lw-${name}`, forceDestroy: false });
 }
 
-/** A split S3 resource whose `bucket` input depends on the Bucket's URN. */
-export function bucketPart(
-    type: string,
+/** A split S3 resource (its Args have `bucket`) whose `bucket` input depends on the Bucket's URN. */
+export function bucketPart<A extends { bucket: unknown }>(
+    cls: ResourceClass<A>,
     name: string,
     bucketName: string,
-    props: Record<string, unknown>,
+    props: Omit<FixtureProps<NonNullable<A>>, "bucket">,
     deps: Record<string, string[]> = {},
 ): PlannedResource {
-    return resource(
-        type,
-        name,
-        { bucket: `lw-${bucketName}`, ...props },
-        { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucketName)], ...deps } },
-    );
+    // The spread of a generic Omit<> is not assignable back to FixtureProps<A>; `bucket` is in A by the constraint.
+    const inputs = { bucket: `lw-${bucketName}`, ...props } as FixtureProps<NonNullable<A>>;
+    return typed(cls, name, inputs, { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucketName)], ...deps } });
 }
 
 export function tlsOnlyStatement(bucketName: string): StatementInput {
@@ -74,23 +71,23 @@ export function tlsOnlyStatement(bucketName: string): StatementInput {
 function secureBucket(name: string, logTarget: string | null = "access-logs"): PlannedResource[] {
     const parts = [
         bucket(name),
-        bucketPart("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${name}-sse`, name, {
+        bucketPart(aws.s3.BucketServerSideEncryptionConfiguration, `${name}-sse`, name, {
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
         }),
-        bucketPart("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${name}-pab`, name, {
+        bucketPart(aws.s3.BucketPublicAccessBlock, `${name}-pab`, name, {
             blockPublicAcls: true,
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         }),
-        bucketPart("aws:s3/bucketPolicy:BucketPolicy", `${name}-policy`, name, { policy: doc(tlsOnlyStatement(name)) }),
-        bucketPart("aws:s3/bucketVersioning:BucketVersioning", `${name}-versioning`, name, { versioningConfiguration: { status: "Enabled" } }),
-        bucketPart("aws:s3/bucketOwnershipControls:BucketOwnershipControls", `${name}-ownership`, name, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
+        bucketPart(aws.s3.BucketPolicy, `${name}-policy`, name, { policy: doc(tlsOnlyStatement(name)) }),
+        bucketPart(aws.s3.BucketVersioning, `${name}-versioning`, name, { versioningConfiguration: { status: "Enabled" } }),
+        bucketPart(aws.s3.BucketOwnershipControls, `${name}-ownership`, name, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
     ];
     if (logTarget) {
         parts.push(
             bucketPart(
-                "aws:s3/bucketLogging:BucketLogging",
+                aws.s3.BucketLogging,
                 `${name}-logging`,
                 name,
                 { targetBucket: `lw-${logTarget}`, targetPrefix: `${name}/` },
@@ -110,27 +107,42 @@ export function bucketStack(): PlannedResource[] {
 
 export const DEPLOY_ROLE_ARN = `arn:aws:iam::${ACCOUNTS.producer}:role/lakewarden-deploy`;
 
+/** What a Lake Formation grant is on: one of the Permissions resource selectors. */
+type GrantTarget = Pick<
+    FixtureProps<aws.lakeformation.PermissionsArgs>,
+    "catalogResource" | "database" | "table" | "tableWithColumns" | "dataCellsFilter" | "dataLocation" | "lfTag" | "lfTagPolicy"
+>;
+
 export function grant(
     name: string,
     principal: string,
-    target: Record<string, unknown>,
+    target: GrantTarget,
     permissions: string[],
     withGrant: string[] = [],
     provider = PROVIDERS.producer,
 ): PlannedResource {
-    return resource(
-        "aws:lakeformation/permissions:Permissions",
+    return typed(
+        aws.lakeformation.Permissions,
         name,
         { principal, ...target, permissions, permissionsWithGrantOptions: withGrant },
         { deleteBeforeReplace: true, provider },
     );
 }
 
-const column = (name: string, classification: string) => ({ name, type: "string", parameters: { "lakewarden:classification": classification } });
+type Column = FixtureProps<aws.types.input.glue.CatalogTableStorageDescriptorColumn>;
+const column = (name: string, classification: string): Column => ({ name, type: "string", parameters: { "lakewarden:classification": classification } });
+
+/** The classified employees table's storage, with extra columns appended. */
+export function employeesStorage(...extra: Column[]): FixtureProps<aws.types.input.glue.CatalogTableStorageDescriptor> {
+    return {
+        location: "s3://lw-curated/company/employees/",
+        columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret"), ...extra],
+    };
+}
 
 /** Producer settings, a classified table, its filter, and the cross-account and local grants of the LF pattern. */
 export function lakeStack(): PlannedResource[] {
-    const table = { databaseName: "company", name: "employees", catalogId: ACCOUNTS.producer };
+    const table: FixtureProps<aws.types.input.lakeformation.PermissionsTable> = { databaseName: "company", name: "employees", catalogId: ACCOUNTS.producer };
     return [
         typed(aws.lakeformation.DataLakeSettings, "settings", {
             admins: [DEPLOY_ROLE_ARN],
@@ -144,10 +156,7 @@ export function lakeStack(): PlannedResource[] {
         typed(aws.glue.CatalogTable, "employees", {
             ...table,
             tableType: "EXTERNAL_TABLE",
-            storageDescriptor: {
-                location: "s3://lw-curated/company/employees/",
-                columns: [column("uid", "internal"), column("name", "pii"), column("department", "internal"), column("salary", "secret")],
-            },
+            storageDescriptor: employeesStorage(),
             partitionKeys: [column("year", "public")],
         }),
         typed(aws.lakeformation.DataCellsFilter, "hr-eu", {

@@ -1,14 +1,11 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
-import { doc, KEY_ARN, lakeStack, ORG_CONFIG, ROLE_ARN } from "./fixtures";
+import { ACCOUNTS, type FixtureProps, foreign, set, stack, typed } from "./helpers";
+import { doc, employeesStorage, KEY_ARN, lakeStack, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
 const otherTypes = () =>
     stack(
-        resource("aws:athena/database:Database", "db", {
+        foreign("aws:athena/database:Database", "db", {
             name: "x",
             securityConfiguration: "",
             dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "DISABLED" } },
@@ -18,13 +15,16 @@ const otherTypes = () =>
         }),
     );
 
-const catalogSettings = () => ({
+type CatalogEncryption = FixtureProps<aws.types.input.glue.DataCatalogEncryptionSettingsDataCatalogEncryptionSettings>;
+const catalogSettings = (patch: CatalogEncryption = {}): FixtureProps<aws.glue.DataCatalogEncryptionSettingsArgs> => ({
     catalogId: ACCOUNTS.producer,
     dataCatalogEncryptionSettings: {
         connectionPasswordEncryption: { awsKmsKeyId: KEY_ARN, returnConnectionPasswordEncrypted: true },
         encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: KEY_ARN },
+        ...patch,
     },
 });
+const setCatalog = (patch: CatalogEncryption) => set("catalog", aws.glue.DataCatalogEncryptionSettings, catalogSettings(patch));
 describePolicy({
     policy: "glue-data-catalog-encryption",
     target: "catalog",
@@ -32,32 +32,17 @@ describePolicy({
     violations: [
         {
             name: "catalog encryption disabled",
-            mutate: r => {
-                find(r, "catalog").props.dataCatalogEncryptionSettings = {
-                    ...catalogSettings().dataCatalogEncryptionSettings,
-                    encryptionAtRest: { catalogEncryptionMode: "DISABLED" },
-                };
-            },
+            mutate: setCatalog({ encryptionAtRest: { catalogEncryptionMode: "DISABLED" } }),
             expect: /catalogEncryptionMode is "?DISABLED"?/,
         },
         {
             name: "the AWS-managed glue key",
-            mutate: r => {
-                find(r, "catalog").props.dataCatalogEncryptionSettings = {
-                    ...catalogSettings().dataCatalogEncryptionSettings,
-                    encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "alias/aws/glue" },
-                };
-            },
+            mutate: setCatalog({ encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "alias/aws/glue" } }),
             expect: /AWS-managed key alias\/aws\/glue/,
         },
         {
             name: "connection passwords in clear",
-            mutate: r => {
-                find(r, "catalog").props.dataCatalogEncryptionSettings = {
-                    ...catalogSettings().dataCatalogEncryptionSettings,
-                    connectionPasswordEncryption: { returnConnectionPasswordEncrypted: false },
-                };
-            },
+            mutate: setCatalog({ connectionPasswordEncryption: { returnConnectionPasswordEncrypted: false } }),
             expect: /returnConnectionPasswordEncrypted is false/,
         },
     ],
@@ -77,18 +62,17 @@ describePolicy({
     ],
 });
 
-const securityConfiguration = () => ({
+type GlueEncryption = FixtureProps<aws.types.input.glue.SecurityConfigurationEncryptionConfiguration>;
+const securityConfiguration = (patch: GlueEncryption = {}): FixtureProps<aws.glue.SecurityConfigurationArgs> => ({
     name: "lw-glue",
     encryptionConfiguration: {
         s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: KEY_ARN },
         cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KEY_ARN },
         jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KEY_ARN },
+        ...patch,
     },
 });
-const withPart = (part: string, value: object) => (r: PlannedResource[]) => {
-    const config = securityConfiguration();
-    find(r, "lw-glue").props.encryptionConfiguration = { ...config.encryptionConfiguration, [part]: value };
-};
+const withPart = (patch: GlueEncryption) => set("lw-glue", aws.glue.SecurityConfiguration, securityConfiguration(patch));
 describePolicy({
     policy: "glue-security-configuration-encrypted",
     target: "lw-glue",
@@ -96,13 +80,13 @@ describePolicy({
     violations: [
         {
             name: "CloudWatch logs unencrypted",
-            mutate: withPart("cloudwatchEncryption", { cloudwatchEncryptionMode: "DISABLED" }),
+            mutate: withPart({ cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" } }),
             expect: /cloudwatchEncryptionMode is "?DISABLED"?/,
         },
-        { name: "S3 with SSE-S3", mutate: withPart("s3Encryption", { s3EncryptionMode: "SSE-S3" }), expect: /s3EncryptionMode is "?SSE-S3"?/ },
+        { name: "S3 with SSE-S3", mutate: withPart({ s3Encryption: { s3EncryptionMode: "SSE-S3" } }), expect: /s3EncryptionMode is "?SSE-S3"?/ },
         {
             name: "bookmarks without a key",
-            mutate: withPart("jobBookmarksEncryption", { jobBookmarksEncryptionMode: "CSE-KMS" }),
+            mutate: withPart({ jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS" } }),
             expect: /jobBookmarksEncryption has no customer-managed KMS key/,
         },
     ],
@@ -126,8 +110,13 @@ describePolicy({
             typed(aws.glue.Crawler, "crawler", { name: "discover", role: ROLE_ARN, databaseName: "company", securityConfiguration: "lw-glue" }),
         ),
     violations: [
-        { name: "a job without one", mutate: set("job", { securityConfiguration: undefined }), expect: /has no securityConfiguration/ },
-        { name: "a crawler without one", mutate: set("crawler", { securityConfiguration: "" }), expect: /has no securityConfiguration/, on: "crawler" },
+        { name: "a job without one", mutate: set("job", aws.glue.Job, { securityConfiguration: undefined }), expect: /has no securityConfiguration/ },
+        {
+            name: "a crawler without one",
+            mutate: set("crawler", aws.glue.Crawler, { securityConfiguration: "" }),
+            expect: /has no securityConfiguration/,
+            on: "crawler",
+        },
     ],
     otherType: otherTypes,
     unknowns: [
@@ -157,10 +146,14 @@ describePolicy({
     config: ORG_CONFIG,
     compliant: () => stack(typed(aws.glue.ResourcePolicy, "catalog-policy", { policy: JSON.stringify(doc(CATALOG_SHARE, RAM)), enableHybrid: "TRUE" })),
     violations: [
-        { name: "an open catalog", mutate: set("catalog-policy", { policy: doc({ ...CATALOG_SHARE, Principal: "*" }) }), expect: /allows Principal "\*"/ },
+        {
+            name: "an open catalog",
+            mutate: set("catalog-policy", aws.glue.ResourcePolicy, { policy: doc({ ...CATALOG_SHARE, Principal: "*" }) }),
+            expect: /allows Principal "\*"/,
+        },
         {
             name: "glue:* to a consumer",
-            mutate: set("catalog-policy", { policy: doc({ ...CATALOG_SHARE, Action: "glue:*" }) }),
+            mutate: set("catalog-policy", aws.glue.ResourcePolicy, { policy: doc({ ...CATALOG_SHARE, Action: "glue:*" }) }),
             expect: /grants glue:\* to principals outside/,
         },
     ],
@@ -183,16 +176,14 @@ describePolicy({
     violations: [
         {
             name: "an unclassified column",
-            mutate: r => {
-                (find(r, "employees").props.storageDescriptor as { columns: object[] }).columns.push({ name: "email", type: "string" });
-            },
+            mutate: set("employees", aws.glue.CatalogTable, { storageDescriptor: employeesStorage({ name: "email", type: "string" }) }),
             expect: /column email has no valid lakewarden:classification/,
         },
         {
             name: "an unknown class",
-            mutate: r => {
-                find(r, "employees").props.partitionKeys = [{ name: "year", type: "int", parameters: { "lakewarden:classification": "restricted" } }];
-            },
+            mutate: set("employees", aws.glue.CatalogTable, {
+                partitionKeys: [{ name: "year", type: "int", parameters: { "lakewarden:classification": "restricted" } }],
+            }),
             expect: /column year has no valid/,
         },
     ],

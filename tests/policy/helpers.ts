@@ -1,5 +1,6 @@
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
+import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../policy/lib/org-config";
 import { type PlannedResource, type PolicyRunResult, type RunOptions, runPolicyPack as runPack, UNKNOWN, type Violation } from "../../policy/runner";
@@ -24,19 +25,27 @@ export function urn(type: string, name: string): string {
     return `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
 }
 
-/** An explicit aws provider resource; nested inputs JSON-stringified as under the mock runtime. */
-export function awsProvider(name: string, account: string, overrides: Record<string, unknown> = {}): PlannedResource {
+type ProviderArgs = pulumi.Unwrap<aws.ProviderArgs>;
+/**
+ * An aws provider's inputs as the engine receives them: aws.Provider JSON-encodes every list and object input
+ * (node_modules/@pulumi/aws/provider.js, `pulumi.output(args?.assumeRoles).apply(JSON.stringify)`), so those are strings.
+ */
+type ProviderInputs = { [K in keyof ProviderArgs]?: NonNullable<ProviderArgs[K]> extends string | number | boolean ? ProviderArgs[K] : string };
+
+/** An explicit aws provider resource, its inputs as aws.Provider registers them. */
+export function awsProvider(name: string, account: string, overrides: ProviderInputs = {}): PlannedResource {
+    const props: ProviderInputs = {
+        region: "eu-west-1",
+        allowedAccountIds: JSON.stringify([account]),
+        assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/lakewarden-deploy`, sessionName: `lakewarden-${STACK}` }]),
+        defaultTags: JSON.stringify({ tags: { project: PROJECT, stack: STACK } }),
+        ...overrides,
+    };
     return {
         urn: urn("pulumi:providers:aws", name),
         type: "pulumi:providers:aws",
         name,
-        props: {
-            region: "eu-west-1",
-            allowedAccountIds: JSON.stringify([account]),
-            assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/lakewarden-deploy`, sessionName: `lakewarden-${STACK}` }]),
-            defaultTags: JSON.stringify({ tags: { project: PROJECT, stack: STACK } }),
-            ...overrides,
-        },
+        props,
         dependencies: [],
         propertyDependencies: {},
         opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] },
@@ -47,6 +56,17 @@ export const PROVIDERS = {
     producer: awsProvider("producer", ACCOUNTS.producer),
     consumer: awsProvider("consumer", ACCOUNTS.consumer),
 };
+
+/** Replaces some inputs of the named aws provider (a mutation for a policy case). */
+export function setProviderInputs(name: string, props: ProviderInputs): (resources: PlannedResource[]) => void {
+    return resources => {
+        const target = find(resources, name);
+        if (target.type !== "pulumi:providers:aws") {
+            throw new Error(`${name} is a ${target.type}, not an aws provider`);
+        }
+        Object.assign(target.props, props);
+    };
+}
 
 /** The reference a resource carries to its provider. */
 function providerRef(p: PlannedResource): NonNullable<PlannedResource["provider"]> {
@@ -62,8 +82,8 @@ export interface ResourceOptions {
     protect?: boolean;
 }
 
-/** A PlannedResource; the provider defaults to the producer account's explicit provider. */
-export function resource(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+/** A PlannedResource; the provider defaults to the producer account's explicit provider. Specs use typed() or untyped(). */
+function resource(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
     const provider = options.provider === undefined ? PROVIDERS.producer : options.provider;
     const propertyDependencies = options.propertyDependencies ?? {};
     return {
@@ -129,7 +149,7 @@ export function allPaths(value: unknown, prefix: readonly string[] = []): string
 }
 
 /** A Pulumi resource class (aws.s3.Bucket, ...): its constructor's args are the resource's inputs. */
-interface ResourceClass<A> {
+export interface ResourceClass<A> {
     new (name: string, args: A, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
 }
 
@@ -140,18 +160,18 @@ interface PolicyJson {
 }
 
 /**
- * An input value as the engine may send it: the type's own shape (a misspelled key does not compile), any
- * primitive also as a string (UNKNOWN, numbers the mock runtime stringifies), strings and objects also as a policy
- * document (JSON-string inputs such as `policy` are written as objects in specs; policies parse both).
+ * An input value as the engine may send it: the type's own shape (a misspelled key or a boolean where the provider
+ * takes the string "true" does not compile), any non-string value also as UNKNOWN (preview), strings and objects also
+ * as a policy document (JSON-string inputs such as `policy` are written as objects in specs; policies parse both).
  */
 type FixtureValue<T> = T extends string
     ? string | PolicyJson
     : T extends number | boolean
-      ? T | string
+      ? T | typeof UNKNOWN
       : T extends readonly (infer E)[]
-        ? readonly FixtureValue<E>[] | string
+        ? readonly FixtureValue<E>[] | typeof UNKNOWN
         : T extends object
-          ? { [K in keyof T]?: FixtureValue<T[K]> } | PolicyJson | string
+          ? { [K in keyof T]?: FixtureValue<T[K]> } | PolicyJson | typeof UNKNOWN
           : T;
 
 /** The inputs of a resource class, typed from its Args (pulumi.Unwrap removes the Input/Output wrappers). */
@@ -166,8 +186,53 @@ export function typed<A>(cls: ResourceClass<A>, name: string, props: FixtureProp
 
 /** Replaces some inputs of a resource, checked against its class's Args (for mutations). */
 export function setProps<A>(target: PlannedResource, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): void {
+    Object.assign(ofClass(target, cls).props, props);
+}
+
+function ofClass<A>(target: PlannedResource, cls: ResourceClass<A>): PlannedResource {
     if (target.type !== typeTokenOf(cls)) {
         throw new Error(`${target.name} is a ${target.type}, not a ${typeTokenOf(cls)}`);
     }
-    Object.assign(target.props, props);
+    return target;
+}
+
+/** Replaces some inputs of the named resource, checked against its class's Args: a mutation for a policy case. */
+export function set<A>(name: string, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): (resources: PlannedResource[]) => void {
+    return resources => setProps(find(resources, name), cls, props);
+}
+
+/** Removes inputs of the named resource, as a program that does not declare them (the keys checked against its Args). */
+export function unset<A>(
+    name: string,
+    cls: ResourceClass<A>,
+    ...keys: (keyof FixtureProps<NonNullable<A>> & string)[]
+): (resources: PlannedResource[]) => void {
+    return resources => {
+        const target = ofClass(find(resources, name), cls);
+        keys.forEach(key => delete target.props[key]);
+    };
+}
+
+/**
+ * A resource whose props are deliberately not its class's Args; `why` says what the engine really sends instead
+ * (an unknown or secret where the type has an object, a component's inputs, ...). Everything else is typed().
+ */
+export function untyped(why: string, type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+    if (why.trim().length < 10) {
+        throw new Error(`untyped ${type} ${name}: say why its props are not the type's Args`);
+    }
+    return resource(type, name, props, options);
+}
+
+/**
+ * A resource of another type carrying the settings the policy under test flags (a case's otherType): untyped on
+ * purpose, because those settings are not in that type's Args; the policy must not read them.
+ */
+export function foreign(type: string, name: string, props: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+    return resource(type, name, props, options);
+}
+
+/** A ComponentResource as the engine registers it: no provider and no inputs (the program's components pass `{}`). */
+export function component(type: string, name: string): PlannedResource {
+    return resource(type, name, {}, { provider: null });
 }

@@ -5,7 +5,7 @@ import { checkDocument } from "../../policy/lib/iam/catalog-check";
 import { isStarOnlyAction } from "../../policy/lib/iam/actions";
 import { sessionPolicy } from "../../lambdas/quarantine-object/session-policy";
 import { stepActions, type StepKind } from "../../lambdas/quarantine-object/steps";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, foreign, set, stack, typed } from "./helpers";
 import { doc, KEY_ARN, LAMBDA_TRUST, role, rolePolicy, type StatementInput } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -54,11 +54,7 @@ const TEMPLATE = {
     },
 };
 
-function statement(name: string, s: StatementInput, key = "policy") {
-    return (r: PlannedResource[]) => {
-        find(r, name).props[key] = doc(s);
-    };
-}
+const readerStatement = (s: StatementInput) => set("reader", aws.iam.RolePolicy, { policy: doc(s) });
 
 const compliant = () =>
     stack(
@@ -117,27 +113,27 @@ describePolicy({
     violations: [
         {
             name: "a misspelt action",
-            mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObjcet", Resource: `${BUCKET}/*` }),
+            mutate: readerStatement({ Effect: "Allow", Action: "s3:GetObjcet", Resource: `${BUCKET}/*` }),
             expect: /"s3:GetObjcet" matches no action/,
         },
         {
             name: "an unknown service prefix",
-            mutate: statement("reader", { Effect: "Allow", Action: "lakeformaton:GetDataAccess", Resource: "*" }),
+            mutate: readerStatement({ Effect: "Allow", Action: "lakeformaton:GetDataAccess", Resource: "*" }),
             expect: /service prefix "lakeformaton"/,
         },
         {
             name: "a pattern matching no action",
-            mutate: statement("reader", { Effect: "Allow", Action: "s3:Fetch*", Resource: `${BUCKET}/*` }),
+            mutate: readerStatement({ Effect: "Allow", Action: "s3:Fetch*", Resource: `${BUCKET}/*` }),
             expect: /"s3:Fetch\*" matches no action/,
         },
         {
             name: "a malformed action",
-            mutate: statement("reader", { Effect: "Allow", Action: "GetObject", Resource: `${BUCKET}/*` }),
+            mutate: readerStatement({ Effect: "Allow", Action: "GetObject", Resource: `${BUCKET}/*` }),
             expect: /not of the form service:Action/,
         },
         {
             name: "a condition key no action of the statement takes",
-            mutate: statement("reader", {
+            mutate: readerStatement({
                 Effect: "Allow",
                 Action: "s3:GetObject",
                 Resource: `${BUCKET}/*`,
@@ -147,7 +143,7 @@ describePolicy({
         },
         {
             name: "an unknown global condition key",
-            mutate: statement("reader", {
+            mutate: readerStatement({
                 Effect: "Allow",
                 Action: "s3:GetObject",
                 Resource: `${BUCKET}/*`,
@@ -157,32 +153,32 @@ describePolicy({
         },
         {
             name: "an object action on the bucket ARN",
-            mutate: statement("reader", { Effect: "Allow", Action: "s3:GetObject", Resource: BUCKET }),
+            mutate: readerStatement({ Effect: "Allow", Action: "s3:GetObject", Resource: BUCKET }),
             expect: /"s3:GetObject" applies to none of the statement's resources/,
         },
         {
             name: "a bucket action on objects only",
-            mutate: statement("reader", { Effect: "Allow", Action: "s3:ListBucket", Resource: `${BUCKET}/*` }),
+            mutate: readerStatement({ Effect: "Allow", Action: "s3:ListBucket", Resource: `${BUCKET}/*` }),
             expect: /Resource "arn:aws:s3:::lw-raw\/\*" matches none of the resource types/,
         },
         {
             name: "a star-only action given an ARN",
-            mutate: statement("reader", { Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/x` }),
+            mutate: readerStatement({ Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/x` }),
             expect: /"sts:GetCallerIdentity" supports only Resource "\*"/,
         },
         {
             name: "an empty Resource ARN",
-            mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [""] }),
+            mutate: readerStatement({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [""] }),
             expect: /Resource "" is empty/,
         },
         {
             name: "a malformed ARN",
-            mutate: statement("reader", { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam:role/x"] }),
+            mutate: readerStatement({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam:role/x"] }),
             expect: /is not an ARN/,
         },
         {
             name: "an empty ARN in an ARN condition",
-            mutate: statement("reader", {
+            mutate: readerStatement({
                 Effect: "Allow",
                 Action: ["s3:GetObject"],
                 Resource: `${BUCKET}/*`,
@@ -193,40 +189,40 @@ describePolicy({
         {
             name: "an empty principal in a trust policy",
             on: "reader-role",
-            mutate: statement("reader-role", { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "" } }, "assumeRolePolicy"),
+            mutate: set("reader-role", aws.iam.Role, { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "" } }) }),
             expect: /an AWS principal is empty/,
         },
         {
             name: "a malformed principal in a key policy",
             on: "data-key",
-            mutate: statement("data-key", { Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "lakewarden-reader" }, Resource: "*" }),
+            mutate: set("data-key", aws.kms.Key, {
+                policy: doc({ Effect: "Allow", Action: "kms:Decrypt", Principal: { AWS: "lakewarden-reader" }, Resource: "*" }),
+            }),
             expect: /AWS principal "lakewarden-reader" is neither/,
         },
         {
             name: "a misspelt action in a key policy",
             on: "data-key",
-            mutate: statement("data-key", {
-                Effect: "Allow",
-                Action: "kms:GenerateDatakeys",
-                Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` },
-                Resource: "*",
+            mutate: set("data-key", aws.kms.Key, {
+                policy: doc({
+                    Effect: "Allow",
+                    Action: "kms:GenerateDatakeys",
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.producer}:root` },
+                    Resource: "*",
+                }),
             }),
             expect: /"kms:GenerateDatakeys" matches no action/,
         },
         {
             name: "a Lambda permission with an unknown action",
             on: "invoke",
-            mutate: r => {
-                find(r, "invoke").props.action = "lambda:Invoke";
-            },
+            mutate: set("invoke", aws.lambda.Permission, { action: "lambda:Invoke" }),
             expect: /action lambda:Invoke is not an action/,
         },
         {
             name: "a Lambda permission with an empty source ARN",
             on: "invoke",
-            mutate: r => {
-                find(r, "invoke").props.sourceArn = "";
-            },
+            mutate: set("invoke", aws.lambda.Permission, { sourceArn: "" }),
             expect: /sourceArn "" is empty/,
         },
         {
@@ -239,28 +235,26 @@ describePolicy({
                     Action: ["s3:PutObjectTagging"],
                     Resource: { "Fn::Sub": "arn:${AWS::Partition}:s3:::lw-bucket" } as never,
                 });
-                find(r, "baseline").props.templateBody = JSON.stringify(t);
+                set("baseline", aws.cloudformation.StackSet, { templateBody: JSON.stringify(t) })(r);
             },
             expect: /templateBody Resources.MemberRole.Properties.Policies\[0\].PolicyDocument .*"s3:PutObjectTagging" applies to none/,
         },
         {
             name: "a StackSet template that is not JSON",
             on: "baseline",
-            mutate: r => {
-                find(r, "baseline").props.templateBody = "Resources:\n  X: {}";
-            },
+            mutate: set("baseline", aws.cloudformation.StackSet, { templateBody: "Resources:\n  X: {}" }),
             expect: /not a JSON template/,
         },
         {
             name: "an SCP naming a non-existent action",
             on: "scp",
-            mutate: r => {
-                find(r, "scp").props.content = JSON.stringify(doc({ Effect: "Deny", Action: "lakeformation:PutDataLakeSetting", Resource: "*" }));
-            },
+            mutate: set("scp", aws.organizations.Policy, {
+                content: JSON.stringify(doc({ Effect: "Deny", Action: "lakeformation:PutDataLakeSetting", Resource: "*" })),
+            }),
             expect: /"lakeformation:PutDataLakeSetting" matches no action/,
         },
     ],
-    otherType: () => stack(resource("aws:ecr/repository:Repository", "repo", { policy: doc({ Effect: "Allow", Action: "s3:Nope", Resource: "" }) })),
+    otherType: () => stack(foreign("aws:ecr/repository:Repository", "repo", { policy: doc({ Effect: "Allow", Action: "s3:Nope", Resource: "" }) })),
     unknowns: [
         {
             resource: "reader",

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { recordProgram } from "../../tools/offline/recorder";
-import { ACCOUNTS, find, PROVIDERS, resource, runPolicyPack, stack, urn, violationsOf, typed } from "./helpers";
+import { ACCOUNTS, component, find, foreign, PROVIDERS, runPolicyPack, set, stack, typed, UNKNOWN, urn, violationsOf } from "./helpers";
 import { doc, LAMBDA_TRUST, role } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -21,8 +21,8 @@ describePolicy({
     target: "ami-key",
     compliant: () =>
         stack(
-            resource(
-                "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+            typed(
+                aws.iam.ServiceLinkedRole,
                 "consumer-asg-slr",
                 { awsServiceName: "autoscaling.amazonaws.com", description: "fleet" },
                 { provider: PROVIDERS.consumer },
@@ -51,16 +51,12 @@ describePolicy({
         },
         {
             name: "a role for another service",
-            mutate: r => {
-                find(r, "consumer-asg-slr").props.awsServiceName = "imagebuilder.amazonaws.com";
-            },
+            mutate: set("consumer-asg-slr", aws.iam.ServiceLinkedRole, { awsServiceName: "imagebuilder.amazonaws.com" }),
             expect: /no ServiceLinkedRole for autoscaling.amazonaws.com/,
         },
         {
             name: "a role with a custom suffix named without it",
-            mutate: r => {
-                find(r, "consumer-asg-slr").props.customSuffix = "fleet";
-            },
+            mutate: set("consumer-asg-slr", aws.iam.ServiceLinkedRole, { customSuffix: "fleet" }),
             expect: /no ServiceLinkedRole for autoscaling.amazonaws.com/,
         },
         {
@@ -85,13 +81,11 @@ describePolicy({
         {
             name: "an unknown service name on the role resource",
             on: "consumer-asg-slr",
-            mutate: r => {
-                find(r, "consumer-asg-slr").props.awsServiceName = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-            },
+            mutate: set("consumer-asg-slr", aws.iam.ServiceLinkedRole, { awsServiceName: UNKNOWN }),
             expect: /not known at preview/,
         },
     ],
-    otherType: () => stack(role("plain", LAMBDA_TRUST), resource("lakewarden:kms:CustomerKey", "c", { policy: slrKeyPolicy(ASG_SLR) }, { provider: null })),
+    otherType: () => stack(role("plain", LAMBDA_TRUST), foreign("lakewarden:kms:CustomerKey", "c", { policy: slrKeyPolicy(ASG_SLR) }, { provider: null })),
     unknowns: [
         { resource: "consumer-asg-slr", violates: ["awsServiceName"], allowed: ["description"] },
         { resource: "ami-key", violates: [], allowed: ["*"] },
@@ -135,7 +129,7 @@ const orderStack = () =>
     stack(
         role("reader-role", LAMBDA_TRUST, { name: "lakewarden-reader" }),
         typed(aws.kms.Key, "data-key", { policy: readerKeyPolicy() }, { dependencies: [READER_URN] }),
-        resource("lakewarden:kms:CustomerKey", "wrapper", {}, { provider: null }),
+        component("lakewarden:kms:CustomerKey", "wrapper"),
     );
 const keyWithout = (r: ReturnType<typeof stack>) => {
     find(r, "data-key").dependencies = [];
@@ -175,7 +169,7 @@ describePolicy({
             name: "a topic policy naming a role on a path",
             on: "topic-policy",
             mutate: r => {
-                find(r, "reader-role").props.path = "/service/";
+                set("reader-role", aws.iam.Role, { path: "/service/" })(r);
                 r.push(
                     typed(aws.sns.TopicPolicy, "topic-policy", {
                         arn: "arn:aws:sns:eu-west-1:111111111111:t",
@@ -216,9 +210,7 @@ describePolicy({
         },
         {
             name: "an unknown key policy",
-            mutate: r => {
-                find(r, "data-key").props.policy = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-            },
+            mutate: set("data-key", aws.kms.Key, { policy: UNKNOWN }),
             expect: /not known at preview/,
         },
     ],

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, ORG_ID, resource, stack, typed } from "./helpers";
-import { CONSUMER_ROLE_ARN, doc, LAMBDA_TRUST, ORG_CONFIG, role, ROLE_ARN, rolePolicy } from "./fixtures";
+import { ACCOUNTS, foreign, ORG_ID, set, stack, typed } from "./helpers";
+import { CONSUMER_ROLE_ARN, doc, LAMBDA_TRUST, ORG_CONFIG, role, ROLE_ARN, rolePolicy, type StatementInput } from "./fixtures";
 import { describePolicy } from "./harness";
 
 const READ = doc({ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::lw-raw/*"] });
 const otherTypeStack = () =>
     stack(
-        resource("aws:sqs/queue:Queue", "q", {
+        foreign("aws:sqs/queue:Queue", "q", {
             policy: doc({ Effect: "Allow", Action: "*", NotResource: "*", Principal: "*" }),
             role: "x",
             managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
@@ -14,9 +14,7 @@ const otherTypeStack = () =>
             assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*" }),
         }),
     );
-const setStatement = (name: string, statement: object) => (r: ReturnType<typeof stack>) => {
-    find(r, name).props.policy = doc(statement as never);
-};
+const setStatement = (statement: StatementInput) => set("reader", aws.iam.RolePolicy, { policy: doc(statement) });
 const documentUnknowns = {
     resource: "reader",
     violates: ["policy", "policy.Statement*"],
@@ -30,14 +28,12 @@ describePolicy({
     violations: [
         {
             name: "Action *",
-            mutate: setStatement("reader", { Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::lw-raw/*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::lw-raw/*" }),
             expect: /wildcard action "\*"/,
         },
         {
             name: "service:* in a JSON string document",
-            mutate: r => {
-                find(r, "reader").props.policy = JSON.stringify(doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:*"], Resource: "*" }));
-            },
+            mutate: set("reader", aws.iam.RolePolicy, { policy: JSON.stringify(doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:*"], Resource: "*" })) }),
             expect: /wildcard action "s3:\*"/,
         },
         {
@@ -54,9 +50,7 @@ describePolicy({
         },
         {
             name: "a malformed document",
-            mutate: r => {
-                find(r, "reader").props.policy = "{not json";
-            },
+            mutate: set("reader", aws.iam.RolePolicy, { policy: "{not json" }),
             expect: /not valid JSON/,
         },
     ],
@@ -66,13 +60,13 @@ describePolicy({
         {
             name: "forbidPartialWildcards refuses s3:Get*",
             config: { forbidPartialWildcards: true },
-            mutate: setStatement("reader", { Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::lw-raw/*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::lw-raw/*" }),
             expect: /partial wildcard action "s3:Get\*"/,
         },
         {
             name: "partial wildcards pass by default",
             config: {},
-            mutate: setStatement("reader", { Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::lw-raw/*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::lw-raw/*" }),
             expect: "pass",
         },
     ],
@@ -94,22 +88,22 @@ describePolicy({
     violations: [
         {
             name: "s3:PutObject on *",
-            mutate: setStatement("reader", { Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" }),
             expect: /"s3:PutObject" on Resource "\*"/,
         },
         {
             name: "a wildcard list action that is not on the list",
-            mutate: setStatement("reader", { Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] }),
+            mutate: setStatement({ Effect: "Allow", Action: ["dynamodb:*"], Resource: ["*"] }),
             expect: /"dynamodb:\*" on Resource "\*"/,
         },
         {
             name: "a condition-scoped write without its scoping key",
-            mutate: setStatement("reader", { Effect: "Allow", Action: ["ram:AssociateResourceShare"], Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", Action: ["ram:AssociateResourceShare"], Resource: "*" }),
             expect: /"ram:AssociateResourceShare" on Resource "\*"/,
         },
         {
             name: "a condition-scoped write scoped by another key",
-            mutate: setStatement("reader", {
+            mutate: setStatement({
                 Effect: "Allow",
                 Action: ["ram:CreateResourceShare"],
                 Resource: "*",
@@ -131,27 +125,29 @@ describePolicy({
             name: "RAM share writes scoped like AWSLakeFormationCrossAccountManager",
             config: {},
             mutate: r => {
-                find(r, "reader").props.policy = doc(
-                    {
-                        Effect: "Allow",
-                        Action: ["ram:CreateResourceShare"],
-                        Resource: ["*"],
-                        Condition: { "ForAllValues:StringEquals": { "ram:RequestedResourceType": ["glue:Database", "glue:Table"] } },
-                    },
-                    {
-                        Effect: "Allow",
-                        Action: ["ram:AssociateResourceShare", "ram:DeleteResourceShare"],
-                        Resource: ["*"],
-                        Condition: { StringLike: { "ram:ResourceShareName": "LakeFormation*" } },
-                    },
-                );
+                set("reader", aws.iam.RolePolicy, {
+                    policy: doc(
+                        {
+                            Effect: "Allow",
+                            Action: ["ram:CreateResourceShare"],
+                            Resource: ["*"],
+                            Condition: { "ForAllValues:StringEquals": { "ram:RequestedResourceType": ["glue:Database", "glue:Table"] } },
+                        },
+                        {
+                            Effect: "Allow",
+                            Action: ["ram:AssociateResourceShare", "ram:DeleteResourceShare"],
+                            Resource: ["*"],
+                            Condition: { StringLike: { "ram:ResourceShareName": "LakeFormation*" } },
+                        },
+                    ),
+                })(r);
             },
             expect: "pass",
         },
         {
             name: "additionalStarOnlyActions admits a reviewed action",
             config: { additionalStarOnlyActions: ["s3:PutObject"] },
-            mutate: setStatement("reader", { Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" }),
             expect: "pass",
         },
     ],
@@ -173,12 +169,12 @@ describePolicy({
     violations: [
         {
             name: "Allow with NotAction",
-            mutate: setStatement("reader", { Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
             expect: /Allow with NotAction/,
         },
         {
             name: "Allow with NotResource",
-            mutate: setStatement("reader", { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }),
             expect: /Allow with NotResource/,
         },
         {
@@ -195,7 +191,7 @@ describePolicy({
             on: "bp",
         },
     ],
-    otherType: () => stack(resource("aws:sqs/queuePolicy2:Other", "q", { policy: doc({ Effect: "Allow", NotAction: "*", Resource: "*" }) })),
+    otherType: () => stack(foreign("aws:sqs/queuePolicy2:Other", "q", { policy: doc({ Effect: "Allow", NotAction: "*", Resource: "*" }) })),
     unknowns: [
         {
             resource: "reader",
@@ -226,16 +222,12 @@ describePolicy({
     violations: [
         {
             name: "AdministratorAccess",
-            mutate: r => {
-                find(r, "attach").props.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess";
-            },
+            mutate: set("attach", aws.iam.RolePolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
             expect: /AdministratorAccess/,
         },
         {
             name: "a *FullAccess policy",
-            mutate: r => {
-                find(r, "attach").props.policyArn = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
-            },
+            mutate: set("attach", aws.iam.RolePolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
             expect: /AmazonS3FullAccess/,
         },
         {
@@ -270,16 +262,16 @@ describePolicy({
     target: "reader",
     compliant: () => stack(rolePolicy("reader", doc(PASS))),
     violations: [
-        { name: "PassRole on *", mutate: setStatement("reader", { ...PASS, Resource: "*" }), expect: /iam:PassRole on "\*"/ },
+        { name: "PassRole on *", mutate: setStatement({ ...PASS, Resource: "*" }), expect: /iam:PassRole on "\*"/ },
         {
             name: "PassRole on role/*",
-            mutate: setStatement("reader", { ...PASS, Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/*` }),
+            mutate: setStatement({ ...PASS, Resource: `arn:aws:iam::${ACCOUNTS.producer}:role/*` }),
             expect: /iam:PassRole on/,
         },
-        { name: "no iam:PassedToService", mutate: setStatement("reader", { ...PASS, Condition: undefined }), expect: /without an iam:PassedToService/ },
+        { name: "no iam:PassedToService", mutate: setStatement({ ...PASS, Condition: undefined }), expect: /without an iam:PassedToService/ },
         {
             name: "PassRole through iam:Pass*",
-            mutate: setStatement("reader", {
+            mutate: setStatement({
                 ...PASS,
                 Action: "iam:Pass*",
                 Condition: { StringEqualsIfExists: { "iam:PassedToService": "glue.amazonaws.com" } },
@@ -316,17 +308,17 @@ describePolicy({
     violations: [
         {
             name: "iam:AttachRolePolicy in a workload role",
-            mutate: setStatement("reader", { Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: ROLE_ARN }),
+            mutate: setStatement({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: ROLE_ARN }),
             expect: /grants iam:AttachRolePolicy to "lakewarden-reader"/,
         },
         {
             name: "lakeformation:PutDataLakeSettings via wildcard",
-            mutate: setStatement("reader", { Effect: "Allow", Action: "lakeformation:Put*", Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "lakeformation:Put*", Resource: "*" }),
             expect: /lakeformation:PutDataLakeSettings/,
         },
         {
             name: "sts:AssumeRole on *",
-            mutate: setStatement("reader", { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }),
+            mutate: setStatement({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }),
             expect: /sts:AssumeRole on Resource "\*"/,
         },
     ],
@@ -343,7 +335,7 @@ describePolicy({
         {
             name: "privilegedNamePatterns admits a named role",
             config: { privilegedNamePatterns: ["lakewarden-*-deploy", "lakewarden-reader"] },
-            mutate: setStatement("reader", { Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: ROLE_ARN }),
+            mutate: setStatement({ Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: ROLE_ARN }),
             expect: "pass",
         },
     ],
@@ -356,16 +348,14 @@ describePolicy({
     violations: [
         {
             name: "Principal *",
-            mutate: r => {
-                find(r, "fn-role").props.assumeRolePolicy = doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*" });
-            },
+            mutate: set("fn-role", aws.iam.Role, { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*" }) }),
             expect: /any principal/,
         },
         {
             name: "Principal AWS *",
-            mutate: r => {
-                find(r, "fn-role").props.assumeRolePolicy = JSON.stringify(doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: ["*"] } }));
-            },
+            mutate: set("fn-role", aws.iam.Role, {
+                assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: ["*"] } })),
+            }),
             expect: /any principal/,
         },
     ],
@@ -400,45 +390,45 @@ describePolicy({
     violations: [
         {
             name: "no org or external id condition",
-            mutate: r => {
-                find(r, "shared").props.assumeRolePolicy = doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: CONSUMER_ROLE_ARN } });
-            },
+            mutate: set("shared", aws.iam.Role, {
+                assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: CONSUMER_ROLE_ARN } }),
+            }),
             expect: /no aws:PrincipalOrgID condition and no sts:ExternalId/,
         },
         {
             name: "an account outside the environment",
-            mutate: r => {
-                find(r, "shared").props.assumeRolePolicy = doc({
+            mutate: set("shared", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
                     Principal: { AWS: `arn:aws:iam::${ACCOUNTS.stranger}:root` },
                     Condition: { StringEquals: { "sts:ExternalId": "lw-ext-1" } },
-                });
-            },
+                }),
+            }),
             expect: /999999999999, which is not an account of this environment/,
         },
         {
             name: "another organisation",
-            mutate: r => {
-                find(r, "shared").props.assumeRolePolicy = doc({
+            mutate: set("shared", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
                     Principal: { AWS: ACCOUNTS.consumer },
                     Condition: { StringEquals: { "aws:PrincipalOrgID": "o-otherorg123" } },
-                });
-            },
+                }),
+            }),
             expect: /is not o-lw0example1/,
         },
         {
             name: "an IfExists org condition does not count",
-            mutate: r => {
-                find(r, "shared").props.assumeRolePolicy = doc({
+            mutate: set("shared", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
                     Principal: { AWS: ACCOUNTS.consumer },
                     Condition: { StringEqualsIfExists: { "aws:PrincipalOrgID": ORG_ID } },
-                });
-            },
+                }),
+            }),
             expect: /no aws:PrincipalOrgID condition/,
         },
     ],
@@ -467,14 +457,14 @@ describePolicy({
         {
             name: "trustedAccounts admits an account without a provider",
             config: { ...ORG_CONFIG, trustedAccounts: [ACCOUNTS.stranger] },
-            mutate: r => {
-                find(r, "shared").props.assumeRolePolicy = doc({
+            mutate: set("shared", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
                     Principal: { AWS: ACCOUNTS.stranger },
                     Condition: { StringEquals: { "sts:ExternalId": "lw-ext-1" } },
-                });
-            },
+                }),
+            }),
             expect: "pass",
         },
     ],
@@ -497,40 +487,42 @@ describePolicy({
     violations: [
         {
             name: "no sub condition",
-            mutate: r => {
-                find(r, "ci").props.assumeRolePolicy = doc({
+            mutate: set("ci", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRoleWithWebIdentity",
                     Principal: { Federated: OIDC },
                     Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
-                });
-            },
+                }),
+            }),
             expect: /without pinning token.actions.githubusercontent.com:sub/,
         },
         {
             name: "sub = repo:*",
             mutate: r => {
-                find(r, "ci").props.assumeRolePolicy = doc({
-                    Effect: "Allow",
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Principal: { Federated: OIDC },
-                    Condition: {
-                        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-                        StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" },
-                    },
-                });
+                set("ci", aws.iam.Role, {
+                    assumeRolePolicy: doc({
+                        Effect: "Allow",
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Principal: { Federated: OIDC },
+                        Condition: {
+                            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+                            StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" },
+                        },
+                    }),
+                })(r);
             },
             expect: /:sub to a specific value/,
         },
         {
             name: "SAML without SAML:aud",
-            mutate: r => {
-                find(r, "ci").props.assumeRolePolicy = doc({
+            mutate: set("ci", aws.iam.Role, {
+                assumeRolePolicy: doc({
                     Effect: "Allow",
                     Action: "sts:AssumeRoleWithSAML",
                     Principal: { Federated: `arn:aws:iam::${ACCOUNTS.producer}:saml-provider/idp` },
-                });
-            },
+                }),
+            }),
             expect: /without pinning SAML:aud/,
         },
     ],
@@ -565,9 +557,7 @@ describePolicy({
     violations: [
         {
             name: "a PolicyAttachment with users",
-            mutate: r => {
-                find(r, "group-attach").props.users = ["alice"];
-            },
+            mutate: set("group-attach", aws.iam.PolicyAttachment, { users: ["alice"] }),
             expect: /includes users/,
         },
         {
@@ -579,7 +569,7 @@ describePolicy({
             on: "alice-inline",
         },
     ],
-    otherType: () => stack(resource("aws:iam/groupPolicy:GroupPolicy", "gp", { group: "analysts", policy: READ, users: ["alice"] })),
+    otherType: () => stack(foreign("aws:iam/groupPolicy:GroupPolicy", "gp", { group: "analysts", policy: READ, users: ["alice"] })),
     unknowns: [{ resource: "group-attach", violates: ["users"], allowed: ["policyArn", "groups*", "roles"] }],
     configCases: [],
 });

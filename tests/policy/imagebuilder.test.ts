@@ -1,15 +1,12 @@
 import * as aws from "@pulumi/aws";
-import { find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { foreign, set, stack, typed } from "./helpers";
 import { KEY_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
 
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
 const others = () =>
     stack(
-        resource("aws:imagebuilder/imagePipeline:ImagePipeline", "x", {
+        foreign("aws:imagebuilder/imagePipeline:ImagePipeline", "x", {
             blockDeviceMappings: [{ ebs: { encrypted: false } }],
             distributions: [{ amiDistributionConfiguration: {} }],
             instanceMetadataOptions: { httpTokens: "optional" },
@@ -18,8 +15,8 @@ const others = () =>
 
 describeCustomerKeyPolicy({
     policy: "imagebuilder-component-kms-cmk",
-    type: "aws:imagebuilder/component:Component",
-    props: () => ({ name: "lw-harden", platform: "Linux", version: "1.0.0", data: "name: harden\nschemaVersion: 1.0\nphases: []\n", kmsKeyId: KEY_ARN }),
+    cls: aws.imagebuilder.Component,
+    props: { name: "lw-harden", platform: "Linux", version: "1.0.0", data: "name: harden\nschemaVersion: 1.0\nphases: []\n", kmsKeyId: KEY_ARN },
     keyPath: ["kmsKeyId"],
     awsManagedAlias: "alias/aws/imagebuilder",
 });
@@ -40,10 +37,14 @@ describePolicy({
     violations: [
         {
             name: "unencrypted root",
-            mutate: set("recipe", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: false } }] }),
-            expect: /ebs.encrypted is false/,
+            mutate: set("recipe", aws.imagebuilder.ImageRecipe, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] }),
+            expect: /ebs.encrypted is "?false"?/,
         },
-        { name: "no mapping", mutate: set("recipe", { blockDeviceMappings: undefined }), expect: /declares no EBS block device mapping/ },
+        {
+            name: "no mapping",
+            mutate: set("recipe", aws.imagebuilder.ImageRecipe, { blockDeviceMappings: undefined }),
+            expect: /declares no EBS block device mapping/,
+        },
     ],
     otherType: others,
     unknowns: [
@@ -76,12 +77,16 @@ describePolicy({
     violations: [
         {
             name: "AMIs with the default key",
-            mutate: set("dist", { distributions: [{ region: "eu-west-1", amiDistributionConfiguration: { name: "x" } }] }),
+            mutate: set("dist", aws.imagebuilder.DistributionConfiguration, {
+                distributions: [{ region: "eu-west-1", amiDistributionConfiguration: { name: "x" } }],
+            }),
             expect: /distributions\[0\] \(eu-west-1\) has no customer-managed KMS key/,
         },
         {
             name: "the AWS-managed EBS key",
-            mutate: set("dist", { distributions: [{ region: "eu-west-1", amiDistributionConfiguration: { kmsKeyId: "alias/aws/ebs" } }] }),
+            mutate: set("dist", aws.imagebuilder.DistributionConfiguration, {
+                distributions: [{ region: "eu-west-1", amiDistributionConfiguration: { kmsKeyId: "alias/aws/ebs" } }],
+            }),
             expect: /AWS-managed key alias\/aws\/ebs/,
         },
     ],
@@ -115,9 +120,17 @@ describePolicy({
             }),
         ),
     violations: [
-        { name: "IMDSv1", mutate: set("infra", { instanceMetadataOptions: { httpTokens: "optional" } }), expect: /httpTokens is "?optional"?/ },
-        { name: "instances kept on failure", mutate: set("infra", { terminateInstanceOnFailure: false }), expect: /terminateInstanceOnFailure is false/ },
-        { name: "default VPC", mutate: set("infra", { subnetId: undefined }), expect: /default VPC/ },
+        {
+            name: "IMDSv1",
+            mutate: set("infra", aws.imagebuilder.InfrastructureConfiguration, { instanceMetadataOptions: { httpTokens: "optional" } }),
+            expect: /httpTokens is "?optional"?/,
+        },
+        {
+            name: "instances kept on failure",
+            mutate: set("infra", aws.imagebuilder.InfrastructureConfiguration, { terminateInstanceOnFailure: false }),
+            expect: /terminateInstanceOnFailure is false/,
+        },
+        { name: "default VPC", mutate: set("infra", aws.imagebuilder.InfrastructureConfiguration, { subnetId: undefined }), expect: /default VPC/ },
     ],
     otherType: others,
     unknowns: [
@@ -131,7 +144,9 @@ describePolicy({
         {
             name: "maxHopLimit",
             config: { maxHopLimit: 1 },
-            mutate: set("infra", { instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+            mutate: set("infra", aws.imagebuilder.InfrastructureConfiguration, {
+                instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+            }),
             expect: /more than 1/,
         },
     ],

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 // kms-key-usable: the key policy lets every user of an encrypting resource do what AWS requires.
 import * as assert from "assert";
 import { evaluatePolicy } from "../../policy/lib/iam/evaluate";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, urn, typed } from "./helpers";
+import { ACCOUNTS, find, type FixtureProps, type PlannedResource, type ResourceClass, set, stack, typed, urn } from "./helpers";
 import { doc, KEY_ARN, LAMBDA_TRUST, role, rolePolicy, type StatementInput } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -39,22 +39,21 @@ const keyStatements = (): StatementInput[] => [
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${P}:log-group:/lakewarden/*` } },
     },
 ];
-const setKey = (statements: StatementInput[]) => (r: PlannedResource[]) => {
-    find(r, "data-key").props.policy = JSON.stringify(doc(...statements));
-};
-const encrypted = (type: string, name: string, property: string, props: Record<string, unknown>) =>
-    resource(type, name, props, { propertyDependencies: { [property]: [KEY_URN] } });
+const setKey = (statements: StatementInput[]) => set("data-key", aws.kms.Key, { policy: JSON.stringify(doc(...statements)) });
+/** A resource whose `property` input depends on the data key. */
+const encrypted = <A>(cls: ResourceClass<A>, name: string, property: keyof FixtureProps<NonNullable<A>> & string, props: FixtureProps<NonNullable<A>>) =>
+    typed(cls, name, props, { propertyDependencies: { [property]: [KEY_URN] } });
 
 const compliant = () =>
     stack(
         typed(aws.kms.Key, "data-key", { policy: JSON.stringify(doc(...keyStatements())) }),
-        encrypted("aws:lambda/function:Function", "fn", "kmsKeyArn", {
+        encrypted(aws.lambda.Function, "fn", "kmsKeyArn", {
             name: "lakewarden-dev-fn",
             kmsKeyArn: KEY_ARN,
             role: `arn:aws:iam::${P}:role/lakewarden-reader`,
         }),
-        encrypted("aws:cloudwatch/logGroup:LogGroup", "fn-logs", "kmsKeyId", { name: "/lakewarden/lambda/fn", kmsKeyId: KEY_ARN, retentionInDays: 30 }),
-        encrypted("aws:ssm/parameter:Parameter", "mapping", "keyId", { name: "/lakewarden/dev/mapping", type: "SecureString", keyId: KEY_ARN, value: "{}" }),
+        encrypted(aws.cloudwatch.LogGroup, "fn-logs", "kmsKeyId", { name: "/lakewarden/lambda/fn", kmsKeyId: KEY_ARN, retentionInDays: 30 }),
+        encrypted(aws.ssm.Parameter, "mapping", "keyId", { name: "/lakewarden/dev/mapping", type: "SecureString", keyId: KEY_ARN, value: "{}" }),
         role("reader-role", LAMBDA_TRUST, { name: "lakewarden-reader" }),
         rolePolicy(
             "reader",
@@ -88,9 +87,9 @@ const withDeadLetterQueue = (keyRule: string) => (r: PlannedResource[]) => {
         },
     ])(r);
     r.push(
-        encrypted("aws:sqs/queue:Queue", "dlq", "kmsMasterKeyId", { name: "lakewarden-dev-findings-dlq", kmsMasterKeyId: KEY_ARN }),
-        resource(
-            "aws:sqs/queuePolicy:QueuePolicy",
+        encrypted(aws.sqs.Queue, "dlq", "kmsMasterKeyId", { name: "lakewarden-dev-findings-dlq", kmsMasterKeyId: KEY_ARN }),
+        typed(
+            aws.sqs.QueuePolicy,
             "dlq-policy",
             {
                 queueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/lakewarden-dev-findings-dlq",
@@ -111,7 +110,7 @@ const withDeadLetterQueue = (keyRule: string) => (r: PlannedResource[]) => {
 
 const withStateMachine = (r: PlannedResource[], starterKms: boolean) => {
     r.push(
-        encrypted("aws:sfn/stateMachine:StateMachine", "workflow", "encryptionConfiguration", {
+        encrypted(aws.sfn.StateMachine, "workflow", "encryptionConfiguration", {
             name: "lakewarden-dev-quarantine",
             roleArn: `arn:aws:iam::${P}:role/lakewarden-reader`,
             definition: "{}",
@@ -131,12 +130,14 @@ const withStateMachine = (r: PlannedResource[], starterKms: boolean) => {
             "lakewarden-starter",
         ),
     );
-    find(r, "reader").props.policy = JSON.stringify(
-        doc(
-            { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [PARAM_ARN] },
-            { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY_ARN] },
+    set("reader", aws.iam.RolePolicy, {
+        policy: JSON.stringify(
+            doc(
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [PARAM_ARN] },
+                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY_ARN] },
+            ),
         ),
-    );
+    })(r);
 };
 
 describePolicy({
@@ -172,9 +173,9 @@ describePolicy({
         },
         {
             name: "a reader whose own policy has no kms:Decrypt",
-            mutate: r => {
-                find(r, "reader").props.policy = JSON.stringify(doc({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [PARAM_ARN] }));
-            },
+            mutate: set("reader", aws.iam.RolePolicy, {
+                policy: JSON.stringify(doc({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [PARAM_ARN] })),
+            }),
             expect: /kms:Decrypt \(the key policy delegates to the account, and no identity policy of the role allows it on the key\) through ssm/,
         },
         {
@@ -189,14 +190,14 @@ describePolicy({
                 )(r);
                 r.push(
                     typed(aws.s3.Bucket, "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
-                    resource(
-                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    typed(
+                        aws.s3.BucketServerSideEncryptionConfiguration,
                         "raw-sse",
                         { bucket: "lw-raw", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }] },
                         { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", "raw")], rules: [KEY_URN] } },
                     ),
-                    resource(
-                        "aws:macie2/classificationJob:ClassificationJob",
+                    typed(
+                        aws.macie2.ClassificationJob,
                         "scan",
                         { jobType: "ONE_TIME", s3JobDefinition: { bucketDefinitions: [{ accountId: P, buckets: ["lw-raw"] }] } },
                         { provider: null },
@@ -215,9 +216,7 @@ describePolicy({
         },
         {
             name: "log group outside the logs statement's encryption context",
-            mutate: r => {
-                find(r, "fn-logs").props.name = "/aws/lambda/fn";
-            },
+            mutate: set("fn-logs", aws.cloudwatch.LogGroup, { name: "/aws/lambda/fn" }),
             expect: /does not let service logs.eu-west-1.amazonaws.com kms:GenerateDataKey, kms:Decrypt.*CloudWatch Logs User Guide/,
         },
         {
@@ -230,14 +229,14 @@ describePolicy({
             mutate: r => {
                 r.push(
                     typed(aws.s3.Bucket, "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
-                    resource(
-                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    typed(
+                        aws.s3.BucketServerSideEncryptionConfiguration,
                         "raw-sse",
                         { bucket: "lw-raw", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }] },
                         { propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", "raw")], rules: [KEY_URN] } },
                     ),
-                    resource(
-                        "aws:macie2/classificationJob:ClassificationJob",
+                    typed(
+                        aws.macie2.ClassificationJob,
                         "scan",
                         {
                             jobType: "SCHEDULED",

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, urn, typed } from "./helpers";
+import { ACCOUNTS, type FixtureProps, foreign, set, stack, typed, UNKNOWN, unset, urn } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -13,7 +13,7 @@ const LOGS = {
     Resource: "*",
     Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${ACCOUNTS.producer}:log-group:*` } },
 };
-const keyProps = () => ({
+const keyProps = (): FixtureProps<aws.kms.KeyArgs> => ({
     description: "lakewarden data key",
     keyUsage: "ENCRYPT_DECRYPT",
     customerMasterKeySpec: "SYMMETRIC_DEFAULT",
@@ -23,12 +23,9 @@ const keyProps = () => ({
     policy: doc(ROOT, CONSUMER_USE, LOGS),
 });
 const keyStack = () => stack(typed(aws.kms.Key, "data-key", keyProps()));
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
 const otherTypes = () =>
     stack(
-        resource("aws:kms/alias:Alias", "alias", {
+        foreign("aws:kms/alias:Alias", "alias", {
             name: "alias/x",
             targetKeyId: KEY_ARN,
             enableKeyRotation: false,
@@ -44,24 +41,31 @@ describePolicy({
     target: "data-key",
     compliant: keyStack,
     violations: [
-        { name: "rotation off", mutate: set("data-key", { enableKeyRotation: false }), expect: /enableKeyRotation is not true/ },
+        { name: "rotation off", mutate: set("data-key", aws.kms.Key, { enableKeyRotation: false }), expect: /enableKeyRotation is not true/ },
         {
             name: "rotation not declared",
-            mutate: r => {
-                delete find(r, "data-key").props.enableKeyRotation;
-            },
+            mutate: unset("data-key", aws.kms.Key, "enableKeyRotation"),
             expect: /enableKeyRotation is not true/,
         },
-        { name: "rotation period too long", mutate: set("data-key", { rotationPeriodInDays: 730 }), expect: /rotationPeriodInDays is 730, more than 365/ },
+        {
+            name: "rotation period too long",
+            mutate: set("data-key", aws.kms.Key, { rotationPeriodInDays: 730 }),
+            expect: /rotationPeriodInDays is 730, more than 365/,
+        },
     ],
     otherType: otherTypes,
     unknowns: [{ resource: "data-key", violates: ["enableKeyRotation", "rotationPeriodInDays", "customerMasterKeySpec"], allowed: keySettings }],
     configCases: [
-        { name: "maxRotationPeriodDays 730", config: { maxRotationPeriodDays: 730 }, mutate: set("data-key", { rotationPeriodInDays: 730 }), expect: "pass" },
+        {
+            name: "maxRotationPeriodDays 730",
+            config: { maxRotationPeriodDays: 730 },
+            mutate: set("data-key", aws.kms.Key, { rotationPeriodInDays: 730 }),
+            expect: "pass",
+        },
         {
             name: "asymmetric keys cannot rotate",
             config: {},
-            mutate: set("data-key", { customerMasterKeySpec: "RSA_2048", enableKeyRotation: false }),
+            mutate: set("data-key", aws.kms.Key, { customerMasterKeySpec: "RSA_2048", enableKeyRotation: false }),
             expect: "pass",
         },
     ],
@@ -75,27 +79,27 @@ describePolicy({
     violations: [
         {
             name: "Principal * without conditions",
-            mutate: set("data-key", { policy: doc(ROOT, { ...CONSUMER_USE, Principal: "*" }) }),
+            mutate: set("data-key", aws.kms.Key, { policy: doc(ROOT, { ...CONSUMER_USE, Principal: "*" }) }),
             expect: /allows Principal "\*" with no condition/,
         },
         {
             name: "kms:* to another account",
-            mutate: set("data-key", { policy: doc(ROOT, { ...CONSUMER_USE, Action: "kms:*" }) }),
+            mutate: set("data-key", aws.kms.Key, { policy: doc(ROOT, { ...CONSUMER_USE, Action: "kms:*" }) }),
             expect: /grants kms:\* to principals outside/,
         },
         {
             name: "an account outside the environment",
-            mutate: set("data-key", { policy: doc(ROOT, { ...CONSUMER_USE, Principal: { AWS: ACCOUNTS.stranger } }) }),
+            mutate: set("data-key", aws.kms.Key, { policy: doc(ROOT, { ...CONSUMER_USE, Principal: { AWS: ACCOUNTS.stranger } }) }),
             expect: /999999999999, which is not an account of this environment/,
         },
         {
             name: "a service principal without pinning",
-            mutate: set("data-key", { policy: doc(ROOT, { ...LOGS, Condition: undefined }) }),
+            mutate: set("data-key", aws.kms.Key, { policy: doc(ROOT, { ...LOGS, Condition: undefined }) }),
             expect: /service principal logs.eu-west-1.amazonaws.com with no aws:SourceArn/,
         },
         {
             name: "an open KeyPolicy resource",
-            mutate: set("other-key-policy", { policy: JSON.stringify(doc({ ...ROOT, Principal: { AWS: "*" } })) }),
+            mutate: set("other-key-policy", aws.kms.KeyPolicy, { policy: JSON.stringify(doc({ ...ROOT, Principal: { AWS: "*" } })) }),
             expect: /allows Principal "\*"/,
             on: "other-key-policy",
         },
@@ -133,7 +137,7 @@ describePolicy({
         {
             name: "Principal * pinned by kms:CallerAccount of the environment",
             config: {},
-            mutate: set("data-key", {
+            mutate: set("data-key", aws.kms.Key, {
                 policy: doc(ROOT, {
                     ...CONSUMER_USE,
                     Principal: "*",
@@ -145,7 +149,7 @@ describePolicy({
         {
             name: "trustedAccounts admits an outside account",
             config: { trustedAccounts: [ACCOUNTS.stranger] },
-            mutate: set("data-key", { policy: doc(ROOT, { ...CONSUMER_USE, Principal: { AWS: ACCOUNTS.stranger } }) }),
+            mutate: set("data-key", aws.kms.Key, { policy: doc(ROOT, { ...CONSUMER_USE, Principal: { AWS: ACCOUNTS.stranger } }) }),
             expect: "pass",
         },
     ],
@@ -158,9 +162,7 @@ describePolicy({
     violations: [
         {
             name: "no key policy",
-            mutate: r => {
-                delete find(r, "data-key").props.policy;
-            },
+            mutate: unset("data-key", aws.kms.Key, "policy"),
             expect: /has no explicit key policy/,
         },
     ],
@@ -171,7 +173,7 @@ describePolicy({
             name: "a KeyPolicy resource counts as explicit",
             config: {},
             mutate: r => {
-                delete find(r, "data-key").props.policy;
+                unset("data-key", aws.kms.Key, "policy")(r);
                 r.push(
                     typed(
                         aws.kms.KeyPolicy,
@@ -193,10 +195,14 @@ describePolicy({
     violations: [
         {
             name: "bypassPolicyLockoutSafetyCheck",
-            mutate: set("data-key", { bypassPolicyLockoutSafetyCheck: true }),
+            mutate: set("data-key", aws.kms.Key, { bypassPolicyLockoutSafetyCheck: true }),
             expect: /bypassPolicyLockoutSafetyCheck is set/,
         },
-        { name: "a 7-day deletion window", mutate: set("data-key", { deletionWindowInDays: 7 }), expect: /deletionWindowInDays is 7, less than 14/ },
+        {
+            name: "a 7-day deletion window",
+            mutate: set("data-key", aws.kms.Key, { deletionWindowInDays: 7 }),
+            expect: /deletionWindowInDays is 7, less than 14/,
+        },
     ],
     otherType: otherTypes,
     unknowns: [
@@ -207,11 +213,16 @@ describePolicy({
         },
     ],
     configCases: [
-        { name: "minDeletionWindowDays 7", config: { minDeletionWindowDays: 7 }, mutate: set("data-key", { deletionWindowInDays: 7 }), expect: "pass" },
+        {
+            name: "minDeletionWindowDays 7",
+            config: { minDeletionWindowDays: 7 },
+            mutate: set("data-key", aws.kms.Key, { deletionWindowInDays: 7 }),
+            expect: "pass",
+        },
         {
             name: "an unknown bypass flag",
             config: {},
-            mutate: set("data-key", { bypassPolicyLockoutSafetyCheck: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
+            mutate: set("data-key", aws.kms.Key, { bypassPolicyLockoutSafetyCheck: UNKNOWN }),
             expect: /bypassPolicyLockoutSafetyCheck is not known/,
         },
     ],
@@ -230,8 +241,8 @@ describePolicy({
             }),
         ),
     violations: [
-        { name: "CreateGrant", mutate: set("grant", { operations: ["CreateGrant", "Decrypt"] }), expect: /grants CreateGrant/ },
-        { name: "a wildcard grantee", mutate: set("grant", { granteePrincipal: "*" }), expect: /granteePrincipal \* is not a named principal/ },
+        { name: "CreateGrant", mutate: set("grant", aws.kms.Grant, { operations: ["CreateGrant", "Decrypt"] }), expect: /grants CreateGrant/ },
+        { name: "a wildcard grantee", mutate: set("grant", aws.kms.Grant, { granteePrincipal: "*" }), expect: /granteePrincipal \* is not a named principal/ },
     ],
     otherType: otherTypes,
     unknowns: [{ resource: "grant", violates: ["operations*"], allowed: ["name", "keyId", "granteePrincipal"] }],
@@ -240,7 +251,7 @@ describePolicy({
         {
             name: "allowedOperations extended",
             config: { allowedOperations: ["Decrypt", "GenerateDataKey", "CreateGrant"] },
-            mutate: set("grant", { operations: ["CreateGrant"] }),
+            mutate: set("grant", aws.kms.Grant, { operations: ["CreateGrant"] }),
             expect: "pass",
         },
     ],

@@ -1,15 +1,12 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, ORG_ID, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, find, foreign, ORG_ID, set, stack, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, DEPLOY_ROLE_ARN, grant, lakeStack, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
 const lake = () => stack(...lakeStack());
-const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, name).props, props);
-};
 const otherTypes = () =>
     stack(
-        resource("aws:lakeformation/lfTag:LfTag", "tag", {
+        foreign("aws:lakeformation/lfTag:LfTag", "tag", {
             key: "zone",
             values: ["raw"],
             principal: "IAM_ALLOWED_PRINCIPALS",
@@ -31,7 +28,11 @@ describePolicy({
     target: "columns-select",
     compliant: lake,
     violations: [
-        { name: "IAM_ALLOWED_PRINCIPALS", mutate: set("columns-select", { principal: "IAM_ALLOWED_PRINCIPALS" }), expect: /grants to IAM_ALLOWED_PRINCIPALS/ },
+        {
+            name: "IAM_ALLOWED_PRINCIPALS",
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: "IAM_ALLOWED_PRINCIPALS" }),
+            expect: /grants to IAM_ALLOWED_PRINCIPALS/,
+        },
     ],
     otherType: otherTypes,
     unknowns: [{ resource: "columns-select", violates: ["principal"], allowed: except(grantProps, "principal") }],
@@ -44,17 +45,21 @@ describePolicy({
     violations: [
         {
             name: "database defaults",
-            mutate: set("settings", { createDatabaseDefaultPermissions: [{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }] }),
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, {
+                createDatabaseDefaultPermissions: [{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }],
+            }),
             expect: /createDatabaseDefaultPermissions is .* it must be empty/,
         },
         {
-            name: "table defaults as a JSON string",
-            mutate: set("settings", { createTableDefaultPermissions: JSON.stringify([{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }]) }),
+            name: "table defaults",
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, {
+                createTableDefaultPermissions: [{ permissions: ["ALL"], principal: "IAM_ALLOWED_PRINCIPALS" }],
+            }),
             expect: /createTableDefaultPermissions is .* it must be empty/,
         },
         {
             name: "a Glue database defaulting to IAM_ALLOWED_PRINCIPALS",
-            mutate: set("company", {
+            mutate: set("company", aws.glue.CatalogDatabase, {
                 createTableDefaultPermissions: [{ permissions: ["ALL"], principal: { dataLakePrincipalIdentifier: "IAM_ALLOWED_PRINCIPALS" } }],
             }),
             expect: /createTableDefaultPermissions grants IAM_ALLOWED_PRINCIPALS/,
@@ -78,15 +83,19 @@ describePolicy({
     config: ORG_CONFIG,
     compliant: lake,
     violations: [
-        { name: "external data filtering", mutate: set("settings", { allowExternalDataFiltering: true }), expect: /allowExternalDataFiltering is enabled/ },
+        {
+            name: "external data filtering",
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, { allowExternalDataFiltering: true }),
+            expect: /allowExternalDataFiltering is enabled/,
+        },
         {
             name: "full-table external access",
-            mutate: set("settings", { allowFullTableExternalDataAccess: true }),
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, { allowFullTableExternalDataAccess: true }),
             expect: /allowFullTableExternalDataAccess is enabled/,
         },
         {
             name: "a trusted owner outside the environment",
-            mutate: set("settings", { trustedResourceOwners: [ACCOUNTS.stranger] }),
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, { trustedResourceOwners: [ACCOUNTS.stranger] }),
             expect: /trustedResourceOwners names 999999999999/,
         },
     ],
@@ -102,13 +111,19 @@ describePolicy({
         {
             name: "allowExternalDataFiltering for EMR runtime roles",
             config: { allowExternalDataFiltering: true },
-            mutate: set("settings", { allowExternalDataFiltering: true, externalDataFilteringAllowLists: [ACCOUNTS.producer] }),
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, {
+                allowExternalDataFiltering: true,
+                externalDataFilteringAllowLists: [ACCOUNTS.producer],
+            }),
             expect: "pass",
         },
         {
             name: "the allow list still names only environment accounts",
             config: { allowExternalDataFiltering: true },
-            mutate: set("settings", { allowExternalDataFiltering: true, externalDataFilteringAllowLists: [ACCOUNTS.stranger] }),
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, {
+                allowExternalDataFiltering: true,
+                externalDataFilteringAllowLists: [ACCOUNTS.stranger],
+            }),
             expect: /externalDataFilteringAllowLists names 999999999999/,
         },
     ],
@@ -119,8 +134,16 @@ describePolicy({
     target: "settings",
     compliant: lake,
     violations: [
-        { name: "an IAM user admin", mutate: set("settings", { admins: [`arn:aws:iam::${ACCOUNTS.producer}:user/alice`] }), expect: /is not an IAM role ARN/ },
-        { name: "a role of another account", mutate: set("settings", { admins: [CONSUMER_ROLE_ARN] }), expect: /is a role of another account/ },
+        {
+            name: "an IAM user admin",
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, { admins: [`arn:aws:iam::${ACCOUNTS.producer}:user/alice`] }),
+            expect: /is not an IAM role ARN/,
+        },
+        {
+            name: "a role of another account",
+            mutate: set("settings", aws.lakeformation.DataLakeSettings, { admins: [CONSUMER_ROLE_ARN] }),
+            expect: /is a role of another account/,
+        },
     ],
     otherType: otherTypes,
     unknowns: [
@@ -140,17 +163,19 @@ describePolicy({
     violations: [
         {
             name: "an account outside the environment",
-            mutate: set("columns-select", { principal: ACCOUNTS.stranger }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: ACCOUNTS.stranger }),
             expect: /account 999999999999, which is not an account of this environment/,
         },
         {
             name: "a role of an outside account",
-            mutate: set("columns-select", { principal: `arn:aws:iam::${ACCOUNTS.stranger}:role/x` }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: `arn:aws:iam::${ACCOUNTS.stranger}:role/x` }),
             expect: /account 999999999999/,
         },
         {
             name: "another organisation",
-            mutate: set("columns-select", { principal: `arn:aws:organizations::${ACCOUNTS.stranger}:organization/o-otherorg123` }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                principal: `arn:aws:organizations::${ACCOUNTS.stranger}:organization/o-otherorg123`,
+            }),
             expect: /not organisation o-lw0example1/,
         },
     ],
@@ -160,13 +185,15 @@ describePolicy({
         {
             name: "our organisation's OU",
             config: {},
-            mutate: set("columns-select", { principal: `arn:aws:organizations::${ACCOUNTS.security}:ou/${ORG_ID}/ou-ab12-cdef3456` }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                principal: `arn:aws:organizations::${ACCOUNTS.security}:ou/${ORG_ID}/ou-ab12-cdef3456`,
+            }),
             expect: "pass",
         },
         {
             name: "trustedAccounts",
             config: { trustedAccounts: [ACCOUNTS.stranger] },
-            mutate: set("columns-select", { principal: ACCOUNTS.stranger }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: ACCOUNTS.stranger }),
             expect: "pass",
         },
     ],
@@ -177,10 +204,10 @@ describePolicy({
     target: "columns-select",
     compliant: lake,
     violations: [
-        { name: "ALL", mutate: set("columns-select", { permissions: ["ALL"] }), expect: /gives ALL in permissions/ },
+        { name: "ALL", mutate: set("columns-select", aws.lakeformation.Permissions, { permissions: ["ALL"] }), expect: /gives ALL in permissions/ },
         {
             name: "DROP with grant option",
-            mutate: set("columns-select", { permissions: ["DROP", "SELECT"], permissionsWithGrantOptions: ["DROP"] }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { permissions: ["DROP", "SELECT"], permissionsWithGrantOptions: ["DROP"] }),
             expect: /gives DROP in permissionsWithGrantOptions/,
         },
         {
@@ -214,10 +241,15 @@ describePolicy({
         {
             name: "allowedPermissions",
             config: { allowedPermissions: ["DESCRIBE", "SELECT", "INSERT"] },
-            mutate: set("columns-select", { permissions: ["INSERT", "SELECT"] }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { permissions: ["INSERT", "SELECT"] }),
             expect: "pass",
         },
-        { name: "grants to own roles are not cross-account", config: {}, mutate: set("local-select", { permissions: ["ALL"] }), expect: "pass" },
+        {
+            name: "grants to own roles are not cross-account",
+            config: {},
+            mutate: set("local-select", aws.lakeformation.Permissions, { permissions: ["ALL"] }),
+            expect: "pass",
+        },
     ],
 });
 
@@ -228,12 +260,12 @@ describePolicy({
     violations: [
         {
             name: "grant option to a role",
-            mutate: set("columns-select", { principal: CONSUMER_ROLE_ARN }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: CONSUMER_ROLE_ARN }),
             expect: /gives grant option \(SELECT\) to arn:aws:iam::222222222222:role\/lakewarden-analyst/,
         },
         {
             name: "grant option without the permission",
-            mutate: set("columns-select", { permissionsWithGrantOptions: ["DESCRIBE", "SELECT"] }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { permissionsWithGrantOptions: ["DESCRIBE", "SELECT"] }),
             expect: /grant option on DESCRIBE without granting/,
         },
     ],
@@ -243,13 +275,13 @@ describePolicy({
         {
             name: "grantOptionRoles admits a reviewed granter role",
             config: { grantOptionRoles: ["arn:aws:iam::*:role/lakewarden-*"] },
-            mutate: set("columns-select", { principal: CONSUMER_ROLE_ARN.replace("analyst", "dev-granter") }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: CONSUMER_ROLE_ARN.replace("analyst", "dev-granter") }),
             expect: "pass",
         },
         {
             name: "other roles still fail",
             config: { grantOptionRoles: ["arn:aws:iam::*:role/lakewarden-*-granter"] },
-            mutate: set("columns-select", { principal: CONSUMER_ROLE_ARN }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, { principal: CONSUMER_ROLE_ARN }),
             expect: /not an account principal/,
         },
     ],
@@ -264,37 +296,46 @@ describePolicy({
     violations: [
         {
             name: "a pii column",
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] },
+            }),
             expect: /exposes the sensitive columns name/,
         },
         {
             name: "wildcard without excluding secrets",
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] },
+            }),
             expect: /exposes the sensitive columns salary/,
         },
         {
             name: "SELECT on the whole table",
-            mutate: set("columns-select", { tableWithColumns: undefined, table: { databaseName: "company", name: "employees" } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: undefined,
+                table: { databaseName: "company", name: "employees" },
+            }),
             expect: /whole table company.employees exposes the sensitive columns name, salary/,
         },
         {
             name: "a filter that keeps pii",
-            mutate: r => {
-                find(r, "hr-eu").props.tableData = {
+            mutate: set("hr-eu", aws.lakeformation.DataCellsFilter, {
+                tableData: {
                     databaseName: "company",
                     name: "hr-eu",
                     tableCatalogId: ACCOUNTS.producer,
                     tableName: "employees",
                     rowFilter: { filterExpression: "department = 'hr'" },
                     columnWildcard: { excludedColumnNames: ["salary"] },
-                };
-            },
+                },
+            }),
             expect: /through filter hr-eu exposes the sensitive columns name/,
             on: "filter-select",
         },
         {
             name: "a table that is not declared",
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "payroll", columnNames: ["uid"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "payroll", columnNames: ["uid"] },
+            }),
             expect: /company.payroll is not declared in this stack/,
         },
     ],
@@ -320,7 +361,7 @@ describePolicy({
         {
             name: "table-level DESCRIBE on a sensitive table is metadata only",
             config: {},
-            mutate: set("columns-select", {
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
                 tableWithColumns: undefined,
                 table: { databaseName: "company", name: "employees" },
                 permissions: ["DESCRIBE"],
@@ -331,31 +372,42 @@ describePolicy({
         {
             name: "an approval for the receiving account accepts a pii column listed by name",
             config: { approvedColumns: [approval("company.employees.name")] },
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] },
+            }),
             expect: "pass",
         },
         {
             name: "an expired approval no longer does",
             config: { approvedColumns: [{ ...approval("company.employees.name"), expires: "2020-01-31" }] },
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] },
+            }),
             expect: /exposes the sensitive columns name without an unexpired approval/,
         },
         {
             name: "an approval for another account does not",
             config: { approvedColumns: [{ ...approval("company.employees.name"), account: ACCOUNTS.producer }] },
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", columnNames: ["name", "uid"] },
+            }),
             expect: /exposes the sensitive columns name/,
         },
         {
             name: "approvals still refuse a wildcard that reaches a secret",
             config: { approvedColumns: [approval("company.employees.salary")] },
-            mutate: set("columns-select", { tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: { databaseName: "company", name: "employees", wildcard: true, excludedColumnNames: ["name"] },
+            }),
             expect: /exposes the sensitive columns salary/,
         },
         {
             name: "approvals still refuse the whole table",
             config: { approvedColumns: [approval("company.employees.name"), approval("company.employees.salary")] },
-            mutate: set("columns-select", { tableWithColumns: undefined, table: { databaseName: "company", name: "employees" } }),
+            mutate: set("columns-select", aws.lakeformation.Permissions, {
+                tableWithColumns: undefined,
+                table: { databaseName: "company", name: "employees" },
+            }),
             expect: /whole table company.employees exposes/,
         },
     ],
@@ -368,7 +420,7 @@ describePolicy({
     violations: [
         {
             name: "all rows and all columns",
-            mutate: set("hr-eu", {
+            mutate: set("hr-eu", aws.lakeformation.DataCellsFilter, {
                 tableData: {
                     databaseName: "company",
                     name: "hr-eu",
@@ -382,7 +434,7 @@ describePolicy({
         },
         {
             name: "TRUE with no column restriction",
-            mutate: set("hr-eu", {
+            mutate: set("hr-eu", aws.lakeformation.DataCellsFilter, {
                 tableData: {
                     databaseName: "company",
                     name: "hr-eu",
@@ -419,8 +471,12 @@ describePolicy({
     target: "location",
     compliant: location,
     violations: [
-        { name: "service-linked role", mutate: set("location", { roleArn: undefined, useServiceLinkedRole: true }), expect: /service-linked role/ },
-        { name: "hybrid access", mutate: set("location", { hybridAccessEnabled: true }), expect: /hybrid access mode/ },
+        {
+            name: "service-linked role",
+            mutate: set("location", aws.lakeformation.Resource, { roleArn: undefined, useServiceLinkedRole: true }),
+            expect: /service-linked role/,
+        },
+        { name: "hybrid access", mutate: set("location", aws.lakeformation.Resource, { hybridAccessEnabled: true }), expect: /hybrid access mode/ },
     ],
     otherType: otherTypes,
     unknowns: [{ resource: "location", violates: ["hybridAccessEnabled", "useServiceLinkedRole"], allowed: ["arn", "roleArn"] }],
@@ -448,8 +504,16 @@ describePolicy({
     target: "local-select",
     compliant: lake,
     violations: [
-        { name: "unsorted", mutate: set("local-select", { permissions: ["SELECT", "DESCRIBE"] }), expect: /should be \["DESCRIBE","SELECT"\]/ },
-        { name: "duplicates", mutate: set("local-select", { permissionsWithGrantOptions: ["SELECT", "SELECT"] }), expect: /permissionsWithGrantOptions/ },
+        {
+            name: "unsorted",
+            mutate: set("local-select", aws.lakeformation.Permissions, { permissions: ["SELECT", "DESCRIBE"] }),
+            expect: /should be \["DESCRIBE","SELECT"\]/,
+        },
+        {
+            name: "duplicates",
+            mutate: set("local-select", aws.lakeformation.Permissions, { permissionsWithGrantOptions: ["SELECT", "SELECT"] }),
+            expect: /permissionsWithGrantOptions/,
+        },
     ],
     otherType: otherTypes,
     unknowns: [{ resource: "local-select", violates: ["permissions*", "permissionsWithGrantOptions"], allowed: ["principal", "table*"] }],
@@ -462,14 +526,14 @@ describePolicy({
     violations: [
         {
             name: "a grant to an LF admin",
-            mutate: set("local-select", { principal: DEPLOY_ROLE_ARN }),
+            mutate: set("local-select", aws.lakeformation.Permissions, { principal: DEPLOY_ROLE_ARN }),
             expect: /a data lake admin or the account's deployment role/,
         },
         {
             name: "a grant to the deployment role without settings in the stack",
             mutate: r => {
                 r.splice(r.indexOf(find(r, "settings")), 1);
-                find(r, "local-select").props.principal = DEPLOY_ROLE_ARN;
+                set("local-select", aws.lakeformation.Permissions, { principal: DEPLOY_ROLE_ARN })(r);
             },
             expect: /deployment role/,
         },
@@ -482,7 +546,9 @@ describePolicy({
     policy: "ram-share-internal-only",
     target: "share",
     compliant: () => stack(typed(aws.ram.ResourceShare, "share", { name: "lakewarden-company", allowExternalPrincipals: false })),
-    violations: [{ name: "external principals", mutate: set("share", { allowExternalPrincipals: true }), expect: /outside the organisation/ }],
+    violations: [
+        { name: "external principals", mutate: set("share", aws.ram.ResourceShare, { allowExternalPrincipals: true }), expect: /outside the organisation/ },
+    ],
     otherType: otherTypes,
     unknowns: [{ resource: "share", violates: ["allowExternalPrincipals"], allowed: ["name"] }],
 });

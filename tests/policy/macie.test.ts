@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
-import { find, stack, typed } from "./helpers";
+import { set, stack, typed } from "./helpers";
 import { KEY_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
 
 describeCustomerKeyPolicy({
     policy: "macie-export-kms-cmk",
-    type: "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration",
-    props: () => ({ s3Destination: { bucketName: "lw-macie-results", keyPrefix: "findings/", kmsKeyArn: KEY_ARN } }),
+    cls: aws.macie2.ClassificationExportConfiguration,
+    props: { s3Destination: { bucketName: "lw-macie-results", keyPrefix: "findings/", kmsKeyArn: KEY_ARN } },
     keyPath: ["s3Destination", "kmsKeyArn"],
     awsManagedAlias: "alias/aws/s3",
 });
@@ -19,9 +19,7 @@ describePolicy({
     violations: [
         {
             name: "paused",
-            mutate: r => {
-                find(r, "macie").props.status = "PAUSED";
-            },
+            mutate: set("macie", aws.macie2.Account, { status: "PAUSED" }),
             expect: /status is "?PAUSED"?/,
         },
     ],

@@ -1,28 +1,27 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
-import { ALIAS_ARN, doc, KEY_ARN, ORG_CONFIG } from "./fixtures";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, foreign, type PlannedResource, set, stack, typed } from "./helpers";
+import { ALIAS_ARN, doc, KEY_ARN, ORG_CONFIG, type StatementInput } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
 
 describeCustomerKeyPolicy({
     policy: "sns-topic-kms-cmk",
-    type: "aws:sns/topic:Topic",
-    props: () => ({ name: "lw-findings", kmsMasterKeyId: KEY_ARN }),
+    cls: aws.sns.Topic,
+    props: { name: "lw-findings", kmsMasterKeyId: KEY_ARN },
     keyPath: ["kmsMasterKeyId"],
     awsManagedAlias: "alias/aws/sns",
 });
 
 describeCustomerKeyPolicy({
     policy: "sqs-queue-kms-cmk",
-    type: "aws:sqs/queue:Queue",
-    props: () => ({ name: "lw-dlq", kmsMasterKeyId: ALIAS_ARN, sqsManagedSseEnabled: false, messageRetentionSeconds: 1209600 }),
+    cls: aws.sqs.Queue,
+    props: { name: "lw-dlq", kmsMasterKeyId: ALIAS_ARN, sqsManagedSseEnabled: false, messageRetentionSeconds: 1209600 },
     keyPath: ["kmsMasterKeyId"],
     awsManagedAlias: "arn:aws:kms:eu-west-1:111111111111:alias/aws/sqs",
     extraViolations: [
         {
             name: "SQS-managed SSE",
-            mutate: r => {
-                find(r, "subject").props.sqsManagedSseEnabled = true;
-            },
+            mutate: set("subject", aws.sqs.Queue, { sqsManagedSseEnabled: true }),
             expect: /SQS-managed encryption/,
         },
     ],
@@ -32,17 +31,12 @@ describeCustomerKeyPolicy({
 
 describeCustomerKeyPolicy({
     policy: "eventbridge-bus-kms-cmk",
-    type: "aws:cloudwatch/eventBus:EventBus",
-    props: () => ({ name: "lw-security", kmsKeyIdentifier: KEY_ARN }),
+    cls: aws.cloudwatch.EventBus,
+    props: { name: "lw-security", kmsKeyIdentifier: KEY_ARN },
     keyPath: ["kmsKeyIdentifier"],
     awsManagedAlias: "alias/aws/events",
 });
 
-const setPolicy =
-    (name: string, ...statements: object[]) =>
-    (r: PlannedResource[]) => {
-        find(r, name).props.policy = doc(...(statements as never[]));
-    };
 const PUBLISH = {
     Sid: "Events",
     Effect: "Allow",
@@ -66,62 +60,69 @@ const ORG_PUT = {
     Resource: "arn:aws:events:eu-west-1:111111111111:event-bus/lw-security",
     Condition: { StringEquals: { "aws:PrincipalOrgID": "o-lw0example1" } },
 };
-const scopedCases = [
+type PolicyDocument = ReturnType<typeof doc>;
+interface ScopedCase {
+    policy: string;
+    /** The resource under test, "subject", with this policy document. */
+    subject(policy: PolicyDocument): PlannedResource;
+    good: StatementInput;
+    /** The resource type whose own inline `policy` the policy also reads. */
+    inline?(policy: string): PlannedResource;
+}
+const scopedCases: ScopedCase[] = [
     {
         policy: "sns-topic-policy-scoped",
-        type: "aws:sns/topicPolicy:TopicPolicy",
-        props: { arn: "arn:aws:sns:eu-west-1:111111111111:lw-findings", policy: doc(PUBLISH) },
+        subject: policy => typed(aws.sns.TopicPolicy, "subject", { arn: "arn:aws:sns:eu-west-1:111111111111:lw-findings", policy }),
         good: PUBLISH,
-        inline: "aws:sns/topic:Topic",
+        inline: policy => typed(aws.sns.Topic, "inline", { name: "x", policy }),
     },
     {
         policy: "sqs-queue-policy-scoped",
-        type: "aws:sqs/queuePolicy:QueuePolicy",
-        props: { queueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/lw-requests", policy: doc(CONSUMER) },
+        subject: policy => typed(aws.sqs.QueuePolicy, "subject", { queueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/lw-requests", policy }),
         good: CONSUMER,
-        inline: "aws:sqs/queue:Queue",
+        inline: policy => typed(aws.sqs.Queue, "inline", { name: "x", policy }),
     },
     {
         policy: "eventbridge-bus-policy-scoped",
-        type: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-        props: { eventBusName: "lw-security", policy: doc(ORG_PUT) },
+        subject: policy => typed(aws.cloudwatch.EventBusPolicy, "subject", { eventBusName: "lw-security", policy }),
         good: ORG_PUT,
-        inline: undefined,
     },
 ];
 for (const s of scopedCases) {
+    /** Replaces the subject with one whose policy holds these statements. */
+    const setPolicy =
+        (...statements: StatementInput[]) =>
+        (r: PlannedResource[]) => {
+            r[r.indexOf(find(r, "subject"))] = s.subject(doc(...statements));
+        };
+    const inline = s.inline;
     describePolicy({
         policy: s.policy,
         target: "subject",
         config: ORG_CONFIG,
-        compliant: () => stack(resource(s.type, "subject", s.props)),
+        compliant: () => stack(s.subject(doc(s.good))),
         violations: [
             {
                 name: "Principal * without conditions",
-                mutate: setPolicy("subject", { ...s.good, Principal: "*", Condition: undefined }),
+                mutate: setPolicy({ ...s.good, Principal: "*", Condition: undefined }),
                 expect: /allows Principal "\*" with no condition/,
             },
             {
                 name: "an outside account",
-                mutate: setPolicy("subject", { ...s.good, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }),
+                mutate: setPolicy({ ...s.good, Principal: { AWS: ACCOUNTS.stranger }, Condition: undefined }),
                 expect: /999999999999, which is not an account of this environment/,
             },
             {
                 name: "an unpinned service",
-                mutate: setPolicy("subject", { ...s.good, Principal: { Service: "events.amazonaws.com" }, Condition: undefined }),
+                mutate: setPolicy({ ...s.good, Principal: { Service: "events.amazonaws.com" }, Condition: undefined }),
                 expect: /service principal events.amazonaws.com with no aws:SourceArn/,
             },
-            ...(s.inline
+            ...(inline
                 ? [
                       {
                           name: "the resource's inline policy",
                           mutate: (r: PlannedResource[]) => {
-                              r.push(
-                                  resource(s.inline, "inline", {
-                                      name: "x",
-                                      policy: JSON.stringify(doc({ ...s.good, Principal: { AWS: "*" }, Condition: undefined })),
-                                  }),
-                              );
+                              r.push(inline(JSON.stringify(doc({ ...s.good, Principal: { AWS: "*" }, Condition: undefined }))));
                           },
                           expect: /allows Principal "\*"/,
                           on: "inline",
@@ -129,7 +130,7 @@ for (const s of scopedCases) {
                   ]
                 : []),
         ],
-        otherType: () => stack(resource("aws:s3/bucketPolicy2:Other", "subject", { policy: doc({ ...s.good, Principal: "*", Condition: undefined }) })),
+        otherType: () => stack(foreign("aws:s3/bucketPolicy2:Other", "subject", { policy: doc({ ...s.good, Principal: "*", Condition: undefined }) })),
         unknowns: [
             {
                 resource: "subject",

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 // pulumi-provider-input-limits: the provider's and the API's size limits, from one table.
 import * as assert from "assert";
 import { INPUT_LIMITS } from "../../policy/lib/input-limits";
-import { find, resource, stack, typed } from "./helpers";
+import { type FixtureProps, foreign, set, stack, typed } from "./helpers";
 import { doc, LAMBDA_TRUST, role, rolePolicy } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -15,6 +15,15 @@ const bigPolicy = (n: number) =>
             Resource: [`arn:aws:s3:::lw-bucket-number-${i}/prefix/${"x".repeat(60)}/*`],
         })),
     );
+
+const filterData = (filterExpression: string): FixtureProps<aws.types.input.lakeformation.DataCellsFilterTableData> => ({
+    name: "f",
+    databaseName: "d",
+    tableName: "t",
+    tableCatalogId: "111111111111",
+    rowFilter: { filterExpression },
+    columnWildcard: {},
+});
 
 describePolicy({
     policy: "pulumi-provider-input-limits",
@@ -33,30 +42,19 @@ describePolicy({
             rolePolicy("builder-a", bigPolicy(30), "builder-role"),
             typed(aws.ssm.Parameter, "mapping", { name: "/lakewarden/dev/mapping", type: "String", value: "v".repeat(4096) }),
             typed(aws.lakeformation.DataCellsFilter, "filter", {
-                tableData: {
-                    name: "f",
-                    databaseName: "d",
-                    tableName: "t",
-                    tableCatalogId: "111111111111",
-                    rowFilter: { filterExpression: `ou IN (${"'a',".repeat(400)}'b')` },
-                    columnWildcard: {},
-                },
+                tableData: filterData(`ou IN (${"'a',".repeat(400)}'b')`),
             }),
         ),
     violations: [
         {
             name: "an Image Builder component document over 16,000 characters",
-            mutate: r => {
-                find(r, "cis").props.data = "x".repeat(16001);
-            },
+            mutate: set("cis", aws.imagebuilder.Component, { data: "x".repeat(16001) }),
             expect: /data is 16001 characters, over the limit of 16000; the provider refuses it at preview .*imagebuilder\/component.go/,
         },
         {
             name: "a role name over 64 characters",
             on: "builder",
-            mutate: r => {
-                find(r, "builder").props.name = "l".repeat(65);
-            },
+            mutate: set("builder", aws.iam.Role, { name: "l".repeat(65) }),
             expect: /name is 65 characters, over the limit of 64/,
         },
         {
@@ -70,28 +68,22 @@ describePolicy({
         {
             name: "a Standard-tier SSM value over 4 KB",
             on: "mapping",
-            mutate: r => {
-                find(r, "mapping").props.value = "v".repeat(4097);
-            },
+            mutate: set("mapping", aws.ssm.Parameter, { value: "v".repeat(4097) }),
             expect: /value is 4097 characters, over the limit of 4096; AWS refuses it at deploy/,
         },
         {
             name: "a row filter over 2,048 characters",
             on: "filter",
-            mutate: r => {
-                (find(r, "filter").props.tableData as { rowFilter: { filterExpression: string } }).rowFilter.filterExpression = "x".repeat(2049);
-            },
+            mutate: set("filter", aws.lakeformation.DataCellsFilter, { tableData: filterData("x".repeat(2049)) }),
             expect: /tableData.rowFilter.filterExpression is 2049 characters/,
         },
         {
             name: "a tag value over 256 characters",
-            mutate: r => {
-                find(r, "cis").props.tags = { owner: "o".repeat(257) };
-            },
+            mutate: set("cis", aws.imagebuilder.Component, { tags: { owner: "o".repeat(257) } }),
             expect: /tag owner is 257 characters, over 256/,
         },
     ],
-    otherType: () => stack(resource("lakewarden:imagebuilder:AmiPipeline", "pipeline", { data: "x".repeat(20000), name: "n".repeat(100) }, { provider: null })),
+    otherType: () => stack(foreign("lakewarden:imagebuilder:AmiPipeline", "pipeline", { data: "x".repeat(20000), name: "n".repeat(100) }, { provider: null })),
     unknowns: [
         // Unknown values are outputs of this program; the provider measures them once resolved.
         { resource: "cis", violates: [], allowed: ["*"] },
@@ -101,17 +93,13 @@ describePolicy({
         {
             name: "an 8 KB value passes in the Advanced tier",
             config: {},
-            mutate: r => {
-                Object.assign(find(r, "mapping").props, { tier: "Advanced", value: "v".repeat(8192) });
-            },
+            mutate: set("mapping", aws.ssm.Parameter, { tier: "Advanced", value: "v".repeat(8192) }),
             expect: "pass",
         },
         {
             name: "the Advanced tier still stops at 8 KB",
             config: {},
-            mutate: r => {
-                Object.assign(find(r, "mapping").props, { tier: "Advanced", value: "v".repeat(8193) });
-            },
+            mutate: set("mapping", aws.ssm.Parameter, { tier: "Advanced", value: "v".repeat(8193) }),
             expect: /over the limit of 8192/,
         },
     ],

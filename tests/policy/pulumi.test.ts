@@ -1,10 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, awsProvider, find, type PlannedResource, resource, stack, typed } from "./helpers";
+import { ACCOUNTS, awsProvider, component, find, setProviderInputs, stack, typed } from "./helpers";
 import { describePolicy } from "./harness";
 
-const setProvider = (props: Record<string, unknown>) => (r: PlannedResource[]) => {
-    Object.assign(find(r, "producer").props, props);
-};
+const setProvider = (props: Parameters<typeof setProviderInputs>[1]) => setProviderInputs("producer", props);
 
 describePolicy({
     policy: "pulumi-provider-account-guard",
@@ -29,7 +27,7 @@ describePolicy({
         },
         {
             name: "no session name",
-            mutate: setProvider({ assumeRoles: [{ roleArn: `arn:aws:iam::${ACCOUNTS.producer}:role/deploy` }] }),
+            mutate: setProvider({ assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${ACCOUNTS.producer}:role/deploy` }]) }),
             expect: /has no sessionName/,
         },
         { name: "no default tags", mutate: setProvider({ defaultTags: undefined }), expect: /has no defaultTags/ },
@@ -45,7 +43,7 @@ describePolicy({
 describePolicy({
     policy: "pulumi-no-default-provider",
     target: "queue",
-    compliant: () => stack(typed(aws.sqs.Queue, "queue", { name: "lw" }), resource("lakewarden:storage:SecureBucket", "component", {}, { provider: null })),
+    compliant: () => stack(typed(aws.sqs.Queue, "queue", { name: "lw" }), component("lakewarden:storage:SecureBucket", "component")),
     violations: [
         {
             name: "the default provider",
@@ -67,6 +65,6 @@ describePolicy({
             expect: /has no provider/,
         },
     ],
-    otherType: () => stack(resource("lakewarden:storage:SecureBucket", "queue", {}, { provider: null })),
+    otherType: () => stack(component("lakewarden:storage:SecureBucket", "queue")),
     unknowns: [{ resource: "queue", violates: [], allowed: ["name"] }],
 });

@@ -5,7 +5,7 @@ import type { Policies, PolicyResource, ResourceValidationArgs, StackValidationA
 import { reconcilePolicyPackConfig } from "../../policy/lib/engine-config";
 import { compilePattern, isExpired } from "../../policy/lib/exemptions";
 import { lakewardenPolicies } from "../../policy/policies";
-import { find, PROVIDERS, resource, runPolicyPack, stack, UNKNOWN, urn, violationsOf, typed } from "./helpers";
+import { find, PROVIDERS, runPolicyPack, stack, typed, UNKNOWN, untyped, urn, violationsOf } from "./helpers";
 import { doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
@@ -145,7 +145,19 @@ describe("offline runner", () => {
             ];
             const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
             runPolicyPack(
-                [resource("aws:sqs/queue:Queue", "q", { name: secret }, { deleteBeforeReplace: true, parent: "urn:parent" }), typed(aws.sqs.Queue, "q2", {})],
+                [
+                    untyped(
+                        "the engine sends a secret input as a {signature, value} object",
+                        "aws:sqs/queue:Queue",
+                        "q",
+                        { name: secret },
+                        {
+                            deleteBeforeReplace: true,
+                            parent: "urn:parent",
+                        },
+                    ),
+                    typed(aws.sqs.Queue, "q2", {}),
+                ],
                 { policies: probe },
             );
             assert.strictEqual(seen[0].props.name, "s3cr3t");
@@ -170,12 +182,7 @@ describe("offline runner", () => {
                 },
             ];
             const bucket = typed(aws.s3.Bucket, "b", { bucket: "lw-b" });
-            const part = resource(
-                "aws:s3/bucketVersioning:BucketVersioning",
-                "part",
-                { bucket: UNKNOWN },
-                { parent: bucket.urn, propertyDependencies: { bucket: [bucket.urn] } },
-            );
+            const part = typed(aws.s3.BucketVersioning, "part", { bucket: UNKNOWN }, { parent: bucket.urn, propertyDependencies: { bucket: [bucket.urn] } });
             const result = runPolicyPack([bucket, part], { policies: probe });
             const linked = resources.find(r => r.name === "part");
             assert.strictEqual(linked?.parent?.name, "b");

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, typed, setProps } from "./helpers";
-import { bucketPart, bucketStack, CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG, tlsOnlyStatement } from "./fixtures";
+import { ACCOUNTS, find, foreign, type PlannedResource, set, setProps, stack, typed } from "./helpers";
+import { bucketPart, bucketStack, CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG, type StatementInput, tlsOnlyStatement } from "./fixtures";
 import { describePolicy } from "./harness";
 
 const drop = (name: string) => (r: PlannedResource[]) => {
@@ -8,7 +8,7 @@ const drop = (name: string) => (r: PlannedResource[]) => {
 };
 const otherTypes = () =>
     stack(
-        resource("aws:dynamodb/table:Table", "raw", {
+        foreign("aws:dynamodb/table:Table", "raw", {
             bucket: "lw-raw",
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
             blockPublicAcls: false,
@@ -28,35 +28,31 @@ describePolicy({
             mutate: r => {
                 const sse = find(r, "raw-sse");
                 sse.propertyDependencies = {};
-                sse.props.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }];
+                setProps(sse, aws.s3.BucketServerSideEncryptionConfiguration, {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+                });
             },
             expect: /sseAlgorithm is "?AES256"?, must be/,
         },
         {
             name: "the AWS-managed key",
-            mutate: r => {
-                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
-                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true }],
-                });
-            },
+            mutate: set("raw-sse", aws.s3.BucketServerSideEncryptionConfiguration, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true }],
+            }),
             expect: /AWS-managed key alias\/aws\/s3/,
         },
         {
             name: "SSE-KMS without a key",
-            mutate: r => {
-                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
-                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-                });
-            },
+            mutate: set("raw-sse", aws.s3.BucketServerSideEncryptionConfiguration, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+            }),
             expect: /has no customer-managed KMS key/,
         },
         {
             name: "bucket keys off",
-            mutate: r => {
-                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
-                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: false }],
-                });
-            },
+            mutate: set("raw-sse", aws.s3.BucketServerSideEncryptionConfiguration, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: false }],
+            }),
             expect: /bucketKeyEnabled is not true/,
         },
     ],
@@ -79,11 +75,9 @@ describePolicy({
         {
             name: "requireBucketKey false",
             config: { requireBucketKey: false },
-            mutate: r => {
-                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
-                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }],
-                });
-            },
+            mutate: set("raw-sse", aws.s3.BucketServerSideEncryptionConfiguration, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }],
+            }),
             expect: "pass",
         },
     ],
@@ -97,9 +91,7 @@ describePolicy({
         { name: "no public access block", mutate: drop("raw-pab"), expect: /has no BucketPublicAccessBlock/ },
         {
             name: "restrictPublicBuckets false",
-            mutate: r => {
-                setProps(find(r, "raw-pab"), aws.s3.BucketPublicAccessBlock, { restrictPublicBuckets: false });
-            },
+            mutate: set("raw-pab", aws.s3.BucketPublicAccessBlock, { restrictPublicBuckets: false }),
             expect: /restrictPublicBuckets is false, must be true/,
         },
     ],
@@ -115,23 +107,19 @@ describePolicy({
         { name: "no bucket policy", mutate: drop("raw-policy"), expect: /has no bucket policy/ },
         {
             name: "a policy without the TLS deny",
-            mutate: r => {
-                setProps(find(r, "raw-policy"), aws.s3.BucketPolicy, {
-                    policy: doc({
-                        Effect: "Allow",
-                        Principal: { AWS: CONSUMER_ROLE_ARN },
-                        Action: "s3:GetObject",
-                        Resource: "arn:aws:s3:::lw-raw/*",
-                    }),
-                });
-            },
+            mutate: set("raw-policy", aws.s3.BucketPolicy, {
+                policy: doc({
+                    Effect: "Allow",
+                    Principal: { AWS: CONSUMER_ROLE_ARN },
+                    Action: "s3:GetObject",
+                    Resource: "arn:aws:s3:::lw-raw/*",
+                }),
+            }),
             expect: /no statement denies s3:\*/,
         },
         {
             name: "a TLS deny on objects only",
-            mutate: r => {
-                setProps(find(r, "raw-policy"), aws.s3.BucketPolicy, { policy: doc({ ...tlsOnlyStatement("raw"), Resource: "arn:aws:s3:::lw-raw/*" }) });
-            },
+            mutate: set("raw-policy", aws.s3.BucketPolicy, { policy: doc({ ...tlsOnlyStatement("raw"), Resource: "arn:aws:s3:::lw-raw/*" }) }),
             expect: /no statement denies s3:\*/,
         },
     ],
@@ -162,23 +150,19 @@ describePolicy({
         { name: "no ownership controls", mutate: drop("raw-ownership"), expect: /has no BucketOwnershipControls/ },
         {
             name: "ObjectWriter",
-            mutate: r => {
-                setProps(find(r, "raw-ownership"), aws.s3.BucketOwnershipControls, { rule: { objectOwnership: "ObjectWriter" } });
-            },
+            mutate: set("raw-ownership", aws.s3.BucketOwnershipControls, { rule: { objectOwnership: "ObjectWriter" } }),
             expect: /objectOwnership is "?ObjectWriter"?/,
         },
         {
             name: "a BucketAcl",
             mutate: r => {
-                r.push(bucketPart("aws:s3/bucketAcl:BucketAcl", "raw-acl", "raw", { acl: "private" }));
+                r.push(bucketPart(aws.s3.BucketAcl, "raw-acl", "raw", { acl: "private" }));
             },
             expect: /has a BucketAcl/,
         },
         {
             name: "a public-read ACL on the bucket",
-            mutate: r => {
-                setProps(find(r, "raw"), aws.s3.Bucket, { acl: "public-read" });
-            },
+            mutate: set("raw", aws.s3.Bucket, { acl: "public-read" }),
             expect: /sets acl public-read/,
         },
     ],
@@ -194,9 +178,7 @@ describePolicy({
         { name: "no versioning", mutate: drop("raw-versioning"), expect: /has no BucketVersioning/ },
         {
             name: "suspended",
-            mutate: r => {
-                setProps(find(r, "raw-versioning"), aws.s3.BucketVersioning, { versioningConfiguration: { status: "Suspended" } });
-            },
+            mutate: set("raw-versioning", aws.s3.BucketVersioning, { versioningConfiguration: { status: "Suspended" } }),
             expect: /versioning status is "?Suspended"?/,
         },
     ],
@@ -214,7 +196,7 @@ describePolicy({
             name: "logging to itself",
             mutate: r => {
                 const l = find(r, "raw-logging");
-                l.props.targetBucket = "lw-raw";
+                setProps(l, aws.s3.BucketLogging, { targetBucket: "lw-raw" });
                 l.propertyDependencies.targetBucket = [find(r, "raw").urn];
             },
             expect: /logs to itself/,
@@ -239,11 +221,7 @@ const logDelivery = {
     Resource: "arn:aws:s3:::lw-raw/*",
     Condition: { StringEquals: { "aws:SourceAccount": ACCOUNTS.producer } },
 };
-const setRawPolicy =
-    (...statements: object[]) =>
-    (r: PlannedResource[]) => {
-        find(r, "raw-policy").props.policy = doc(tlsOnlyStatement("raw"), ...(statements as never[]));
-    };
+const setRawPolicy = (...statements: StatementInput[]) => set("raw-policy", aws.s3.BucketPolicy, { policy: doc(tlsOnlyStatement("raw"), ...statements) });
 describePolicy({
     policy: "s3-bucket-policy-scoped-principals",
     target: "raw-policy",
@@ -338,12 +316,10 @@ describePolicy({
     violations: [
         {
             name: "ignorePublicAcls false",
-            mutate: r => {
-                setProps(find(r, "account-pab"), aws.s3.AccountPublicAccessBlock, { ignorePublicAcls: false });
-            },
+            mutate: set("account-pab", aws.s3.AccountPublicAccessBlock, { ignorePublicAcls: false }),
             expect: /ignorePublicAcls is false/,
         },
     ],
-    otherType: () => stack(resource("aws:s3/bucketPublicAccessBlock2:Other", "x", { blockPublicAcls: false })),
+    otherType: () => stack(foreign("aws:s3/bucketPublicAccessBlock2:Other", "x", { blockPublicAcls: false })),
     unknowns: [{ resource: "account-pab", violates: ["*"] }],
 });

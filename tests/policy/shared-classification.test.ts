@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type Resource, stackPolicy } from "../../policy/lib/define";
 import { bucketViews } from "../../policy/lib/s3";
-import { PROVIDERS, runPolicyPack, typed } from "./helpers";
+import { PROVIDERS, runPolicyPack, setProps, typed } from "./helpers";
 
 const deserialize = (require("@pulumi/policy/deserialize") as { deserializeProperties(s: Struct, proxySecrets: boolean): Record<string, unknown> })
     .deserializeProperties;
@@ -44,7 +44,7 @@ describe("one classification of the stack for every policy", () => {
         assert.equal(seen[0].views, seen[1].views);
 
         const changed = bucket();
-        changed[1].props.bucket = "lw-other";
+        setProps(changed[1], aws.s3.Bucket, { bucket: "lw-other" });
         runPolicyPack(changed, { policies, preview: true });
         assert.notEqual(seen[2].resources, seen[0].resources);
         assert.equal(seen[2].resources.find(r => r.type === "aws:s3/bucket:Bucket")?.props.bucket, "lw-other");
