@@ -19,9 +19,11 @@ type Proxy = <T>(value: T) => T;
 const deserializeModule = require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize & { shared?: true } };
 const proxyModule = require("@pulumi/policy/proxy") as { unknownCheckingProxy: Proxy & { shared?: true } };
 
-/** Deserialised values handed to every policy (and only those: their proxies are shared too). */
 const plainValues = new WeakMap<Struct, Record<string, unknown>>();
-const sharedValues = new WeakSet<object>();
+/** The proxy of each value handed to every policy (one lookup tells both that it is shared and its proxy). */
+const proxies = new WeakMap<object, unknown>();
+
+const originalProxy = proxyModule.unknownCheckingProxy;
 
 if (!deserializeModule.deserializeProperties.shared) {
     const original = deserializeModule.deserializeProperties;
@@ -34,7 +36,7 @@ if (!deserializeModule.deserializeProperties.shared) {
         if (value === undefined) {
             value = original(struct, false);
             plainValues.set(struct, value);
-            sharedValues.add(value);
+            proxies.set(value, originalProxy(value));
         }
         return value;
     };
@@ -42,18 +44,9 @@ if (!deserializeModule.deserializeProperties.shared) {
 }
 
 if (!proxyModule.unknownCheckingProxy.shared) {
-    const original = proxyModule.unknownCheckingProxy;
-    const proxies = new WeakMap<object, unknown>();
     const shared = <T>(value: T): T => {
-        if (value === null || typeof value !== "object" || !sharedValues.has(value)) {
-            return original(value);
-        }
-        let proxy = proxies.get(value);
-        if (proxy === undefined) {
-            proxy = original(value);
-            proxies.set(value, proxy);
-        }
-        return proxy as T;
+        const proxy = value !== null && typeof value === "object" ? proxies.get(value) : undefined;
+        return proxy === undefined ? originalProxy(value) : (proxy as T);
     };
     proxyModule.unknownCheckingProxy = Object.assign(shared, { shared: true as const });
 }
