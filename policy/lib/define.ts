@@ -177,9 +177,10 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): LakewardenPolicy {
         rule.validate(resource, config, message => gate.report(message, args.urn, false));
         gate.reportExpired(args.urn, false);
     };
-    if (rule.resourceTypes.length === 1 && !rule.resourceTypes[0].endsWith("*")) {
+    const type = singleType(rule);
+    if (type) {
         // The server skips other types without calling us when the function carries its type.
-        Object.assign(validateResource, { __pulumiType: rule.resourceTypes[0] });
+        Object.assign(validateResource, { __pulumiType: type });
     }
     return { ...metadata(rule), validateResource };
 }
@@ -210,30 +211,30 @@ function toResources(policyResources: PolicyResource[]): Resource[] {
     return [...converted.values()];
 }
 
-/** The last stack converted, what identifies each of its resources, in order, and the Resources. */
-let lastStack: { props: unknown[]; urns: string[]; links: number[]; resources: Resource[] } | undefined;
-
-const links = (r: PolicyResource) => r.dependencies.length + Object.keys(r.propertyDependencies).length + (r.parent ? 1 : 0);
+/** The last stack converted: each resource's props proxy, in order, and the Resources. */
+let lastStack: { props: unknown[]; urns: string[]; resources: Resource[] } | undefined;
 
 /**
  * The stack as Resources, converted once and shared by every stack policy of one AnalyzeStack
  * call: each policy gets its own PolicyResource graph from the server, but over the same
- * deserialised props (shared-deserialize), so resources with the same props (by identity), URNs
- * and links in the same order are the same stack. Classifications kept per Resource[]
- * (bucketViews, environmentAccounts) are then shared too.
+ * deserialised props and the same proxy of them (shared-deserialize), made once per protobuf
+ * Struct of the request. Resources whose props are the same objects, in the same order with the
+ * same URNs, are therefore the same request's stack, links included. Classifications kept per
+ * Resource[] (bucketViews, environmentAccounts) are then shared too.
  */
 function sharedResources(policyResources: PolicyResource[]): Resource[] {
     const last = lastStack;
-    if (
-        last &&
-        last.urns.length === policyResources.length &&
-        policyResources.every((r, i) => last.props[i] === plain(r.props) && last.urns[i] === r.urn && last.links[i] === links(r))
-    ) {
+    if (last && last.urns.length === policyResources.length && policyResources.every((r, i) => last.props[i] === r.props && last.urns[i] === r.urn)) {
         return last.resources;
     }
     const resources = toResources(policyResources);
-    lastStack = { props: resources.map(r => r.props), urns: resources.map(r => r.urn), links: policyResources.map(links), resources };
+    lastStack = { props: policyResources.map(r => r.props), urns: resources.map(r => r.urn), resources };
     return resources;
+}
+
+/** The single exact type a rule covers, which the server can check without calling the rule. */
+function singleType(rule: RuleBase): string | undefined {
+    return rule.resourceTypes.length === 1 && !rule.resourceTypes[0].endsWith("*") ? rule.resourceTypes[0] : undefined;
 }
 
 export function stackPolicy<C>(rule: StackRule<C>): LakewardenPolicy {
@@ -248,5 +249,11 @@ export function stackPolicy<C>(rule: StackRule<C>): LakewardenPolicy {
         rule.validateStack(sharedResources(args.resources), config, (message, urn) => gate.report(message, urn, true));
         gate.reportExpired(undefined, false);
     };
+    const type = singleType(rule);
+    if (type) {
+        // The server skips a stack without that type before converting it for this policy, with
+        // the reason notApplicable gives for one type.
+        Object.assign(validateStack, { __pulumiType: type });
+    }
     return { ...metadata(rule), validateStack };
 }
