@@ -52,8 +52,6 @@ export const sanitisationSchema = z
     .optional();
 
 export type Sanitisation = NonNullable<z.infer<typeof sanitisationSchema>>;
-export type SanitisationTarget = z.infer<typeof targetSchema>;
-export type SanitisationSource = z.infer<typeof sourceSchema>;
 
 export function checkSanitisation(
     env: { accounts: Account[]; datasets: Pick<Dataset, "producer" | "database">[]; sanitisation?: Sanitisation },
