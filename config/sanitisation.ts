@@ -4,6 +4,12 @@ import type { Dataset } from "./datasets";
 import { accountId, accountIdOfArn, bucketName, catalogName, glueCron, kmsKeyArn, roleArn, shortName } from "./primitives";
 import { checkAccountRef, checkUnique } from "./references";
 
+/** Key prefix of the sanitised copies in the lower environment's bucket (tables and the job's staging live under it). */
+const keyPrefix = z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9/_-]{0,200}[a-z0-9]$/, { error: "expected a key prefix of lower-case letters, digits, '/', '_', '-' (no leading or trailing '/')" })
+    .default("sanitised");
+
 /**
  * Production side of a pairing: this stack's producer copies the named datasets, sanitised, to a
  * lower environment (another stack, usually another account) that declares this stack as its source.
@@ -18,13 +24,16 @@ const targetSchema = z.strictObject({
     /** The lower environment's account, bucket, key and catalog database that receive the copy. */
     accountId,
     bucket: bucketName,
-    prefix: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9/_-]{0,200}$/, { error: "expected a key prefix of lower-case letters, digits, '/', '_', '-'" })
-        .default("sanitised"),
+    prefix: keyPrefix,
+    /** The lower-env bucket's key (an output of the lower environment's stack): published copies name it. */
     keyArn: kmsKeyArn,
     database: catalogName,
     schedule: glueCron.default("cron(0 3 * * ? *)"),
+    /**
+     * Days between rotations of the tokenisation key (Secrets Manager: 1-1000). A rotation resets the jobs'
+     * bookmarks, so the next run rebuilds every partition and tokens stay joinable.
+     */
+    keyRotationDays: z.number().int().min(1).max(1000, { error: "expected 1-1000 days (Secrets Manager rotation rules)" }).default(90),
 });
 
 /**
@@ -37,10 +46,15 @@ const sourceSchema = z.strictObject({
     /** The producer account of this stack whose lower-env bucket, key and catalog receive the copy. */
     producer: shortName,
     accountId,
-    /** The production job role the bucket and key policies accept (aws:PrincipalArn), in `accountId`. */
+    /**
+     * The production job role the bucket and key policies accept (aws:PrincipalArn), in `accountId`: the
+     * production stack names it lakewarden-<environment>-sanitise-<this stack> (naming/sanitisation.ts).
+     */
     jobRoleArn: roleArn,
     /** This stack's catalog database for the sanitised tables. */
     database: catalogName,
+    /** Must equal the production target's prefix: only objects under it are writable by the job role. */
+    prefix: keyPrefix,
 });
 
 /** `lakewarden:sanitisation`: production → lower-environment copies. Absent: none. */
@@ -110,6 +124,14 @@ export function checkSanitisation(
                 code: "custom",
                 path: [...path, "jobRoleArn"],
                 message: `the production job role must be in the production account ${source.accountId}`,
+            });
+        }
+        const roleName = source.jobRoleArn.split(":role/")[1] ?? "";
+        if (!roleName.startsWith(`lakewarden-${source.environment}-sanitise-`)) {
+            ctx.addIssue({
+                code: "custom",
+                path: [...path, "jobRoleArn"],
+                message: `expected the role the ${source.environment} stack creates, lakewarden-${source.environment}-sanitise-<this stack>, got ${roleName}`,
             });
         }
         if (localIds.has(source.accountId)) {

@@ -4,7 +4,6 @@
  * and art. 30 report tables; the scheduled backfill, catalog and report Lambdas; the reporter on Glue
  * job completion; the Glue roles, security configuration and job script; the LF-tag; alarms.
  */
-import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Discovery } from "../../config/discovery";
@@ -22,6 +21,7 @@ import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statemen
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";
+import { shipGlueScripts } from "../../bundling/glue-scripts";
 
 export interface DataStoreDiscoveryArgs {
     scope: AccountScope;
@@ -32,7 +32,6 @@ export interface DataStoreDiscoveryArgs {
     readers: Readers;
 }
 
-const GLUE_SCRIPT_DIR = path.resolve(__dirname, "..", "..", "glue", "pii_detection");
 /** Lambda environment variables are limited to 4 KB in total (Lambda quotas). */
 const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
@@ -45,6 +44,11 @@ const DISCOVERY_PREFIXES = {
     temp: "glue/temp/",
     ropa: "record-of-processing/",
 } as const;
+
+/** Where the discovery reporter writes a database's detection records (contracts/detections.ts), read by the sanitisation job. */
+export function detectionRecordsKey(database: string): string {
+    return `${DISCOVERY_PREFIXES.records}${database}.json`;
+}
 
 export function sourceEventPattern(): Record<string, unknown> {
     const sources = Object.keys(SOURCE_EVENTS);
@@ -509,19 +513,11 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             },
             parent,
         );
-        for (const file of ["job.py", "core.py"]) {
-            new aws.s3.BucketObjectv2(
-                `${name}-${file}`,
-                {
-                    bucket: bucketName,
-                    key: `${DISCOVERY_PREFIXES.scripts}${file}`,
-                    source: new pulumi.asset.FileAsset(path.join(GLUE_SCRIPT_DIR, file)),
-                    serverSideEncryption: "aws:kms",
-                    kmsKeyId: key.arn,
-                },
-                { parent: this, dependsOn: [this.bucket] },
-            );
-        }
+        shipGlueScripts(
+            name,
+            { folder: "pii_detection", files: ["job.py", "core.py"], bucket: bucketName, prefix: DISCOVERY_PREFIXES.scripts, kmsKeyArn: key.arn },
+            { parent: this, dependsOn: [this.bucket] },
+        );
         const glueLogs = `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`;
         const glueBase: Statement[] = [
             {

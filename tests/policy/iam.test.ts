@@ -117,6 +117,11 @@ describePolicy({
             }),
             expect: /"ram:CreateResourceShare" on Resource "\*"/,
         },
+        {
+            name: "metric data on * without a namespace",
+            mutate: setStatement("reader", { Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*" }),
+            expect: /"cloudwatch:PutMetricData" on Resource "\*"/,
+        },
     ],
     otherType: otherTypeStack,
     unknowns: [
@@ -146,6 +151,17 @@ describePolicy({
                     },
                 );
             },
+            expect: "pass",
+        },
+        {
+            name: "metric data on * bound to one namespace (the sanitisation job's metrics)",
+            config: {},
+            mutate: setStatement("reader", {
+                Effect: "Allow",
+                Action: ["cloudwatch:PutMetricData"],
+                Resource: "*",
+                Condition: { StringEquals: { "cloudwatch:namespace": "lakewarden/sanitisation" } },
+            }),
             expect: "pass",
         },
         {
