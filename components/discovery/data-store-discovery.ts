@@ -14,7 +14,7 @@ import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
 import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
-import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
+import { cloudWatchAlarmsUse, dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
@@ -104,20 +104,8 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 viaServices: ["dynamodb", "lambda", "s3", "sqs"],
                 uses: [
                     logGroupUse(scope, [`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`]),
-                    {
-                        sid: "EventBridgeEncryptedTargets",
-                        principal: { service: "events.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                        conditions: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } },
-                        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SQS queue and SNS topic with a customer key)",
-                    },
-                    {
-                        sid: "CloudWatchAlarmsPublish",
-                        principal: { service: "cloudwatch.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
-                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
-                    },
+                    eventBridgeEncryptedTargetsUse([ruleArn(eventsRule), ruleArn(failedJobsRule)]),
+                    cloudWatchAlarmsUse(scope),
                     dynamoDbTableUse(scope),
                     sqsQueueUse(scope),
                     snsTopicUse(scope),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Dataset } from "../../config/datasets";
 import type { Sanitisation } from "../../config/sanitisation";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
-import { logGroupUse } from "../../iam/key-use";
+import { cloudWatchAlarmsUse, eventBridgeEncryptedTargetsUse, logGroupUse } from "../../iam/key-use";
 import { sanitisationRoleName } from "../../naming/sanitisation";
 import { type AccountScope, bucketArn, bucketName, kmsAlias, resourceName } from "../../naming/resources";
 import { shipGlueScripts } from "../../bundling/glue-scripts";
@@ -91,20 +91,8 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
                         source: "AWS Glue Developer Guide, Setting up encryption in AWS Glue (job bookmark CSE-KMS needs the role's kms:Encrypt/Decrypt)",
                         principalResources: [this.role],
                     },
-                    {
-                        sid: "EventBridgeEncryptedTargets",
-                        principal: { service: "events.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                        conditions: { ArnEquals: { "aws:SourceArn": [failedRuleArn] } },
-                        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SNS topic with a customer key)",
-                    },
-                    {
-                        sid: "CloudWatchAlarmsPublish",
-                        principal: { service: "cloudwatch.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
-                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
-                    },
+                    eventBridgeEncryptedTargetsUse([failedRuleArn]),
+                    cloudWatchAlarmsUse(scope),
                 ],
             },
             parent,
