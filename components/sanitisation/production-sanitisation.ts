@@ -376,14 +376,10 @@ function jobStatements(
                 Action: ["s3:GetObject"],
                 Resource: datasets.map(d => `${discovery}/${detectionRecordsKey(d.database)}`),
             },
-            // Listing lets a missing record answer NoSuchKey (the job then refuses nothing) rather than AccessDenied.
-            {
-                Sid: "ListDetectionRecords",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [discovery],
-                Condition: { StringEquals: { "s3:prefix": datasets.map(d => detectionRecordsKey(d.database)) } },
-            },
+            // "If the object you request doesn't exist, the error that Amazon S3 returns depends on whether you also have the
+            // s3:ListBucket permission" (S3 API Reference, GetObject): with it a missing record is NoSuchKey (the job refuses
+            // nothing yet), without it AccessDenied, which fails the run. That check carries no s3:prefix, so no condition here.
+            { Sid: "ListDetectionRecords", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [discovery] },
             keyUseStatement("DecryptDetectionRecords", scope, { aliasName: kmsAlias(environment, "discovery") }, ["kms:Decrypt"], "s3"),
         );
     }
