@@ -4,7 +4,7 @@ import type { Dataset } from "../../config/datasets";
 import type { Sanitisation } from "../../config/sanitisation";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { cloudWatchAlarmsUse, eventBridgeEncryptedTargetsUse, logGroupUse } from "../../iam/key-use";
-import { sanitisationRoleName } from "../../naming/sanitisation";
+import { sanitisationJobName, sanitisationRoleName } from "../../naming/sanitisation";
 import { type AccountScope, bucketArn, bucketName, kmsAlias, resourceName } from "../../naming/resources";
 import { shipGlueScripts } from "../../bundling/glue-scripts";
 import { childDependsOn } from "../../pulumi/resource-options";
@@ -107,7 +107,7 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
         for (const stream of ["output", "error"]) {
             new aws.cloudwatch.LogGroup(`${name}-logs-${stream}`, { name: `${logGroupPrefix}/${stream}`, retentionInDays: 365, kmsKeyId: key.arn }, parent);
         }
-        const jobNames = args.datasets.flatMap(d => d.tables.map(t => n(d.database, t.name)));
+        const jobNames = args.datasets.flatMap(d => d.tables.map(t => sanitisationJobName(environment, lower, d.database, t.name)));
         const tokenKey = new TokenisationKey(
             `${name}-token-key`,
             {
