@@ -10,6 +10,13 @@ const accountSchema = z.strictObject({
     role: z.enum(accountRoles, { error: `expected one of ${accountRoles.join(", ")}` }),
     id: accountId,
     deployRoleArn: roleArn,
+    /**
+     * The account's read-only role for pull-request previews (deploy/roles/preview-<role>.json): every
+     * provider assumes it instead of `deployRoleArn` when LAKEWARDEN_PREVIEW_ROLE=1 (stacks/providers.ts).
+     * Kept per account beside the deploy role, validated the same way, so the stack file says which role
+     * a preview uses rather than a naming convention.
+     */
+    previewRoleArn: roleArn.optional(),
     externalId: z
         .string()
         .regex(/^[\w+=,.@:\/-]{2,1224}$/, { error: "expected an sts:ExternalId of 2-1224 characters ([\\w+=,.@:/-])" })
@@ -70,6 +77,7 @@ export const accountsSchema = z
                     message: `role ARN is in account ${arnAccount}, but account "${account.name}" has id ${account.id}`,
                 });
             }
+            checkPreviewRole(ctx, account, index);
         });
         for (const role of ["security", "producer"] as const) {
             if (!accounts.some(a => a.role === role)) {
@@ -87,6 +95,28 @@ export const accountsSchema = z
             }
         }
     });
+
+/** The preview role is another role of the same account, and never one that can write or administer Lake Formation. */
+function checkPreviewRole(ctx: z.RefinementCtx, account: Account, index: number): void {
+    const preview = account.previewRoleArn;
+    if (preview === undefined) {
+        return;
+    }
+    const path = [index, "previewRoleArn"];
+    if (/^\d{12}$/.test(account.id) && accountIdOfArn(preview) !== account.id) {
+        ctx.addIssue({
+            code: "custom",
+            path,
+            message: `role ARN is in account ${accountIdOfArn(preview)}, but account "${account.name}" has id ${account.id}`,
+        });
+    }
+    if (preview === account.deployRoleArn) {
+        ctx.addIssue({ code: "custom", path, message: "must be the read-only preview role, not the deploy role (deployRoleArn)" });
+    }
+    if (account.lakeFormationAdmins.includes(preview)) {
+        ctx.addIssue({ code: "custom", path, message: "the read-only preview role must not be a Lake Formation admin (lakeFormationAdmins)" });
+    }
+}
 
 /** Macie enrols existing producer accounts as members (autoEnable covers only accounts that join later). */
 export function checkMacieMembers(env: { accounts: Account[]; remediation?: unknown }, ctx: z.RefinementCtx): void {
