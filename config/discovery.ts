@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Account } from "./accounts";
-import { catalogName } from "./primitives";
+import { catalogName, glueCron } from "./primitives";
 import { checkAccountRef, checkUnique } from "./references";
 
 /** AWS tag keys and values (Tagging API limits: key 1-128, value 0-256). */
@@ -8,8 +8,6 @@ const tagKey = z.string().regex(/^[\w .:/=+@-]{1,128}$/, { error: "expected a ta
 const tagValue = z.string().regex(/^[\w .:/=+@-]{0,256}$/, { error: "expected a tag value (0-256 of letters, digits, spaces and _.:/=+-@)" });
 /** EventBridge Scheduler / rule expressions. */
 const schedule = z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, { error: "expected rate(...) or cron(...)" });
-/** Glue crawler and trigger schedules are cron only (Glue "Time-based schedules for jobs and crawlers"). */
-const glueCron = z.string().regex(/^cron\([^)]+\)$/, { error: "expected a Glue cron(...) expression" });
 
 /**
  * Data-store discovery and PII detection in producer accounts (`lakewarden:discovery`). Absent: none.

@@ -10,6 +10,7 @@ import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
+import { checkSanitisation, sanitisationSchema } from "./sanitisation";
 import { consumerAccessListSchema, sharesSchema } from "./sharing";
 import { checkSharing } from "./sharing-checks";
 
@@ -31,6 +32,7 @@ const sections = {
     amiPipeline: amiPipelineSchema,
     fleets: fleetsSchema,
     discovery: discoverySchema,
+    sanitisation: sanitisationSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
@@ -42,6 +44,7 @@ const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
     checkRemediation,
     checkAmiPipeline,
     checkDiscovery,
+    checkSanitisation,
     checkMacieMembers,
 ];
 

@@ -45,3 +45,20 @@ export const catalogName = z.string().regex(/^[a-z][a-z0-9_]{0,127}$/, {
 export function accountIdOfArn(arn: string): string | undefined {
     return /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
+
+/**
+ * Glue crawler and trigger schedules are cron only, six fields (Minutes Hours Day-of-month Month
+ * Day-of-week Year), as in "Time-based schedules for jobs and crawlers" of the Glue developer guide.
+ */
+export const glueCron = z.string().regex(/^cron\(\S+( \S+){5}\)$/, {
+    error: issue => `expected a Glue cron(...) expression with six fields, like cron(0 2 * * ? *), got "${String(issue.input)}"`,
+});
+
+/** S3 general purpose bucket names (S3 "Bucket naming rules"): 3-63 of a-z, 0-9, '.', '-'. */
+export const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: issue => `expected an S3 bucket name (3-63 lower-case letters, digits, '.', '-'), got "${String(issue.input)}"`,
+});
+
+export const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+    error: issue => `expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>), got "${String(issue.input)}"`,
+});

@@ -158,7 +158,13 @@ export interface KeyRef {
  * Use of a customer key through one service, scoped by the key's alias rather than its ARN so the
  * document is fully known at preview and the policy pack can read it.
  */
-export function keyUseStatement(sid: string, scope: { accountId: string; region: string }, key: KeyRef, actions: string[], viaService: string): Statement {
+export function keyUseStatement(
+    sid: string,
+    scope: { accountId: string; region: string },
+    key: Pick<KeyRef, "aliasName">,
+    actions: string[],
+    viaService: string,
+): Statement {
     return {
         Sid: sid,
         Effect: "Allow",

@@ -121,6 +121,28 @@ export function eventBridgeDeadLetterUse(scope: AccountScope, ruleArns: string[]
     };
 }
 
+/** EventBridge delivers to an encrypted SNS topic or SQS queue as the service, for the named rules only. */
+export function eventBridgeEncryptedTargetsUse(ruleArns: string[]): KeyUse {
+    return {
+        sid: "EventBridgeEncryptedTargets",
+        principal: { service: "events.amazonaws.com" },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        conditions: { ArnEquals: { "aws:SourceArn": ruleArns } },
+        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SQS queue and SNS topic with a customer key)",
+    };
+}
+
+/** CloudWatch alarms of this account publish to an encrypted SNS topic as the service. */
+export function cloudWatchAlarmsUse(scope: AccountScope): KeyUse {
+    return {
+        sid: "CloudWatchAlarmsPublish",
+        principal: { service: "cloudwatch.amazonaws.com" },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        conditions: { StringEquals: { "aws:SourceAccount": scope.accountId } },
+        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
+    };
+}
+
 /** Merges uses that share a sid (same principal, actions and conditions apart from list values). */
 export function mergeUses(uses: KeyUse[]): KeyUse[] {
     const bySid = new Map<string, KeyUse>();

@@ -10,9 +10,13 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../plans/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
+import type { KeyUse } from "../iam/key-use";
 import { linkedRole } from "../iam/service-linked-role";
 import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
+import { ProductionSanitisation } from "../components/sanitisation/production-sanitisation";
+import { SanitisedDestination } from "../components/sanitisation/sanitised-destination";
+import { Later } from "../pulumi/resource-options";
 import { accountNamed, type Environment, regionOf } from "../config/environment";
 import { type AccountScope, imageParameterName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
@@ -42,18 +46,20 @@ export class ProducerAccount extends AccountStack {
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
+        let macieUse: KeyUse | undefined;
         if (this.env.remediation) {
             // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
             // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
             const macie = linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent);
             this.macieRole = macie.resource;
-            key.allow({
+            macieUse = {
                 sid: "MacieClassifiesObjects",
                 principal: { aws: [macie.arn] },
                 actions: ["kms:Decrypt"],
                 source: "Amazon Macie User Guide, Analyzing encrypted S3 objects (key policy statement for AWSServiceRoleForAmazonMacie)",
                 principalResources: macie.resource ? [macie.resource] : [],
-            });
+            };
+            key.allow(macieUse);
         }
         if (this.env.amiPipeline?.buildAccount === this.account.name) {
             this.amiPipeline = amiPipeline(this, this.env, this.scope, this.child("ami"), logs);
@@ -68,17 +74,30 @@ export class ProducerAccount extends AccountStack {
                   investigationRoleName: investigationRoleName(this.env.name, remediation),
               })
             : undefined;
+        // Sanitised copies from a production environment land in the lower-env bucket, under its own key (lakewarden:sanitisation.source).
+        const lakeFormationReady = new Later<pulumi.Resource>();
+        const source = this.env.sanitisation?.source;
+        const destination =
+            source?.producer === this.account.name
+                ? new SanitisedDestination(this.child("sanitised"), { scope: this.scope, source }, { parent: this, dependsOn: [lakeFormationReady.promise] })
+                : undefined;
+        if (destination && macieUse) {
+            destination.key.allow(macieUse); // the lower-env bucket is in Macie's scope too
+        }
         for (const zone of [...zones, LOWER_ENVIRONMENT_ZONE]) {
+            const received = zone === LOWER_ENVIRONMENT_ZONE ? destination : undefined;
             this.buckets[zone] = new SecureBucket(
                 this.child(zone),
                 {
                     scope: this.scope,
                     purpose: zone,
-                    key: this.dataKey,
+                    key: received?.key ?? this.dataKey,
                     accessLogBucket: logs.bucket.id,
                     // Data zones are in Macie's scope; findings quarantine under the prefix the policy guards.
                     tags: { RequireMacieScan: "True", BucketOwner: this.env.sensitiveData.bucketOwners[0] },
-                    ...(quarantine ? { policyStatements: quarantine } : {}),
+                    ...(quarantine || received
+                        ? { policyStatements: (arn: string) => [...(quarantine?.(arn) ?? []), ...(received?.bucketStatements(arn) ?? [])] }
+                        : {}),
                 },
                 parent,
             );
@@ -88,6 +107,7 @@ export class ProducerAccount extends AccountStack {
             { admins: [this.account.deployRoleArn, ...this.account.lakeFormationAdmins] },
             parent,
         );
+        lakeFormationReady.resolve(settings);
         const registrations = zones.map(
             zone =>
                 new LocationRegistration(
@@ -116,6 +136,22 @@ export class ProducerAccount extends AccountStack {
                 this.child("discovery"),
                 { scope: this.scope, settings: discovery, accessLogBucket: logs.bucket.id, readers: readersByDatabase(this.env) },
                 { parent: this, dependsOn: [settings] },
+            );
+        }
+        // Production side: one pairing per lower environment this producer copies its datasets to.
+        for (const target of this.env.sanitisation?.targets.filter(t => t.producer === this.account.name) ?? []) {
+            new ProductionSanitisation(
+                this.child("sanitise", target.environment),
+                {
+                    scope: this.scope,
+                    target,
+                    datasets: target.datasets.map(database => this.env.datasets.filter(d => d.database === database)[0]),
+                    dataKey: this.dataKey,
+                    accessLogBucket: logs.bucket.id,
+                    discoveryOn: discovery?.producers.includes(this.account.name) ?? false,
+                    keyRotationDays: target.keyRotationDays,
+                },
+                { parent: this, dependsOn: [this.catalog, settings] },
             );
         }
         this.registerOutputs({

@@ -16,6 +16,8 @@ import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-confi
 import { planJunit } from "./report/junit";
 import { ACCESS_CROSSING_RULE, byPolicy, ruleOf } from "./report/rules";
 import { planSarif } from "./report/sarif";
+import { readDetections, renderSanitisationReport, type SanitisationReport, sanitisationReport } from "./report/sanitisation";
+import { environmentFromConfig } from "../config/environment";
 
 /**
  * The offline plan: evaluates the real program (index.ts) for a stack's config under Pulumi's
@@ -37,6 +39,8 @@ export interface PlanOptions {
     mutate?: (resources: RecordedResource[]) => void;
     /** Told when each slow phase starts (the CLI's progress line on a terminal). */
     progress?: Progress;
+    /** Detection records (`--detections FILE`, contracts/detections.ts): the plan reports the columns the sanitisation jobs refuse. */
+    detections?: string;
 }
 
 export interface PlanResult {
@@ -49,6 +53,8 @@ export interface PlanResult {
     /** Who can read what, from the recorded Lake Formation resources. */
     access?: AccessReport;
     accessDiff?: AccessDiff;
+    /** What each sanitisation job sends to its lower environment, and the columns detections make it refuse. */
+    sanitisation?: SanitisationReport;
     /** The policy pack config file the run used. */
     policyConfigFile?: string;
     against?: string;
@@ -82,6 +88,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     let base: AccessReport | undefined;
     let relaxed: Relaxation[];
     let stack: StackConfig;
+    let sanitisationOf: (resources: RecordedResource[]) => SanitisationReport;
     try {
         options.progress?.phase("reading config");
         const config = options.config ?? readStackConfig(options.stack);
@@ -89,6 +96,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         stack = { name: options.stack, config };
         relaxed = relaxedPolicies(policyConfigName, policyConfig, lakewardenPolicies, new Date(), stack);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
+        const detections = options.detections === undefined ? undefined : { file: options.detections, records: readDetections(options.detections) };
+        const datasets = environmentFromConfig(options.stack, config).datasets;
+        sanitisationOf = resources => sanitisationReport(resources, datasets, detections);
         options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
@@ -136,6 +146,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         policy,
         access,
         ...(accessDiff ? { accessDiff } : {}),
+        sanitisation: sanitisationOf(recording.resources),
         relaxed,
         policyConfigFile: policyConfigName,
         ...(options.against ? { against: options.against } : {}),
@@ -166,6 +177,9 @@ export function renderPlan(result: PlanResult, verbose = false): string {
     }
     if (result.accessDiff) {
         lines.push(renderAccessDiff(result.accessDiff, result.against ?? "base"), "");
+    }
+    if (result.sanitisation && result.sanitisation.jobs.length > 0) {
+        lines.push(renderSanitisationReport(result.sanitisation), "");
     }
     const policy = result.policy;
     if (policy) {
@@ -210,6 +224,7 @@ export function planJson(result: PlanResult): unknown {
         policyConfigFile: result.policyConfigFile,
         access: result.access,
         accessDiff: result.accessDiff,
+        sanitisation: result.sanitisation,
         relaxed: result.relaxed ?? [],
     };
 }
@@ -227,6 +242,8 @@ what each account would hold, computes who can read what, and runs the policy pa
   --sarif FILE                write the violations as SARIF 2.1.0 (GitHub code scanning: upload-sarif)
   --junit FILE                write JUnit XML: a testsuite per policy, a testcase per resource reported,
                               a failure per mandatory violation (advisory ones in system-out)
+  --detections FILE           detection records (discovery's detections/records/<db>.json): report the columns
+                              the sanitisation jobs refuse because a detection contradicts the model
   --verbose, -v               access report with every grant, its resource name and URN
   --help, -h                  this text
 
@@ -259,6 +276,7 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg === "--preview") args.options.preview = true;
         else if (arg === "--policy-pack-config") args.options.policyConfigFile = value(++i, arg);
         else if (arg === "--against") args.options.against = value(++i, arg);
+        else if (arg === "--detections") args.options.detections = value(++i, arg);
         else if (arg === "--verbose" || arg === "-v") args.verbose = true;
         else if (arg === "--help" || arg === "-h") args.help = true;
         else throw new UsageError(`unknown argument ${arg}`);

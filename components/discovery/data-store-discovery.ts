@@ -4,7 +4,6 @@
  * and art. 30 report tables; the scheduled backfill, catalog and report Lambdas; the reporter on Glue
  * job completion; the Glue roles, security configuration and job script; the LF-tag; alarms.
  */
-import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Discovery } from "../../config/discovery";
@@ -15,13 +14,14 @@ import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
 import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
-import { dynamoDbTableUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
+import { cloudWatchAlarmsUse, dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";
+import { shipGlueScripts } from "../../bundling/glue-scripts";
 
 export interface DataStoreDiscoveryArgs {
     scope: AccountScope;
@@ -32,7 +32,6 @@ export interface DataStoreDiscoveryArgs {
     readers: Readers;
 }
 
-const GLUE_SCRIPT_DIR = path.resolve(__dirname, "..", "..", "glue", "pii_detection");
 /** Lambda environment variables are limited to 4 KB in total (Lambda quotas). */
 const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
@@ -45,6 +44,11 @@ const DISCOVERY_PREFIXES = {
     temp: "glue/temp/",
     ropa: "record-of-processing/",
 } as const;
+
+/** Where the discovery reporter writes a database's detection records (contracts/detections.ts), read by the sanitisation job. */
+export function detectionRecordsKey(database: string): string {
+    return `${DISCOVERY_PREFIXES.records}${database}.json`;
+}
 
 export function sourceEventPattern(): Record<string, unknown> {
     const sources = Object.keys(SOURCE_EVENTS);
@@ -100,20 +104,8 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 viaServices: ["dynamodb", "lambda", "s3", "sqs"],
                 uses: [
                     logGroupUse(scope, [`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`]),
-                    {
-                        sid: "EventBridgeEncryptedTargets",
-                        principal: { service: "events.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                        conditions: { ArnEquals: { "aws:SourceArn": [ruleArn(eventsRule), ruleArn(failedJobsRule)] } },
-                        source: "Amazon EventBridge User Guide, Permissions for encrypted targets (SQS queue and SNS topic with a customer key)",
-                    },
-                    {
-                        sid: "CloudWatchAlarmsPublish",
-                        principal: { service: "cloudwatch.amazonaws.com" },
-                        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        conditions: { StringEquals: { "aws:SourceAccount": accountId } },
-                        source: "Amazon CloudWatch User Guide, Using Amazon SNS with encrypted topics (key policy for cloudwatch.amazonaws.com)",
-                    },
+                    eventBridgeEncryptedTargetsUse([ruleArn(eventsRule), ruleArn(failedJobsRule)]),
+                    cloudWatchAlarmsUse(scope),
                     dynamoDbTableUse(scope),
                     sqsQueueUse(scope),
                     snsTopicUse(scope),
@@ -509,19 +501,11 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             },
             parent,
         );
-        for (const file of ["job.py", "core.py"]) {
-            new aws.s3.BucketObjectv2(
-                `${name}-${file}`,
-                {
-                    bucket: bucketName,
-                    key: `${DISCOVERY_PREFIXES.scripts}${file}`,
-                    source: new pulumi.asset.FileAsset(path.join(GLUE_SCRIPT_DIR, file)),
-                    serverSideEncryption: "aws:kms",
-                    kmsKeyId: key.arn,
-                },
-                { parent: this, dependsOn: [this.bucket] },
-            );
-        }
+        shipGlueScripts(
+            name,
+            { folder: "pii_detection", files: ["job.py", "core.py"], bucket: bucketName, prefix: DISCOVERY_PREFIXES.scripts, kmsKeyArn: key.arn },
+            { parent: this, dependsOn: [this.bucket] },
+        );
         const glueLogs = `arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`;
         const glueBase: Statement[] = [
             {

@@ -125,9 +125,11 @@ describe("Lake Formation grant plan", () => {
     });
 });
 
-/** The data-sharing grants; discovery's grants to its own crawler and reporter roles are asserted with discovery. */
+/** The data-sharing grants; discovery's and sanitisation's grants to their own roles are asserted with them. */
 function sharingGrants(recording: Recording) {
-    return ofType(recording, "aws:lakeformation/permissions:Permissions").filter(p => !p.urn.includes("$lakewarden:discovery:"));
+    return ofType(recording, "aws:lakeformation/permissions:Permissions").filter(
+        p => !p.urn.includes("$lakewarden:discovery:") && !p.urn.includes("$lakewarden:sanitisation:"),
+    );
 }
 
 describe("Lake Formation resources of the program", () => {

@@ -197,3 +197,37 @@ describePolicy({
         { resource: "employees-link", violates: [], allowed: ["*"] },
     ],
 });
+
+describePolicy({
+    policy: "glue-trigger-no-overrides",
+    target: "schedule",
+    compliant: () =>
+        stack(
+            typed(aws.glue.Trigger, "schedule", {
+                name: "lakewarden-prod-sanitise-dev-company-schedule",
+                type: "SCHEDULED",
+                schedule: "cron(0 3 * * ? *)",
+                workflowName: "lakewarden-prod-sanitise-dev-company",
+                actions: [{ jobName: "lakewarden-prod-sanitise-dev-company-employees" }, { jobName: "lakewarden-prod-sanitise-dev-company-products" }],
+            }),
+        ),
+    violations: [
+        {
+            name: "an action replacing the job's column policy",
+            mutate: set("schedule", aws.glue.Trigger, { actions: [{ jobName: "j", arguments: { "--column-policy": '{"columns":[]}' } }] }),
+            expect: /actions\[0\] replaces the job's arguments --column-policy/,
+        },
+        {
+            name: "an action turning bookmarks off",
+            mutate: set("schedule", aws.glue.Trigger, { actions: [{ jobName: "j" }, { jobName: "k", arguments: { "--job-bookmark-option": "job-bookmark-disable" } }] }),
+            expect: /actions\[1\] replaces the job's arguments --job-bookmark-option/,
+        },
+        {
+            name: "an action with another security configuration",
+            mutate: set("schedule", aws.glue.Trigger, { actions: [{ jobName: "j", securityConfiguration: "unencrypted" }] }),
+            expect: /actions\[0\] runs the job with security configuration unencrypted instead of its own/,
+        },
+    ],
+    otherType: otherTypes,
+    unknowns: [{ resource: "schedule", violates: ["actions", "actions.*"], allowed: ["name", "type", "schedule", "workflowName", "actions.*.jobName"] }],
+});

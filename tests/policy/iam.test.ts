@@ -111,6 +111,11 @@ describePolicy({
             }),
             expect: /"ram:CreateResourceShare" on Resource "\*"/,
         },
+        {
+            name: "metric data on * without a namespace",
+            mutate: setStatement({ Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*" }),
+            expect: /"cloudwatch:PutMetricData" on Resource "\*"/,
+        },
     ],
     otherType: otherTypeStack,
     unknowns: [
@@ -142,6 +147,17 @@ describePolicy({
                     ),
                 })(r);
             },
+            expect: "pass",
+        },
+        {
+            name: "metric data on * bound to one namespace (the sanitisation job's metrics)",
+            config: {},
+            mutate: setStatement({
+                Effect: "Allow",
+                Action: ["cloudwatch:PutMetricData"],
+                Resource: "*",
+                Condition: { StringEquals: { "cloudwatch:namespace": "lakewarden/sanitisation" } },
+            }),
             expect: "pass",
         },
         {

@@ -147,6 +147,9 @@ const DEV = [
     "    producer:company.employees (metadata only) [DESCRIBE, grantable]",
     "    producer:company.products (whole table): product_id, name, category, price; all rows [DESCRIBE,SELECT, grantable]",
     "    databases: producer:company",
+    // The production sanitisation job's account receives CREATE_TABLE on the sanitised database (lakewarden:sanitisation.source).
+    "  consumer 222233334444 (222233334444) receives:",
+    "    databases: producer:company_sanitised",
     "  role arn:aws:iam::444455556666:role/lakewarden-dev-ou-row-filters-fn (security) reads:",
     "    security:amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_1_0 (whole table): columns not known; all rows [DESCRIBE,SELECT, grantable]",
     "  role arn:aws:iam::777788889999:role/lakewarden-dev-discovery-reporter-fn (producer) reads no rows (metadata only)",
@@ -183,6 +186,10 @@ const PROD = [
     "    sales-lake:sales.customers (metadata only) [DESCRIBE, grantable]",
     "    databases: hr-lake:company, sales-lake:sales",
     "  role arn:aws:iam::222233334444:role/lakewarden-prod-discovery-reporter-fn (hr-lake) reads no rows (metadata only)",
+    // The sanitisation jobs read their source tables whole; pii is tokenised and secret dropped before anything leaves.
+    "  role arn:aws:iam::222233334444:role/lakewarden-prod-sanitise-dev (hr-lake) reads:",
+    "    hr-lake:company.employees (whole table): uid, name[pii], department, salary[secret]; all rows [DESCRIBE,SELECT]",
+    "    hr-lake:company.products (whole table): product_id, name, category, price; all rows [DESCRIBE,SELECT]",
     "  role arn:aws:iam::210987654321:role/lakewarden-prod-ou-row-filters-fn (security) reads:",
     "    security:amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_1_0 (whole table): columns not known; all rows [DESCRIBE,SELECT, grantable]",
     "  role arn:aws:iam::333344445555:role/lakewarden-prod-discovery-reporter-fn (sales-lake) reads no rows (metadata only)",

@@ -40,6 +40,9 @@ export const CONDITION_SCOPED_STAR_ACTIONS: Readonly<Record<string, readonly str
     "ram:UpdateResourceShare": ["ram:ResourceShareName"],
     "ram:DeleteResourceShare": ["ram:ResourceShareName"],
     "ram:AssociateResourceSharePermission": ["ram:PermissionArn"],
+    // Its one resource type is the optional OTLP "dataset"; classic metric data is authorised on "*" and scoped by
+    // namespace (Amazon CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
+    "cloudwatch:PutMetricData": ["cloudwatch:namespace"],
 };
 
 export function isWildcardAction(action: string): boolean {
