@@ -219,7 +219,9 @@ describePolicy({
         },
         {
             name: "an action turning bookmarks off",
-            mutate: set("schedule", aws.glue.Trigger, { actions: [{ jobName: "j" }, { jobName: "k", arguments: { "--job-bookmark-option": "job-bookmark-disable" } }] }),
+            mutate: set("schedule", aws.glue.Trigger, {
+                actions: [{ jobName: "j" }, { jobName: "k", arguments: { "--job-bookmark-option": "job-bookmark-disable" } }],
+            }),
             expect: /actions\[1\] replaces the job's arguments --job-bookmark-option/,
         },
         {
