@@ -1,3 +1,4 @@
+import * as fs from "fs";
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
 import type * as aws from "@pulumi/aws";
@@ -235,4 +236,20 @@ export function foreign(type: string, name: string, props: Record<string, unknow
 /** A ComponentResource as the engine registers it: no provider and no inputs (the program's components pass `{}`). */
 export function component(type: string, name: string): PlannedResource {
     return resource(type, name, {}, { provider: null });
+}
+
+/**
+ * A real policy config file for a fixture stack: its exemptions name resources of the real program, which a
+ * fixture stack does not hold, and the runner refuses an exemption that matches nothing.
+ */
+export function configFileForFixtures(configFile: string): { config: Record<string, unknown>; configName: string } {
+    const raw = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    const config = Object.fromEntries(
+        Object.entries(raw).map(([name, value]) => {
+            if (value === null || typeof value !== "object" || !("exemptions" in value)) return [name, value];
+            const { exemptions: _dropped, ...rest } = value as Record<string, unknown>;
+            return [name, rest];
+        }),
+    );
+    return { config, configName: configFile };
 }

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { PolicyPackConfigError } from "../../policy/lib/engine-config";
 import type { StackConfig } from "../../policy/lib/org-config";
-import { ORG_ID, runPolicyPack, stack, STACK_CONFIG, typed, violationsOf } from "./helpers";
+import { configFileForFixtures, ORG_ID, runPolicyPack, stack, STACK_CONFIG, typed, violationsOf } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
@@ -42,8 +42,12 @@ describe("the organisation id, read from the stack config", () => {
         for (const env of ["dev", "prod"]) {
             const configFile = path.join(CONFIG_DIR, `${env}.json`);
             assert.doesNotMatch(JSON.stringify(require(configFile)), /organizationId/, `${env}.json holds no copy`);
-            assert.deepStrictEqual(violationsOf(runPolicyPack(orgTrust(ORG_ID), { configFile }), "iam-trust-cross-account-conditions"), [], env);
-            const other = violationsOf(runPolicyPack(orgTrust("o-other000001"), { configFile }), "iam-trust-cross-account-conditions");
+            assert.deepStrictEqual(
+                violationsOf(runPolicyPack(orgTrust(ORG_ID), configFileForFixtures(configFile)), "iam-trust-cross-account-conditions"),
+                [],
+                env,
+            );
+            const other = violationsOf(runPolicyPack(orgTrust("o-other000001"), configFileForFixtures(configFile)), "iam-trust-cross-account-conditions");
             assert.ok(other.length === 1 && /is not o-lw0example1/.test(other[0].message), JSON.stringify(other));
         }
         const elsewhere = withOrganization({ id: "o-other000001" });

@@ -5,7 +5,7 @@ import type { Policies, PolicyResource, ResourceValidationArgs, StackValidationA
 import { reconcilePolicyPackConfig } from "../../policy/lib/engine-config";
 import { compilePattern, isExpired } from "../../policy/lib/exemptions";
 import { lakewardenPolicies } from "../../policy/policies";
-import { find, PROVIDERS, runPolicyPack, stack, typed, UNKNOWN, untyped, urn, violationsOf } from "./helpers";
+import { configFileForFixtures, find, PROVIDERS, runPolicyPack, stack, typed, UNKNOWN, untyped, urn, violationsOf } from "./helpers";
 import { doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
@@ -43,7 +43,7 @@ describe("offline runner", () => {
 
         it("loads the dev and prod config files: prod is all mandatory, dev relaxes a few", () => {
             for (const env of ["dev", "prod"]) {
-                assert.doesNotThrow(() => runPolicyPack(wildcardPolicy(), { configFile: path.join(CONFIG_DIR, `${env}.json`) }), env);
+                assert.doesNotThrow(() => runPolicyPack(wildcardPolicy(), configFileForFixtures(path.join(CONFIG_DIR, `${env}.json`))), env);
             }
             const levels = (env: string) =>
                 [...reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", require(path.join(CONFIG_DIR, `${env}.json`))).values()].map(
