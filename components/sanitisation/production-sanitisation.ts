@@ -201,11 +201,12 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
                 name: failedRule,
                 description: `A sanitisation run for ${lower} failed, timed out or stopped`,
                 // "Glue Job State Change" events are sent for SUCCEEDED, FAILED, TIMEOUT and STOPPED (Glue developer guide,
-                // "Automating AWS Glue with EventBridge").
+                // "Automating AWS Glue with EventBridge"); ERROR is the run state of a workflow or trigger starting a deleted
+                // job (Glue developer guide, "AWS Glue job run statuses"), which is how these jobs start, so it alarms too.
                 eventPattern: JSON.stringify({
                     source: ["aws.glue"],
                     "detail-type": ["Glue Job State Change"],
-                    detail: { jobName: [...jobNames].sort(), state: ["FAILED", "STOPPED", "TIMEOUT"] },
+                    detail: { jobName: [...jobNames].sort(), state: ["ERROR", "FAILED", "STOPPED", "TIMEOUT"] },
                 }),
             },
             parent,

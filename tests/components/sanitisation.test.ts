@@ -218,7 +218,7 @@ describe("sanitisation, production side (prod: hr-lake → dev)", () => {
             "detail-type": ["Glue Job State Change"],
             detail: {
                 jobName: ["lakewarden-prod-sanitise-dev-company-employees", "lakewarden-prod-sanitise-dev-company-products"],
-                state: ["FAILED", "STOPPED", "TIMEOUT"],
+                state: ["ERROR", "FAILED", "STOPPED", "TIMEOUT"],
             },
         });
         const topic = single(mine, "aws:sns/topic:Topic");
