@@ -1,8 +1,9 @@
-import * as fs from "fs";
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
+import * as fs from "fs";
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { PolicyPackConfigError } from "../../policy/lib/engine-config";
 import type { StackConfig } from "../../policy/lib/org-config";
 import { type PlannedResource, type PolicyRunResult, type RunOptions, runPolicyPack as runPack, UNKNOWN, type Violation } from "../../policy/runner";
 
@@ -252,4 +253,17 @@ export function configFileForFixtures(configFile: string): { config: Record<stri
         }),
     );
     return { config, configName: configFile };
+}
+
+/** The problems of the PolicyPackConfigError a run throws; none when it does not throw. */
+export function configProblems(run: () => unknown): { key: string; message: string }[] {
+    try {
+        run();
+    } catch (error) {
+        if (error instanceof PolicyPackConfigError) {
+            return error.problems;
+        }
+        throw error;
+    }
+    return [];
 }

@@ -4,9 +4,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
-import { PolicyPackConfigError } from "../../policy/lib/engine-config";
 import type { StackConfig } from "../../policy/lib/org-config";
-import { configFileForFixtures, ORG_ID, runPolicyPack, stack, STACK_CONFIG, typed, violationsOf } from "./helpers";
+import { configFileForFixtures, configProblems, ORG_ID, runPolicyPack, stack, STACK_CONFIG, typed, violationsOf } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
@@ -22,18 +21,6 @@ const orgTrust = (org: string) =>
             }),
         }),
     );
-
-const problemsOf = (run: () => unknown): { key: string; message: string }[] => {
-    try {
-        run();
-    } catch (error) {
-        if (error instanceof PolicyPackConfigError) {
-            return error.problems;
-        }
-        throw error;
-    }
-    assert.fail("expected a policy pack config error");
-};
 
 const withOrganization = (value: unknown): StackConfig => ({ name: "qa", config: { "lakewarden:organization": JSON.stringify(value) } });
 
@@ -55,7 +42,7 @@ describe("the organisation id, read from the stack config", () => {
     });
 
     it("is an error naming Pulumi.<stack>.yaml and lakewarden:organization.id when the stack config has none", () => {
-        const problems = problemsOf(() => runPolicyPack(orgTrust(ORG_ID), { stack: { name: "qa", config: {} } }));
+        const problems = configProblems(() => runPolicyPack(orgTrust(ORG_ID), { stack: { name: "qa", config: {} } }));
         assert.strictEqual(problems.length, 1);
         assert.strictEqual(problems[0].key, "Pulumi.qa.yaml: lakewarden:organization.id");
         assert.match(problems[0].message, /not set.*policies need it: .*iam-trust-cross-account-conditions/);
@@ -63,12 +50,12 @@ describe("the organisation id, read from the stack config", () => {
 
     it("is an error naming the key when the stack's organisation has no valid id", () => {
         assert.deepStrictEqual(
-            problemsOf(() => runPolicyPack([], { stack: withOrganization({ ramSharingWithinOrganization: true }) })).map(p => p.key),
+            configProblems(() => runPolicyPack([], { stack: withOrganization({ ramSharingWithinOrganization: true }) })).map(p => p.key),
             ["Pulumi.qa.yaml: lakewarden:organization.id"],
         );
-        assert.match(problemsOf(() => runPolicyPack([], { stack: withOrganization({ id: "o-UPPER" }) }))[0].message, /expected an organization id/);
+        assert.match(configProblems(() => runPolicyPack([], { stack: withOrganization({ id: "o-UPPER" }) }))[0].message, /expected an organization id/);
         assert.deepStrictEqual(
-            problemsOf(() => runPolicyPack([], { stack: { name: "qa", config: { "lakewarden:organization": "o-lw0example1" } } })).map(p => p.key),
+            configProblems(() => runPolicyPack([], { stack: { name: "qa", config: { "lakewarden:organization": "o-lw0example1" } } })).map(p => p.key),
             ["Pulumi.qa.yaml: lakewarden:organization"],
         );
     });
@@ -77,7 +64,7 @@ describe("the organisation id, read from the stack config", () => {
         const readers = ["iam-trust-cross-account-conditions", "s3-bucket-policy-scoped-principals", "kms-key-policy-scoped", "sns-topic-policy-scoped"];
         const off = { enforcementLevel: "disabled", reason: "the spec's own stack has no organisation", expires: "2099-12-31" };
         const partly = Object.fromEntries(readers.map(name => [name, off]));
-        const problems = problemsOf(() => runPolicyPack([], { stack: { name: "qa", config: {} }, config: partly }));
+        const problems = configProblems(() => runPolicyPack([], { stack: { name: "qa", config: {} }, config: partly }));
         const needing = /policies need it: (.*)\)$/.exec(problems[0].message)?.[1].split(", ") ?? [];
         assert.ok(needing.includes("lambda-permission-scoped") && needing.includes("lf-cross-account-grant-env-accounts"), problems[0].message);
         assert.deepStrictEqual(
@@ -102,7 +89,7 @@ describe("the organisation id, read from the stack config", () => {
             },
         };
         assert.deepStrictEqual(
-            problemsOf(() => runPolicyPack(orgTrust(ORG_ID), { config, stack: STACK_CONFIG })),
+            configProblems(() => runPolicyPack(orgTrust(ORG_ID), { config, stack: STACK_CONFIG })),
             [
                 {
                     key: "--policy-pack-config: kms-key-policy-scoped.organizationId",

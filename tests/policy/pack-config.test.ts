@@ -3,8 +3,7 @@
 // judges in the stack, which would otherwise silently do nothing.
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { PolicyPackConfigError } from "../../policy/lib/engine-config";
-import { runPolicyPack, stack, typed, urn } from "./helpers";
+import { configProblems, runPolicyPack, stack, typed, urn } from "./helpers";
 import { doc } from "./fixtures";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
@@ -12,18 +11,6 @@ const wild = () => stack(typed(aws.iam.RolePolicy, "wild", { role: "r", policy: 
 const exempt = (...urns: string[]) => ({
     "iam-no-wildcard-actions": { exemptions: urns.map(u => ({ urn: u, reason: "break-glass role, SEC-7", expires: "2026-12-31" })) },
 });
-
-function problemsOf(run: () => unknown): { key: string; message: string }[] {
-    try {
-        run();
-    } catch (error) {
-        if (error instanceof PolicyPackConfigError) {
-            return error.problems;
-        }
-        throw error;
-    }
-    return [];
-}
 
 describe("exemptions that match nothing", () => {
     it("applies an exemption that matches a resource the policy judges", () => {
@@ -36,7 +23,7 @@ describe("exemptions that match nothing", () => {
 
     it("is an error naming the file and the exemption's index when the pattern matches no resource", () => {
         assert.deepStrictEqual(
-            problemsOf(() => runPolicyPack(wild(), { config: exempt("**::wild", "**::wild-typo"), configName: "policy/config/qa.json", now: NOW })),
+            configProblems(() => runPolicyPack(wild(), { config: exempt("**::wild", "**::wild-typo"), configName: "policy/config/qa.json", now: NOW })),
             [
                 {
                     key: "policy/config/qa.json: iam-no-wildcard-actions.exemptions[1]",
@@ -47,7 +34,7 @@ describe("exemptions that match nothing", () => {
     });
 
     it("is an error when the pattern matches only resources of types the policy does not judge", () => {
-        const problems = problemsOf(() => runPolicyPack(wild(), { config: exempt("**::producer"), now: NOW }));
+        const problems = configProblems(() => runPolicyPack(wild(), { config: exempt("**::producer"), now: NOW }));
         assert.deepStrictEqual(
             problems.map(p => p.key),
             ["--policy-pack-config: iam-no-wildcard-actions.exemptions[0]"],
@@ -57,7 +44,7 @@ describe("exemptions that match nothing", () => {
     it("is an error for an expired exemption that matches nothing (a resource policy reports expiry only where it matches), and ignores a disabled policy's", () => {
         const expired = { "iam-no-wildcard-actions": { exemptions: [{ urn: "**::gone", reason: "break-glass role, SEC-7", expires: "2026-01-31" }] } };
         assert.deepStrictEqual(
-            problemsOf(() => runPolicyPack(wild(), { config: expired, now: NOW })).map(p => p.key),
+            configProblems(() => runPolicyPack(wild(), { config: expired, now: NOW })).map(p => p.key),
             ["--policy-pack-config: iam-no-wildcard-actions.exemptions[0]"],
         );
         const matching = { "iam-no-wildcard-actions": { exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7", expires: "2026-01-31" }] } };
