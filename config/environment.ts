@@ -8,6 +8,7 @@ import { organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
+import { checkScanStage, scanStageSchema } from "./scan-stage";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { consumerAccessListSchema, sharesSchema } from "./sharing";
@@ -31,6 +32,7 @@ const sections = {
     amiPipeline: amiPipelineSchema,
     fleets: fleetsSchema,
     discovery: discoverySchema,
+    scanStage: scanStageSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
@@ -43,6 +45,7 @@ const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
     checkAmiPipeline,
     checkDiscovery,
     checkMacieMembers,
+    checkScanStage,
 ];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach(check => check(env, ctx)));
