@@ -55,7 +55,6 @@ const scanPipelineSchema = z.strictObject({
 /** Macie scan stages in producer accounts: landing -> scan -> (scanned | review). Absent: none deployed. */
 export const scanStageSchema = z.strictObject({ pipelines: z.array(scanPipelineSchema).min(1) }).optional();
 
-export type ScanPipeline = z.infer<typeof scanPipelineSchema>;
 export type ScanStage = NonNullable<z.infer<typeof scanStageSchema>>;
 
 export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage; remediation?: unknown }, ctx: z.RefinementCtx): void {

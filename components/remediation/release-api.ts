@@ -195,7 +195,7 @@ export class ReleaseApi extends pulumi.ComponentResource {
  * API Gateway writes access logs through the account's CloudWatch role (one per account and region), so
  * one API of an account creates it; its log delivery is held to lakewarden's API log groups of the environment.
  */
-export function apiGatewayAccountLogging(name: string, scope: AccountScope, parent: pulumi.Resource): aws.apigateway.Account {
+function apiGatewayAccountLogging(name: string, scope: AccountScope, parent: pulumi.Resource): aws.apigateway.Account {
     const { accountId, region, environment } = scope;
     const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:/lakewarden/apigateway/${resourceName(environment, "*")}`;
     const role = new aws.iam.Role(
