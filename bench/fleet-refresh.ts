@@ -8,10 +8,10 @@
  * "projected" times are what the waits in the definition would take on AWS (the poll backoff the
  * Lambda computed, plus bake time); the local run shortens every wait to 1 ms.
  */
-import "../tests/workflows/fleet-refresh-environment";
+import "../support/fleet-refresh/environment";
 import { buildFleetRefreshDefinition, FleetState, type FleetRefreshConfig } from "../workflows/fleet-refresh";
-import { BUILD_ACCOUNT, type CloudEvent, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../tests/workflows/fleet-refresh-fake-cloud";
-import { type RunResult, runLocally, testConfig } from "../tests/workflows/fleet-refresh-harness";
+import { BUILD_ACCOUNT, type CloudEvent, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../support/fleet-refresh/fake-cloud";
+import { type RunResult, runLocally, testConfig } from "../support/fleet-refresh/harness";
 
 const CLUSTERS = 8;
 const GROUPS_PER_CLUSTER = 4;

@@ -6,9 +6,9 @@
  *
  *   npx ts-node --transpile-only bench/ou-reconcile.ts
  */
-import { FakeAws, WRITE_COMMANDS } from "../tests/lambdas/ou-reconciler/fake-aws";
-import { tableId } from "../tests/lambdas/ou-reconciler/fake-lake-formation";
-import { accountId, FINDINGS, mappingDoc, METADATA, runReconcile, tableEntry, withTables } from "../tests/lambdas/ou-reconciler/helpers";
+import { FakeAws, WRITE_COMMANDS } from "../support/ou-reconciler/fake-aws";
+import { tableId } from "../support/ou-reconciler/fake-lake-formation";
+import { accountId, FINDINGS, mappingDoc, METADATA, runReconcile, tableEntry, withTables } from "../support/ou-reconciler/helpers";
 
 const LATENCY_MS = 20;
 const ORG_PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Account, type AccountRole, accountsSchema, checkMacieMembers } from "./accounts";
 import { datasetsSchema } from "./datasets";
-import { closest } from "./did-you-mean";
+import { closest } from "../policy/lib/did-you-mean";
 import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
 import { organizationSchema } from "./organization";

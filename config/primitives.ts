@@ -1,6 +1,6 @@
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
-import { closest } from "./did-you-mean";
+import { closest } from "../policy/lib/did-you-mean";
 
 export const accountId = z
     .string({ error: "expected a 12-digit AWS account id as a quoted string" })

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { recordProgram } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
 import { DEPLOY_ACCOUNT_VARIABLE } from "../stacks/providers";
+import { deployOrder } from "./offline/deploy-order";
+import { accountPlans } from "./offline/plan-model";
 import { accountTargets, pulumiUpCommand } from "./offline/targets";
 
 /**
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
     const { targets, selected, explicit } = accountTargets(recording.resources, account);
     const command = pulumiUpCommand(stack, targets, argv.includes("--preview"));
     console.log(`account ${account}: ${selected.length} resources selected${explicit ? " (listed one by one: a glob would reach another account)" : ""}`);
+    const step = deployOrder(recording.resources, accountPlans(recording.resources)).find(s => s.account === account);
+    if (step && step.after.length > 0) console.log(`deploy after: ${step.after.join(", ")}`);
+    if (step && step.againAfter.length > 0) console.log(`deploy again after: ${step.againAfter.join(", ")} (they depend on each other)`);
     console.log(command.map(c => (/[$*]/.test(c) ? `'${c}'` : c)).join(" "));
     if (argv.includes("--print")) {
         console.log(`(run with ${DEPLOY_ACCOUNT_VARIABLE}=${account} in the environment)`);

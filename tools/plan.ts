@@ -4,6 +4,8 @@ import { ConfigError } from "../config/errors";
 import { lakewardenPolicies } from "../policy/policies";
 import { runPolicyPack, type PolicyRunResult } from "../policy/runner";
 import { type AccessDiff, diffAccess, renderAccessDiff } from "./access/diff";
+import { deployOrder, renderDeployOrder } from "./offline/deploy-order";
+import { type Progress, progressLine } from "./report/progress";
 import { type AccessReport, computeAccessReport, describeCrossing, renderAccessReport } from "./access/report";
 import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-model";
 import { approvalsOf, readBaseAccess, readPolicyConfig, type Relaxation, relaxedPolicies } from "./offline/policy-config";
@@ -31,6 +33,8 @@ export interface PlanOptions {
     recording?: Recording;
     /** Changes the recorded resources before the pack runs: how tests prove a bad change is caught. */
     mutate?: (resources: RecordedResource[]) => void;
+    /** Told when each slow phase starts (the CLI's progress line on a terminal). */
+    progress?: Progress;
 }
 
 export interface PlanResult {
@@ -75,10 +79,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     let base: AccessReport | undefined;
     let relaxed: Relaxation[];
     try {
+        options.progress?.phase("reading config");
         const config = options.config ?? readStackConfig(options.stack);
         policyConfig = readPolicyConfig(policyConfigFile);
         relaxed = relaxedPolicies(path.relative(REPO_ROOT, policyConfigFile) || policyConfigFile, policyConfig, lakewardenPolicies);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
+        options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {
         if (error instanceof ConfigError) {
@@ -87,8 +93,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         throw error;
     }
     options.mutate?.(recording.resources);
+    options.progress?.phase("running the policy pack");
     const policy = runPolicyPack(recording.resources, { config: policyConfig, preview });
     const accounts = accountPlans(recording.resources);
+    options.progress?.phase("computing the access report");
     const access = computeAccessReport(recording.resources, accounts, approvalsOf(policyConfig));
     const accessDiff = base && diffAccess(base, access);
     for (const crossing of accessDiff?.newCrossings.filter(c => !c.approval) ?? []) {
@@ -136,6 +144,8 @@ export function renderPlan(result: PlanResult, verbose = false): string {
         `policy pack config: ${result.policyConfigFile}`,
         "",
         ...result.accounts.map(a => renderAccount(a) + "\n"),
+        renderDeployOrder(deployOrder(result.resources, result.accounts)),
+        "",
     ];
     if (result.access) {
         lines.push(renderAccessReport(result.access, verbose), "");
@@ -259,7 +269,8 @@ async function main(): Promise<void> {
         console.log(USAGE);
         return;
     }
-    const result = await runPlan(args.options);
+    const progress = progressLine(process.stderr);
+    const result = await runPlan({ ...args.options, progress }).finally(() => progress?.done());
     console.log(renderPlan(result, args.verbose));
     if (args.json) {
         writeFileSync(args.json, JSON.stringify(planJson(result), null, 2));

@@ -8,8 +8,7 @@
  */
 import type { PollingConfig } from "../lambdas/instance-refresh/contract";
 import { nextPollSeconds } from "../lambdas/instance-refresh/status";
-
-export const MAX_HISTORY_EVENTS = 25_000;
+import { MAX_HISTORY_EVENTS } from "./asl";
 
 export const HISTORY_COST = {
     /** One group in one wave, polled once: the execution's fixed cost. */

@@ -13,13 +13,14 @@
  */
 import { z } from "zod";
 import { MAX_GROUPS_PER_RUN } from "../contracts/fleet-refresh";
-import { MAX_HISTORY_EVENTS, maxGroupsWithin, worstCaseHistoryEvents } from "./fleet-refresh-history";
+import { maxGroupsWithin, worstCaseHistoryEvents } from "./fleet-refresh-history";
 import { DISCOVERY_PERMANENT_ERRORS } from "../lambdas/fleet-discovery/errors";
 import type { RolePolicyStatement } from "../lambdas/fleet-discovery/role-policy";
 import { pollingSchema, refreshPreferencesSchema } from "../lambdas/instance-refresh/request";
 import { REFRESH_PERMANENT_ERRORS } from "../lambdas/instance-refresh/errors";
 import { PREPARATION_PERMANENT_ERRORS } from "../lambdas/launch-template-version/errors";
 import {
+    MAX_HISTORY_EVENTS,
     catchAll,
     type ChoiceRule,
     lambdaTask,

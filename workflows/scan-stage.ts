@@ -12,6 +12,11 @@
  *                 approve ─> PublishReviewed (review -> scanned)
  *                 deny    ─> DeleteReviewed (onDeny "delete") | kept in review (onDeny "retain")
  *
+ * The state holds the run's objects once: each step that changes them (collect, move to scan, judge,
+ * move to review) writes its result over the previous one at $.run, so a run at its bounds (1,000
+ * objects, a 128 KiB manifest) stays under the 256 KiB state quota
+ * (tests/workflows/scan-stage-limits.test.ts).
+ *
  * Every failure is caught into ReleaseLockAfterFailure -> ReportFailure -> RunFailed: the run fails
  * visibly and no object is lost, because every move deletes its source only after the copy was
  * verified (a re-run finds the objects where the failed run left them).
@@ -185,7 +190,7 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             Default: S.MoveToScan,
         } satisfies ChoiceState,
         [S.RunSkipped]: { Type: "Succeed", Comment: "Another run holds the pipeline; the begin step counted it (SkippedRuns)." },
-        [S.MoveToScan]: moveMap(args, S.MoveToScan, "landingToScan", "$.run.batches", "$.scan", S.StartJob, "Landing -> scan, tagged with the run id."),
+        [S.MoveToScan]: moveMap(args, S.MoveToScan, "landingToScan", "$.run.batches", "$.run", S.StartJob, "Landing -> scan, tagged with the run id."),
         [S.StartJob]: runTask(args, "startJob", {}, "$.job", S.PollJob),
         [S.PollJob]: runTask(args, "pollJob", { "jobId.$": "$.job.jobId", "delaySeconds.$": "$.job.delaySeconds" }, "$.job", S.JobDone),
         [S.JobDone]: {
@@ -194,19 +199,19 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             Default: S.WaitForJob,
         },
         [S.WaitForJob]: { Type: "Wait", Comment: "Backoff computed by the poll step.", SecondsPath: "$.job.delaySeconds", Next: S.PollJob },
-        [S.Judge]: runTask(args, "judge", { "jobId.$": "$.job.jobId", "batches.$": "$.scan.batches" }, "$.verdict", S.PublishClean, 900),
-        [S.PublishClean]: moveMap(args, S.PublishClean, "scanToScanned", "$.verdict.clean", null, S.AnythingToReview, "Clean objects: scan -> scanned."),
+        [S.Judge]: runTask(args, "judge", { "jobId.$": "$.job.jobId", "batches.$": "$.run.batches" }, "$.run", S.PublishClean, 900),
+        [S.PublishClean]: moveMap(args, S.PublishClean, "scanToScanned", "$.run.clean", null, S.AnythingToReview, "Clean objects: scan -> scanned."),
         [S.AnythingToReview]: {
             Type: "Choice",
-            Choices: [{ Variable: "$.verdict.reviewCount", NumericGreaterThan: 0, Next: S.MoveToReview }],
+            Choices: [{ Variable: "$.run.reviewCount", NumericGreaterThan: 0, Next: S.MoveToReview }],
             Default: S.ReleaseLock,
         },
         [S.MoveToReview]: moveMap(
             args,
             S.MoveToReview,
             "scanToReview",
-            "$.verdict.review",
-            "$.reviewed",
+            "$.run.review",
+            "$.run.review",
             S.RequestApproval,
             "Flagged and unclassifiable objects: scan -> review.",
         ),
@@ -220,7 +225,7 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
                     "taskToken.$": "$$.Task.Token",
                     pipeline: args.pipeline,
                     "runId.$": RUN_ID,
-                    "reviewCount.$": "$.verdict.reviewCount",
+                    "reviewCount.$": "$.run.reviewCount",
                     "enteredAt.$": "$$.State.EnteredTime",
                     timeoutSeconds: args.approvalTimeoutSeconds,
                 },
@@ -261,14 +266,14 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             ],
             Default: S.ReleaseLockAfterFailure,
         },
-        [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.reviewed.batches", null, S.ReleaseLock, "Approved: review -> scanned."),
+        [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.run.review.batches", null, S.ReleaseLock, "Approved: review -> scanned."),
         ...(args.onDeny === "delete"
             ? {
                   [S.DeleteReviewed]: moveMap(
                       args,
                       S.DeleteReviewed,
                       "deleteReviewed",
-                      "$.reviewed.batches",
+                      "$.run.review.batches",
                       null,
                       S.ReleaseLock,
                       "Denied: delete exactly the reviewed versions.",

@@ -8,6 +8,7 @@ import hmac
 import json
 import math
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
@@ -191,8 +192,9 @@ def _truncate_time(value: Any, unit: str) -> str:
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Epoch milliseconds, as in the seed's purchaseTime (1648618421796).
-        moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        # Epoch milliseconds, as in the seed's purchaseTime (1648618421796); floored to the second, same day/month.
+        t = time.gmtime(value // 1000 if isinstance(value, int) else math.floor(value / 1000))
+        return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}" if unit == "day" else f"{t.tm_year:04d}-{t.tm_mon:02d}"
     else:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -211,7 +213,10 @@ def _coarsen_location(value: Any, decimals: int) -> str:
 
 
 class Sanitiser:
-    """Applies the rules to rows; counts rows read and written. Any value error fails the run (fail closed)."""
+    """Applies the rules to rows. Any value error fails the run (fail closed).
+
+    Picklable (Spark ships it to executors): the keyed HMAC state is rebuilt from the key after unpickling.
+    """
 
     def __init__(self, rules: Mapping[str, ColumnRule], data_columns: Sequence[str], key: bytes):
         if len(key) < 32:
@@ -221,20 +226,40 @@ class Sanitiser:
         self.plan = [(c, rules[c.lower()]) for c in ordered]
         self.output_columns = [c for c, r in self.plan if r.action != "drop"]
         self.dropped_columns = [c for c, r in self.plan if r.action == "drop"]
+        self._steps: Optional[List[Any]] = None
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {**self.__dict__, "_steps": None}
+
+    def _compile(self) -> List[Any]:
+        # The key's HMAC state once, copied per value: same tokens as tokenise(), without re-keying each time.
+        base = hmac.new(self._key, digestmod=hashlib.sha256)
+
+        def token(value: Any) -> Optional[str]:
+            if value is None:
+                return None
+            h = base.copy()
+            h.update(_text(value).encode("utf-8"))
+            return TOKEN_PREFIX + h.hexdigest()
+
+        steps = []
+        for column, rule in self.plan:
+            if rule.action == "keep":
+                steps.append((column, None))
+            elif rule.action == "tokenise":
+                steps.append((column, token))
+            elif rule.action == "generalise":
+                spec = rule.generalise
+                steps.append((column, lambda value, spec=spec: generalise(spec, value)))
+        return steps
 
     def row(self, row: Mapping[str, Any]) -> Dict[str, Any]:
+        if self._steps is None:
+            self._steps = self._compile()
         out: Dict[str, Any] = {}
-        for column, rule in self.plan:
-            if rule.action == "drop":
-                continue
+        for column, step in self._steps:
             value = row.get(column)
-            if rule.action == "keep":
-                out[column] = value
-            elif rule.action == "tokenise":
-                out[column] = tokenise(self._key, value)
-            else:
-                assert rule.generalise is not None
-                out[column] = generalise(rule.generalise, value)
+            out[column] = value if step is None else step(value)
         return out
 
     def rows(self, rows: Iterable[Mapping[str, Any]]) -> Iterable[Dict[str, Any]]:

@@ -81,6 +81,18 @@ class TransformTest(unittest.TestCase):
             "purchaseTime": "2022-03-30", "purchaseAmount": 787, "purchaseItemNumber": 10, "location": "51.5,-0.2"})
         self.assertEqual(s.dropped_columns, ["invoiceId", "apiKey"])
 
+    def test_sanitiser_pickles_and_tokens_match_tokenise(self):
+        import pickle
+        s = core.Sanitiser(core.parse_policy(POLICY), COLUMNS, KEY)
+        row = {"invoiceId": "i", "accountId": "a-1", "purchaseTime": -1500, "purchaseAmount": 1, "purchaseItemNumber": 3,
+               "location": "0.05,-0.05", "apiKey": None}
+        first = s.row(row)
+        copy = pickle.loads(pickle.dumps(s))
+        self.assertEqual(copy.row(row), first)
+        self.assertEqual(first["accountId"], core.tokenise(KEY, "a-1"))
+        self.assertEqual(first["purchaseTime"], "1969-12-31")
+        self.assertEqual(core.generalise({"kind": "timestamp", "unit": "month"}, 1648618421796.5), "2022-03")
+
     def test_tokens_deterministic_keyed_and_null_preserving(self):
         self.assertEqual(core.tokenise(KEY, "x"), core.tokenise(KEY, "x"))
         self.assertNotEqual(core.tokenise(KEY, "x"), core.tokenise(b"j" * 32, "x"))

@@ -5,7 +5,7 @@
  */
 import { type ProxyResult, respond } from "../shared/api-response";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { callerOf, isAllowedReleaser, releaserRolesFromEnvironment } from "./caller";
+import { callerOf, isAllowedRole, roleArnsFromEnvironment } from "../shared/iam-caller";
 import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
 import { parseBody } from "./request";
 import { releaseExecutionName, startRelease, stateMachineArnFromEnvironment } from "./start-release";
@@ -29,7 +29,7 @@ export async function handleRelease(event: unknown, deps: ReleaseApiDeps): Promi
         return respond(405, { message: "use POST" });
     }
     const caller = callerOf(request);
-    if (!caller || !isAllowedReleaser(caller.principalArn, deps.releaserRoleArns)) {
+    if (!caller || !isAllowedRole(caller.principalArn, deps.releaserRoleArns)) {
         logger.warn("release refused", { principalArn: caller?.principalArn, sourceIp: request.requestContext.identity.sourceIp });
         return respond(403, { message: "the caller is not a releaser role" });
     }
@@ -66,7 +66,7 @@ export const handler = async (event: unknown): Promise<ProxyResult> => {
         deps ??= {
             sfn: new SFNClient({}),
             stateMachineArn: stateMachineArnFromEnvironment(process.env.RELEASE_STATE_MACHINE_ARN),
-            releaserRoleArns: releaserRolesFromEnvironment(process.env.RELEASER_ROLE_ARNS),
+            releaserRoleArns: roleArnsFromEnvironment("RELEASER_ROLE_ARNS"),
         };
         return await handleRelease(event, deps);
     } catch (error) {

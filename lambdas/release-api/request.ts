@@ -1,5 +1,5 @@
 /** The release request: an API Gateway (REST, AWS_IAM auth) proxy event and its JSON body. */
-import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
+import type { ProxyEvent } from "../shared/iam-caller";
 import { z } from "zod";
 
 const releaseBodySchema = z.strictObject({
@@ -14,12 +14,6 @@ const releaseBodySchema = z.strictObject({
     requestId: z.uuid({ error: "expected a UUID chosen by the client for this release request" }),
 });
 export type ReleaseBody = z.infer<typeof releaseBodySchema>;
-
-/**
- * A REST API proxy request as Powertools' parser schema reads it; requestContext.identity carries the
- * IAM caller API Gateway authenticated (userArn, accountId, user, principalOrgId; null when absent).
- */
-export type ProxyEvent = z.infer<typeof APIGatewayProxyEventSchema>;
 
 interface Issue {
     path: string;

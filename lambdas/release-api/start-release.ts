@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import type { Caller } from "./caller";
+import type { Caller } from "../shared/iam-caller";
 import type { ReleaseBody } from "./request";
 
 export interface ReleaseExecutionInput {

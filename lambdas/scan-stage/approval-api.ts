@@ -8,7 +8,7 @@ import { type ProxyResult, respond } from "../shared/api-response";
 import { type SFNClient, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, InvalidToken } from "@aws-sdk/client-sfn";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
-import { callerOf, isAllowedReleaser } from "../release-api/caller";
+import { callerOf, isAllowedRole } from "../shared/iam-caller";
 import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas/api-gateway";
 import { claimDecision, markUndelivered } from "./decision-record";
 import { DecisionConflict } from "./errors";
@@ -50,7 +50,7 @@ export async function handleDecision(event: unknown, deps: ApprovalApiDeps): Pro
         return respond(405, { message: "use POST" });
     }
     const caller = callerOf(request);
-    if (!caller || !isAllowedReleaser(caller.principalArn, deps.approverRoleArns)) {
+    if (!caller || !isAllowedRole(caller.principalArn, deps.approverRoleArns)) {
         return respond(403, { message: "the caller is not an approver role" });
     }
     const body = decisionBodySchema.safeParse(parseJsonBody(request.body, request.isBase64Encoded));

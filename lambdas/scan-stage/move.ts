@@ -6,6 +6,7 @@
  * finishes it). Work per call is bounded: when time runs short the batch returns with `done: false`
  * and the workflow calls again with the same batch.
  */
+import type { StreamProgress } from "../shared/s3-transfer/content-match";
 import { InvalidScanRequest } from "./errors";
 import { RUN_TAG } from "./macie-job";
 
@@ -21,13 +22,15 @@ export interface VersionRef {
     versionId: string;
 }
 
+export type MoveOutcome = { state: "MOVED"; versionId: string } | { state: "PENDING"; resume?: StreamProgress };
+
 export interface ObjectMover {
     /**
      * Moves exactly `source` to `target` (same key), adding `tags` to the object's own tags;
      * idempotent (a re-run after a crash finds the verified copy and finishes); PENDING when a
-     * large copy needs another call.
+     * large copy or a streamed verification needs another call (`resume`: where the next call goes on).
      */
-    move(source: VersionRef, targetBucket: string, tags: Record<string, string>): Promise<{ state: "MOVED"; versionId: string } | { state: "PENDING" }>;
+    move(source: VersionRef, targetBucket: string, tags: Record<string, string>, resume?: StreamProgress): Promise<MoveOutcome>;
     /** Adds tags to exactly this version. */
     tag(ref: VersionRef, tags: Record<string, string>): Promise<void>;
     /** Deletes exactly this version; a version already gone is success. */
@@ -43,6 +46,8 @@ interface MoveItem {
     detail?: string[];
     /** Set once this item is done; the item's version in its new bucket. */
     movedVersionId?: string;
+    /** A streamed verification's progress, carried to the next call. */
+    resume?: StreamProgress;
 }
 
 export interface MoveRequest {
@@ -115,8 +120,10 @@ export async function moveBatch(
             batch[i] = doneItem(item, item.versionId);
             continue;
         }
-        const moved = await mover.move(source, buckets[route.to], tags);
+        const moved = await mover.move(source, buckets[route.to], tags, item.resume);
         if (moved.state === "PENDING") {
+            const { resume: _previous, ...rest } = item;
+            batch[i] = { ...rest, ...(moved.resume ? { resume: moved.resume } : {}) };
             return { runId: request.runId, done: false, batch };
         }
         batch[i] = doneItem(item, moved.versionId);

@@ -1,14 +1,23 @@
 /**
  * The scan-stage run steps as one Lambda: { action: begin | startJob | pollJob | judge }.
- * Env: LANDING_BUCKET, SCAN_BUCKET, LOCK_TABLE, RESULTS_BUCKET, RESULTS_PREFIX, MAX_OBJECTS_PER_RUN,
- * ACCOUNT_ID (the stage's account), AWS_REGION (set by Lambda).
+ * Env: LANDING_BUCKET, SCAN_BUCKET, LOCK_TABLE, RESULTS_BUCKET, RESULTS_PREFIX (may be empty),
+ * MAX_OBJECTS_PER_RUN, ACCOUNT_ID (the stage's account), AWS_REGION (set by Lambda).
+ * IAM (Service Authorization Reference, S3, Macie and DynamoDB actions; Macie User Guide, "Storing
+ * and retaining sensitive data discovery results" for the results bucket and its key):
+ *   begin:    dynamodb:PutItem on the lock table (conditional); s3:ListBucketVersions on landing and scan;
+ *   startJob: macie2:CreateClassificationJob (no resource-level scoping beyond the account), macie2:TagResource
+ *             if tags are passed; s3:ListBucketVersions on scan;
+ *   pollJob:  macie2:DescribeClassificationJob on arn:aws:macie2:<region>:<account>:classification-job/*;
+ *   judge:    macie2:ListFindings, macie2:GetFindings; s3:ListBucket and s3:GetObject on the results
+ *             bucket under <prefix>AWSLogs/<account>/Macie/<region>/, kms:Decrypt on the results key;
+ *   kms:Encrypt, kms:Decrypt, kms:GenerateDataKey* on the lock table's key with kms:ViaService dynamodb.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Macie2Client } from "@aws-sdk/client-macie2";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { instrumented, telemetry } from "../shared/telemetry";
 import { required, requiredInteger } from "./environment";
 import { InvalidScanRequest } from "./errors";
 import { beginRun, judge, pollJob, type RunDeps, startJob } from "./run-steps";
@@ -39,9 +48,15 @@ export async function runAction(request: RunRequest, deps: RunDeps) {
     }
 }
 
-const logger = new Logger({ serviceName: "scan-stage-run" });
-const metrics = new Metrics({ namespace: "lakewarden", serviceName: "scan-stage-run" });
+const { logger, metrics } = telemetry("scan-stage-run");
 let deps: RunDeps | undefined;
+
+/** RESULTS_PREFIX may be empty (results at the bucket's root) but must be set, so a forgotten variable is an error. */
+function resultsPrefix(): string {
+    const prefix = process.env.RESULTS_PREFIX;
+    if (prefix === undefined) throw new InvalidScanRequest("environment variable RESULTS_PREFIX is not set (empty for the bucket's root)");
+    return prefix;
+}
 
 function depsFromEnvironment(): RunDeps {
     return {
@@ -52,7 +67,7 @@ function depsFromEnvironment(): RunDeps {
         region: required("AWS_REGION"),
         buckets: { landing: required("LANDING_BUCKET"), scan: required("SCAN_BUCKET") },
         lockTable: required("LOCK_TABLE"),
-        results: { bucket: required("RESULTS_BUCKET"), prefix: process.env.RESULTS_PREFIX ?? "" },
+        results: { bucket: required("RESULTS_BUCKET"), prefix: resultsPrefix() },
         maxObjects: requiredInteger("MAX_OBJECTS_PER_RUN"),
         now: () => new Date(),
         countSkipped: () => {
@@ -68,7 +83,10 @@ export const handler = async (payload: unknown) => {
         throw new InvalidScanRequest(z.prettifyError(parsed.error));
     }
     deps ??= depsFromEnvironment();
-    const result = await runAction(parsed.data, deps);
-    logger.info("scan run step done", { action: parsed.data.action, pipeline: parsed.data.pipeline, runId: parsed.data.runId });
-    return result;
+    const ready = deps;
+    return instrumented(metrics, "RunStepsFailed", async () => {
+        const result = await runAction(parsed.data, ready);
+        logger.info("scan run step done", { action: parsed.data.action, pipeline: parsed.data.pipeline, runId: parsed.data.runId });
+        return result;
+    });
 };

@@ -91,10 +91,32 @@ export async function judge(deps: RunDeps, request: { jobId: string; batches: Ru
         }
     }
     const verdict = judgeRun(objects, findings, results);
-    return {
-        clean: inBatches(verdict.clean),
-        review: inBatches(verdict.review.map(item => ({ ...item, detail: item.detail.slice(0, 5).map(d => d.slice(0, 200)) }))),
-        cleanCount: verdict.clean.length,
-        reviewCount: verdict.review.length,
-    };
+    const bare = { clean: inBatches(verdict.clean), cleanCount: verdict.clean.length, reviewCount: verdict.review.length };
+    return { ...bare, review: inBatches(boundedDetail(verdict.review, MAX_VERDICT_BYTES - jsonBytes(bare))) };
+}
+
+/**
+ * The verdict's share of the 256 KiB workflow state (Step Functions quotas): the run's objects (at
+ * most the 128 KiB manifest) plus as much detail as fits; every object keeps its reason (`why`).
+ */
+const MAX_VERDICT_BYTES = 192 * 1024;
+const MAX_DETAILS = 5;
+const MAX_DETAIL_CHARS = 200;
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), "utf8");
+
+/** Review items whose details share `budget` bytes evenly (whole strings while they fit, at most 5 of 200 characters each). */
+function boundedDetail(review: readonly ReviewItem[], budget: number): ReviewItem[] {
+    const bare = review.map(item => ({ ...item, detail: [] as string[] }));
+    const allowance = Math.floor((budget - jsonBytes(inBatches(bare))) / Math.max(1, review.length));
+    return review.map((item, i) => {
+        let used = 0;
+        for (const text of item.detail.slice(0, MAX_DETAILS).map(d => d.slice(0, MAX_DETAIL_CHARS))) {
+            const cost = jsonBytes(text) + 1;
+            if (used + cost > allowance) break;
+            bare[i].detail.push(text);
+            used += cost;
+        }
+        return bare[i];
+    });
 }

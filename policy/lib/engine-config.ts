@@ -7,6 +7,7 @@
 // on the same entry, and an expired relaxation is an error, as for exemptions.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { closest } from "./did-you-mean";
 import { isExpired } from "./exemptions";
 import { validateJsonSchema } from "./json-schema";
 
@@ -99,7 +100,7 @@ export function reconcilePolicyPackConfig(policies: Policies, packLevel: Enforce
         const target = result.get(name);
         if (!target) {
             if (name !== "all") {
-                const near = closest(name, [...result.keys()]);
+                const near = closest(name, result.keys(), 3);
                 errors.push({ key: name, message: `no policy of this name${near ? ` (did you mean ${near}?)` : ""}` });
             }
             continue;
@@ -159,28 +160,4 @@ function relaxationOf(key: string, entry: ParsedEntry, now: Date, errors: { key:
     }
     errors.push(...problems);
     return problems.length === 0 ? { reason: entry.reason as string, expires: expires as string } : undefined;
-}
-
-/** The candidate within edit distance 3 of `name`, for "did you mean". */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-    let best: { candidate: string; distance: number } | undefined;
-    for (const candidate of candidates) {
-        const distance = editDistance(name, candidate);
-        if (distance <= 3 && (!best || distance < best.distance)) {
-            best = { candidate, distance };
-        }
-    }
-    return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }

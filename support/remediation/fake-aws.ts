@@ -16,6 +16,7 @@ import {
     GetObjectLockConfigurationCommand,
     GetObjectRetentionCommand,
     GetObjectTaggingCommand,
+    PutObjectTaggingCommand,
     HeadObjectCommand,
     ListMultipartUploadsCommand,
     ListObjectVersionsCommand,
@@ -51,6 +52,7 @@ export function installFakeAws(s3: FakeS3, sts: FakeSts): InstalledFakes {
     s3Mock.on(HeadObjectCommand).callsFake(route(s3.headObject.bind(s3)));
     s3Mock.on(GetObjectCommand).callsFake(route(s3.getObject.bind(s3)));
     s3Mock.on(GetObjectTaggingCommand).callsFake(route(s3.getObjectTagging.bind(s3)));
+    s3Mock.on(PutObjectTaggingCommand).callsFake(route(s3.putObjectTagging.bind(s3)));
     s3Mock.on(CopyObjectCommand).callsFake(route(s3.copyObject.bind(s3)));
     s3Mock.on(CreateMultipartUploadCommand).callsFake(route(s3.createMultipartUpload.bind(s3)));
     s3Mock.on(UploadPartCopyCommand).callsFake(route(s3.uploadPartCopy.bind(s3)));

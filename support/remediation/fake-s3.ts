@@ -352,6 +352,17 @@ export class FakeS3 {
         return { VersionId: v.versionId, TagSet: Object.entries(v.tags).map(([Key, Value]) => ({ Key, Value })) };
     }
 
+    putObjectTagging(
+        input: { Bucket: string; Key: string; VersionId?: string; Tagging: { TagSet: { Key: string; Value: string }[] }; ExpectedBucketOwner?: string },
+        session?: Session,
+    ) {
+        this.checkOwner(input.Bucket, input.ExpectedBucketOwner);
+        this.authorize(session, input.VersionId ? "s3:PutObjectVersionTagging" : "s3:PutObjectTagging", input.Bucket, input.Key);
+        const v = this.find(session, input.Bucket, input.Key, input.VersionId, "NoSuchVersion");
+        v.tags = Object.fromEntries(input.Tagging.TagSet.map(t => [t.Key, t.Value]));
+        return { VersionId: v.versionId };
+    }
+
     getObjectAttributes(
         input: { Bucket: string; Key: string; VersionId?: string; MaxParts?: number; PartNumberMarker?: string; ExpectedBucketOwner?: string },
         session?: Session,
@@ -419,6 +430,7 @@ export class FakeS3 {
             IfNoneMatch?: string;
             MetadataDirective?: string;
             TaggingDirective?: string;
+            Tagging?: string;
             WebsiteRedirectLocation?: string;
             ChecksumAlgorithm?: string;
             StorageClass?: string;
@@ -434,7 +446,8 @@ export class FakeS3 {
         const { version } = this.readSource(session, input.CopySource, input.ExpectedSourceBucketOwner);
         this.authorize(session, "s3:PutObject", input.Bucket, input.Key);
         const copyTags = (input.TaggingDirective ?? "COPY") === "COPY";
-        if (copyTags && Object.keys(version.tags).length > 0) {
+        const tags = copyTags ? { ...version.tags } : Object.fromEntries(new URLSearchParams(input.Tagging ?? ""));
+        if (Object.keys(tags).length > 0) {
             this.authorize(session, "s3:PutObjectTagging", input.Bucket, input.Key);
         }
         if (version.body.length > this.maxSingleCopyBytes) {
@@ -458,7 +471,7 @@ export class FakeS3 {
             cacheControl: metadataCopied ? version.cacheControl : undefined,
             // Unique to each object, never copied with the metadata directive.
             websiteRedirectLocation: input.WebsiteRedirectLocation,
-            tags: copyTags ? { ...version.tags } : {},
+            tags,
             serverSideEncryption: encryption,
             sseKmsKeyId: encryption === "aws:kms" ? (input.SSEKMSKeyId ?? bucket.defaultKmsKeyId) : undefined,
             storageClass: input.StorageClass ?? "STANDARD",

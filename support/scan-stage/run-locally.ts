@@ -24,6 +24,7 @@ import type { RunDeps } from "../../lambdas/scan-stage/run-steps";
 import { parseApprovalRequest, requestApproval } from "../../lambdas/scan-stage/request-approval";
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY, tableDefinition } from "../../lambdas/scan-stage/tables";
 import type { StateMachineDefinition, State } from "../../workflows/asl";
+import type { EventLog } from "../step-functions/history";
 import { ScanStates } from "../../workflows/scan-stage";
 import { type LocalDynamo, startDynalite } from "../dynalite";
 import type { StageWorld } from "./world";
@@ -50,6 +51,8 @@ export interface RunOutcome {
     error?: string;
     notices: string[];
     states: string[];
+    /** The executor's event log (history events and payload sizes: support/step-functions/history.ts). */
+    events: EventLog[];
 }
 
 function s3For(world: StageWorld): S3Client {
@@ -223,10 +226,16 @@ export async function runScanLocally(
             },
         },
     );
+    const events: EventLog[] = [];
+    const collecting = (async () => {
+        for await (const event of execution.eventLogs) events.push(event);
+    })();
     try {
         await execution.result;
-        return { status: "SUCCEEDED", notices, states };
+        await collecting;
+        return { status: "SUCCEEDED", notices, states, events };
     } catch (error) {
-        return { status: "FAILED", error: (error as Error).message, notices, states };
+        await collecting.catch(() => undefined);
+        return { status: "FAILED", error: (error as Error).message, notices, states, events };
     }
 }

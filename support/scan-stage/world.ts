@@ -24,6 +24,10 @@ export class StageWorld {
     /** Fails the n-th mover call (1-based) once, after the copy and before the source delete: the worst moment. */
     failMoveAt = new Set<number>();
     moveCalls = 0;
+    /** Moves of these keys answer PENDING this many times first (a multipart copy spanning invocations). */
+    pendingMoves = new Map<string, number>();
+    /** Versions deleted by a deny decision (the only deletes outside a verified move). */
+    readonly deleted: VersionRef[] = [];
     jobStatuses: string[] = [];
     private jobs = new Map<string, { runId: string; objects: VersionRef[] }>();
 
@@ -52,6 +56,11 @@ export class StageWorld {
     readonly mover: ObjectMover = {
         move: async (source, targetBucket, tags) => {
             const call = ++this.moveCalls;
+            const pending = this.pendingMoves.get(source.key) ?? 0;
+            if (pending > 0) {
+                this.pendingMoves.set(source.key, pending - 1);
+                return { state: "PENDING" };
+            }
             const version = this.version(source);
             const target = this.buckets[this.bucketNamed(targetBucket)];
             const existing = target.get(source.key)?.find(v => v.tags["lakewarden:moved-from"] === source.versionId);
@@ -82,6 +91,7 @@ export class StageWorld {
         },
         deleteVersion: async ref => {
             const bucket = this.bucketNamed(ref.bucket);
+            if (this.buckets[bucket].get(ref.key)?.some(v => v.versionId === ref.versionId)) this.deleted.push(ref);
             const versions = this.buckets[bucket].get(ref.key) ?? [];
             this.buckets[bucket].set(
                 ref.key,

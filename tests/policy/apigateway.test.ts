@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { doc, ORG_CONFIG } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -11,9 +12,9 @@ describePolicy({
     target: "get",
     compliant: () =>
         stack(
-            resource("aws:apigateway/method:Method", "get", { restApi: "abc123", resourceId: "r1", httpMethod: "GET", authorization: "AWS_IAM" }),
-            resource("aws:apigateway/method:Method", "cors", { restApi: "abc123", resourceId: "r1", httpMethod: "OPTIONS", authorization: "NONE" }),
-            resource("aws:apigatewayv2/route:Route", "route", { apiId: "def456", routeKey: "POST /release", authorizationType: "AWS_IAM" }),
+            typed(aws.apigateway.Method, "get", { restApi: "abc123", resourceId: "r1", httpMethod: "GET", authorization: "AWS_IAM" }),
+            typed(aws.apigateway.Method, "cors", { restApi: "abc123", resourceId: "r1", httpMethod: "OPTIONS", authorization: "NONE" }),
+            typed(aws.apigatewayv2.Route, "route", { apiId: "def456", routeKey: "POST /release", authorizationType: "AWS_IAM" }),
         ),
     violations: [
         { name: "an open method", mutate: set("get", { authorization: "NONE" }), expect: /authorization is NONE/ },
@@ -38,7 +39,7 @@ describePolicy({
     policy: "apigateway-resource-policy-scoped",
     target: "api-policy",
     config: ORG_CONFIG,
-    compliant: () => stack(resource("aws:apigateway/restApiPolicy:RestApiPolicy", "api-policy", { restApiId: "abc123", policy: JSON.stringify(doc(VPCE)) })),
+    compliant: () => stack(typed(aws.apigateway.RestApiPolicy, "api-policy", { restApiId: "abc123", policy: JSON.stringify(doc(VPCE)) })),
     violations: [
         {
             name: "an open API",
@@ -53,7 +54,7 @@ describePolicy({
         {
             name: "RestApi.policy",
             mutate: r => {
-                r.push(resource("aws:apigateway/restApi:RestApi", "api", { name: "lw", policy: doc({ ...VPCE, Condition: undefined }) }));
+                r.push(typed(aws.apigateway.RestApi, "api", { name: "lw", policy: doc({ ...VPCE, Condition: undefined }) }));
             },
             expect: /allows Principal "\*"/,
             on: "api",

@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { KEY_ARN, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
@@ -34,7 +35,7 @@ describeCustomerKeyPolicy({
 describePolicy({
     policy: "sfn-logging",
     target: "machine",
-    compliant: () => stack(resource("aws:sfn/stateMachine:StateMachine", "machine", machine())),
+    compliant: () => stack(typed(aws.sfn.StateMachine, "machine", machine())),
     violations: [
         { name: "logging off", mutate: set("machine", { loggingConfiguration: { level: "OFF" } }), expect: /level is "?OFF"?/ },
         { name: "no destination", mutate: set("machine", { loggingConfiguration: { level: "ALL" } }), expect: /no logDestination/ },
@@ -75,8 +76,7 @@ const fn = () => ({
 describePolicy({
     policy: "lambda-env-encrypted",
     target: "fn",
-    compliant: () =>
-        stack(resource("aws:lambda/function:Function", "fn", fn()), resource("aws:lambda/function:Function", "plain", { name: "no-env", role: ROLE_ARN })),
+    compliant: () => stack(typed(aws.lambda.Function, "fn", fn()), typed(aws.lambda.Function, "plain", { name: "no-env", role: ROLE_ARN })),
     violations: [
         { name: "no key for variables", mutate: set("fn", { kmsKeyArn: undefined }), expect: /environment variables has no customer-managed KMS key/ },
         {
@@ -96,7 +96,7 @@ describePolicy({
 });
 
 const permission = (name: string, props: Record<string, unknown>) =>
-    resource("aws:lambda/permission:Permission", name, { action: "lambda:InvokeFunction", function: "lw-classifier", ...props });
+    typed(aws.lambda.Permission, name, { action: "lambda:InvokeFunction", function: "lw-classifier", ...props });
 describePolicy({
     policy: "lambda-permission-scoped",
     target: "events",
@@ -106,7 +106,7 @@ describePolicy({
             permission("events", { principal: "events.amazonaws.com", sourceArn: "arn:aws:events:eu-west-1:111111111111:rule/lw-findings" }),
             permission("s3", { principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::lw-raw", sourceAccount: ACCOUNTS.producer }),
             permission("consumer-invoke", { principal: ACCOUNTS.consumer }),
-            resource("aws:lambda/functionUrl:FunctionUrl", "url", { functionName: "lw-classifier", authorizationType: "AWS_IAM" }),
+            typed(aws.lambda.FunctionUrl, "url", { functionName: "lw-classifier", authorizationType: "AWS_IAM" }),
         ),
     violations: [
         { name: "principal *", mutate: set("events", { principal: "*", sourceArn: undefined }), expect: /principal is "\*"/ },
@@ -144,7 +144,7 @@ const template = () => ({
     blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs }],
     networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: ["sg-0123"] }],
 });
-const templateStack = () => stack(resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", template()));
+const templateStack = () => stack(typed(aws.ec2.LaunchTemplate, "lt", template()));
 const notTemplates = () =>
     stack(
         resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "lt", {
@@ -165,7 +165,7 @@ describePolicy({
         {
             name: "hop limit 3 on an instance",
             mutate: r => {
-                r.push(resource("aws:ec2/instance:Instance", "vm", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } }));
+                r.push(typed(aws.ec2.Instance, "vm", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } }));
             },
             expect: /httpPutResponseHopLimit is 3, more than 2/,
             on: "vm",
@@ -194,8 +194,8 @@ describePolicy({
     target: "lt",
     compliant: () =>
         stack(
-            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", template()),
-            resource("aws:ebs/volume:Volume", "vol", { availabilityZone: "eu-west-1a", size: 10, encrypted: true, kmsKeyId: KEY_ARN }),
+            typed(aws.ec2.LaunchTemplate, "lt", template()),
+            typed(aws.ebs.Volume, "vol", { availabilityZone: "eu-west-1a", size: 10, encrypted: true, kmsKeyId: KEY_ARN }),
         ),
     violations: [
         {
@@ -213,7 +213,7 @@ describePolicy({
         {
             name: "an instance root volume",
             mutate: r => {
-                r.push(resource("aws:ec2/instance:Instance", "vm", { rootBlockDevice: { encrypted: false } }));
+                r.push(typed(aws.ec2.Instance, "vm", { rootBlockDevice: { encrypted: false } }));
             },
             expect: /rootBlockDevice.encrypted is false/,
             on: "vm",
@@ -251,7 +251,7 @@ describePolicy({
         {
             name: "public IP on an instance",
             mutate: r => {
-                r.push(resource("aws:ec2/instance:Instance", "vm", { associatePublicIpAddress: true }));
+                r.push(typed(aws.ec2.Instance, "vm", { associatePublicIpAddress: true }));
             },
             expect: /associatePublicIpAddress is true/,
             on: "vm",
@@ -271,9 +271,7 @@ describePolicy({
     policy: "autoscaling-launch-template",
     target: "asg",
     compliant: () =>
-        stack(
-            resource("aws:autoscaling/group:Group", "asg", { name: "lw-ecs", minSize: 1, maxSize: 3, launchTemplate: { id: "lt-0123", version: "$Latest" } }),
-        ),
+        stack(typed(aws.autoscaling.Group, "asg", { name: "lw-ecs", minSize: 1, maxSize: 3, launchTemplate: { id: "lt-0123", version: "$Latest" } })),
     violations: [
         {
             name: "a launch configuration",
@@ -305,7 +303,7 @@ const withContainer = (patch: Record<string, unknown>) => (r: PlannedResource[])
 describePolicy({
     policy: "ecs-task-hardening",
     target: "task",
-    compliant: () => stack(resource("aws:ecs/taskDefinition:TaskDefinition", "task", { family: "lw-app", containerDefinitions: containers() })),
+    compliant: () => stack(typed(aws.ecs.TaskDefinition, "task", { family: "lw-app", containerDefinitions: containers() })),
     violations: [
         { name: "privileged", mutate: withContainer({ privileged: true }), expect: /container app is privileged/ },
         { name: "root", mutate: withContainer({ user: "root" }), expect: /runs as root/ },

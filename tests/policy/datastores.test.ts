@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
@@ -31,7 +32,7 @@ describeCustomerKeyPolicy({
 describePolicy({
     policy: "dynamodb-table-pitr",
     target: "state",
-    compliant: () => stack(resource("aws:dynamodb/table:Table", "state", tableProps())),
+    compliant: () => stack(typed(aws.dynamodb.Table, "state", tableProps())),
     violations: [
         { name: "PITR off", mutate: set("state", { pointInTimeRecovery: { enabled: false } }), expect: /pointInTimeRecovery.enabled is false/ },
         { name: "PITR not declared", mutate: set("state", { pointInTimeRecovery: undefined }), expect: /pointInTimeRecovery.enabled is undefined/ },
@@ -51,8 +52,7 @@ describeCustomerKeyPolicy({
 describePolicy({
     policy: "log-group-retention",
     target: "logs",
-    compliant: () =>
-        stack(resource("aws:cloudwatch/logGroup:LogGroup", "logs", { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN })),
+    compliant: () => stack(typed(aws.cloudwatch.LogGroup, "logs", { name: "/aws/lambda/lw-classifier", retentionInDays: 365, kmsKeyId: KEY_ARN })),
     violations: [
         { name: "kept forever", mutate: set("logs", { retentionInDays: undefined }), expect: /kept forever/ },
         { name: "too short", mutate: set("logs", { retentionInDays: 7 }), expect: /retentionInDays is 7, outside 90..3653/ },
@@ -77,7 +77,7 @@ describePolicy({
     config: ORG_CONFIG,
     compliant: () =>
         stack(
-            resource("aws:secretsmanager/secretPolicy:SecretPolicy", "secret-policy", {
+            typed(aws.secretsmanager.SecretPolicy, "secret-policy", {
                 secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNTS.producer}:secret:lw`,
                 blockPublicPolicy: true,
                 policy: doc(READ_SECRET),

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 // Starts the pack exactly as the Pulumi engine does (node @pulumi/pulumi/cmd/run-policy-pack
 // <engine-address> . in the pack directory, ts-node with type checking), reads the port it prints,
 // and talks to it with the engine's AnalyzerClient using protobuf Structs with unknowns and secrets.
@@ -9,7 +10,7 @@ import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { lakewardenPolicies } from "../../policy/policies";
-import { PROVIDERS, resource, runPolicyPack, UNKNOWN } from "./helpers";
+import { PROVIDERS, resource, runPolicyPack, UNKNOWN, typed } from "./helpers";
 import { bucketStack, CONSUMER_ROLE_ARN, doc, ORG_CONFIG } from "./fixtures";
 import { analyzeRequest, call, configureRequest, connect, type Diagnostic, diagnostics, stackRequest } from "../../support/policy-engine";
 
@@ -75,7 +76,7 @@ describe("the pack served over gRPC as the engine runs it", function () {
         }
     });
 
-    const wildcard = resource("aws:iam/rolePolicy:RolePolicy", "wild", {
+    const wildcard = typed(aws.iam.RolePolicy, "wild", {
         role: "lakewarden-reader",
         policy: doc({ Effect: "Allow", Action: "s3:*", Resource: [UNKNOWN] }),
     });
@@ -84,7 +85,7 @@ describe("the pack served over gRPC as the engine runs it", function () {
         enableKeyRotation: { [SECRET_SIG]: SECRET_VALUE, value: false },
         policy: { [SECRET_SIG]: SECRET_VALUE, value: JSON.stringify(doc({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" })) },
     });
-    const crossAccountTrust = resource("aws:iam/role:Role", "shared", {
+    const crossAccountTrust = typed(aws.iam.Role, "shared", {
         assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: CONSUMER_ROLE_ARN } }),
     });
     const resources = [

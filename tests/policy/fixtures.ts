@@ -1,5 +1,6 @@
+import * as aws from "@pulumi/aws";
 // Reusable compliant building blocks for policy specs.
-import { ACCOUNTS, ORG_ID, type PlannedResource, PROVIDERS, resource, urn } from "./helpers";
+import { ACCOUNTS, ORG_ID, type PlannedResource, PROVIDERS, resource, urn, typed, type FixtureProps } from "./helpers";
 
 export const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNTS.producer}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const ALIAS_ARN = `arn:aws:kms:eu-west-1:${ACCOUNTS.producer}:alias/lakewarden-data`;
@@ -23,18 +24,23 @@ export function doc(...statements: StatementInput[]) {
     return { Version: "2012-10-17", Statement: statements };
 }
 
-export function rolePolicy(name: string, policy: unknown, role = "lakewarden-reader"): PlannedResource {
-    return resource("aws:iam/rolePolicy:RolePolicy", name, { role, name, policy });
+export function rolePolicy(name: string, policy: FixtureProps<aws.iam.RolePolicyArgs>["policy"], role = "lakewarden-reader"): PlannedResource {
+    return typed(aws.iam.RolePolicy, name, { role, name, policy });
 }
 
-export function role(name: string, assumeRolePolicy: unknown, extra: Record<string, unknown> = {}, provider = PROVIDERS.producer): PlannedResource {
-    return resource("aws:iam/role:Role", name, { name, assumeRolePolicy, ...extra }, { provider });
+export function role(
+    name: string,
+    assumeRolePolicy: FixtureProps<aws.iam.RoleArgs>["assumeRolePolicy"],
+    extra: FixtureProps<aws.iam.RoleArgs> = {},
+    provider = PROVIDERS.producer,
+): PlannedResource {
+    return typed(aws.iam.Role, name, { name, assumeRolePolicy, ...extra }, { provider });
 }
 
 export const LAMBDA_TRUST = doc({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } });
 
 function bucket(name: string): PlannedResource {
-    return resource("aws:s3/bucket:Bucket", name, { bucket: `lw-${name}`, forceDestroy: false });
+    return typed(aws.s3.Bucket, name, { bucket: `lw-${name}`, forceDestroy: false });
 }
 
 /** A split S3 resource whose `bucket` input depends on the Bucket's URN. */
@@ -126,7 +132,7 @@ const column = (name: string, classification: string) => ({ name, type: "string"
 export function lakeStack(): PlannedResource[] {
     const table = { databaseName: "company", name: "employees", catalogId: ACCOUNTS.producer };
     return [
-        resource("aws:lakeformation/dataLakeSettings:DataLakeSettings", "settings", {
+        typed(aws.lakeformation.DataLakeSettings, "settings", {
             admins: [DEPLOY_ROLE_ARN],
             readOnlyAdmins: [],
             createDatabaseDefaultPermissions: [],
@@ -135,7 +141,7 @@ export function lakeStack(): PlannedResource[] {
             allowExternalDataFiltering: false,
             parameters: { CROSS_ACCOUNT_VERSION: "4" },
         }),
-        resource("aws:glue/catalogTable:CatalogTable", "employees", {
+        typed(aws.glue.CatalogTable, "employees", {
             ...table,
             tableType: "EXTERNAL_TABLE",
             storageDescriptor: {
@@ -144,7 +150,7 @@ export function lakeStack(): PlannedResource[] {
             },
             partitionKeys: [column("year", "public")],
         }),
-        resource("aws:lakeformation/dataCellsFilter:DataCellsFilter", "hr-eu", {
+        typed(aws.lakeformation.DataCellsFilter, "hr-eu", {
             tableData: {
                 databaseName: "company",
                 name: "hr-eu",

@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { doc, KEY_ARN, lakeStack, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -27,7 +28,7 @@ const catalogSettings = () => ({
 describePolicy({
     policy: "glue-data-catalog-encryption",
     target: "catalog",
-    compliant: () => stack(resource("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings", "catalog", catalogSettings())),
+    compliant: () => stack(typed(aws.glue.DataCatalogEncryptionSettings, "catalog", catalogSettings())),
     violations: [
         {
             name: "catalog encryption disabled",
@@ -91,7 +92,7 @@ const withPart = (part: string, value: object) => (r: PlannedResource[]) => {
 describePolicy({
     policy: "glue-security-configuration-encrypted",
     target: "lw-glue",
-    compliant: () => stack(resource("aws:glue/securityConfiguration:SecurityConfiguration", "lw-glue", securityConfiguration())),
+    compliant: () => stack(typed(aws.glue.SecurityConfiguration, "lw-glue", securityConfiguration())),
     violations: [
         {
             name: "CloudWatch logs unencrypted",
@@ -116,13 +117,13 @@ describePolicy({
     target: "job",
     compliant: () =>
         stack(
-            resource("aws:glue/job:Job", "job", {
+            typed(aws.glue.Job, "job", {
                 name: "sanitise",
                 roleArn: ROLE_ARN,
                 command: { scriptLocation: "s3://lw-code/sanitise.py", pythonVersion: "3" },
                 securityConfiguration: "lw-glue",
             }),
-            resource("aws:glue/crawler:Crawler", "crawler", { name: "discover", role: ROLE_ARN, databaseName: "company", securityConfiguration: "lw-glue" }),
+            typed(aws.glue.Crawler, "crawler", { name: "discover", role: ROLE_ARN, databaseName: "company", securityConfiguration: "lw-glue" }),
         ),
     violations: [
         { name: "a job without one", mutate: set("job", { securityConfiguration: undefined }), expect: /has no securityConfiguration/ },
@@ -154,8 +155,7 @@ describePolicy({
     policy: "glue-catalog-resource-policy-scoped",
     target: "catalog-policy",
     config: ORG_CONFIG,
-    compliant: () =>
-        stack(resource("aws:glue/resourcePolicy:ResourcePolicy", "catalog-policy", { policy: JSON.stringify(doc(CATALOG_SHARE, RAM)), enableHybrid: "TRUE" })),
+    compliant: () => stack(typed(aws.glue.ResourcePolicy, "catalog-policy", { policy: JSON.stringify(doc(CATALOG_SHARE, RAM)), enableHybrid: "TRUE" })),
     violations: [
         { name: "an open catalog", mutate: set("catalog-policy", { policy: doc({ ...CATALOG_SHARE, Principal: "*" }) }), expect: /allows Principal "\*"/ },
         {
@@ -174,7 +174,7 @@ describePolicy({
     compliant: () =>
         stack(
             ...lakeStack(),
-            resource("aws:glue/catalogTable:CatalogTable", "employees-link", {
+            typed(aws.glue.CatalogTable, "employees-link", {
                 name: "employees",
                 databaseName: "shared",
                 targetTable: { catalogId: ACCOUNTS.producer, databaseName: "company", name: "employees" },

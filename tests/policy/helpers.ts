@@ -1,5 +1,6 @@
 // Fixtures for policy tests and for the lead's whole-program / mutation tests: PlannedResource
 // builders with explicit providers, and the offline runner.
+import type * as pulumi from "@pulumi/pulumi";
 import { type PlannedResource, type PolicyRunResult, runPolicyPack, UNKNOWN, type Violation } from "../../policy/runner";
 
 export { runPolicyPack, UNKNOWN };
@@ -116,4 +117,48 @@ export function allPaths(value: unknown, prefix: readonly string[] = []): string
         const path = [...prefix, key];
         return [path, ...allPaths(child, path)];
     });
+}
+
+/** A Pulumi resource class (aws.s3.Bucket, ...): its constructor's args are the resource's inputs. */
+interface ResourceClass<A> {
+    new (name: string, args: A, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
+}
+
+/** A policy document as the specs write it (fixtures.ts doc()): the engine sends it as an object or a string. */
+interface PolicyJson {
+    Version: string;
+    Statement: readonly object[];
+}
+
+/**
+ * An input value as the engine may send it: the type's own shape (a misspelled key does not compile), any
+ * primitive also as a string (UNKNOWN, numbers the mock runtime stringifies), strings and objects also as a policy
+ * document (JSON-string inputs such as `policy` are written as objects in specs; policies parse both).
+ */
+type FixtureValue<T> = T extends string
+    ? string | PolicyJson
+    : T extends number | boolean
+      ? T | string
+      : T extends readonly (infer E)[]
+        ? readonly FixtureValue<E>[] | string
+        : T extends object
+          ? { [K in keyof T]?: FixtureValue<T[K]> } | PolicyJson | string
+          : T;
+
+/** The inputs of a resource class, typed from its Args (pulumi.Unwrap removes the Input/Output wrappers). */
+export type FixtureProps<A> = { [K in keyof pulumi.Unwrap<A>]?: FixtureValue<pulumi.Unwrap<A>[K]> };
+
+const typeTokenOf = (cls: object): string => (cls as { __pulumiType: string }).__pulumiType;
+
+/** A PlannedResource of a real resource class: type token from the class, props checked against its Args. */
+export function typed<A>(cls: ResourceClass<A>, name: string, props: FixtureProps<NonNullable<A>>, options: ResourceOptions = {}): PlannedResource {
+    return resource(typeTokenOf(cls), name, props, options);
+}
+
+/** Replaces some inputs of a resource, checked against its class's Args (for mutations). */
+export function setProps<A>(target: PlannedResource, cls: ResourceClass<A>, props: FixtureProps<NonNullable<A>>): void {
+    if (target.type !== typeTokenOf(cls)) {
+        throw new Error(`${target.name} is a ${target.type}, not a ${typeTokenOf(cls)}`);
+    }
+    Object.assign(target.props, props);
 }

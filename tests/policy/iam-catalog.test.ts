@@ -1,10 +1,11 @@
+import * as aws from "@pulumi/aws";
 // iam-catalog-valid: every IAM document against AWS's Service Authorization Reference.
 import * as assert from "assert";
 import { checkDocument } from "../../policy/lib/iam/catalog-check";
 import { isStarOnlyAction } from "../../policy/lib/iam/actions";
 import { sessionPolicy } from "../../lambdas/quarantine-object/session-policy";
 import { stepActions, type StepKind } from "../../lambdas/quarantine-object/steps";
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { doc, KEY_ARN, LAMBDA_TRUST, role, rolePolicy, type StatementInput } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -63,7 +64,7 @@ const compliant = () =>
     stack(
         rolePolicy("reader", READER),
         role("reader-role", LAMBDA_TRUST),
-        resource("aws:kms/key:Key", "data-key", {
+        typed(aws.kms.Key, "data-key", {
             policy: JSON.stringify(
                 doc({
                     Sid: "Admin",
@@ -74,14 +75,14 @@ const compliant = () =>
                 }),
             ),
         }),
-        resource("aws:lambda/permission:Permission", "invoke", {
+        typed(aws.lambda.Permission, "invoke", {
             action: "lambda:InvokeFunction",
             function: "reader",
             principal: "events.amazonaws.com",
             sourceArn: `arn:aws:events:eu-west-1:${ACCOUNTS.producer}:rule/x`,
         }),
-        resource("aws:cloudformation/stackSet:StackSet", "baseline", { name: "baseline", templateBody: JSON.stringify(TEMPLATE) }),
-        resource("aws:organizations/policy:Policy", "scp", {
+        typed(aws.cloudformation.StackSet, "baseline", { name: "baseline", templateBody: JSON.stringify(TEMPLATE) }),
+        typed(aws.organizations.Policy, "scp", {
             type: "SERVICE_CONTROL_POLICY",
             content: JSON.stringify(
                 doc({
@@ -92,11 +93,11 @@ const compliant = () =>
                 }),
             ),
         }),
-        resource("aws:organizations/policy:Policy", "tags", {
+        typed(aws.organizations.Policy, "tags", {
             type: "TAG_POLICY",
             content: JSON.stringify({ tags: { Owner: { tag_key: { "@@assign": "Owner" } } } }),
         }),
-        resource("aws:apigateway/restApiPolicy:RestApiPolicy", "api", {
+        typed(aws.apigateway.RestApiPolicy, "api", {
             restApiId: "abc",
             policy: JSON.stringify(
                 doc({

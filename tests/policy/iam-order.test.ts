@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { recordProgram } from "../../tools/offline/recorder";
-import { ACCOUNTS, find, PROVIDERS, resource, runPolicyPack, stack, urn, violationsOf } from "./helpers";
+import { ACCOUNTS, find, PROVIDERS, resource, runPolicyPack, stack, urn, violationsOf, typed } from "./helpers";
 import { doc, LAMBDA_TRUST, role } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -27,8 +27,8 @@ describePolicy({
                 { awsServiceName: "autoscaling.amazonaws.com", description: "fleet" },
                 { provider: PROVIDERS.consumer },
             ),
-            resource(
-                "aws:kms/key:Key",
+            typed(
+                aws.kms.Key,
                 "ami-key",
                 { policy: slrKeyPolicy(ASG_SLR) },
                 { dependencies: [urn("aws:iam/serviceLinkedRole:ServiceLinkedRole", "consumer-asg-slr")] },
@@ -134,7 +134,7 @@ const READER_URN = urn("aws:iam/role:Role", "reader-role");
 const orderStack = () =>
     stack(
         role("reader-role", LAMBDA_TRUST, { name: "lakewarden-reader" }),
-        resource("aws:kms/key:Key", "data-key", { policy: readerKeyPolicy() }, { dependencies: [READER_URN] }),
+        typed(aws.kms.Key, "data-key", { policy: readerKeyPolicy() }, { dependencies: [READER_URN] }),
         resource("lakewarden:kms:CustomerKey", "wrapper", {}, { provider: null }),
     );
 const keyWithout = (r: ReturnType<typeof stack>) => {
@@ -177,7 +177,7 @@ describePolicy({
             mutate: r => {
                 find(r, "reader-role").props.path = "/service/";
                 r.push(
-                    resource("aws:sns/topicPolicy:TopicPolicy", "topic-policy", {
+                    typed(aws.sns.TopicPolicy, "topic-policy", {
                         arn: "arn:aws:sns:eu-west-1:111111111111:t",
                         policy: JSON.stringify(
                             doc({
@@ -197,7 +197,7 @@ describePolicy({
             on: "baseline",
             mutate: r => {
                 r.push(
-                    resource("aws:cloudformation/stackSet:StackSet", "baseline", {
+                    typed(aws.cloudformation.StackSet, "baseline", {
                         name: "baseline",
                         templateBody: JSON.stringify({
                             Resources: {
@@ -225,7 +225,7 @@ describePolicy({
     otherType: () =>
         stack(
             role("reader-role", LAMBDA_TRUST, { name: "lakewarden-reader" }),
-            resource("aws:iam/rolePolicy:RolePolicy", "p", {
+            typed(aws.iam.RolePolicy, "p", {
                 role: "lakewarden-reader",
                 policy: doc({ Effect: "Allow", Action: "sts:AssumeRole", Resource: READER_ARN }),
             }),
@@ -267,8 +267,8 @@ describe("iam-principals-exist-first: what counts as waiting", () => {
         const r = orderStack();
         keyWithout(r);
         r.push(
-            resource(
-                "aws:iam/rolePolicy:RolePolicy",
+            typed(
+                aws.iam.RolePolicy,
                 "reader-policy",
                 { role: "lakewarden-reader", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) },
                 { dependencies: [READER_URN] },

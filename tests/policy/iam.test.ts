@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, ORG_ID, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, ORG_ID, resource, stack, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc, LAMBDA_TRUST, ORG_CONFIG, role, ROLE_ARN, rolePolicy } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -184,7 +185,7 @@ describePolicy({
             name: "Allow with NotPrincipal in a bucket policy",
             mutate: r => {
                 r.push(
-                    resource("aws:s3/bucketPolicy:BucketPolicy", "bp", {
+                    typed(aws.s3.BucketPolicy, "bp", {
                         bucket: "lw-raw",
                         policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::lw-raw/*", NotPrincipal: { AWS: ROLE_ARN } }),
                     }),
@@ -217,7 +218,7 @@ describePolicy({
     target: "attach",
     compliant: () =>
         stack(
-            resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {
+            typed(aws.iam.RolePolicyAttachment, "attach", {
                 role: "lakewarden-reader",
                 policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
             }),
@@ -554,7 +555,7 @@ describePolicy({
     target: "group-attach",
     compliant: () =>
         stack(
-            resource("aws:iam/policyAttachment:PolicyAttachment", "group-attach", {
+            typed(aws.iam.PolicyAttachment, "group-attach", {
                 policyArn: "arn:aws:iam::111111111111:policy/read",
                 groups: ["analysts"],
                 roles: [],
@@ -572,7 +573,7 @@ describePolicy({
         {
             name: "a UserPolicy",
             mutate: r => {
-                r.push(resource("aws:iam/userPolicy:UserPolicy", "alice-inline", { user: "alice", policy: READ }));
+                r.push(typed(aws.iam.UserPolicy, "alice-inline", { user: "alice", policy: READ }));
             },
             expect: /UserPolicy gives permissions directly to a user/,
             on: "alice-inline",

@@ -1,4 +1,5 @@
-import { find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { KEY_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
@@ -28,12 +29,12 @@ describePolicy({
     target: "recipe",
     compliant: () =>
         stack(
-            resource("aws:imagebuilder/imageRecipe:ImageRecipe", "recipe", {
+            typed(aws.imagebuilder.ImageRecipe, "recipe", {
                 name: "lw-ecs",
                 parentImage: "ami-0123",
                 version: "1.0.0",
                 components: [{ componentArn: "arn:aws:imagebuilder:eu-west-1:111111111111:component/lw-harden/1.0.0" }],
-                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, kmsKeyId: KEY_ARN, volumeSize: 30 } }],
+                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 30 } }],
             }),
         ),
     violations: [
@@ -67,7 +68,7 @@ describePolicy({
     target: "dist",
     compliant: () =>
         stack(
-            resource("aws:imagebuilder/distributionConfiguration:DistributionConfiguration", "dist", {
+            typed(aws.imagebuilder.DistributionConfiguration, "dist", {
                 name: "lw-ecs",
                 distributions: [{ region: "eu-west-1", amiDistributionConfiguration: { name: "lw-ecs-{{ imagebuilder:buildDate }}", kmsKeyId: KEY_ARN } }],
             }),
@@ -104,7 +105,7 @@ describePolicy({
     target: "infra",
     compliant: () =>
         stack(
-            resource("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", "infra", {
+            typed(aws.imagebuilder.InfrastructureConfiguration, "infra", {
                 name: "lw-build",
                 instanceProfileName: "lw-build",
                 subnetId: "subnet-0123",

@@ -1,7 +1,8 @@
+import * as aws from "@pulumi/aws";
 // kms-key-usable: the key policy lets every user of an encrypting resource do what AWS requires.
 import * as assert from "assert";
 import { evaluatePolicy } from "../../policy/lib/iam/evaluate";
-import { ACCOUNTS, find, type PlannedResource, resource, stack, urn } from "./helpers";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, urn, typed } from "./helpers";
 import { doc, KEY_ARN, LAMBDA_TRUST, role, rolePolicy, type StatementInput } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -46,7 +47,7 @@ const encrypted = (type: string, name: string, property: string, props: Record<s
 
 const compliant = () =>
     stack(
-        resource("aws:kms/key:Key", "data-key", { policy: JSON.stringify(doc(...keyStatements())) }),
+        typed(aws.kms.Key, "data-key", { policy: JSON.stringify(doc(...keyStatements())) }),
         encrypted("aws:lambda/function:Function", "fn", "kmsKeyArn", {
             name: "lakewarden-dev-fn",
             kmsKeyArn: KEY_ARN,
@@ -187,7 +188,7 @@ describePolicy({
                     ),
                 )(r);
                 r.push(
-                    resource("aws:s3/bucket:Bucket", "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
+                    typed(aws.s3.Bucket, "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
                     resource(
                         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                         "raw-sse",
@@ -228,7 +229,7 @@ describePolicy({
             name: "Macie's service-linked role cannot read a scanned bucket",
             mutate: r => {
                 r.push(
-                    resource("aws:s3/bucket:Bucket", "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
+                    typed(aws.s3.Bucket, "raw", { bucket: "lw-raw", tags: { RequireMacieScan: "True" } }),
                     resource(
                         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                         "raw-sse",
@@ -255,10 +256,10 @@ describePolicy({
     ],
     otherType: () =>
         stack(
-            resource("aws:kms/key:Key", "lonely", {
+            typed(aws.kms.Key, "lonely", {
                 policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:root` }, Action: "kms:DescribeKey", Resource: "*" })),
             }),
-            resource("aws:s3/bucket:Bucket", "b", { bucket: "b" }),
+            typed(aws.s3.Bucket, "b", { bucket: "b" }),
         ),
     unknowns: [
         { resource: "data-key", violates: ["policy"] },

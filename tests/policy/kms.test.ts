@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack, urn } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, urn, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -21,7 +22,7 @@ const keyProps = () => ({
     deletionWindowInDays: 30,
     policy: doc(ROOT, CONSUMER_USE, LOGS),
 });
-const keyStack = () => stack(resource("aws:kms/key:Key", "data-key", keyProps()));
+const keyStack = () => stack(typed(aws.kms.Key, "data-key", keyProps()));
 const set = (name: string, props: Record<string, unknown>) => (r: PlannedResource[]) => {
     Object.assign(find(r, name).props, props);
 };
@@ -70,11 +71,7 @@ describePolicy({
     policy: "kms-key-policy-scoped",
     target: "data-key",
     config: ORG_CONFIG,
-    compliant: () =>
-        stack(
-            resource("aws:kms/key:Key", "data-key", keyProps()),
-            resource("aws:kms/keyPolicy:KeyPolicy", "other-key-policy", { keyId: KEY_ARN, policy: doc(ROOT) }),
-        ),
+    compliant: () => stack(typed(aws.kms.Key, "data-key", keyProps()), typed(aws.kms.KeyPolicy, "other-key-policy", { keyId: KEY_ARN, policy: doc(ROOT) })),
     violations: [
         {
             name: "Principal * without conditions",
@@ -167,7 +164,7 @@ describePolicy({
             expect: /has no explicit key policy/,
         },
     ],
-    otherType: () => stack(resource("aws:kms/replicaKey:ReplicaKey", "replica", { description: "no policy" })),
+    otherType: () => stack(typed(aws.kms.ReplicaKey, "replica", { description: "no policy" })),
     unknowns: [{ resource: "data-key", violates: [], allowed: ["*"] }],
     configCases: [
         {
@@ -176,8 +173,8 @@ describePolicy({
             mutate: r => {
                 delete find(r, "data-key").props.policy;
                 r.push(
-                    resource(
-                        "aws:kms/keyPolicy:KeyPolicy",
+                    typed(
+                        aws.kms.KeyPolicy,
                         "data-key-policy",
                         { keyId: KEY_ARN, policy: doc(ROOT) },
                         { propertyDependencies: { keyId: [urn("aws:kms/key:Key", "data-key")] } },
@@ -225,7 +222,7 @@ describePolicy({
     target: "grant",
     compliant: () =>
         stack(
-            resource("aws:kms/grant:Grant", "grant", {
+            typed(aws.kms.Grant, "grant", {
                 name: "glue-decrypt",
                 keyId: KEY_ARN,
                 granteePrincipal: ROLE_ARN,

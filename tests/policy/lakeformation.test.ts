@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, ORG_ID, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, ORG_ID, type PlannedResource, resource, stack, typed } from "./helpers";
 import { CONSUMER_ROLE_ARN, DEPLOY_ROLE_ARN, grant, lakeStack, ORG_CONFIG, ROLE_ARN } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -39,8 +40,7 @@ describePolicy({
 describePolicy({
     policy: "lf-settings-no-default-permissions",
     target: "settings",
-    compliant: () =>
-        stack(...lakeStack(), resource("aws:glue/catalogDatabase:CatalogDatabase", "company", { name: "company", createTableDefaultPermissions: [] })),
+    compliant: () => stack(...lakeStack(), typed(aws.glue.CatalogDatabase, "company", { name: "company", createTableDefaultPermissions: [] })),
     violations: [
         {
             name: "database defaults",
@@ -407,7 +407,7 @@ describePolicy({
 
 const location = () =>
     stack(
-        resource("aws:lakeformation/resource:Resource", "location", {
+        typed(aws.lakeformation.Resource, "location", {
             arn: "arn:aws:s3:::lw-curated",
             roleArn: ROLE_ARN,
             hybridAccessEnabled: false,
@@ -481,7 +481,7 @@ describePolicy({
 describePolicy({
     policy: "ram-share-internal-only",
     target: "share",
-    compliant: () => stack(resource("aws:ram/resourceShare:ResourceShare", "share", { name: "lakewarden-company", allowExternalPrincipals: false })),
+    compliant: () => stack(typed(aws.ram.ResourceShare, "share", { name: "lakewarden-company", allowExternalPrincipals: false })),
     violations: [{ name: "external principals", mutate: set("share", { allowExternalPrincipals: true }), expect: /outside the organisation/ }],
     otherType: otherTypes,
     unknowns: [{ resource: "share", violates: ["allowExternalPrincipals"], allowed: ["name"] }],

@@ -1,4 +1,5 @@
-import { find, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { find, stack, typed } from "./helpers";
 import { KEY_ARN } from "./fixtures";
 import { describeCustomerKeyPolicy } from "./customer-key-case";
 import { describePolicy } from "./harness";
@@ -14,7 +15,7 @@ describeCustomerKeyPolicy({
 describePolicy({
     policy: "macie-account-enabled",
     target: "macie",
-    compliant: () => stack(resource("aws:macie2/account:Account", "macie", { status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" })),
+    compliant: () => stack(typed(aws.macie2.Account, "macie", { status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" })),
     violations: [
         {
             name: "paused",
@@ -24,6 +25,6 @@ describePolicy({
             expect: /status is "?PAUSED"?/,
         },
     ],
-    otherType: () => stack(resource("aws:macie2/member:Member", "macie", { status: "PAUSED" })),
+    otherType: () => stack(typed(aws.macie2.Member, "macie", { status: "PAUSED" })),
     unknowns: [{ resource: "macie", violates: ["status"], allowed: ["findingPublishingFrequency"] }],
 });

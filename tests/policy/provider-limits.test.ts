@@ -1,7 +1,8 @@
+import * as aws from "@pulumi/aws";
 // pulumi-provider-input-limits: the provider's and the API's size limits, from one table.
 import * as assert from "assert";
 import { INPUT_LIMITS } from "../../policy/lib/input-limits";
-import { find, resource, stack } from "./helpers";
+import { find, resource, stack, typed } from "./helpers";
 import { doc, LAMBDA_TRUST, role, rolePolicy } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -20,7 +21,7 @@ describePolicy({
     target: "cis",
     compliant: () =>
         stack(
-            resource("aws:imagebuilder/component:Component", "cis", {
+            typed(aws.imagebuilder.Component, "cis", {
                 name: "lw-cis",
                 version: "1.0.0",
                 platform: "Linux",
@@ -30,18 +31,16 @@ describePolicy({
             }),
             role("builder", LAMBDA_TRUST, { name: "l".repeat(64), description: "builds images" }),
             rolePolicy("builder-a", bigPolicy(30), "builder-role"),
-            resource("aws:ssm/parameter:Parameter", "mapping", { name: "/lakewarden/dev/mapping", type: "String", value: "v".repeat(4096) }),
-            resource("aws:lakeformation/dataCellsFilter:DataCellsFilter", "filter", {
-                tableData: [
-                    {
-                        name: "f",
-                        databaseName: "d",
-                        tableName: "t",
-                        tableCatalogId: "111111111111",
-                        rowFilter: [{ filterExpression: `ou IN (${"'a',".repeat(400)}'b')` }],
-                        columnWildcard: [{}],
-                    },
-                ],
+            typed(aws.ssm.Parameter, "mapping", { name: "/lakewarden/dev/mapping", type: "String", value: "v".repeat(4096) }),
+            typed(aws.lakeformation.DataCellsFilter, "filter", {
+                tableData: {
+                    name: "f",
+                    databaseName: "d",
+                    tableName: "t",
+                    tableCatalogId: "111111111111",
+                    rowFilter: { filterExpression: `ou IN (${"'a',".repeat(400)}'b')` },
+                    columnWildcard: {},
+                },
             }),
         ),
     violations: [
@@ -80,7 +79,7 @@ describePolicy({
             name: "a row filter over 2,048 characters",
             on: "filter",
             mutate: r => {
-                (find(r, "filter").props.tableData as { rowFilter: { filterExpression: string }[] }[])[0].rowFilter[0].filterExpression = "x".repeat(2049);
+                (find(r, "filter").props.tableData as { rowFilter: { filterExpression: string } }).rowFilter.filterExpression = "x".repeat(2049);
             },
             expect: /tableData.rowFilter.filterExpression is 2049 characters/,
         },

@@ -1,4 +1,5 @@
-import { ACCOUNTS, awsProvider, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, awsProvider, find, type PlannedResource, resource, stack, typed } from "./helpers";
 import { describePolicy } from "./harness";
 
 const setProvider = (props: Record<string, unknown>) => (r: PlannedResource[]) => {
@@ -44,8 +45,7 @@ describePolicy({
 describePolicy({
     policy: "pulumi-no-default-provider",
     target: "queue",
-    compliant: () =>
-        stack(resource("aws:sqs/queue:Queue", "queue", { name: "lw" }), resource("lakewarden:storage:SecureBucket", "component", {}, { provider: null })),
+    compliant: () => stack(typed(aws.sqs.Queue, "queue", { name: "lw" }), resource("lakewarden:storage:SecureBucket", "component", {}, { provider: null })),
     violations: [
         {
             name: "the default provider",

@@ -1,15 +1,16 @@
+import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import * as path from "path";
 import type { Policies, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { reconcilePolicyPackConfig } from "../../policy/lib/engine-config";
 import { compilePattern, isExpired } from "../../policy/lib/exemptions";
 import { lakewardenPolicies } from "../../policy/policies";
-import { find, PROVIDERS, resource, runPolicyPack, stack, UNKNOWN, urn, violationsOf } from "./helpers";
+import { find, PROVIDERS, resource, runPolicyPack, stack, UNKNOWN, urn, violationsOf, typed } from "./helpers";
 import { doc } from "./fixtures";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
 const wildcardPolicy = () =>
-    stack(resource("aws:iam/rolePolicy:RolePolicy", "wild", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
+    stack(typed(aws.iam.RolePolicy, "wild", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
 
 describe("offline runner", () => {
     describe("--policy-pack-config handling", () => {
@@ -105,7 +106,7 @@ describe("offline runner", () => {
         ];
 
         it("downgrades a policy that reads an unknown through the proxy to an advisory can't-run, like the server", () => {
-            const result = runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "opaque", { policy: UNKNOWN })), { policies: naive });
+            const result = runPolicyPack(stack(typed(aws.iam.RolePolicy, "opaque", { policy: UNKNOWN })), { policies: naive });
             assert.deepStrictEqual(
                 result.violations.map(v => [v.policyName, v.enforcementLevel, v.message]),
                 [
@@ -119,14 +120,14 @@ describe("offline runner", () => {
         });
 
         it("prefixes string violations with the description, as reportViolation does", () => {
-            const result = runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "p", { policy: "bad" })), { policies: naive });
+            const result = runPolicyPack(stack(typed(aws.iam.RolePolicy, "p", { policy: "bad" })), { policies: naive });
             assert.strictEqual(result.violations[0].message, "Reads props through the proxy.\nbad policy");
             assert.strictEqual(result.violations[0].urn, urn("aws:iam/rolePolicy:RolePolicy", "p"));
         });
 
         it("refuses unknown values outside preview", () => {
             assert.throws(
-                () => runPolicyPack(stack(resource("aws:iam/rolePolicy:RolePolicy", "opaque", { policy: UNKNOWN })), { preview: false }),
+                () => runPolicyPack(stack(typed(aws.iam.RolePolicy, "opaque", { policy: UNKNOWN })), { preview: false }),
                 /only possible during preview/,
             );
         });
@@ -144,10 +145,7 @@ describe("offline runner", () => {
             ];
             const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
             runPolicyPack(
-                [
-                    resource("aws:sqs/queue:Queue", "q", { name: secret }, { deleteBeforeReplace: true, parent: "urn:parent" }),
-                    resource("aws:sqs/queue:Queue", "q2", {}),
-                ],
+                [resource("aws:sqs/queue:Queue", "q", { name: secret }, { deleteBeforeReplace: true, parent: "urn:parent" }), typed(aws.sqs.Queue, "q2", {})],
                 { policies: probe },
             );
             assert.strictEqual(seen[0].props.name, "s3cr3t");
@@ -171,7 +169,7 @@ describe("offline runner", () => {
                     },
                 },
             ];
-            const bucket = resource("aws:s3/bucket:Bucket", "b", { bucket: "lw-b" });
+            const bucket = typed(aws.s3.Bucket, "b", { bucket: "lw-b" });
             const part = resource(
                 "aws:s3/bucketVersioning:BucketVersioning",
                 "part",
@@ -217,9 +215,7 @@ describe("offline runner", () => {
 
         it("report their uses and leave other resources alone", () => {
             const resources = wildcardPolicy();
-            resources.push(
-                resource("aws:iam/rolePolicy:RolePolicy", "other", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }),
-            );
+            resources.push(typed(aws.iam.RolePolicy, "other", { role: "r", policy: doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::x/*" }) }));
             const result = runPolicyPack(resources, {
                 config: { "iam-no-wildcard-actions": { exemptions: [{ urn: "**::wild", reason: "break-glass role, SEC-7" }] } },
             });

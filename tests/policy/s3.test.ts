@@ -1,4 +1,5 @@
-import { ACCOUNTS, find, type PlannedResource, resource, stack } from "./helpers";
+import * as aws from "@pulumi/aws";
+import { ACCOUNTS, find, type PlannedResource, resource, stack, typed, setProps } from "./helpers";
 import { bucketPart, bucketStack, CONSUMER_ROLE_ARN, doc, KEY_ARN, ORG_CONFIG, tlsOnlyStatement } from "./fixtures";
 import { describePolicy } from "./harness";
 
@@ -34,25 +35,27 @@ describePolicy({
         {
             name: "the AWS-managed key",
             mutate: r => {
-                find(r, "raw-sse").props.rules = [
-                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true },
-                ];
+                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true }],
+                });
             },
             expect: /AWS-managed key alias\/aws\/s3/,
         },
         {
             name: "SSE-KMS without a key",
             mutate: r => {
-                find(r, "raw-sse").props.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }];
+                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+                });
             },
             expect: /has no customer-managed KMS key/,
         },
         {
             name: "bucket keys off",
             mutate: r => {
-                find(r, "raw-sse").props.rules = [
-                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: false },
-                ];
+                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: false }],
+                });
             },
             expect: /bucketKeyEnabled is not true/,
         },
@@ -77,7 +80,9 @@ describePolicy({
             name: "requireBucketKey false",
             config: { requireBucketKey: false },
             mutate: r => {
-                find(r, "raw-sse").props.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }];
+                setProps(find(r, "raw-sse"), aws.s3.BucketServerSideEncryptionConfiguration, {
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }],
+                });
             },
             expect: "pass",
         },
@@ -93,7 +98,7 @@ describePolicy({
         {
             name: "restrictPublicBuckets false",
             mutate: r => {
-                find(r, "raw-pab").props.restrictPublicBuckets = false;
+                setProps(find(r, "raw-pab"), aws.s3.BucketPublicAccessBlock, { restrictPublicBuckets: false });
             },
             expect: /restrictPublicBuckets is false, must be true/,
         },
@@ -111,11 +116,13 @@ describePolicy({
         {
             name: "a policy without the TLS deny",
             mutate: r => {
-                find(r, "raw-policy").props.policy = doc({
-                    Effect: "Allow",
-                    Principal: { AWS: CONSUMER_ROLE_ARN },
-                    Action: "s3:GetObject",
-                    Resource: "arn:aws:s3:::lw-raw/*",
+                setProps(find(r, "raw-policy"), aws.s3.BucketPolicy, {
+                    policy: doc({
+                        Effect: "Allow",
+                        Principal: { AWS: CONSUMER_ROLE_ARN },
+                        Action: "s3:GetObject",
+                        Resource: "arn:aws:s3:::lw-raw/*",
+                    }),
                 });
             },
             expect: /no statement denies s3:\*/,
@@ -123,7 +130,7 @@ describePolicy({
         {
             name: "a TLS deny on objects only",
             mutate: r => {
-                find(r, "raw-policy").props.policy = doc({ ...tlsOnlyStatement("raw"), Resource: "arn:aws:s3:::lw-raw/*" });
+                setProps(find(r, "raw-policy"), aws.s3.BucketPolicy, { policy: doc({ ...tlsOnlyStatement("raw"), Resource: "arn:aws:s3:::lw-raw/*" }) });
             },
             expect: /no statement denies s3:\*/,
         },
@@ -156,7 +163,7 @@ describePolicy({
         {
             name: "ObjectWriter",
             mutate: r => {
-                find(r, "raw-ownership").props.rule = { objectOwnership: "ObjectWriter" };
+                setProps(find(r, "raw-ownership"), aws.s3.BucketOwnershipControls, { rule: { objectOwnership: "ObjectWriter" } });
             },
             expect: /objectOwnership is "?ObjectWriter"?/,
         },
@@ -170,7 +177,7 @@ describePolicy({
         {
             name: "a public-read ACL on the bucket",
             mutate: r => {
-                find(r, "raw").props.acl = "public-read";
+                setProps(find(r, "raw"), aws.s3.Bucket, { acl: "public-read" });
             },
             expect: /sets acl public-read/,
         },
@@ -188,7 +195,7 @@ describePolicy({
         {
             name: "suspended",
             mutate: r => {
-                find(r, "raw-versioning").props.versioningConfiguration = { status: "Suspended" };
+                setProps(find(r, "raw-versioning"), aws.s3.BucketVersioning, { versioningConfiguration: { status: "Suspended" } });
             },
             expect: /versioning status is "?Suspended"?/,
         },
@@ -314,7 +321,7 @@ describePolicy({
     target: "account-pab",
     compliant: () =>
         stack(
-            resource("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account-pab", {
+            typed(aws.s3.AccountPublicAccessBlock, "account-pab", {
                 blockPublicAcls: true,
                 blockPublicPolicy: true,
                 ignorePublicAcls: true,
@@ -325,7 +332,7 @@ describePolicy({
         {
             name: "ignorePublicAcls false",
             mutate: r => {
-                find(r, "account-pab").props.ignorePublicAcls = false;
+                setProps(find(r, "account-pab"), aws.s3.AccountPublicAccessBlock, { ignorePublicAcls: false });
             },
             expect: /ignorePublicAcls is false/,
         },

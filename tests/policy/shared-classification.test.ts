@@ -1,8 +1,9 @@
+import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type Resource, stackPolicy } from "../../policy/lib/define";
 import { bucketViews } from "../../policy/lib/s3";
-import { PROVIDERS, resource, runPolicyPack } from "./helpers";
+import { PROVIDERS, runPolicyPack, typed } from "./helpers";
 
 const deserialize = (require("@pulumi/policy/deserialize") as { deserializeProperties(s: Struct, proxySecrets: boolean): Record<string, unknown> })
     .deserializeProperties;
@@ -34,7 +35,7 @@ describe("one classification of the stack for every policy", () => {
     });
 
     it("hands every stack policy of a run the same Resources and bucket views, and a new run its own", () => {
-        const bucket = () => [PROVIDERS.producer, resource("aws:s3/bucket:Bucket", "data", { bucket: "lw-data" })];
+        const bucket = () => [PROVIDERS.producer, typed(aws.s3.Bucket, "data", { bucket: "lw-data" })];
         const seen: { resources: Resource[]; views: unknown }[] = [];
         const policies = [recorder("records-a", seen), recorder("records-b", seen)];
         runPolicyPack(bucket(), { policies, preview: true });

@@ -1,4 +1,4 @@
-import "./fleet-refresh-environment";
+import "../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { awsFixture } from "../fixtures/aws/load";
 import { AutoScalingClient, StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
@@ -6,8 +6,8 @@ import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handl
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
 import type { RefreshTracking } from "../../lambdas/instance-refresh/contract";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig, FleetState, NotificationEvent } from "../../workflows/fleet-refresh";
-import { BUILD_ACCOUNT, FakeFleetCloud, IMAGE_PARAMETER, NEW_IMAGE, OLD_IMAGE } from "./fleet-refresh-fake-cloud";
-import { EXECUTION_ID, type RunOptions, type RunResult, runLocally, testConfig } from "./fleet-refresh-harness";
+import { BUILD_ACCOUNT, FakeFleetCloud, IMAGE_PARAMETER, NEW_IMAGE, OLD_IMAGE } from "../../support/fleet-refresh/fake-cloud";
+import { EXECUTION_ID, type RunOptions, type RunResult, runLocally, testConfig } from "../../support/fleet-refresh/harness";
 
 /** The definition run end to end in aws-local-stepfunctions, the three Lambdas answered by a fake fleet. */
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { StateMachine } from "aws-local-stepfunctions";
 import { buildFleetRefreshDefinition, DESCRIBE_ALARMS, fleetRefreshStateMachineStatements, FleetState, SNS_PUBLISH } from "../../workflows/fleet-refresh";
 import type { MapState, State, StateMachineDefinition } from "../../workflows/asl";
-import { TOPIC_ARN, testConfig } from "./fleet-refresh-harness";
+import { TOPIC_ARN, testConfig } from "../../support/fleet-refresh/harness";
 
 // asl-validator ships no type declarations.
 const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };

@@ -4,49 +4,19 @@
  * the configured production fleets and the longest refresh the default polling allows; and error
  * Causes as a Node.js Lambda really sends them.
  */
-import "./fleet-refresh-environment";
+import "../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { DEFAULT_POLLING } from "../../components/fleet/fleet-refresh";
 import { MAX_GROUPS_PER_RUN } from "../../contracts/fleet-refresh";
 import { buildMessage } from "../../lambdas/notify-webhook/message";
 import { causeText } from "../../lambdas/notify-webhook/input";
 import { buildFleetRefreshDefinition, type FleetRefreshConfig } from "../../workflows/fleet-refresh";
-import { HISTORY_COST, MAX_HISTORY_EVENTS, maxGroupsWithin, pollsUntilTimeout, worstCaseHistoryEvents } from "../../workflows/fleet-refresh-history";
+import { MAX_HISTORY_EVENTS } from "../../workflows/asl";
+import { HISTORY_COST, maxGroupsWithin, pollsUntilTimeout, worstCaseHistoryEvents } from "../../workflows/fleet-refresh-history";
 import { S3ServiceException } from "@aws-sdk/client-s3";
-import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "./fleet-refresh-fake-cloud";
-import { type EventLog, runLocally, testConfig } from "./fleet-refresh-harness";
-
-// Step Functions quotas (Developer Guide, "Step Functions service quotas").
-const MAX_STATE_BYTES = 256 * 1024;
-
-/**
- * History events Step Functions records for what the local executor logs: every state has an
- * Entered and an Exited event; a Task also TaskScheduled, TaskStarted and TaskSucceeded, and each
- * failed attempt TaskScheduled, TaskStarted and TaskFailed; an inline Map MapStateStarted and
- * MapStateSucceeded, and MapIterationStarted / MapIterationSucceeded per item (inline iterations
- * are recorded in the parent execution's history); ExecutionStarted and ExecutionSucceeded/Failed.
- */
-function historyEvents(events: readonly EventLog[]): number {
-    let count = 0;
-    for (const event of events) {
-        if (event.type === "StateEntered") count += 1 + (event.state.type === "Map" ? 1 : 0);
-        else if (event.type === "StateExited") count += 1 + (event.state.type === "Task" ? 3 : event.state.type === "Map" ? 1 : 0);
-        else if (event.type === "StateFailed") count += event.state.type === "Task" ? 3 : 1;
-        else if (event.type !== "StateRetried" && event.type !== "StateCaught") count += 1;
-    }
-    return count;
-}
-
-/** Largest input or output of any state, in UTF-8 bytes as Step Functions measures it. */
-function largestStateBytes(events: readonly EventLog[]): number {
-    let max = 0;
-    for (const event of events) {
-        if (event.type !== "StateEntered" && event.type !== "StateExited") continue;
-        const value = event.type === "StateEntered" ? event.state.input : event.state.output;
-        max = Math.max(max, Buffer.byteLength(JSON.stringify(value ?? null), "utf8"));
-    }
-    return max;
-}
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../support/fleet-refresh/fake-cloud";
+import { runLocally, testConfig } from "../../support/fleet-refresh/harness";
+import { historyEvents, largestStateBytes, MAX_STATE_BYTES } from "../../support/step-functions/history";
 
 const PROD_FLEETS: Partial<FleetRefreshConfig>[] = [
     // Pulumi.prod.yaml lakewarden:fleets (analytics, finance).

@@ -1,3 +1,4 @@
+import { deployOrder } from "./deploy-order";
 import type { RecordedResource } from "./recorder";
 
 export interface AccountPlan {
@@ -22,7 +23,14 @@ interface TreeNode {
 const ACCOUNT_TYPE = /^lakewarden:account:/;
 
 /** Groups a recording by account: each account component with its subtree, counts by type. */
+/** The accounts in deploy order (tools/offline/deploy-order.ts): the plan, the access report and deploy:account list them so. */
 export function accountPlans(resources: RecordedResource[]): AccountPlan[] {
+    const plans = unorderedAccountPlans(resources);
+    const order = deployOrder(resources, plans).map(step => step.account);
+    return [...plans].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+function unorderedAccountPlans(resources: RecordedResource[]): AccountPlan[] {
     const children = new Map<string, RecordedResource[]>();
     for (const r of resources) {
         if (r.parent) {

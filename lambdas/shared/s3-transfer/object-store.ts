@@ -35,6 +35,19 @@ export interface ObjectHead {
     metadata: Record<string, string>;
 }
 
+/** Where a copy goes. */
+export interface CopyTarget {
+    bucket: string;
+    key: string;
+    /** Tags the copy gets in addition to the source's own (a same-named source tag is replaced). */
+    addTags?: Record<string, string>;
+    /**
+     * The copy may become a new version of a key that already serves an object (the scan stage's
+     * curated buckets); the caller makes the copy idempotent. Default: create-once (If-None-Match).
+     */
+    newVersion?: boolean;
+}
+
 /** One bounded step of a copy: done, refused because the target exists, or parts still to copy. */
 export type CopyStepResult = { created: true; versionId: string } | { created: false } | { inProgress: true; partsDone: number; partsTotal: number };
 
@@ -57,12 +70,12 @@ export interface ObjectStore {
     /** The sizes of the parts a multipart-uploaded version was made of (GetObjectAttributes ObjectParts). */
     partSizes(ref: VersionedRef): Promise<number[]>;
     /**
-     * Copies the source version to targetKey in the same bucket with its metadata, tags,
-     * website redirect, storage class and encryption, following the plan, at most
-     * `maxBytesPerInvocation` bytes of parts per call (an open upload for targetKey is resumed);
-     * does nothing (created: false) when targetKey already exists.
+     * Copies the source version to the target (same or another bucket of the account) with its
+     * metadata, tags, website redirect, storage class and encryption, following the plan, at most
+     * `maxBytesPerInvocation` bytes of parts per call (an open upload for the target key is resumed);
+     * does nothing (created: false) when the target key already exists, unless target.newVersion.
      */
-    copyStep(source: ObjectHead, targetKey: string, plan: CopyPlan): Promise<CopyStepResult>;
+    copyStep(source: ObjectHead, target: CopyTarget, plan: CopyPlan): Promise<CopyStepResult>;
     /** Aborts every open multipart upload for the key; returns how many. */
     abortUploads(bucket: string, key: string): Promise<number>;
     deleteVersion(ref: VersionedRef): Promise<void>;

@@ -28,7 +28,7 @@ import {
 import { checksumField, checksumFrom, type ChecksumAlgorithm } from "./checksum";
 import type { CopyLimits, CopyPart, CopyPlan } from "./copy-plan";
 import { S3AccessDenied, S3ConditionalConflict } from "./errors";
-import type { Containment, CopyStepResult, ObjectHead, ObjectRef, ObjectStore, VersionedRef } from "./object-store";
+import type { Containment, CopyStepResult, CopyTarget, ObjectHead, ObjectRef, ObjectStore, VersionedRef } from "./object-store";
 
 const PART_COPY_CONCURRENCY = 8;
 
@@ -176,18 +176,33 @@ export class S3ObjectStore implements ObjectStore {
         return sizes;
     }
 
-    async copyStep(source: ObjectHead, targetKey: string, plan: CopyPlan): Promise<CopyStepResult> {
+    /** The source version's tags with the target's added, as a Tagging header (URL query form). */
+    private async tagging(source: ObjectHead, target: CopyTarget): Promise<string> {
+        const tags = await send("GetObjectTagging", () =>
+            this.s3.send(
+                new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, ExpectedBucketOwner: this.expectedOwner }),
+            ),
+        );
+        const merged = { ...Object.fromEntries((tags.TagSet ?? []).map(t => [t.Key ?? "", t.Value ?? ""])), ...target.addTags };
+        return new URLSearchParams(Object.entries(merged)).toString();
+    }
+
+    async copyStep(source: ObjectHead, target: CopyTarget, plan: CopyPlan): Promise<CopyStepResult> {
         if (plan.kind === "single") {
+            // Added tags replace the tag set in the same request, so the copy never exists without them.
+            const tags = target.addTags
+                ? { TaggingDirective: "REPLACE" as const, Tagging: await this.tagging(source, target) }
+                : { TaggingDirective: "COPY" as const };
             try {
                 const out = await send("CopyObject", () =>
                     this.s3.send(
                         new CopyObjectCommand({
-                            Bucket: source.bucket,
-                            Key: targetKey,
+                            Bucket: target.bucket,
+                            Key: target.key,
                             CopySource: copySource(source),
-                            IfNoneMatch: "*",
+                            ...(target.newVersion ? {} : { IfNoneMatch: "*" }),
                             MetadataDirective: "COPY",
-                            TaggingDirective: "COPY",
+                            ...tags,
                             // Not copied with the metadata directive: "to copy the value, you must specify
                             // x-amz-website-redirect-location in the request header" (CopyObject, S3 API Reference).
                             WebsiteRedirectLocation: source.websiteRedirectLocation,
@@ -204,7 +219,7 @@ export class S3ObjectStore implements ObjectStore {
                 throw error;
             }
         }
-        return this.multipartStep(source, targetKey, plan);
+        return this.multipartStep(source, target, plan);
     }
 
     private async openUploads(bucket: string, key: string): Promise<{ uploadId: string; initiated: number }[]> {
@@ -238,14 +253,14 @@ export class S3ObjectStore implements ObjectStore {
      * and its copied parts (ListParts), so a re-run after a crash or timeout continues the same
      * upload instead of leaking it.
      */
-    private async multipartStep(source: ObjectHead, targetKey: string, plan: Extract<CopyPlan, { kind: "multipart" }>): Promise<CopyStepResult> {
-        const bucket = source.bucket;
+    private async multipartStep(source: ObjectHead, target: CopyTarget, plan: Extract<CopyPlan, { kind: "multipart" }>): Promise<CopyStepResult> {
+        const { bucket, key: targetKey } = target;
         const [oldest, ...concurrent] = await this.openUploads(bucket, targetKey);
         for (const extra of concurrent) await this.abort(bucket, targetKey, extra.uploadId);
         let uploadId = oldest?.uploadId;
         if (!uploadId) {
-            if (await this.head({ bucket, key: targetKey })) return { created: false };
-            uploadId = await this.createUpload(source, targetKey, plan);
+            if (!target.newVersion && (await this.head({ bucket, key: targetKey }))) return { created: false };
+            uploadId = await this.createUpload(source, target, plan);
         }
         const done = await this.listParts(bucket, targetKey, uploadId, plan.checksumAlgorithm);
         const missing = plan.parts.filter(p => !done.has(p.partNumber));
@@ -257,7 +272,7 @@ export class S3ObjectStore implements ObjectStore {
             batch.push(part);
             bytes += size;
         }
-        await this.copyParts(source, targetKey, uploadId, batch);
+        await this.copyParts(source, target, uploadId, batch);
         if (batch.length < missing.length) {
             return { inProgress: true, partsDone: plan.parts.length - missing.length + batch.length, partsTotal: plan.parts.length };
         }
@@ -269,7 +284,7 @@ export class S3ObjectStore implements ObjectStore {
                         Bucket: bucket,
                         Key: targetKey,
                         UploadId: uploadId,
-                        IfNoneMatch: "*",
+                        ...(target.newVersion ? {} : { IfNoneMatch: "*" }),
                         MultipartUpload: { Parts: plan.parts.map(p => completed.get(p.partNumber) as CompletedPart) },
                         ExpectedBucketOwner: this.expectedOwner,
                     }),
@@ -285,18 +300,13 @@ export class S3ObjectStore implements ObjectStore {
     }
 
     /** UploadPartCopy copies no metadata or tags: they are set on the upload. */
-    private async createUpload(source: ObjectHead, targetKey: string, plan: Extract<CopyPlan, { kind: "multipart" }>): Promise<string> {
-        const tags = await send("GetObjectTagging", () =>
-            this.s3.send(
-                new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, ExpectedBucketOwner: this.expectedOwner }),
-            ),
-        );
-        const tagging = new URLSearchParams((tags.TagSet ?? []).map((t): [string, string] => [t.Key ?? "", t.Value ?? ""])).toString();
+    private async createUpload(source: ObjectHead, target: CopyTarget, plan: Extract<CopyPlan, { kind: "multipart" }>): Promise<string> {
+        const tagging = await this.tagging(source, target);
         const upload = await send("CreateMultipartUpload", () =>
             this.s3.send(
                 new CreateMultipartUploadCommand({
-                    Bucket: source.bucket,
-                    Key: targetKey,
+                    Bucket: target.bucket,
+                    Key: target.key,
                     ChecksumAlgorithm: plan.checksumAlgorithm,
                     ChecksumType: plan.checksumType,
                     ContentType: source.contentType,
@@ -313,7 +323,7 @@ export class S3ObjectStore implements ObjectStore {
                 }),
             ),
         );
-        if (!upload.UploadId) throw new Error(`CreateMultipartUpload for ${targetKey} returned no UploadId`);
+        if (!upload.UploadId) throw new Error(`CreateMultipartUpload for ${target.key} returned no UploadId`);
         return upload.UploadId;
     }
 
@@ -336,7 +346,7 @@ export class S3ObjectStore implements ObjectStore {
         return parts;
     }
 
-    private async copyParts(source: ObjectHead, targetKey: string, uploadId: string, parts: CopyPart[]): Promise<void> {
+    private async copyParts(source: ObjectHead, target: CopyTarget, uploadId: string, parts: CopyPart[]): Promise<void> {
         let next = 0;
         let failed = false;
         const worker = async (): Promise<void> => {
@@ -346,8 +356,8 @@ export class S3ObjectStore implements ObjectStore {
                     await send("UploadPartCopy", () =>
                         this.s3.send(
                             new UploadPartCopyCommand({
-                                Bucket: source.bucket,
-                                Key: targetKey,
+                                Bucket: target.bucket,
+                                Key: target.key,
                                 UploadId: uploadId,
                                 PartNumber: part.partNumber,
                                 CopySource: copySource(source),

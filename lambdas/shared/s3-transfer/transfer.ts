@@ -12,11 +12,13 @@ import { formatChecksum } from "./checksum";
 import { compareContent, type MatchMethod, type StreamProgress } from "./content-match";
 import { planCopy, type CopyLimits } from "./copy-plan";
 import { CopyVerificationFailed, ObjectVersionMissing, TargetKeyOccupied, VerifiedCopyChanged } from "./errors";
-import type { ObjectHead, ObjectStore } from "./object-store";
+import type { CopyTarget, ObjectHead, ObjectStore } from "./object-store";
 
 export interface VersionRef {
     key: string;
     versionId: string;
+    /** Another bucket of the same account (the scan stage's moves); absent: the source's bucket. */
+    bucket?: string;
 }
 
 export type ContainmentCheck = { outcome: "CLEAR" } | { outcome: "BLOCKED"; reasons: string[] };
@@ -27,7 +29,7 @@ export type ContainmentCheck = { outcome: "CLEAR" } | { outcome: "BLOCKED"; reas
  * would lock the copy; a legal hold or a running retention refuses the delete. Each blocks.
  */
 export async function checkContainment(store: ObjectStore, bucket: string, version: VersionRef): Promise<ContainmentCheck> {
-    const found = await store.containment({ bucket, ...version });
+    const found = await store.containment({ ...version, bucket });
     const reasons = [
         ...(found.replicationRules.length > 0
             ? [
@@ -47,28 +49,37 @@ export type CopyOutcome =
     | { outcome: "SOURCE_MISSING"; targetKey: string; targetExists: boolean };
 
 /**
- * Copies source to targetKey unless targetKey already holds the same content (a previous or
- * concurrent run), in which case that version is reported. Never overwrites other content.
+ * Copies source to the target (a key of the same bucket, or a CopyTarget in another) unless the
+ * target key already holds the same content (a previous or concurrent run), in which case that
+ * version is reported. Never overwrites other content (a newVersion target adds a version).
  */
-export async function copyVersion(store: ObjectStore, bucket: string, source: VersionRef, targetKey: string, limits: CopyLimits): Promise<CopyOutcome> {
-    const sourceHead = await store.head({ bucket, ...source });
+export async function copyVersion(
+    store: ObjectStore,
+    bucket: string,
+    source: VersionRef,
+    target: string | CopyTarget,
+    limits: CopyLimits,
+): Promise<CopyOutcome> {
+    const to = typeof target === "string" ? { bucket, key: target } : target;
+    const targetKey = to.key;
+    const sourceHead = await store.head({ ...source, bucket });
     if (!sourceHead) {
-        const existing = await store.head({ bucket, key: targetKey });
+        const existing = await store.head({ bucket: to.bucket, key: targetKey });
         return { outcome: "SOURCE_MISSING", targetKey, targetExists: existing !== null };
     }
     const partSizes = sourceHead.checksum?.type === "COMPOSITE" ? await store.partSizes(sourceHead) : undefined;
-    const step = await store.copyStep(sourceHead, targetKey, planCopy(sourceHead.size, sourceHead.checksum, partSizes, limits));
+    const step = await store.copyStep(sourceHead, to, planCopy(sourceHead.size, sourceHead.checksum, partSizes, limits));
     if ("inProgress" in step) return { outcome: "IN_PROGRESS", targetKey, partsDone: step.partsDone, partsTotal: step.partsTotal };
     if (step.created) return { outcome: "COPIED", targetKey, targetVersionId: step.versionId, size: sourceHead.size };
-    const existing = await store.head({ bucket, key: targetKey });
+    const existing = await store.head({ bucket: to.bucket, key: targetKey });
     if (!existing) {
         // Deleted between the conditional copy and this read: let the retry copy again.
-        throw new Error(`s3://${bucket}/${targetKey} existed a moment ago and is gone now`);
+        throw new Error(`s3://${to.bucket}/${targetKey} existed a moment ago and is gone now`);
     }
     // Conclusive evidence only (no reading here): a copy that needs reading is settled by verifyCopy.
     const match = await compareContent(store, sourceHead, existing, { ...limits, maxBytesPerInvocation: 0 });
     if ("equal" in match && !match.equal) {
-        throw new TargetKeyOccupied(`s3://${bucket}/${targetKey} holds other content (${match.detail}); nothing overwritten`);
+        throw new TargetKeyOccupied(`s3://${to.bucket}/${targetKey} holds other content (${match.detail}); nothing overwritten`);
     }
     return { outcome: "ALREADY_COPIED", targetKey, targetVersionId: existing.versionId, size: existing.size };
 }
@@ -76,9 +87,9 @@ export async function copyVersion(store: ObjectStore, bucket: string, source: Ve
 export type Verification = { outcome: "VERIFIED"; size: number; checksum: string; method: MatchMethod } | { outcome: "IN_PROGRESS"; progress: StreamProgress };
 
 async function requireVersion(store: ObjectStore, bucket: string, ref: VersionRef, role: string): Promise<ObjectHead> {
-    const head = await store.head({ bucket, ...ref });
+    const head = await store.head({ ...ref, bucket: ref.bucket ?? bucket });
     if (!head) {
-        throw new ObjectVersionMissing(`${role} s3://${bucket}/${ref.key} version ${ref.versionId} does not exist`);
+        throw new ObjectVersionMissing(`${role} s3://${ref.bucket ?? bucket}/${ref.key} version ${ref.versionId} does not exist`);
     }
     return head;
 }
@@ -96,7 +107,7 @@ export async function verifyCopy(
     const match = await compareContent(store, sourceHead, targetHead, limits, progress);
     if ("inProgress" in match) return { outcome: "IN_PROGRESS", progress: match.inProgress };
     if (!match.equal || !targetHead.checksum) {
-        throw new CopyVerificationFailed(`copy s3://${bucket}/${target.key} does not match its source: ${match.detail}`);
+        throw new CopyVerificationFailed(`copy s3://${target.bucket ?? bucket}/${target.key} does not match its source: ${match.detail}`);
     }
     return { outcome: "VERIFIED", size: targetHead.size, checksum: formatChecksum(targetHead.checksum), method: match.method };
 }
@@ -129,14 +140,15 @@ export async function deleteVerifiedSource(
     expected: Expected,
     options: DeleteOptions,
 ): Promise<DeleteOutcome> {
-    const keptHead = await store.head({ bucket, ...kept });
+    const keptHead = await store.head({ ...kept, bucket: kept.bucket ?? bucket });
+    const keptBucket = kept.bucket ?? bucket;
     if (!keptHead) {
-        throw new VerifiedCopyChanged(`verified copy s3://${bucket}/${kept.key} version ${kept.versionId} is gone; source kept`);
+        throw new VerifiedCopyChanged(`verified copy s3://${keptBucket}/${kept.key} version ${kept.versionId} is gone; source kept`);
     }
     const keptChecksum = keptHead.checksum ? formatChecksum(keptHead.checksum) : "none";
     if (keptHead.size !== expected.size || keptChecksum !== expected.checksum) {
         throw new VerifiedCopyChanged(
-            `copy s3://${bucket}/${kept.key} is ${keptHead.size} bytes / ${keptChecksum}, verified ${expected.size} bytes / ${expected.checksum}; source kept`,
+            `copy s3://${keptBucket}/${kept.key} is ${keptHead.size} bytes / ${keptChecksum}, verified ${expected.size} bytes / ${expected.checksum}; source kept`,
         );
     }
     let deleteMarkerVersionId: string | undefined;
@@ -147,8 +159,8 @@ export async function deleteVerifiedSource(
         else if (latest?.deleteMarker) deleteMarkerVersionId = latest.versionId;
     }
     const marker = deleteMarkerVersionId ? { deleteMarkerVersionId } : {};
-    if (!(await store.head({ bucket, ...source }))) return { outcome: "ALREADY_DELETED", ...marker };
-    await store.deleteVersion({ bucket, ...source });
+    if (!(await store.head({ ...source, bucket }))) return { outcome: "ALREADY_DELETED", ...marker };
+    await store.deleteVersion({ ...source, bucket });
     return { outcome: "DELETED", ...marker };
 }
 

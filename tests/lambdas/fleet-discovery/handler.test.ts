@@ -1,11 +1,11 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeCapacityProvidersCommand, DescribeClustersCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { type DiscoveryRequest, MAX_GROUPS_PER_RUN } from "../../../contracts/fleet-refresh";
 import { handler } from "../../../lambdas/fleet-discovery/handler";
-import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../../support/fleet-refresh/fake-cloud";
 
 const PROD = { "lakewarden:fleet": "prod", team: "data" };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { FleetScope, RolePolicyStatement } from "../../../lambdas/fleet-discovery/role-policy";
-import { FLEET_ACCOUNT, REFRESH_TAG, REGION } from "../../workflows/fleet-refresh-fake-cloud";
+import { FLEET_ACCOUNT, REFRESH_TAG, REGION } from "../../../support/fleet-refresh/fake-cloud";
 
 /** Checks every fleet Lambda role policy must pass. */
 

@@ -1,9 +1,9 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { handler } from "../../../lambdas/fleet-discovery/handler";
 import { fleetDiscoveryStatements } from "../../../lambdas/fleet-discovery/role-policy";
-import { BUILD_ACCOUNT, FakeFleetCloud, FLEET_ACCOUNT, IMAGE_PARAMETER, NEW_IMAGE, REGION } from "../../workflows/fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FakeFleetCloud, FLEET_ACCOUNT, IMAGE_PARAMETER, NEW_IMAGE, REGION } from "../../../support/fleet-refresh/fake-cloud";
 import { assertNoWildcards, isRead, SCOPE } from "./role-policy-checks";
 
 describe("fleet-discovery role policy", () => {

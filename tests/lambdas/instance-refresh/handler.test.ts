@@ -1,10 +1,10 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import type { PollingConfig, RefreshPreferencesConfig, RefreshTracking } from "../../../lambdas/instance-refresh/contract";
 import { handler } from "../../../lambdas/instance-refresh/handler";
 import type { PreparedGroup } from "../../../lambdas/launch-template-version/contract";
-import { FakeFleetCloud } from "../../workflows/fleet-refresh-fake-cloud";
+import { FakeFleetCloud } from "../../../support/fleet-refresh/fake-cloud";
 
 const TEMPLATE = "lt-00000000000000a01";
 const PREFERENCES: RefreshPreferencesConfig = { minHealthyPercentage: 90, instanceWarmupSeconds: 120, alarmNames: ["fleet-5xx"], skipMatching: true };

@@ -1,9 +1,9 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { handler } from "../../../lambdas/instance-refresh/handler";
 import { instanceRefreshStatements } from "../../../lambdas/instance-refresh/role-policy";
 import type { PreparedGroup } from "../../../lambdas/launch-template-version/contract";
-import { FakeFleetCloud } from "../../workflows/fleet-refresh-fake-cloud";
+import { FakeFleetCloud } from "../../../support/fleet-refresh/fake-cloud";
 import { assertNoWildcards } from "../fleet-discovery/role-policy-checks";
 import { assertLaunchScoped, LAUNCH_CHECKS, LAUNCH_SCOPE } from "../launch-template-version/launch-policy-checks";
 

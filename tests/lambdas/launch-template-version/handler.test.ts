@@ -1,10 +1,10 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateVersionCommand } from "@aws-sdk/client-ec2";
 import type { RefreshGroup, Wave } from "../../../contracts/fleet-refresh";
 import { handler } from "../../../lambdas/launch-template-version/handler";
-import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE, OLD_IMAGE } from "../../../support/fleet-refresh/fake-cloud";
 
 const SHARED = "lt-00000000000000a01";
 const OTHER = "lt-00000000000000b02";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RolePolicyStatement } from "../../../lambdas/fleet-discovery/role-policy";
 import type { LaunchScope } from "../../../lambdas/launch-template-version/role-policy";
-import { BUILD_ACCOUNT, FLEET_ACCOUNT, REFRESH_TAG } from "../../workflows/fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FLEET_ACCOUNT, REFRESH_TAG } from "../../../support/fleet-refresh/fake-cloud";
 import { SCOPE } from "../fleet-discovery/role-policy-checks";
 
 /** Checks for the roles that change groups or launch templates (launch-template-version, instance-refresh). */

@@ -1,8 +1,8 @@
-import "../../workflows/fleet-refresh-environment";
+import "../../../support/fleet-refresh/environment";
 import assert from "node:assert/strict";
 import { handler } from "../../../lambdas/launch-template-version/handler";
 import { launchTemplateVersionStatements } from "../../../lambdas/launch-template-version/role-policy";
-import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE } from "../../workflows/fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FakeFleetCloud, NEW_IMAGE } from "../../../support/fleet-refresh/fake-cloud";
 import { assertNoWildcards } from "../fleet-discovery/role-policy-checks";
 import { assertLaunchScoped, LAUNCH_CHECKS, LAUNCH_SCOPE } from "./launch-policy-checks";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createClients, lakeFormationPort, organizationsReader } from "../../../lambdas/ou-reconciler/aws";
-import { FakeAws } from "./fake-aws";
-import { FINDINGS } from "./helpers";
+import { FakeAws } from "../../../support/ou-reconciler/fake-aws";
+import { FINDINGS } from "../../../support/ou-reconciler/helpers";
 
 /** A transport that answers each HTTP request with the next canned response and records what it was sent. */
 function scriptedTransport(responses: { status: number; headers?: Record<string, string>; body: unknown }[]) {

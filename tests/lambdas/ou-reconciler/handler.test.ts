@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { handler, ReconcileFailedError } from "../../../lambdas/ou-reconciler/handler";
 import { captureOutput } from "./capture-output";
-import { FakeAws } from "./fake-aws";
-import { accountId, FINDINGS, mappingDoc, METADATA, tableEntry, withTables } from "./helpers";
+import { FakeAws } from "../../../support/ou-reconciler/fake-aws";
+import { accountId, FINDINGS, mappingDoc, METADATA, tableEntry, withTables } from "../../../support/ou-reconciler/helpers";
 
 const PROD = "ou-ab12-prod0000";
 const CONSUMER = "333333333333";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FakeAws } from "./fake-aws";
-import { accountId, FINDINGS, mappingDoc, METADATA, runReconcile, tableEntry, visible, withTables } from "./helpers";
+import { FakeAws } from "../../../support/ou-reconciler/fake-aws";
+import { accountId, FINDINGS, mappingDoc, METADATA, runReconcile, tableEntry, visible, withTables } from "../../../support/ou-reconciler/helpers";
 
 /**
  * For random organisations, random mappings and random leftovers from earlier runs, after a reconcile

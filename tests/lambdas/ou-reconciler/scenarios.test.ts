@@ -1,8 +1,19 @@
 import assert from "node:assert/strict";
 import { LakeFormationServiceException } from "@aws-sdk/client-lakeformation";
 import { AccessDeniedException, TooManyRequestsException } from "@aws-sdk/client-organizations";
-import { FakeAws } from "./fake-aws";
-import { accountId, FINDINGS, mappingDoc, METADATA, PRODUCER, runReconcile, sorted, tableEntry, visible, withTables } from "./helpers";
+import { FakeAws } from "../../../support/ou-reconciler/fake-aws";
+import {
+    accountId,
+    FINDINGS,
+    mappingDoc,
+    METADATA,
+    PRODUCER,
+    runReconcile,
+    sorted,
+    tableEntry,
+    visible,
+    withTables,
+} from "../../../support/ou-reconciler/helpers";
 
 const ROOT = "r-ab12";
 const PROD = "ou-ab12-prod0000";

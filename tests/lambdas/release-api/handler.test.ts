@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { awsFixture } from "../../fixtures/aws/load";
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { isAllowedReleaser } from "../../../lambdas/release-api/caller";
+import { isAllowedRole } from "../../../lambdas/shared/iam-caller";
 import type { ProxyResult } from "../../../lambdas/shared/api-response";
 import { handleRelease, releaseApiHandler as handler } from "../../../support/remediation/handlers";
 import { useRemediationEnvironment } from "../../../support/remediation/remediation-environment";
@@ -160,8 +160,8 @@ describe("release-api handler", () => {
     });
 
     it("matches releaser roles by partition, account and name (assumed-role ARNs drop the path)", () => {
-        assert.ok(isAllowedReleaser(ALICE, [RELEASER]));
-        assert.ok(!isAllowedReleaser("arn:aws-us-gov:sts::111111111111:assumed-role/lakewarden-investigator/alice", [RELEASER]));
-        assert.ok(!isAllowedReleaser("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator-2/alice", [RELEASER]));
+        assert.ok(isAllowedRole(ALICE, [RELEASER]));
+        assert.ok(!isAllowedRole("arn:aws-us-gov:sts::111111111111:assumed-role/lakewarden-investigator/alice", [RELEASER]));
+        assert.ok(!isAllowedRole("arn:aws:sts::111111111111:assumed-role/lakewarden-investigator-2/alice", [RELEASER]));
     });
 });

@@ -1,4 +1,4 @@
-/** The candidate closest to `word` within `maxDistance` edits (insert, delete, substitute), for "did you mean". */
+/** The candidate closest to `word` within `maxDistance` edits (insert, delete, substitute), for "did you mean" in config and policy pack config errors. */
 export function closest(word: string, candidates: Iterable<string>, maxDistance = 2): string | undefined {
     let best: { candidate: string; distance: number } | undefined;
     for (const candidate of candidates) {

@@ -11,7 +11,7 @@ import {
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { providerSts } from "../../../support/provider-sts";
+import { providerSts } from "../provider-sts";
 import { FakeLakeFormation } from "./fake-lake-formation";
 import { FakeOrganization } from "./fake-organizations";
 

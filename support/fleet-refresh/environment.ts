@@ -1,4 +1,4 @@
-import { BUILD_ACCOUNT, FLEET_ACCOUNT, IMAGE_PARAMETER, REFRESH_TAG, REGION } from "./fleet-refresh-fake-cloud";
+import { BUILD_ACCOUNT, FLEET_ACCOUNT, IMAGE_PARAMETER, REFRESH_TAG, REGION } from "./fake-cloud";
 
 /**
  * Imported first by every test of the fleet Lambdas. The handlers read their own settings per invocation;

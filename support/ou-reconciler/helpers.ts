@@ -1,6 +1,6 @@
-import { createClients, lakeFormationPort, organizationsReader } from "../../../lambdas/ou-reconciler/aws";
-import { parseMappingDocument } from "../../../lambdas/ou-reconciler/mapping";
-import { reconcile, type ReconcileResult } from "../../../lambdas/ou-reconciler/reconcile";
+import { createClients, lakeFormationPort, organizationsReader } from "../../lambdas/ou-reconciler/aws";
+import { parseMappingDocument } from "../../lambdas/ou-reconciler/mapping";
+import { reconcile, type ReconcileResult } from "../../lambdas/ou-reconciler/reconcile";
 import type { FakeAws } from "./fake-aws";
 import type { FakeTable } from "./fake-lake-formation";
 

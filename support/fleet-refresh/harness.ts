@@ -1,19 +1,17 @@
-import "./fleet-refresh-environment";
+import "./environment";
 import { StateMachine } from "aws-local-stepfunctions";
 import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handler";
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
 import { handler as launchTemplateHandler } from "../../lambdas/launch-template-version/handler";
 import type { StateMachineDefinition } from "../../workflows/asl";
+import type { EventLog } from "../../support/step-functions/history";
 import { type FleetRefreshConfig, FleetState } from "../../workflows/fleet-refresh";
-import { FLEET_ACCOUNT, REGION } from "./fleet-refresh-fake-cloud";
+import { FLEET_ACCOUNT, REGION } from "./fake-cloud";
 
 /**
  * Runs the fleet-refresh definition in aws-local-stepfunctions with the real Lambda handlers as task
  * overrides (their AWS calls answered by FakeFleetCloud), SNS publishes recorded, and waits shortened.
  */
-
-/** The executor's event log entry (the package does not export the type). */
-export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
 const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${FLEET_ACCOUNT}:function:lakewarden-${name}`;
 
