@@ -35,17 +35,19 @@ const scanPipelineSchema = z.strictObject({
      * manifest travels through Step Functions state (256 KiB), so a run is bounded.
      */
     maxObjectsPerRun: z.number().int().min(1).max(1000).default(500),
-    /** How long a decision may take; no decision by then is a deny. Step Functions allows up to a year. */
-    approvalTimeoutHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 30)
-        .default(72),
+    /**
+     * How long a decision may take; no decision by then is a deny. A run is bounded by the 7-day run
+     * timeout its history and state were measured against (tests/workflows/scan-stage-limits.test.ts),
+     * so at most 96 hours go to the decision and at least 3 days remain for the moves and the Macie job.
+     */
+    approvalTimeoutHours: z.number().int().min(1).max(96).default(72),
     /** What a deny does to the flagged objects: delete them, or keep them in the review bucket. */
     onDeny: z.enum(["delete", "retain"]).default("retain"),
-    /** Noncurrent versions and retained denials in the review bucket expire after this many days. */
-    reviewRetentionDays: z.number().int().min(1).max(3650).default(90),
+    /**
+     * Objects in the review bucket (retained denials, and noncurrent versions) expire after this many days.
+     * At least 7: an object waiting for a decision must outlive its run (7-day run timeout).
+     */
+    reviewRetentionDays: z.number().int().min(7).max(3650).default(90),
     /** Roles of the stage's account allowed to POST a decision (SigV4); the caller is recorded. */
     approverRoleArns: z.array(roleArn).min(1),
     /** Decision requests and failed runs are also posted to Teams or Slack (the topic carries them either way). */
@@ -56,6 +58,7 @@ const scanPipelineSchema = z.strictObject({
 export const scanStageSchema = z.strictObject({ pipelines: z.array(scanPipelineSchema).min(1) }).optional();
 
 export type ScanStage = NonNullable<z.infer<typeof scanStageSchema>>;
+export type ScanPipeline = ScanStage["pipelines"][number];
 
 export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage; remediation?: unknown }, ctx: z.RefinementCtx): void {
     const stage = env.scanStage;
@@ -89,6 +92,16 @@ export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage
                 message: `"${pipeline.account}" is not a producer account (producers: ${producers.join(", ") || "none"})`,
             });
             return;
+        }
+        if (pipeline.notification) {
+            // lambdas/notify-webhook takes the remediation workflows' notices only (lambdas/notify-webhook/input.ts), neither
+            // SNS deliveries nor scan-stage messages: a configured webhook would receive nothing, so it is refused, not ignored.
+            ctx.addIssue({
+                code: "custom",
+                path: [...path, "notification"],
+                message:
+                    "the Teams/Slack notifier does not accept scan-stage messages yet; leave notification out (the pipeline's SNS topic carries every approval request and failed run)",
+            });
         }
         if (!pipeline.schedule && !pipeline.startOnEvent) {
             ctx.addIssue({ code: "custom", path, message: "a pipeline needs a schedule, a startOnEvent, or both; otherwise no run ever starts" });

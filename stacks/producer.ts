@@ -10,9 +10,12 @@ import { LakeFormationSettings } from "../components/lakeformation/data-lake-set
 import { producerFilters, producerGrants } from "../plans/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
-import { linkedRole } from "../iam/service-linked-role";
+import { type LinkedRole, linkedRole } from "../iam/service-linked-role";
+import type { Statement } from "../iam/documents";
 import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
+import { ResultsRepository } from "../components/scan-stage/results-repository";
+import { ScanStage } from "../components/scan-stage/scan-stage";
 import { accountNamed, type Environment, regionOf } from "../config/environment";
 import { type AccountScope, imageParameterName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
@@ -42,10 +45,10 @@ export class ProducerAccount extends AccountStack {
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
-        if (this.env.remediation) {
-            // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
-            // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
-            const macie = linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent);
+        // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
+        // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
+        const macie = this.env.remediation ? linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent) : undefined;
+        if (macie) {
             this.macieRole = macie.resource;
             key.allow({
                 sid: "MacieClassifiesObjects",
@@ -118,6 +121,7 @@ export class ProducerAccount extends AccountStack {
                 { parent: this, dependsOn: [settings] },
             );
         }
+        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine });
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,
@@ -154,4 +158,49 @@ function amiPipeline(parent: pulumi.ComponentResource, env: Environment, scope: 
         },
         { parent },
     );
+}
+
+/**
+ * The account's Macie scan stages (lakewarden:scanStage.pipelines of this account): one results repository for
+ * the account, then one ScanStage per pipeline; the first stage's API makes the account's API Gateway logging role.
+ */
+function scanStages(
+    parent: ProducerAccount,
+    env: Environment,
+    scope: AccountScope,
+    shared: { logs: SecureBucket; dataKey: CustomerKey; macie?: LinkedRole; scannedPolicy?: (bucketArn: string) => Statement[] },
+): ScanStage[] {
+    const pipelines = env.scanStage?.pipelines.filter(p => p.account === parent.account.name) ?? [];
+    if (pipelines.length === 0) {
+        return [];
+    }
+    const macie = shared.macie;
+    if (!macie) {
+        throw new Error("lakewarden:scanStage needs lakewarden:remediation, which enables Macie here (program error: the config check refuses it)");
+    }
+    const results = new ResultsRepository(
+        `${parent.account.name}-scan-results`,
+        { scope, key: shared.dataKey, accessLogBucket: shared.logs.bucket.id },
+        { parent },
+    );
+    const stages: ScanStage[] = [];
+    for (const pipeline of pipelines) {
+        stages.push(
+            new ScanStage(
+                `${parent.account.name}-scan-${pipeline.name}`,
+                {
+                    scope,
+                    pipeline,
+                    accessLogBucket: shared.logs.bucket.id,
+                    macieRole: macie,
+                    results: { bucketName: results.bucket.name, prefix: results.prefix, key: shared.dataKey },
+                    bucketOwner: env.sensitiveData.bucketOwners[0],
+                    ...(shared.scannedPolicy ? { scannedPolicyStatements: shared.scannedPolicy } : {}),
+                    apiLogging: stages[0]?.api.accountLogging ?? "create",
+                },
+                { parent },
+            ),
+        );
+    }
+    return stages;
 }

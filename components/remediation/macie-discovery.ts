@@ -34,7 +34,8 @@ export interface MacieDiscoveryArgs {
 }
 
 const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
-const RESULTS_PREFIX = "macie-results/";
+/** Where every lakewarden results repository keeps Macie's discovery results (the scan stage's repositories too). */
+export const RESULTS_PREFIX = "macie-results/";
 
 function macieSourceArns(scope: AccountScope): string[] {
     return [
@@ -44,7 +45,7 @@ function macieSourceArns(scope: AccountScope): string[] {
 }
 
 /** What Macie needs to encrypt its results with the security key. */
-function macieResultsKeyUse(scope: AccountScope): KeyUse {
+export function macieResultsKeyUse(scope: AccountScope): KeyUse {
     return {
         sid: "MacieEncryptsResults",
         principal: { service: "macie.amazonaws.com" },
@@ -55,7 +56,7 @@ function macieResultsKeyUse(scope: AccountScope): KeyUse {
 }
 
 /** Macie writes its results as the service, from this account's export configuration and jobs only. */
-function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
+export function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
     const condition = { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } };
     return bucketArn => [
         {

@@ -79,6 +79,8 @@ export class ReleaseApi extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     /** The stage's invoke URL (https://<api>.execute-api.<region>.amazonaws.com/v1). */
     readonly stageUrl: pulumi.Output<string>;
+    /** The account's API Gateway logging (made here or passed in): the account's other APIs wait for it. */
+    readonly accountLogging: pulumi.Resource;
 
     constructor(name: string, args: ReleaseApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:remediation:ReleaseApi", name, {}, opts);
@@ -154,6 +156,7 @@ export class ReleaseApi extends pulumi.ComponentResource {
         );
         const logging =
             args.accountLogging === undefined || args.accountLogging === "create" ? apiGatewayAccountLogging(name, args.scope, this) : args.accountLogging;
+        this.accountLogging = logging;
         const deployment = new aws.apigateway.Deployment(
             name,
             {

@@ -67,8 +67,8 @@ describe("scan stage config (lakewarden:scanStage)", () => {
 
     it("rejects an unknown onDeny, bad retention and timeout", () => {
         expectProblem(withStage({ ...pipeline, onDeny: "quarantine" }), key(0, "onDeny"), /"delete"\|"retain"|delete.*retain/);
-        expectProblem(withStage({ ...pipeline, reviewRetentionDays: 0 }), key(0, "reviewRetentionDays"), />=1/);
-        expectProblem(withStage({ ...pipeline, approvalTimeoutHours: 24 * 31 }), key(0, "approvalTimeoutHours"), /<=720/);
+        expectProblem(withStage({ ...pipeline, reviewRetentionDays: 6 }), key(0, "reviewRetentionDays"), />=7/);
+        expectProblem(withStage({ ...pipeline, approvalTimeoutHours: 97 }), key(0, "approvalTimeoutHours"), /<=96/);
     });
 
     it("rejects an account that is not a producer", () => {
