@@ -49,7 +49,7 @@ export interface ScanStageArgs {
  * The run's bound: the run timeout the workflow's history and state were measured against
  * (tests/workflows/scan-stage-limits.test.ts); the run lock expires after it.
  */
-const RUN_TIMEOUT_SECONDS = 7 * 24 * 3600;
+export const RUN_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /** Deterministic names of a pipeline's resources (lakewarden-<env>-scan-<pipeline>-...). */
 function scanStageNames(environment: string, pipeline: string) {
