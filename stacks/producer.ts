@@ -39,7 +39,7 @@ export class ProducerAccount extends AccountStack {
     /** Macie's service-linked role here, when this program creates it (remediation on). */
     readonly macieRole?: pulumi.Resource;
 
-    constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(args: AccountStackArgs & { macieEnrolment?: pulumi.Resource }, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const parent = { parent: this };
         const { accountId } = this.scope;
@@ -121,7 +121,7 @@ export class ProducerAccount extends AccountStack {
                 { parent: this, dependsOn: [settings] },
             );
         }
-        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine });
+        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine, macieEnrolment: args.macieEnrolment });
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,
@@ -168,7 +168,14 @@ function scanStages(
     parent: ProducerAccount,
     env: Environment,
     scope: AccountScope,
-    shared: { logs: SecureBucket; dataKey: CustomerKey; macie?: LinkedRole; scannedPolicy?: (bucketArn: string) => Statement[] },
+    shared: {
+        logs: SecureBucket;
+        dataKey: CustomerKey;
+        macie?: LinkedRole;
+        scannedPolicy?: (bucketArn: string) => Statement[];
+        /** The security account's enrolment of this account, which enables Macie here. */
+        macieEnrolment?: pulumi.Resource;
+    },
 ): ScanStage[] {
     const pipelines = env.scanStage?.pipelines.filter(p => p.account === parent.account.name) ?? [];
     if (pipelines.length === 0) {
@@ -180,7 +187,7 @@ function scanStages(
     }
     const results = new ResultsRepository(
         `${parent.account.name}-scan-results`,
-        { scope, key: shared.dataKey, accessLogBucket: shared.logs.bucket.id },
+        { scope, key: shared.dataKey, accessLogBucket: shared.logs.bucket.id, macieEnabled: shared.macieEnrolment ? [shared.macieEnrolment] : [] },
         { parent },
     );
     const stages: ScanStage[] = [];

@@ -83,6 +83,8 @@ export class MacieDiscovery extends pulumi.ComponentResource {
     readonly results: SecureBucket;
     readonly job: aws.macie2.ClassificationJob;
     readonly customDataIdentifiers: aws.macie.CustomDataIdentifier[];
+    /** The enrolment of each member account (by id), which enables Macie there: a member's own Macie settings wait for it. */
+    readonly memberEnrolments: Record<string, aws.macie2.Member> = {};
 
     constructor(name: string, args: MacieDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
@@ -106,11 +108,11 @@ export class MacieDiscovery extends pulumi.ComponentResource {
             ...organization,
             ...(args.members ?? []).map(
                 member =>
-                    new aws.macie2.Member(
+                    (this.memberEnrolments[member.accountId] = new aws.macie2.Member(
                         `${name}-${member.accountId}`,
                         { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
                         { parent: this, dependsOn: prerequisites },
-                    ),
+                    )),
             ),
         ];
         this.results = new SecureBucket(

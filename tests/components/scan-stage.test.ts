@@ -10,7 +10,7 @@ import { QuarantineBucketPolicy } from "../../iam/quarantine-bucket-policy";
 import { isWildcardOnly, lookupAction } from "../../policy/lib/iam/catalog";
 import { runPolicyPack } from "../../policy/runner";
 import { ScanStates } from "../../workflows/scan-stage";
-import { ofType, recordComponent, type RecordedResource, type Recording } from "../helpers/program";
+import { accountComponentOf, ofType, recordComponent, type RecordedResource, type Recording, sharedStack } from "../helpers/program";
 
 const producer = "777788889999";
 const scope = { environment: "test", accountId: producer, region: "eu-west-1" };
@@ -434,4 +434,28 @@ describe("Macie scan stage component: refused arguments", () => {
         refused({ ...ingest, reviewRetentionDays: 7 }, /could expire while a run waits/));
 
     it("refuses an approval timeout that leaves the run no time", () => refused({ ...ingest, approvalTimeoutHours: 7 * 24 }, /leaves no time for the run/));
+});
+
+describe("Macie scan stage in the dev environment", () => {
+    it("deploys every configured pipeline, its export configuration waiting for the security account's enrolment of the producer", async function () {
+        this.timeout(300_000);
+        const recording = await sharedStack("dev");
+        const machines = ofType(recording, "aws:sfn/stateMachine:StateMachine").filter(m => String(m.props.name).includes("-scan-"));
+        assert.deepEqual(
+            machines.map(m => m.props.name),
+            ["lakewarden-dev-scan-ingest"],
+        );
+        const exports = ofType(recording, "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration");
+        const producerExport = exports.find(e => e.accountId === producer);
+        assert.ok(producerExport, "the producer stores its own discovery results");
+        assert.equal(accountComponentOf(recording, producerExport)?.type, "lakewarden:account:Producer");
+        const enrolment = ofType(recording, "aws:macie2/member:Member").find(m => m.props.accountId === producer);
+        assert.ok(enrolment && producerExport.dependencies.includes(enrolment.urn), "waits for Macie to be enabled in the producer");
+        assert.equal(
+            ofType(recording, "aws:iam/serviceLinkedRole:ServiceLinkedRole").filter(
+                r => r.accountId === producer && r.props.awsServiceName === "macie.amazonaws.com",
+            ).length,
+            1,
+        );
+    });
 });

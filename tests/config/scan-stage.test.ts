@@ -109,4 +109,12 @@ describe("scan stage config (lakewarden:scanStage)", () => {
             /./,
         );
     });
+
+    it("refuses a webhook notification until the notifier accepts scan-stage messages, rather than ignoring it", () => {
+        expectProblem(
+            withStage({ ...pipeline, notification: { kind: "teams", webhookSecretName: "lakewarden/dev/scan/webhook" } }),
+            key(0, "notification"),
+            /notifier does not accept scan-stage messages yet/,
+        );
+    });
 });
