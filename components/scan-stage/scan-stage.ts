@@ -10,10 +10,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScanPipeline } from "../../config/scan-stage";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
-import { dynamoDbTableUse, snsTopicUse } from "../../iam/key-use";
+import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, snsTopicUse } from "../../iam/key-use";
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY } from "../../lambdas/scan-stage/tables";
 import { type AccountScope, bucketArn, resourceName } from "../../naming/resources";
-import { buildScanStageDefinition } from "../../workflows/scan-stage";
+import { RUN_FAILURE_STATUSES, ScanNoticeEvent } from "../../contracts/scan-stage-notices";
+import { buildScanStageDefinition, UNREPORTED_FAILURES } from "../../workflows/scan-stage";
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
@@ -61,10 +62,15 @@ function scanStageNames(environment: string, pipeline: string) {
         lockTable: resourceName(environment, stem, "lock"),
         decisionTable: resourceName(environment, stem, "decisions"),
         topic: resourceName(environment, stem),
+        unreportedRule: resourceName(environment, stem, "unreported"),
         functions: { run: `${stem}-run`, move: `${stem}-move`, requestApproval: `${stem}-approval`, approvalApi: `${stem}-decision` },
         api: `${stem}-approvals`,
     };
 }
+
+/** The RUN_FAILED body from an execution status change: string variables go in unquoted, EventBridge quotes and escapes them. */
+const unreportedFailureTemplate = (pipeline: string): string =>
+    `{"event":${JSON.stringify(ScanNoticeEvent.RunFailed)},"pipeline":${JSON.stringify(pipeline)},"runId":<runId>,"executionArn":<executionArn>,"status":<status>,"error":<error>,"cause":<cause>}`;
 
 export class ScanStage extends pulumi.ComponentResource {
     readonly key: CustomerKey;
@@ -97,6 +103,7 @@ export class ScanStage extends pulumi.ComponentResource {
         }
         const parent = { parent: this };
         const names = scanStageNames(environment, pipeline.name);
+        const unreportedRuleArn = `arn:aws:events:${region}:${accountId}:rule/${names.unreportedRule}`;
 
         // The stage key: its buckets, tables, topic, functions, workflow and API logs. Writers of landing and readers of
         // scanned are the pipeline's neighbours, outside this program: they use it through S3, as their IAM policies allow.
@@ -117,6 +124,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     },
                     dynamoDbTableUse(scope),
                     snsTopicUse(scope),
+                    eventBridgeEncryptedTargetsUse([unreportedRuleArn]),
                 ],
             },
             parent,
@@ -382,6 +390,14 @@ export class ScanStage extends pulumi.ComponentResource {
                         Resource: [topicArn],
                     },
                     {
+                        Sid: "UnreportedRunFailures",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [topicArn],
+                        Condition: { ArnEquals: { "aws:SourceArn": unreportedRuleArn } },
+                    },
+                    {
                         Sid: "DenyInsecureTransport",
                         Effect: "Deny",
                         Principal: "*",
@@ -393,6 +409,7 @@ export class ScanStage extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [requestApproval.role, this.machine.role] },
         );
+        this.reportUnreportedFailures(name, names.unreportedRule, pipeline.name);
         this.startRuns(name, args);
         this.registerOutputs({
             landingBucket: this.buckets.landing.name,
@@ -402,6 +419,57 @@ export class ScanStage extends pulumi.ComponentResource {
             topic: topicArn,
             approvalApiUrl: this.api.url,
         });
+    }
+
+    /**
+     * Runs that end without the workflow's own RUN_FAILED notice: the run timeout and StopExecution (no Catch
+     * sees them: "Step Functions catchers are available for Task, Parallel and Map states, but not for top-level
+     * state machine execution failures", Step Functions Developer Guide, "Handling errors"), and FAILED runs with
+     * an error no catcher takes or whose notice failed (workflows/scan-stage.ts UNREPORTED_FAILURES). The
+     * execution status change carries DescribeExecution's fields, error and cause among them ("the detail section
+     * in the event data provides the same information as the DescribeExecution API", Step Functions Developer
+     * Guide, "EventBridge for Step Functions execution status changes"); its delivery is best effort (EventBridge
+     * events reference, AWS Step Functions events), which is why caught failures are published by the workflow.
+     * The input transformer writes the RUN_FAILED body (contracts/scan-stage-notices.ts); EventBridge keeps the
+     * output valid JSON, a missing field becoming null (EventBridge User Guide, "Input transformation").
+     */
+    private reportUnreportedFailures(name: string, ruleName: string, pipelineName: string): void {
+        const [timedOut, aborted] = RUN_FAILURE_STATUSES.filter(s => s !== "FAILED");
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-unreported`,
+            {
+                name: ruleName,
+                description: "A scan-stage run timed out, was stopped, or failed without its own failure notice",
+                // $or (EventBridge User Guide, "Event patterns": "Or matching" on multiple fields).
+                eventPattern: JSON.stringify({
+                    source: ["aws.states"],
+                    "detail-type": ["Step Functions Execution Status Change"],
+                    detail: {
+                        stateMachineArn: [this.machine.arn],
+                        $or: [{ status: [timedOut, aborted] }, { status: ["FAILED"], error: [...UNREPORTED_FAILURES] }],
+                    },
+                }),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-unreported`,
+            {
+                rule: rule.name,
+                arn: this.topic.arn,
+                inputTransformer: {
+                    inputPaths: {
+                        runId: "$.detail.name",
+                        executionArn: "$.detail.executionArn",
+                        status: "$.detail.status",
+                        error: "$.detail.error",
+                        cause: "$.detail.cause",
+                    },
+                    inputTemplate: unreportedFailureTemplate(pipelineName),
+                },
+            },
+            { parent: this },
+        );
     }
 
     /** A schedule, the previous stage's completion event, or both; overlapping runs are refused by the run lock. */

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { scanStageSchema, type ScanPipeline } from "../../config/scan-stage";
+import { runFailureSchema } from "../../contracts/scan-stage-notices";
 import { CustomerKey } from "../../components/kms/customer-key";
 import { ResultsRepository } from "../../components/scan-stage/results-repository";
 import { RUN_TIMEOUT_SECONDS, ScanStage, type ScanStageArgs } from "../../components/scan-stage/scan-stage";
@@ -352,7 +353,10 @@ describe("Macie scan stage component (one per lakewarden:scanStage pipeline)", (
         assert.equal(schedule.props.scheduleExpression, "rate(6 hours)");
         const start = named(recording, "aws:cloudwatch/eventRule:EventRule", "lakewarden-test-scan-ingest-start");
         assert.deepEqual(JSON.parse(String(start.props.eventPattern)), { source: ["lakewarden.ingest"], "detail-type": ["Ingest Batch Landed"] });
-        const targets = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget").filter(t => String(t.props.rule).startsWith("lakewarden-test-scan-ingest"));
+        const starts = (rule: unknown) => /^lakewarden-test-scan-\w+-(schedule|start)$/.test(String(rule));
+        const targets = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget").filter(
+            t => String(t.props.rule).startsWith("lakewarden-test-scan-ingest") && starts(t.props.rule),
+        );
         assert.equal(targets.length, 2);
         for (const target of targets) {
             assert.equal(target.props.arn, `arn:aws:states:eu-west-1:${producer}:stateMachine:lakewarden-test-scan-ingest`);
@@ -362,7 +366,9 @@ describe("Macie scan stage component (one per lakewarden:scanStage pipeline)", (
             `arn:aws:states:eu-west-1:${producer}:stateMachine:lakewarden-test-scan-ingest`,
         ]);
         // The second pipeline has only an event start.
-        const orders = ofType(recording, "aws:cloudwatch/eventRule:EventRule").filter(r => String(r.props.name).startsWith("lakewarden-test-scan-orders"));
+        const orders = ofType(recording, "aws:cloudwatch/eventRule:EventRule").filter(
+            r => String(r.props.name).startsWith("lakewarden-test-scan-orders") && starts(r.props.name),
+        );
         assert.deepEqual(
             orders.map(r => r.props.name),
             ["lakewarden-test-scan-orders-start"],
@@ -406,6 +412,65 @@ describe("Macie scan stage component (one per lakewarden:scanStage pipeline)", (
         assert.deepEqual(policy.Statement.find(s => s.Sid === "StagePublishers")?.Principal, {
             AWS: [`arn:aws:iam::${producer}:role/lakewarden-test-scan-ingest-approval-fn`, `arn:aws:iam::${producer}:role/lakewarden-test-scan-ingest-sfn`],
         });
+    });
+
+    it("reports runs that time out, are stopped or fail unreported to the stage's topic, as a RUN_FAILED body", () => {
+        const rule = named(recording, "aws:cloudwatch/eventRule:EventRule", "lakewarden-test-scan-ingest-unreported");
+        const machine = `arn:aws:states:eu-west-1:${producer}:stateMachine:lakewarden-test-scan-ingest`;
+        assert.deepEqual(JSON.parse(String(rule.props.eventPattern)), {
+            source: ["aws.states"],
+            "detail-type": ["Step Functions Execution Status Change"],
+            detail: {
+                stateMachineArn: [machine],
+                $or: [
+                    { status: ["TIMED_OUT", "ABORTED"] },
+                    { status: ["FAILED"], error: ["States.DataLimitExceeded", "States.Runtime", "ScanStage.FailureNotReported"] },
+                ],
+            },
+        });
+        const target = ofType(recording, "aws:cloudwatch/eventTarget:EventTarget").find(t => t.name === "scan-ingest-unreported");
+        assert.ok(target, "the rule's target");
+        const transformer = target.props.inputTransformer as { inputPaths: Record<string, string>; inputTemplate: string };
+        assert.deepEqual(transformer.inputPaths, {
+            runId: "$.detail.name",
+            executionArn: "$.detail.executionArn",
+            status: "$.detail.status",
+            error: "$.detail.error",
+            cause: "$.detail.cause",
+        });
+        // What EventBridge makes of it for a timed-out run (string variables are inserted as JSON strings, absent ones as null).
+        const filled = transformer.inputTemplate
+            .replace("<runId>", JSON.stringify("run-7"))
+            .replace("<executionArn>", JSON.stringify(`arn:aws:states:eu-west-1:${producer}:execution:lakewarden-test-scan-ingest:run-7`))
+            .replace("<status>", JSON.stringify("TIMED_OUT"))
+            .replace("<error>", "null")
+            .replace("<cause>", "null");
+        assert.deepEqual(runFailureSchema.parse(JSON.parse(filled)), {
+            event: "RUN_FAILED",
+            pipeline: "ingest",
+            runId: "run-7",
+            executionArn: `arn:aws:states:eu-west-1:${producer}:execution:lakewarden-test-scan-ingest:run-7`,
+            status: "TIMED_OUT",
+            error: null,
+            cause: null,
+        });
+        const policy = docOf(ofType(recording, "aws:sns/topicPolicy:TopicPolicy").find(p => p.name === "scan-ingest-topic")?.props.policy);
+        const ruleArn = `arn:aws:events:eu-west-1:${producer}:rule/lakewarden-test-scan-ingest-unreported`;
+        assert.deepEqual(
+            policy.Statement.find(s => s.Sid === "UnreportedRunFailures"),
+            {
+                Sid: "UnreportedRunFailures",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: ["sns:Publish"],
+                Resource: [topic],
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+            },
+        );
+        // EventBridge encrypts for the customer-key topic as the service, for this rule only.
+        const key = keyPolicyOf(recording, "lakewarden test scan stage ingest");
+        assert.deepEqual(key.EventBridgeEncryptedTargets.Condition, { ArnEquals: { "aws:SourceArn": [ruleArn] } });
+        assert.deepEqual(key.EventBridgeEncryptedTargets.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
     });
 
     it("leaves no violation of the policy pack (prod config)", () => {

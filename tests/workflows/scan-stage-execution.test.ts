@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { buildScanStageDefinition } from "../../workflows/scan-stage";
+import { runFailureSchema } from "../../contracts/scan-stage-notices";
+import { buildScanStageDefinition, FAILURE_NOT_REPORTED, UNREPORTED_FAILURES } from "../../workflows/scan-stage";
 import { type LocalStage, runScanLocally, startLocalStage } from "../../support/scan-stage/run-locally";
 import { StageWorld } from "../../support/scan-stage/world";
 import { scanArgs } from "./scan-stage-fixtures";
@@ -70,12 +71,50 @@ describe("scan-stage workflow, executed locally", function () {
         world.jobStatuses = ["RUNNING", "CANCELLED"];
         const run = await runScanLocally(definition, world, stage, { runId: "run-cancelled" });
         assert.equal(run.status, "FAILED");
-        assert.ok(run.notices.some(n => n.startsWith("FAILED")));
+        assert.equal(run.errorName, "ScanJobFailed");
+        // One RUN_FAILED notice, its body and attributes as contracts/scan-stage-notices.ts reads them.
+        assert.equal(run.failureReports.length, 1);
+        const [report] = run.failureReports;
+        const notice = runFailureSchema.parse(JSON.parse(report.Message));
+        assert.deepEqual(
+            { ...notice, cause: undefined },
+            {
+                event: "RUN_FAILED",
+                pipeline: "orders",
+                runId: "run-cancelled",
+                executionArn: "arn:aws:states:eu-west-1:111122223333:execution:scan:run-cancelled",
+                status: "FAILED",
+                error: "ScanJobFailed",
+                cause: undefined,
+            },
+        );
+        assert.match(String(notice.cause), /CANCELLED/);
+        assert.deepEqual(report.MessageAttributes, {
+            event: { DataType: "String", StringValue: "RUN_FAILED" },
+            pipeline: { DataType: "String", StringValue: "orders" },
+            runId: { DataType: "String", StringValue: "run-cancelled" },
+        });
+        assert.equal(report.Subject, "lakewarden scan stage orders: run failed");
+        // A caught failure ends with its own error, which the execution status rule does not report again.
+        assert.ok(!(UNREPORTED_FAILURES as readonly string[]).includes(String(run.errorName)));
         assert.deepEqual(world.count(), { landing: 0, scan: 1, review: 0, scanned: 0 });
         // The next run picks the stranded object up again and finishes it.
         const next = await runScanLocally(definition, world, stage, { runId: "run-after" });
         assert.equal(next.status, "SUCCEEDED", next.error);
         assert.deepEqual(world.count(), { landing: 0, scan: 0, review: 0, scanned: 1 });
+    });
+
+    it("fails a run whose failure notice cannot be published with the error the execution status rule reports", async () => {
+        const world = new StageWorld();
+        world.put("landing", "a.csv", "clean");
+        world.jobStatuses = ["CANCELLED"];
+        const run = await runScanLocally(definition, world, stage, { runId: "run-unreported", topicUnavailable: true });
+        assert.equal(run.status, "FAILED");
+        assert.equal(run.errorName, FAILURE_NOT_REPORTED);
+        assert.ok((UNREPORTED_FAILURES as readonly string[]).includes(FAILURE_NOT_REPORTED));
+        assert.deepEqual(run.failureReports, []);
+        assert.ok(run.states.includes("ReleaseLockAfterFailure"), "the lock is released before the notice");
+        assert.deepEqual(world.count(), { landing: 0, scan: 1, review: 0, scanned: 0 });
     });
 
     it("survives a task failing mid-move: retried, every object ends in exactly one bucket", async () => {
