@@ -18,6 +18,7 @@ import { buildScanStageDefinition, UNREPORTED_FAILURES } from "../../workflows/s
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
+import { webhookNotifier } from "../notify/webhook-notifier";
 import { CustomerKey } from "../kms/customer-key";
 import { ReleaseApi } from "../remediation/release-api";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -64,6 +65,7 @@ function scanStageNames(environment: string, pipeline: string) {
         topic: resourceName(environment, stem),
         unreportedRule: resourceName(environment, stem, "unreported"),
         functions: { run: `${stem}-run`, move: `${stem}-move`, requestApproval: `${stem}-approval`, approvalApi: `${stem}-decision` },
+        notifier: `${stem}-notify`,
         api: `${stem}-approvals`,
     };
 }
@@ -81,6 +83,8 @@ export class ScanStage extends pulumi.ComponentResource {
     readonly functions: { run: BundledFunction; move: BundledFunction; requestApproval: BundledFunction; approvalApi: BundledFunction };
     readonly machine: StateMachine;
     readonly api: ReleaseApi;
+    /** The Teams/Slack notifier subscribed to the topic, when the pipeline sets `notification`. */
+    readonly notifier?: BundledFunction;
 
     constructor(name: string, args: ScanStageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:scan-stage:ScanStage", name, {}, opts);
@@ -88,9 +92,6 @@ export class ScanStage extends pulumi.ComponentResource {
         const { accountId, region, environment } = scope;
         if (!pipeline.schedule && !pipeline.startOnEvent) {
             throw new Error(`ScanStage ${name}: pipeline ${pipeline.name} has neither a schedule nor a startOnEvent, so no run would ever start`);
-        }
-        if (pipeline.notification) {
-            throw new Error(`ScanStage ${name}: pipeline ${pipeline.name} sets a notification the notifier cannot deliver (config/scan-stage.ts)`);
         }
         const approvalTimeoutSeconds = pipeline.approvalTimeoutHours * 3600;
         if (approvalTimeoutSeconds >= RUN_TIMEOUT_SECONDS) {
@@ -113,7 +114,8 @@ export class ScanStage extends pulumi.ComponentResource {
                 scope,
                 purpose: names.keyPurpose,
                 description: `lakewarden ${environment} scan stage ${pipeline.name}`,
-                viaServices: ["s3"],
+                // Secrets Manager: the notifier's webhook secret, read by the notifier and set out of band.
+                viaServices: pipeline.notification ? ["s3", "secretsmanager"] : ["s3"],
                 uses: [
                     {
                         sid: "MacieClassifiesObjects",
@@ -410,6 +412,7 @@ export class ScanStage extends pulumi.ComponentResource {
             { parent: this, dependsOn: [requestApproval.role, this.machine.role] },
         );
         this.reportUnreportedFailures(name, names.unreportedRule, pipeline.name);
+        if (pipeline.notification) this.notifier = this.subscribeNotifier(name, args, pipeline.notification, topicArn);
         this.startRuns(name, args);
         this.registerOutputs({
             landingBucket: this.buckets.landing.name,
@@ -470,6 +473,43 @@ export class ScanStage extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
+
+    /**
+     * The Teams/Slack notifier (components/notify/webhook-notifier.ts, as remediation deploys it) in the stage's
+     * account, subscribed to the topic: it takes both of the topic's notices (contracts/scan-stage-notices.ts),
+     * so the subscription has no filter policy. SNS invokes it as the service, allowed for this topic only
+     * (Lambda API Reference, AddPermission: "If you grant permission to a service principal without specifying
+     * the source, other accounts could potentially configure resources in their account to invoke your Lambda
+     * function"); SNS decrypts a message before it delivers it, so the notifier needs no use of the topic's key
+     * (SNS Developer Guide, "Encryption at rest").
+     */
+    private subscribeNotifier(name: string, args: ScanStageArgs, notification: NonNullable<ScanPipeline["notification"]>, topicArn: string): BundledFunction {
+        const { scope, pipeline } = args;
+        const names = scanStageNames(scope.environment, pipeline.name);
+        const { fn } = webhookNotifier(
+            {
+                scope,
+                key: this.key,
+                kind: notification.kind,
+                webhookSecretName: notification.webhookSecretName,
+                functionName: names.notifier,
+                description: `Scan stage ${pipeline.name}: posts decision requests and failed runs to ${notification.kind}`,
+                resourceNames: { secret: `${name}-webhook`, function: `${name}-notify` },
+            },
+            this,
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-notify`,
+            { function: fn.name, action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", sourceArn: topicArn, sourceAccount: scope.accountId },
+            { parent: this, dependsOn: [fn] },
+        );
+        new aws.sns.TopicSubscription(
+            `${name}-notify`,
+            { topic: this.topic.arn, protocol: "lambda", endpoint: fn.arn },
+            { parent: this, dependsOn: [permission] },
+        );
+        return fn;
     }
 
     /** A schedule, the previous stage's completion event, or both; overlapping runs are refused by the run lock. */

@@ -110,11 +110,14 @@ describe("scan stage config (lakewarden:scanStage)", () => {
         );
     });
 
-    it("refuses a webhook notification until the notifier accepts scan-stage messages, rather than ignoring it", () => {
+    it("takes a webhook notification, one secret name per account", () => {
+        const notification = { kind: "teams", webhookSecretName: "lakewarden/dev/scan/webhook" };
+        const env = parseEnvironment("dev", withStage({ ...pipeline, notification }));
+        assert.deepEqual(env.scanStage?.pipelines[0].notification, notification);
         expectProblem(
-            withStage({ ...pipeline, notification: { kind: "teams", webhookSecretName: "lakewarden/dev/scan/webhook" } }),
-            key(0, "notification"),
-            /notifier does not accept scan-stage messages yet/,
+            withStage({ ...pipeline, notification }, { ...pipeline, name: "orders", notification }),
+            key(1, "notification.webhookSecretName"),
+            /duplicate webhook secret \(account\/name\) "producer\/lakewarden\/dev\/scan\/webhook"/,
         );
     });
 });
