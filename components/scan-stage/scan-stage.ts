@@ -256,11 +256,21 @@ export class ScanStage extends pulumi.ComponentResource {
                 SCANNED_BUCKET: this.buckets.scanned.name,
             },
             // lambdas/scan-stage/move-handler.ts lists what each move calls (S3 API Reference, the Permissions of each operation).
+            // A version's tags: GetObjectTagging with versionId "also" needs s3:GetObjectVersionTagging (S3 API Reference,
+            // GetObjectTagging), read as both actions, as this repository reads "also" for GetObjectAttributes; the copy reads
+            // the source version's tags, and a copy with the tagging directive COPY would read them too. The unversioned
+            // actions add nothing the versioned ones do not already give on the same objects.
             statements: [
                 {
                     Sid: "ReadAndRemoveSources",
                     Effect: "Allow",
-                    Action: ["s3:DeleteObjectVersion", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes", "s3:GetObjectVersionTagging"],
+                    Action: [
+                        "s3:DeleteObjectVersion",
+                        "s3:GetObjectTagging",
+                        "s3:GetObjectVersion",
+                        "s3:GetObjectVersionAttributes",
+                        "s3:GetObjectVersionTagging",
+                    ],
                     Resource: objectsOf("landing", "scan", "review"),
                 },
                 {
@@ -269,6 +279,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     Action: [
                         "s3:AbortMultipartUpload",
                         "s3:GetObject",
+                        "s3:GetObjectTagging",
                         "s3:GetObjectVersion",
                         "s3:GetObjectVersionTagging",
                         "s3:ListMultipartUploadParts",
@@ -277,6 +288,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     ],
                     Resource: objectsOf("scan", "review", "scanned"),
                 },
+                // PutObjectTagging of a version: s3:PutObjectTagging (WriteTargets, on scan) and s3:PutObjectVersionTagging.
                 { Sid: "TagRunLeftovers", Effect: "Allow", Action: ["s3:PutObjectVersionTagging"], Resource: objectsOf("scan") },
                 {
                     Sid: "ListStageBuckets",

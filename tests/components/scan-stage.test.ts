@@ -9,7 +9,13 @@ import { RUN_TIMEOUT_SECONDS, ScanStage, type ScanStageArgs } from "../../compon
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { QuarantineBucketPolicy } from "../../iam/quarantine-bucket-policy";
 import { isWildcardOnly, lookupAction } from "../../policy/lib/iam/catalog";
+import { S3Client } from "@aws-sdk/client-s3";
+import { S3ObjectStore } from "../../lambdas/shared/s3-transfer/s3-object-store";
+import { S3StageMover } from "../../lambdas/scan-stage/s3-mover";
+import { evaluatePolicy } from "../../policy/lib/iam/evaluate";
+import type { PolicyDoc } from "../../support/remediation/iam-eval";
 import { runPolicyPack } from "../policy/helpers";
+import { stageS3 } from "../lambdas/scan-stage/stage-s3";
 import { ScanStates } from "../../workflows/scan-stage";
 import { accountComponentOf, ofType, recordComponent, type RecordedResource, type Recording, sharedStack } from "../helpers/program";
 
@@ -315,6 +321,61 @@ describe("Macie scan stage component (one per lakewarden:scanStage pipeline)", (
         assert.deepEqual(decide.DecideRuns.Action, ["dynamodb:GetItem", "dynamodb:UpdateItem"]);
         assert.deepEqual(decide.ResumeRuns, { Sid: "ResumeRuns", Effect: "Allow", Action: ["states:SendTaskSuccess"], Resource: ["*"] });
         assert.equal(envOf(recording, "decision").APPROVER_ROLE_ARNS, [auditor, steward].join(","));
+    });
+
+    it("lets the deployed move role make every S3 request of the stage's moves, versioned tagging with both tagging actions", async () => {
+        const policy = docOf(
+            ofType(recording, "aws:iam/rolePolicy:RolePolicy").find(p => p.props.role === "lakewarden-test-scan-ingest-move-fn")?.props.policy,
+        );
+        const buckets = { landing: "", scan: "", review: "", scanned: "" };
+        for (const b of Object.keys(buckets) as (keyof typeof buckets)[]) buckets[b] = `lw-test-${producer}-eu-west-1-ingest-${b}`;
+        const KiB = 1024;
+        // Scaled down so one object takes the multipart path (UploadPartCopy, CreateMultipartUpload with tags).
+        const limits = { maxSingleCopyBytes: 256 * KiB, minPartBytes: 64 * KiB, maxParts: 10_000, maxBytesPerInvocation: 128 * KiB };
+        const stage = stageS3(limits.maxSingleCopyBytes, buckets, producer);
+        try {
+            const client = new S3Client({ region: "eu-west-1", credentials: stage.session(policy as unknown as PolicyDoc) });
+            const mover = new S3StageMover(client, new S3ObjectStore(client, producer, limits), producer, limits);
+            const small = stage.s3.putObject(buckets.landing, "in/a.csv", Buffer.from("id\n1\n"), { tags: { source: "erp" } });
+            const large = stage.s3.putObject(buckets.landing, "in/big.bin", Buffer.alloc(384 * KiB, 7), { tags: { source: "erp" } });
+            const moved = await mover.move({ bucket: buckets.landing, key: "in/a.csv", versionId: small }, buckets.scan, { "lakewarden:scan-run": "r1" });
+            assert.equal(moved.state, "MOVED");
+            let big = await mover.move({ bucket: buckets.landing, key: "in/big.bin", versionId: large }, buckets.scan, { "lakewarden:scan-run": "r1" });
+            for (let calls = 0; big.state === "PENDING" && calls < 20; calls++) {
+                big = await mover.move(
+                    { bucket: buckets.landing, key: "in/big.bin", versionId: large },
+                    buckets.scan,
+                    { "lakewarden:scan-run": "r1" },
+                    big.resume,
+                );
+            }
+            assert.equal(big.state, "MOVED");
+            const inScan = moved.state === "MOVED" ? moved.versionId : "";
+            await mover.tag({ bucket: buckets.scan, key: "in/a.csv", versionId: inScan }, { "lakewarden:scan-verdict": "SENSITIVE_DATA" });
+            const reviewed = await mover.move({ bucket: buckets.scan, key: "in/a.csv", versionId: inScan }, buckets.review, {});
+            assert.equal(reviewed.state, "MOVED");
+            await mover.deleteVersion({ bucket: buckets.review, key: "in/a.csv", versionId: reviewed.state === "MOVED" ? reviewed.versionId : "" });
+            const actions = new Set(stage.s3.requests.map(r => r.action));
+            for (const needed of ["s3:GetObjectVersionTagging", "s3:PutObjectVersionTagging", "s3:PutObjectTagging", "s3:ListMultipartUploadParts"]) {
+                assert.ok(actions.has(needed), `the moves exercised ${needed}`);
+            }
+            // Every request the fake authorised, and for a version's tags the unversioned action as well, allowed by the
+            // role as the repository's IAM evaluation reads it.
+            const also: Record<string, string> = { "s3:GetObjectVersionTagging": "s3:GetObjectTagging", "s3:PutObjectVersionTagging": "s3:PutObjectTagging" };
+            const role = `arn:aws:iam::${producer}:role/lakewarden-test-scan-ingest-move-fn`;
+            for (const { action, resource } of stage.s3.requests) {
+                for (const a of [action, ...(also[action] ? [also[action]] : [])]) {
+                    const context = { "aws:ResourceAccount": producer };
+                    assert.equal(
+                        evaluatePolicy(policy, { principal: { kind: "aws", arn: role, account: producer }, action: a, context }, resource),
+                        "allowed",
+                        `${a} ${resource}`,
+                    );
+                }
+            }
+        } finally {
+            stage.fakes.restore();
+        }
     });
 
     it("names only actions of the IAM catalogue, and Resource * only for actions AWS authorises on * alone", () => {
