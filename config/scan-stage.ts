@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Account } from "./accounts";
 import { accountIdOfArn, roleArn, shortName } from "./primitives";
 import { checkUnique } from "./references";
+import { scanBucketNameProblem } from "../naming/scan-stage";
+import { CONFIG_NAMESPACE, type ConfigProblem } from "./errors";
 
 /**
  * EventBridge Scheduler / rule schedule expressions: `rate(6 hours)` or a six-field `cron(...)`
@@ -63,6 +65,19 @@ export const scanStageSchema = z.strictObject({ pipelines: z.array(scanPipelineS
 
 export type ScanStage = NonNullable<z.infer<typeof scanStageSchema>>;
 export type ScanPipeline = ScanStage["pipelines"][number];
+
+/**
+ * The stage's bucket names need the stack name (the environment), which the sections do not carry, so this runs
+ * after them (config/environment.ts parseEnvironment), still before any resource: names the key and the file.
+ */
+export function scanStageNameProblems(stack: string, env: { accounts: Account[]; homeRegion: string; scanStage?: ScanStage }): ConfigProblem[] {
+    return (env.scanStage?.pipelines ?? []).flatMap((pipeline, index) => {
+        const account = env.accounts.find(a => a.name === pipeline.account);
+        if (!account) return [];
+        const problem = scanBucketNameProblem({ environment: stack, accountId: account.id, region: account.region ?? env.homeRegion }, pipeline.name);
+        return problem ? [{ key: `${CONFIG_NAMESPACE}:scanStage.pipelines[${index}].name`, message: `${problem} (Pulumi.${stack}.yaml)` }] : [];
+    });
+}
 
 export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage; remediation?: unknown }, ctx: z.RefinementCtx): void {
     const stage = env.scanStage;

@@ -15,6 +15,7 @@ import { DECISION_TABLE_KEY, LOCK_TABLE_KEY } from "../../lambdas/scan-stage/tab
 import { type AccountScope, bucketArn, resourceName } from "../../naming/resources";
 import { RUN_FAILURE_STATUSES, ScanNoticeEvent } from "../../contracts/scan-stage-notices";
 import { buildScanStageDefinition, UNREPORTED_FAILURES } from "../../workflows/scan-stage";
+import { SCAN_STAGE_BUCKETS, scanBucketPurpose, type StageBucket } from "../../naming/scan-stage";
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
@@ -22,9 +23,6 @@ import { webhookNotifier } from "../notify/webhook-notifier";
 import { CustomerKey } from "../kms/customer-key";
 import { ReleaseApi } from "../remediation/release-api";
 import { SecureBucket } from "../storage/secure-bucket";
-
-export type StageBucket = "landing" | "scan" | "review" | "scanned";
-const STAGE_BUCKETS: readonly StageBucket[] = ["landing", "scan", "review", "scanned"];
 
 export interface ScanStageArgs {
     scope: AccountScope;
@@ -59,7 +57,7 @@ function scanStageNames(environment: string, pipeline: string) {
     return {
         stem,
         keyPurpose: stem,
-        bucketPurpose: (bucket: StageBucket) => `${pipeline}-${bucket}`,
+        bucketPurpose: (bucket: StageBucket) => scanBucketPurpose(pipeline, bucket),
         lockTable: resourceName(environment, stem, "lock"),
         decisionTable: resourceName(environment, stem, "decisions"),
         topic: resourceName(environment, stem),
@@ -294,7 +292,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     Sid: "ListStageBuckets",
                     Effect: "Allow",
                     Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
-                    Resource: STAGE_BUCKETS.map(arnOf),
+                    Resource: SCAN_STAGE_BUCKETS.map(arnOf),
                 },
                 keyUseStatement("StageKeyViaS3", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "s3"),
             ],
