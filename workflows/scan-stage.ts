@@ -28,7 +28,7 @@
  * UNREPORTED_FAILURES below).
  */
 import { noticeSubject, ScanNoticeEvent } from "../contracts/scan-stage-notices";
-import { SCAN_PERMANENT_ERRORS } from "../lambdas/scan-stage/errors";
+import { SCAN_MOVE_PERMANENT_ERRORS, SCAN_PERMANENT_ERRORS, SCAN_RUN_PERMANENT_ERRORS } from "../lambdas/scan-stage/errors";
 import {
     catchAll,
     type ChoiceState,
@@ -121,7 +121,7 @@ function runTask(
         payload: { action, pipeline: args.pipeline, "runId.$": RUN_ID, ...extra },
         resultPath,
         timeoutSeconds,
-        permanentErrors: SCAN_PERMANENT_ERRORS,
+        permanentErrors: SCAN_RUN_PERMANENT_ERRORS,
         next,
         onError: S.ReleaseLockAfterFailure,
     });
@@ -156,7 +156,7 @@ function moveMap(
                     payload: { action, pipeline: args.pipeline, "runId.$": "$.runId", "batch.$": "$.batch" },
                     resultPath: "$",
                     timeoutSeconds: 900,
-                    permanentErrors: SCAN_PERMANENT_ERRORS,
+                    permanentErrors: SCAN_MOVE_PERMANENT_ERRORS,
                     next: `${name}Pending`,
                     onError: `${name}Failed`,
                 }),
