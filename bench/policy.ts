@@ -13,8 +13,10 @@ import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
 import { lakewardenPolicies } from "../policy/policies";
+import type { StackConfig } from "../policy/lib/org-config";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
 import { analyzeRequest, call, configureRequest, connect, diagnostics, LEVEL_NUMBERS, stackRequest } from "../support/policy-engine";
+import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
 const CONFIG_DIR = path.join(__dirname, "..", "policy", "config");
@@ -261,12 +263,19 @@ function print(label: string, f: Figure, extra = ""): void {
     );
 }
 
+/**
+ * The stack config both paths judge against (the organisation id the pack reads from it): the dev
+ * stack's, whose organisation the generated program's conditions name too.
+ */
+const STACK: StackConfig = { name: "dev", config: readStackConfig("dev") };
+
 function runner(resources: PlannedResource[], configFile: string, rounds: number): Figure {
-    runPolicyPack(resources.slice(0, 50), { configFile, preview: true }); // warm caches and the JIT
+    const options = { configFile, preview: true, stack: STACK };
+    runPolicyPack(resources.slice(0, 50), options); // warm caches and the JIT
     const started = process.hrtime.bigint();
-    let result = runPolicyPack(resources, { configFile, preview: true });
+    let result = runPolicyPack(resources, options);
     for (let r = 1; r < rounds; r++) {
-        result = runPolicyPack(resources, { configFile, preview: true });
+        result = runPolicyPack(resources, options);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / rounds;
     return {
@@ -399,6 +408,10 @@ async function devProgram(): Promise<PlannedResource[] | string> {
 }
 
 async function main(): Promise<void> {
+    // The served pack reads the stack config from the environment the CLI gives a pack process
+    // (PULUMI_CONFIG, PULUMI_NODEJS_STACK; policy/lib/org-config.ts).
+    process.env.PULUMI_CONFIG ??= JSON.stringify(STACK.config);
+    process.env.PULUMI_NODEJS_STACK ??= STACK.name;
     const argv = process.argv.slice(2);
     const guardDir = argv.includes("--awsguard") ? argv[argv.indexOf("--awsguard") + 1] : undefined;
     const dev = argv.includes("--no-dev") ? "--no-dev" : await devProgram();
