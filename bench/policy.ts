@@ -483,7 +483,7 @@ async function main(): Promise<void> {
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
         print(
-            "  the same, checking nothing",
+            "floor (checking nothing)",
             hollowed,
             `  (the server's own work: ${((100 * (hollowed.cpuSeconds ?? NaN)) / (served.cpuSeconds ?? NaN)).toFixed(0)}% of the CPU)`,
         );
