@@ -1,3 +1,4 @@
+import "./fast-start";
 import "./promise-stacks";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../../policy/runner";
