@@ -36,12 +36,12 @@ interface Phases {
 }
 
 /**
- * The figures this bench printed before the 2026-12-03 (session 7) changes, on the same machine at load 1-3
- * (issue 13's stop note and the s6 helper's report): what the ratios below compare with.
+ * The figures before the 2026-12-03 session-7 changes: wall as the README and issue 13's stop note give them (load 1-3),
+ * and CPU (less sensitive to the load of this shared machine) as this bench measured main 41191e9 at load 3.9-7.1.
  */
-const PREVIOUS: Record<string, { first?: number; warm: number }> = {
-    dev: { first: 7.0, warm: 2.9 },
-    prod: { warm: 4.67 },
+const PREVIOUS: Record<string, { first?: number; warm: number; firstCpu: number; warmCpu: number }> = {
+    dev: { first: 7.0, warm: 2.9, firstCpu: 5.04, warmCpu: 4.1 },
+    prod: { warm: 4.67, firstCpu: 6.91, warmCpu: 5.88 },
 };
 
 /** One plan in this process, timed by phase; the parent runs it in a fresh process per figure. */
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     console.log(`load average before: ${load()} (2 cores; figures below are wall time of a fresh process)`);
     for (const stack of stacks) {
-        const previous = PREVIOUS[stack] ?? { warm: undefined };
+        const previous: Partial<(typeof PREVIOUS)[string]> = PREVIOUS[stack] ?? {};
         clean();
         const firstLoad = load();
         const first = npmPlan(stack);
@@ -186,10 +186,10 @@ async function main(): Promise<void> {
         const cold = phased(stack, false);
         console.log(`\nnpm run plan -- --stack ${stack}            wall      cpu`);
         console.log(
-            `  first run, clean caches      ${first.seconds.toFixed(2).padStart(6)} s ${first.cpu.toFixed(2).padStart(6)} s   (target <= 10 s wall)   ${versus(first.seconds, previous.first)}`,
+            `  first run, clean caches      ${first.seconds.toFixed(2).padStart(6)} s ${first.cpu.toFixed(2).padStart(6)} s   (target <= 10 s wall)   ${versus(first.seconds, previous.first)}  cpu ${versus(first.cpu, previous.firstCpu)}`,
         );
         console.log(
-            `  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x   ${versus(warm, previous.warm)}`,
+            `  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x   ${versus(warm, previous.warm)}  cpu ${versus(warmCpu, previous.warmCpu)}`,
         );
         for (const [label, run] of [
             ["cold, phases", cold],
@@ -204,8 +204,8 @@ async function main(): Promise<void> {
         );
         const p = withBundles.phases;
         rows.push(
-            `| \`npm run plan -- --stack ${stack}\`, first run (clean caches) | ${first.seconds.toFixed(1)} s | ${first.cpu.toFixed(1)} s | cold phases: ${phaseText(cold.phases).replace(/ {2}/g, ", ")} | ${versus(first.seconds, previous.first) || "-"} | ${firstLoad} |`,
-            `| \`npm run plan -- --stack ${stack}\`, warm (median of ${runs}) | ${warm.toFixed(1)} s | ${warmCpu.toFixed(1)} s | load ${s(p.load)}, evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}), pack ${s(p.pack)}; bundling skipped ${skipped.seconds.toFixed(1)} s (warm/skipped ${(withBundles.seconds / skipped.seconds).toFixed(2)}x) | ${versus(warm, previous.warm) || "-"} | ${warmLoad} |`,
+            `| \`npm run plan -- --stack ${stack}\`, first run (clean caches) | ${first.seconds.toFixed(1)} s | ${first.cpu.toFixed(1)} s | cold phases: ${phaseText(cold.phases).replace(/ {2}/g, ", ")} | wall ${versus(first.seconds, previous.first) || "-"}; CPU ${versus(first.cpu, previous.firstCpu) || "-"} | ${firstLoad} |`,
+            `| \`npm run plan -- --stack ${stack}\`, warm (median of ${runs}) | ${warm.toFixed(1)} s | ${warmCpu.toFixed(1)} s | load ${s(p.load)}, evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}), pack ${s(p.pack)}; bundling skipped ${skipped.seconds.toFixed(1)} s (warm/skipped ${(withBundles.seconds / skipped.seconds).toFixed(2)}x) | wall ${versus(warm, previous.warm) || "-"}; CPU ${versus(warmCpu, previous.warmCpu) || "-"} | ${warmLoad} |`,
         );
     }
     console.log(`\nload average after: ${load()}`);
