@@ -8,6 +8,7 @@ import { organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
+import { checkScanStage, scanStageSchema } from "./scan-stage";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { checkSanitisation, sanitisationSchema } from "./sanitisation";
@@ -33,6 +34,7 @@ const sections = {
     fleets: fleetsSchema,
     discovery: discoverySchema,
     sanitisation: sanitisationSchema,
+    scanStage: scanStageSchema,
 };
 
 type Sections = z.infer<z.ZodObject<typeof sections>>;
@@ -46,6 +48,7 @@ const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
     checkDiscovery,
     checkSanitisation,
     checkMacieMembers,
+    checkScanStage,
 ];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach(check => check(env, ctx)));

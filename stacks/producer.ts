@@ -11,11 +11,14 @@ import { producerFilters, producerGrants } from "../plans/grant-plan";
 import { LakeFormationGrants } from "../components/lakeformation/grants";
 import { LocationRegistration } from "../components/lakeformation/location-registration";
 import type { KeyUse } from "../iam/key-use";
-import { linkedRole } from "../iam/service-linked-role";
+import { type LinkedRole, linkedRole } from "../iam/service-linked-role";
+import type { Statement } from "../iam/documents";
 import { AmiPipeline, resolveParentImage } from "../components/imagebuilder/ami-pipeline";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { ProductionSanitisation } from "../components/sanitisation/production-sanitisation";
 import { SanitisedDestination } from "../components/sanitisation/sanitised-destination";
+import { ResultsRepository } from "../components/scan-stage/results-repository";
+import { ScanStage } from "../components/scan-stage/scan-stage";
 import { Later } from "../pulumi/resource-options";
 import { accountNamed, type Environment, regionOf } from "../config/environment";
 import { type AccountScope, imageParameterName } from "../naming/resources";
@@ -40,17 +43,17 @@ export class ProducerAccount extends AccountStack {
     /** Macie's service-linked role here, when this program creates it (remediation on). */
     readonly macieRole?: pulumi.Resource;
 
-    constructor(args: AccountStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(args: AccountStackArgs & { macieEnrolment?: pulumi.Resource }, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const parent = { parent: this };
         const { accountId } = this.scope;
         const { key, logs } = this.keyWithLogBucket("data", "data lake key", ["s3", "glue", "athena"]);
         this.dataKey = key;
+        // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
+        // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
+        const macie = this.env.remediation ? linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent) : undefined;
         let macieUse: KeyUse | undefined;
-        if (this.env.remediation) {
-            // Macie classifies SSE-KMS objects through its service-linked role of the bucket's account
-            // (Macie User Guide, "Analyzing encrypted S3 objects"): without kms:Decrypt every object is unclassifiable.
-            const macie = linkedRole(this.child("macie-slr"), this.account, "macie.amazonaws.com", parent);
+        if (macie) {
             this.macieRole = macie.resource;
             macieUse = {
                 sid: "MacieClassifiesObjects",
@@ -154,6 +157,7 @@ export class ProducerAccount extends AccountStack {
                 { parent: this, dependsOn: [this.catalog, settings] },
             );
         }
+        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine, macieEnrolment: args.macieEnrolment });
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,
@@ -190,4 +194,56 @@ function amiPipeline(parent: pulumi.ComponentResource, env: Environment, scope: 
         },
         { parent },
     );
+}
+
+/**
+ * The account's Macie scan stages (lakewarden:scanStage.pipelines of this account): one results repository for
+ * the account, then one ScanStage per pipeline; the first stage's API makes the account's API Gateway logging role.
+ */
+function scanStages(
+    parent: ProducerAccount,
+    env: Environment,
+    scope: AccountScope,
+    shared: {
+        logs: SecureBucket;
+        dataKey: CustomerKey;
+        macie?: LinkedRole;
+        scannedPolicy?: (bucketArn: string) => Statement[];
+        /** The security account's enrolment of this account, which enables Macie here. */
+        macieEnrolment?: pulumi.Resource;
+    },
+): ScanStage[] {
+    const pipelines = env.scanStage?.pipelines.filter(p => p.account === parent.account.name) ?? [];
+    if (pipelines.length === 0) {
+        return [];
+    }
+    const macie = shared.macie;
+    if (!macie) {
+        throw new Error("lakewarden:scanStage needs lakewarden:remediation, which enables Macie here (program error: the config check refuses it)");
+    }
+    const results = new ResultsRepository(
+        `${parent.account.name}-scan-results`,
+        { scope, key: shared.dataKey, accessLogBucket: shared.logs.bucket.id, macieEnabled: shared.macieEnrolment ? [shared.macieEnrolment] : [] },
+        { parent },
+    );
+    const stages: ScanStage[] = [];
+    for (const pipeline of pipelines) {
+        stages.push(
+            new ScanStage(
+                `${parent.account.name}-scan-${pipeline.name}`,
+                {
+                    scope,
+                    pipeline,
+                    accessLogBucket: shared.logs.bucket.id,
+                    macieRole: macie,
+                    results: { bucketName: results.bucket.name, prefix: results.prefix, key: shared.dataKey },
+                    bucketOwner: env.sensitiveData.bucketOwners[0],
+                    ...(shared.scannedPolicy ? { scannedPolicyStatements: shared.scannedPolicy } : {}),
+                    apiLogging: stages[0]?.api.accountLogging ?? "create",
+                },
+                { parent },
+            ),
+        );
+    }
+    return stages;
 }

@@ -30,6 +30,8 @@ export class SecurityAccount extends AccountStack {
     readonly alerts: aws.sns.Topic;
     /** Roles other accounts' policies name: the management account's org-reader and member roles wait for them. */
     readonly principals: { reconciler?: pulumi.Resource; workflowFunctions: pulumi.Resource[] } = { workflowFunctions: [] };
+    /** Macie's enrolment of each producer (by account id): the producer's own Macie settings (scan stages) wait for it. */
+    readonly macieEnrolments: Record<string, pulumi.Resource> = {};
 
     constructor(args: SecurityAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
@@ -130,7 +132,7 @@ export class SecurityAccount extends AccountStack {
                 { scope: this.scope, purpose: "access-logs", key: this.key, receivesAccessLogs: true, expirationDays: 400 },
                 parent,
             );
-            new MacieDiscovery(
+            const macie = new MacieDiscovery(
                 this.child("macie"),
                 {
                     scope: this.scope,
@@ -145,6 +147,7 @@ export class SecurityAccount extends AccountStack {
                 },
                 parent,
             );
+            Object.assign(this.macieEnrolments, macie.memberEnrolments);
             const remediationComponent = new FindingRemediation(
                 this.child("remediation"),
                 {

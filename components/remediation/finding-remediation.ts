@@ -140,7 +140,7 @@ export class FindingRemediation extends pulumi.ComponentResource {
                 },
             ],
         });
-        this.api = new ReleaseApi(`${name}-api`, { scope, key, handler: releaseApiFn, releaserRoleArns: settings.releaserRoleArns }, parent);
+        this.api = new ReleaseApi(`${name}-api`, { scope, key, handler: releaseApiFn, callerRoleArns: settings.releaserRoleArns }, parent);
         const notify = fn("notify-webhook", `Posts findings, quarantines, releases and failures to ${settings.notification.kind}`, {
             timeoutSeconds: 30,
             // EventBridge invokes it asynchronously for tag-compliance changes: keep what fails.

@@ -34,7 +34,8 @@ export interface MacieDiscoveryArgs {
 }
 
 const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
-const RESULTS_PREFIX = "macie-results/";
+/** Where every lakewarden results repository keeps Macie's discovery results (the scan stage's repositories too). */
+export const RESULTS_PREFIX = "macie-results/";
 
 function macieSourceArns(scope: AccountScope): string[] {
     return [
@@ -44,7 +45,7 @@ function macieSourceArns(scope: AccountScope): string[] {
 }
 
 /** What Macie needs to encrypt its results with the security key. */
-function macieResultsKeyUse(scope: AccountScope): KeyUse {
+export function macieResultsKeyUse(scope: AccountScope): KeyUse {
     return {
         sid: "MacieEncryptsResults",
         principal: { service: "macie.amazonaws.com" },
@@ -55,7 +56,7 @@ function macieResultsKeyUse(scope: AccountScope): KeyUse {
 }
 
 /** Macie writes its results as the service, from this account's export configuration and jobs only. */
-function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
+export function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
     const condition = { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } };
     return bucketArn => [
         {
@@ -82,6 +83,8 @@ export class MacieDiscovery extends pulumi.ComponentResource {
     readonly results: SecureBucket;
     readonly job: aws.macie2.ClassificationJob;
     readonly customDataIdentifiers: aws.macie.CustomDataIdentifier[];
+    /** The enrolment of each member account (by id), which enables Macie there: a member's own Macie settings wait for it. */
+    readonly memberEnrolments: Record<string, aws.macie2.Member> = {};
 
     constructor(name: string, args: MacieDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
@@ -105,11 +108,11 @@ export class MacieDiscovery extends pulumi.ComponentResource {
             ...organization,
             ...(args.members ?? []).map(
                 member =>
-                    new aws.macie2.Member(
+                    (this.memberEnrolments[member.accountId] = new aws.macie2.Member(
                         `${name}-${member.accountId}`,
                         { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
                         { parent: this, dependsOn: prerequisites },
-                    ),
+                    )),
             ),
         ];
         this.results = new SecureBucket(

@@ -4,7 +4,7 @@ import { environmentFromConfig } from "../../config/environment";
 import { sanitisationJobArguments } from "../../sanitise/job-arguments";
 import { wildcardMatch } from "../../policy/lib/iam/document";
 import { evaluatePolicy, type Request } from "../../policy/lib/iam/evaluate";
-import { runPolicyPack } from "../../policy/runner";
+import { runPolicyPack } from "../policy/helpers";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { ofType, type RecordedResource, type Recording, sharedStack } from "../helpers/program";
 

@@ -271,6 +271,44 @@ const MUTATIONS: { name: string; stack: string; policy: string; mutate: Mutation
             ),
     },
     {
+        name: "a scan stage key without Macie's service-linked role (its scanned bucket is in the daily job's scope)",
+        stack: "dev",
+        policy: "kms-key-usable",
+        expect: /AWSServiceRoleForAmazonMacie kms:Decrypt/,
+        mutate: rs =>
+            editDocument(
+                first(rs, "aws:kms/key:Key", r => r.name === "producer-scan-ingest-key"),
+                "policy",
+                d => {
+                    d.Statement = d.Statement.filter(s => s.Sid !== "MacieClassifiesObjects");
+                },
+            ),
+    },
+    {
+        name: "the scan stage's approval method open to any caller",
+        stack: "dev",
+        policy: "apigateway-method-authorized",
+        mutate: rs => {
+            first(rs, "aws:apigateway/method:Method", r => r.name === "producer-scan-ingest-api").props.authorization = "NONE";
+        },
+    },
+    {
+        name: "the scan stage's run role starting Macie jobs on any resource",
+        stack: "prod",
+        policy: "iam-no-wildcard-resources",
+        mutate: rs =>
+            editDocument(
+                first(rs, "aws:iam/rolePolicy:RolePolicy", r => r.name === "sales-lake-scan-orders-run"),
+                "policy",
+                d => {
+                    const start = d.Statement.find(s => s.Sid === "StartRunJobs");
+                    assert.ok(start, "StartRunJobs");
+                    start.Resource = ["*"];
+                    delete start.Condition;
+                },
+            ),
+    },
+    {
         name: "the CIS component document inlined past 16,000 characters",
         stack: "dev",
         policy: "pulumi-provider-input-limits",

@@ -43,7 +43,7 @@ describe("deploy order of the accounts (one source for the plan, the access repo
                 "deploy order, one account at a time (npm run deploy:account):",
                 "  1. security; again after management, producer",
                 "  2. management after security",
-                "  3. producer; again after analytics",
+                "  3. producer after security; again after analytics",
                 "  4. analytics after producer",
             ].join("\n"),
         );
