@@ -199,7 +199,10 @@ export function renderPlan(result: PlanResult, verbose = false): string {
             );
         }
         for (const e of policy.exemptionsUsed) {
-            lines.push(`  [exempted] ${e.policyName}: ${e.urn} (${e.reason}${e.expires ? `, expires ${e.expires}` : ""})`);
+            // The waived message too: one resource can be exempted from several findings of one policy.
+            lines.push(
+                `  [exempted] ${e.policyName}: ${e.urn}\n      waived: ${e.message}\n      because: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ""}`,
+            );
         }
         const summary = byPolicy(policy.violations);
         if (summary.length > 0) {
