@@ -8,7 +8,7 @@ import { organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
-import { checkScanStage, scanStageSchema } from "./scan-stage";
+import { checkScanStage, scanStageNameProblems, scanStageSchema } from "./scan-stage";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { checkSanitisation, sanitisationSchema } from "./sanitisation";
@@ -64,6 +64,8 @@ export function parseEnvironment(name: string, raw: Record<string, unknown>): En
     if (!result.success) {
         throw fromZodError(result.error, raw);
     }
+    const named = scanStageNameProblems(name, result.data);
+    if (named.length > 0) throw new ConfigError(named);
     return { name, ...result.data };
 }
 
