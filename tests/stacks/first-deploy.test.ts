@@ -199,8 +199,8 @@ describe("first deploy (issue 10)", () => {
 
     describe("4. Macie", () => {
         it("configures the organisation only after the delegation, and enrols existing producers", () => {
-            const [config] = ofType(dev, "aws:macie2/organizationConfiguration:OrganizationConfiguration");
-            assert.ok(dependsOnUrn(dev, config, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
+            const [config] = ofType(prod, "aws:macie2/organizationConfiguration:OrganizationConfiguration");
+            assert.ok(dependsOnUrn(prod, config, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
             const members = ofType(prod, "aws:macie2/member:Member");
             assert.deepEqual(members.map(m => m.props.accountId).sort(), ["222233334444", "333344445555"]);
             for (const member of members) {
@@ -208,6 +208,24 @@ describe("first deploy (issue 10)", () => {
                 assert.ok(dependsOnUrn(prod, member, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
                 assert.ok(dependsOnUrn(prod, member, r => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole" && r.accountId === member.props.accountId));
             }
+        });
+
+        it("in dev (prod owns the organisation's delegation) invites the producer, which enables Macie after its service-linked role and accepts", () => {
+            for (const type of ["organizationAdminAccount:OrganizationAdminAccount", "organizationConfiguration:OrganizationConfiguration"]) {
+                assert.deepEqual(ofType(dev, `aws:macie2/${type}`), [], type);
+            }
+            const [member] = ofType(dev, "aws:macie2/member:Member");
+            assert.deepEqual([member.props.accountId, member.props.invite, member.accountId], ["777788889999", true, "444455556666"]);
+            const [accepter] = ofType(dev, "aws:macie2/invitationAccepter:InvitationAccepter");
+            assert.deepEqual([accepter.props.administratorAccountId, accepter.accountId], ["444455556666", "777788889999"]);
+            assert.ok(accepter.dependencies.includes(member.urn), "the invitation exists before it is accepted");
+            const account = ofType(dev, "aws:macie2/account:Account").find(a => a.accountId === "777788889999");
+            assert.ok(account && accepter.dependencies.includes(account.urn), "Macie is enabled in the member before it accepts");
+            assert.ok(dependsOnUrn(dev, account, r => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole" && r.accountId === "777788889999"));
+            const results = ofType(dev, "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration").find(
+                r => r.accountId === "777788889999",
+            );
+            assert.ok(results && results.dependencies.includes(accepter.urn), "the scan stage's Macie settings wait for the membership");
         });
 
         it("refuses a producer without its email when remediation is on, naming the key", async () => {
