@@ -53,8 +53,13 @@ describe("first deploy (issue 10)", () => {
             const root = "arn:aws:iam::444455556666:root";
             assert.ok(allows(key, root, "kms:CreateGrant", "lambda.eu-west-1.amazonaws.com").length > 0, "Lambda kmsKeyArn needs kms:CreateGrant");
             assert.ok(allows(key, root, "kms:CreateGrant", "dynamodb.eu-west-1.amazonaws.com").length > 0, "DynamoDB needs kms:CreateGrant");
+            // The OU row filters' mapping is a SecureString: prod shares Security Lake's tables by OU (dev does not).
+            const prodKey = keyNamed(prod, "security-security");
             for (const action of ["kms:Encrypt", "kms:Decrypt"]) {
-                assert.ok(allows(key, root, action, "ssm.eu-west-1.amazonaws.com").length > 0, `SecureString ${action} through SSM`);
+                assert.ok(
+                    allows(prodKey, "arn:aws:iam::210987654321:root", action, "ssm.eu-west-1.amazonaws.com").length > 0,
+                    `SecureString ${action} through SSM`,
+                );
             }
         });
 
@@ -123,9 +128,10 @@ describe("first deploy (issue 10)", () => {
 
     describe("2. principals exist before the policies naming them", () => {
         it("creates the org-reader role after the reconciler role it trusts", () => {
-            const reader = ofType(dev, "aws:iam/role:Role").find(r => r.props.name === "lakewarden-dev-org-reader");
+            // Prod shares Security Lake's tables by OU (dev does not: one Security Lake administrator per organisation).
+            const reader = ofType(prod, "aws:iam/role:Role").find(r => r.props.name === "lakewarden-prod-org-reader");
             assert.ok(reader);
-            assert.ok(dependsOnUrn(dev, reader, r => r.type === "aws:iam/role:Role" && r.props.name === "lakewarden-dev-ou-row-filters-fn"));
+            assert.ok(dependsOnUrn(prod, reader, r => r.type === "aws:iam/role:Role" && r.props.name === "lakewarden-prod-ou-row-filters-fn"));
         });
 
         it("deploys the StackSet's member roles after the function roles they trust", () => {
@@ -283,8 +289,13 @@ describe("first deploy (issue 10)", () => {
 
     describe("6. absent means absent", () => {
         it("refuses sections that need a management account without one, and writes no empty ARN once they are gone", async () => {
+            const prodAccounts = sectionOf<{ role: string }[]>("prod", "accounts").filter(a => a.role !== "management");
+            await assert.rejects(
+                recordStack("prod", { config: withSection("prod", "accounts", prodAccounts) }),
+                /lakewarden:ouSharing\.mappings: .*management/,
+            );
             const accounts = sectionOf<{ role: string }[]>("dev", "accounts").filter(a => a.role !== "management");
-            await assert.rejects(recordStack("dev", { config: withSection("dev", "accounts", accounts) }), /lakewarden:ouSharing\.mappings: .*management/);
+            await assert.rejects(recordStack("dev", { config: withSection("dev", "accounts", accounts) }), /lakewarden:sensitiveData\.targetOus: .*management/);
             const { targetOus: _targetOus, ...sensitiveData } = sectionOf<Record<string, unknown>>("dev", "sensitiveData");
             const config: Record<string, string> = { ...withSection("dev", "accounts", accounts), "lakewarden:sensitiveData": JSON.stringify(sensitiveData) };
             delete config["lakewarden:ouSharing"];
@@ -302,7 +313,7 @@ describe("first deploy (issue 10)", () => {
         });
 
         it("reads the OU tree of its own organisation only", () => {
-            const reader = ofType(dev, "aws:iam/rolePolicy:RolePolicy").find(p => p.name === "management-org-reader");
+            const reader = ofType(prod, "aws:iam/rolePolicy:RolePolicy").find(p => p.name === "management-org-reader");
             assert.ok(reader);
             const [read] = docOf(reader).Statement;
             assert.deepEqual(read.Resource, [

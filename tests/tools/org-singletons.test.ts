@@ -26,11 +26,21 @@ function model(stack: string, cfg: Record<string, string> = readStackConfig(stac
     return { file: `Pulumi.${stack}.yaml`, env: environmentFromConfig(stack, cfg) };
 }
 
-/** Dev as it shipped before: it delegates Macie too, and its baseline targets prod's OU. */
+/** Dev as it shipped before: it delegates Macie too, its baseline targets prod's OU, and it shares Security Lake's tables by OU. */
 function devOwningMacie(): Record<string, string> {
     const { macieAdministrator: _, ...own } = JSON.parse(readStackConfig("dev")["lakewarden:organization"]) as Organization;
     const sensitive = JSON.parse(readStackConfig("dev")["lakewarden:sensitiveData"]) as { targetOus: string[] };
-    return config("dev", () => own, { sensitiveData: { ...sensitive, targetOus: ["ou-lw00-workload1x"] } });
+    const ou = "ou-lw00-workload1x";
+    const table = {
+        database: "amazon_security_lake_glue_db_eu_west_1",
+        table: "amazon_security_lake_table_eu_west_1_sh_findings_1_0",
+        accountColumn: "accountid",
+        includeNested: true,
+    };
+    return config("dev", () => own, {
+        sensitiveData: { ...sensitive, targetOus: [ou] },
+        ouSharing: { schedule: "rate(1 hour)", mappings: [{ ou, consumers: ["analytics"], tables: [table] }] },
+    });
 }
 
 describe("organisation singletons across the project's stacks (tools/offline/org-singletons.ts)", () => {
@@ -61,7 +71,11 @@ describe("organisation singletons across the project's stacks (tools/offline/org
         // Dev's member baseline on prod's OU.
         const [ou] = byId("member baseline of ou-lw00-workload1x");
         assert.equal(ou.key, "Pulumi.prod.yaml: lakewarden:sensitiveData.targetOus");
-        assert.equal(problems.length, 4, JSON.stringify(problems, null, 2));
+        // Both read Security Lake's tables in their own security account: one Security Lake administrator per organisation.
+        const [lake] = byId("Security Lake delegated administrator of o-lw0example1");
+        assert.equal(lake.key, "Pulumi.prod.yaml: lakewarden:ouSharing.mappings[0].tables[0].database");
+        assert.match(lake.message, /Pulumi\.dev\.yaml \(lakewarden:ouSharing\.mappings\[0\]\.tables\[0\]\.database\)/);
+        assert.equal(problems.length, 5, JSON.stringify(problems, null, 2));
     });
 
     it("allows two owners in different organisations (each with its own management account)", () => {

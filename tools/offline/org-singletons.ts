@@ -25,6 +25,8 @@ interface Claim {
     fix: string;
 }
 
+/** Security Lake's Glue databases: amazon_security_lake_glue_db_<region> (the names the OU sharing examples use). */
+const SECURITY_LAKE_DATABASE = "amazon_security_lake_glue_db_";
 const accountKey = (a: Account) => `lakewarden:accounts[${a.name}]`;
 const ONE_MACIE_OWNER = "let one stack own it and name that stack in the other's lakewarden:organization.macieAdministrator";
 
@@ -101,6 +103,23 @@ export function singletonClaims(env: Environment): Claim[] {
             fix: "an account belongs to one stack",
         });
     }
+    // stacks/security.ts OuRowFilters: it reads Security Lake's tables in this stack's security account catalog, so that account must be
+    // the organisation's one Security Lake administrator (the program does not designate it: README, Before the first deploy).
+    env.ouSharing.mappings.forEach((mapping, m) =>
+        mapping.tables.forEach((table, t) => {
+            if (table.database.startsWith(SECURITY_LAKE_DATABASE)) {
+                claims.push({
+                    id: `security-lake-administrator/${org}`,
+                    what:
+                        `the Security Lake delegated administrator of ${org} ("the Amazon Security Lake delegated administrator account for the ` +
+                        `organization": Security Lake API Reference, RegisterDataLakeDelegatedAdministrator), whose catalog holds Security Lake's tables; ` +
+                        `the OU row filters read them in the stack's security account${security ? ` ${security.id}` : ""}`,
+                    keys: [`lakewarden:ouSharing.mappings[${m}].tables[${t}].database`],
+                    fix: "one stack of the organisation shares Security Lake's tables by OU",
+                });
+            }
+        }),
+    );
     // stacks/management.ts BucketTagPolicy + MemberBaseline: the OU's tag policy and StackSet, whose member roles trust this stack's security account.
     for (const ou of env.sensitiveData.targetOus) {
         claims.push({
@@ -129,7 +148,9 @@ export function singletonProblems(stacks: StackModel[]): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const owners = new Map<string, { stack: StackModel; claim: Claim }>();
     for (const stack of stacks) {
-        for (const claim of singletonClaims(stack.env)) {
+        // One problem per singleton: a stack may claim one several times (Security Lake's tables in several mappings).
+        const claims = singletonClaims(stack.env).filter((c, i, all) => all.findIndex(x => x.id === c.id) === i);
+        for (const claim of claims) {
             const first = owners.get(claim.id);
             if (!first) {
                 owners.set(claim.id, { stack, claim });
