@@ -1,5 +1,6 @@
 /**
- * Macie in the security account (the organisation's delegated administrator): enabled, results
+ * Macie in the security account (the organisation's delegated administrator, or the administrator of the
+ * stack's producers by invitation when another stack owns the delegation): enabled, results
  * exported to a customer-key encrypted bucket, the configured custom data identifiers, and a
  * daily classification job over every bucket tagged RequireMacieScan=True that skips the
  * quarantine prefix (so quarantined copies never raise new findings).
