@@ -4,7 +4,7 @@ import { datasetsSchema } from "./datasets";
 import { closest } from "../policy/lib/did-you-mean";
 import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
-import { organizationSchema } from "./organization";
+import { checkMacieAdministrator, organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
@@ -49,6 +49,7 @@ const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
     checkSanitisation,
     checkMacieMembers,
     checkScanStage,
+    checkMacieAdministrator,
 ];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach(check => check(env, ctx)));

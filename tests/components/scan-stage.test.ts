@@ -589,7 +589,7 @@ describe("Macie scan stage component: refused arguments", () => {
 });
 
 describe("Macie scan stage in the dev environment", () => {
-    it("deploys every configured pipeline, its export configuration waiting for the security account's enrolment of the producer", async function () {
+    it("deploys every configured pipeline, its export configuration waiting for the producer's acceptance of the security account's invitation", async function () {
         this.timeout(300_000);
         const recording = await sharedStack("dev");
         const machines = ofType(recording, "aws:sfn/stateMachine:StateMachine").filter(m => String(m.props.name).includes("-scan-"));
@@ -601,8 +601,11 @@ describe("Macie scan stage in the dev environment", () => {
         const producerExport = exports.find(e => e.accountId === producer);
         assert.ok(producerExport, "the producer stores its own discovery results");
         assert.equal(accountComponentOf(recording, producerExport)?.type, "lakewarden:account:Producer");
+        // Dev's security account invites the producer (prod owns the organisation's Macie delegation): the export waits for the acceptance.
         const enrolment = ofType(recording, "aws:macie2/member:Member").find(m => m.props.accountId === producer);
-        assert.ok(enrolment && producerExport.dependencies.includes(enrolment.urn), "waits for Macie to be enabled in the producer");
+        const accepted = ofType(recording, "aws:macie2/invitationAccepter:InvitationAccepter").find(a => a.accountId === producer);
+        assert.ok(enrolment && accepted && accepted.dependencies.includes(enrolment.urn), "the producer accepts the security account's invitation");
+        assert.ok(producerExport.dependencies.includes(accepted.urn), "waits for Macie to be enabled in the producer");
         assert.equal(
             ofType(recording, "aws:iam/serviceLinkedRole:ServiceLinkedRole").filter(
                 r => r.accountId === producer && r.props.awsServiceName === "macie.amazonaws.com",
