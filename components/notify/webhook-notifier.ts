@@ -7,9 +7,10 @@
  * key must let the account's principals use it through Secrets Manager (viaServices "secretsmanager").
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, keyUseStatement } from "../../iam/documents";
 import type { AccountScope } from "../../naming/resources";
+import { movedFrom } from "../../pulumi/resource-options";
 import { BundledFunction } from "../compute/bundled-function";
 
 export interface WebhookNotifierArgs {
@@ -22,42 +23,49 @@ export interface WebhookNotifierArgs {
     description: string;
     /** Shown in release instructions (remediation's release API). */
     releaseApiUrl?: pulumi.Input<string>;
-    /** Logical names of the secret and the function (remediation keeps the names they had). */
-    resourceNames: { secret: string; function: string };
+    /** Names the children had under the component's parent before they moved here (remediation's notifier). */
+    previousNames?: { secret?: string; function?: string };
 }
 
-export function webhookNotifier(args: WebhookNotifierArgs, parent: pulumi.Resource): { secret: aws.secretsmanager.Secret; fn: BundledFunction } {
-    const { scope, key } = args;
-    const secret = new aws.secretsmanager.Secret(
-        args.resourceNames.secret,
-        {
-            name: args.webhookSecretName,
-            description: `lakewarden ${scope.environment}: ${args.kind} webhook {"kind","url"}`,
-            kmsKeyId: key.arn,
-            recoveryWindowInDays: 30,
-        },
-        { parent },
-    );
-    // Secrets Manager appends six random characters to a secret's ARN.
-    const secretArn = `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:${args.webhookSecretName}-??????`;
-    const fn = new BundledFunction(
-        args.resourceNames.function,
-        {
-            scope,
-            key,
-            functionName: args.functionName,
-            description: args.description,
-            entry: "lambdas/notify-webhook/handler.ts",
-            timeoutSeconds: 30,
-            // EventBridge and SNS invoke it asynchronously: keep what fails.
-            deadLetterQueue: true,
-            environment: { WEBHOOK_SECRET_ARN: secret.arn, ...(args.releaseApiUrl ? { RELEASE_API_URL: args.releaseApiUrl } : {}) },
-            statements: [
-                { Sid: "ReadWebhookSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
-                keyUseStatement("DecryptWebhookSecret", scope, key, ["kms:Decrypt"], "secretsmanager"),
-            ],
-        },
-        { parent },
-    );
-    return { secret, fn };
+export class WebhookNotifier extends pulumi.ComponentResource {
+    readonly secret: aws.secretsmanager.Secret;
+    readonly fn: BundledFunction;
+
+    constructor(name: string, args: WebhookNotifierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakewarden:notify:WebhookNotifier", name, {}, opts);
+        const { scope, key } = args;
+        const previously = (child: "secret" | "function") => ({ parent: this, aliases: movedFrom(opts?.parent, args.previousNames?.[child]) });
+        this.secret = new aws.secretsmanager.Secret(
+            name,
+            {
+                name: args.webhookSecretName,
+                description: `lakewarden ${scope.environment}: ${args.kind} webhook {"kind","url"}`,
+                kmsKeyId: key.arn,
+                recoveryWindowInDays: 30,
+            },
+            previously("secret"),
+        );
+        // Secrets Manager appends six random characters to a secret's ARN.
+        const secretArn = `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:${args.webhookSecretName}-??????`;
+        this.fn = new BundledFunction(
+            name,
+            {
+                scope,
+                key,
+                functionName: args.functionName,
+                description: args.description,
+                entry: "lambdas/notify-webhook/handler.ts",
+                timeoutSeconds: 30,
+                // EventBridge and SNS invoke it asynchronously: keep what fails.
+                deadLetterQueue: true,
+                environment: { WEBHOOK_SECRET_ARN: this.secret.arn, ...(args.releaseApiUrl ? { RELEASE_API_URL: args.releaseApiUrl } : {}) },
+                statements: [
+                    { Sid: "ReadWebhookSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+                    keyUseStatement("DecryptWebhookSecret", scope, key, ["kms:Decrypt"], "secretsmanager"),
+                ],
+            },
+            previously("function"),
+        );
+        this.registerOutputs({ function: this.fn.arn });
+    }
 }

@@ -17,7 +17,7 @@ import { type KeyRef, keyUseStatement, roleArnOf, type Statement } from "../../i
 import { dynamoDbTableUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { memberRoleName, type MemberWorkflow, type RemediationFunction, stateMachineArn, trackingTableName } from "../../naming/remediation";
-import { webhookNotifier } from "../notify/webhook-notifier";
+import { WebhookNotifier } from "../notify/webhook-notifier";
 import { ReleaseApi } from "./release-api";
 
 export interface FindingRemediationArgs {
@@ -130,7 +130,8 @@ export class FindingRemediation extends pulumi.ComponentResource {
         });
         this.api = new ReleaseApi(`${name}-api`, { scope, key, handler: releaseApiFn, callerRoleArns: settings.releaserRoleArns }, parent);
         // The URL is set out of band (README), so it never passes through Pulumi state.
-        const notifier = webhookNotifier(
+        const notifier = new WebhookNotifier(
+            `${name}-notify-webhook`,
             {
                 scope,
                 key,
@@ -139,9 +140,9 @@ export class FindingRemediation extends pulumi.ComponentResource {
                 functionName: "notify-webhook",
                 description: `Posts findings, quarantines, releases and failures to ${settings.notification.kind}`,
                 releaseApiUrl: this.api.url,
-                resourceNames: { secret: name, function: `${name}-notify-webhook` },
+                previousNames: { secret: name, function: `${name}-notify-webhook` },
             },
-            this,
+            { parent: this },
         );
         this.webhookSecret = notifier.secret;
         const notify = notifier.fn;

@@ -19,7 +19,7 @@ import { SCAN_STAGE_BUCKETS, scanBucketPurpose, type StageBucket } from "../../n
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
-import { webhookNotifier } from "../notify/webhook-notifier";
+import { WebhookNotifier } from "../notify/webhook-notifier";
 import { CustomerKey } from "../kms/customer-key";
 import { ReleaseApi } from "../remediation/release-api";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -497,7 +497,8 @@ export class ScanStage extends pulumi.ComponentResource {
     private subscribeNotifier(name: string, args: ScanStageArgs, notification: NonNullable<ScanPipeline["notification"]>, topicArn: string): BundledFunction {
         const { scope, pipeline } = args;
         const names = scanStageNames(scope.environment, pipeline.name);
-        const { fn } = webhookNotifier(
+        const { fn } = new WebhookNotifier(
+            `${name}-notify`,
             {
                 scope,
                 key: this.key,
@@ -505,9 +506,8 @@ export class ScanStage extends pulumi.ComponentResource {
                 webhookSecretName: notification.webhookSecretName,
                 functionName: names.notifier,
                 description: `Scan stage ${pipeline.name}: posts decision requests and failed runs to ${notification.kind}`,
-                resourceNames: { secret: `${name}-webhook`, function: `${name}-notify` },
             },
-            this,
+            { parent: this },
         );
         const permission = new aws.lambda.Permission(
             `${name}-notify`,
