@@ -18,7 +18,7 @@ import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopic
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { AlarmTopic, glueJobStatePattern, metricAboveZeroAlarm, type WatchedMetric } from "../monitoring/alarm-topic";
-import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
+import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement, denyInsecureTransport } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -202,14 +202,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         Resource: [queueArn],
                         Condition: { ArnEquals: { "aws:SourceArn": ruleArn(eventsRule) } },
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sqs:*"],
-                        Resource: [queueArn],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
+                    denyInsecureTransport(["sqs:*"], [queueArn]),
                 ]),
             },
             parent,
