@@ -73,6 +73,21 @@ export function jobStatePattern(environment: string, states: string[]): Record<s
     return glueJobStatePattern(piiJobNames(environment), states);
 }
 
+/**
+ * What a Glue security configuration encrypts with customer keys: the job's S3 output (SSE-KMS with `s3KeyArn`),
+ * its CloudWatch logs (SSE-KMS) and its job bookmarks (CSE-KMS) with `keyArn`.
+ */
+export function glueEncryption(
+    keyArn: pulumi.Input<string>,
+    s3KeyArn: pulumi.Input<string> = keyArn,
+): aws.types.input.glue.SecurityConfigurationEncryptionConfiguration {
+    return {
+        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: s3KeyArn },
+        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
+    };
+}
+
 export class DataStoreDiscovery extends pulumi.ComponentResource {
     readonly key: CustomerKey;
     readonly bucket: SecureBucket;
@@ -491,11 +506,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             `${name}-glue`,
             {
                 name: securityConfigurationName,
-                encryptionConfiguration: {
-                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key.arn },
-                },
+                encryptionConfiguration: glueEncryption(key.arn),
             },
             parent,
         );

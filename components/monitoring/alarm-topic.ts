@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../iam/documents";
+import { type Conditions, policyDocument, type Statement } from "../../iam/documents";
 import { cloudWatchAlarmsUse, eventBridgeEncryptedTargetsUse } from "../../iam/key-use";
 import type { AccountScope } from "../../naming/resources";
 import { movedFrom } from "../../pulumi/resource-options";
@@ -46,6 +46,14 @@ export class AlarmTopic extends pulumi.ComponentResource {
         const previously = (previousName: string | undefined) => ({ parent: this, aliases: movedFrom(opts?.parent, previousName) });
         const topicArn = `arn:aws:sns:${region}:${accountId}:${topicName}`;
         const failedRuleArn = ruleArn(scope, failedJobs.ruleName);
+        const publishes = (Sid: string, service: string, Condition: Conditions): Statement => ({
+            Sid,
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: ["sns:Publish"],
+            Resource: [topicArn],
+            Condition,
+        });
         key.allow(eventBridgeEncryptedTargetsUse([failedRuleArn])).allow(cloudWatchAlarmsUse(scope));
 
         this.topic = new aws.sns.Topic(name, { name: topicName, kmsMasterKeyId: key.arn }, previously(name));
@@ -64,22 +72,8 @@ export class AlarmTopic extends pulumi.ComponentResource {
             {
                 arn: this.topic.arn,
                 policy: policyDocument([
-                    {
-                        Sid: "FailedJobEvents",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { ArnEquals: { "aws:SourceArn": failedRuleArn } },
-                    },
-                    {
-                        Sid: "CloudWatchAlarms",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
+                    publishes("FailedJobEvents", "events.amazonaws.com", { ArnEquals: { "aws:SourceArn": failedRuleArn } }),
+                    publishes("CloudWatchAlarms", "cloudwatch.amazonaws.com", { StringEquals: { "aws:SourceAccount": accountId } }),
                 ]),
             },
             previously(name),

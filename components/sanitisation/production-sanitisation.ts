@@ -8,7 +8,7 @@ import { sanitisationJobName, sanitisationRoleName } from "../../naming/sanitisa
 import { type AccountScope, bucketArn, bucketName, kmsAlias, resourceName } from "../../naming/resources";
 import { shipGlueScripts } from "../../bundling/glue-scripts";
 import { childDependsOn } from "../../pulumi/resource-options";
-import { detectionRecordsKey } from "../discovery/data-store-discovery";
+import { detectionRecordsKey, glueEncryption } from "../discovery/data-store-discovery";
 import { CustomerKey } from "../kms/customer-key";
 import { AlarmTopic } from "../monitoring/alarm-topic";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -119,12 +119,8 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
             `${name}-glue`,
             {
                 name: securityConfigurationName,
-                encryptionConfiguration: {
-                    // What the job writes to S3 is the lower environment's data: its key, not production's.
-                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: target.keyArn },
-                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key.arn },
-                },
+                // What the job writes to S3 is the lower environment's data: its key, not production's.
+                encryptionConfiguration: glueEncryption(key.arn, target.keyArn),
             },
             parent,
         );
