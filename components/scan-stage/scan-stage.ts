@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScanPipeline } from "../../config/scan-stage";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement, denyInsecureTransport } from "../../iam/documents";
+import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
 import { dynamoDbTableUse, snsTopicUse } from "../../iam/key-use";
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY } from "../../lambdas/scan-stage/tables";
 import { type AccountScope, bucketArn, resourceName } from "../../naming/resources";
@@ -381,7 +381,14 @@ export class ScanStage extends pulumi.ComponentResource {
                         Action: ["sns:Publish"],
                         Resource: [topicArn],
                     },
-                    denyInsecureTransport(["sns:Publish"], [topicArn]),
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["sns:Publish"],
+                        Resource: [topicArn],
+                        Condition: { Bool: { "aws:SecureTransport": false } },
+                    },
                 ]),
             },
             { parent: this, dependsOn: [requestApproval.role, this.machine.role] },
