@@ -6,7 +6,7 @@ import { FindingRemediation } from "../components/remediation/finding-remediatio
 import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
-import { policyDocument, denyInsecureTransport } from "../iam/documents";
+import { denyInsecureTransport, policyDocument } from "../iam/documents";
 import { resourceName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
 

@@ -18,7 +18,7 @@ import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopic
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
 import { AlarmTopic, glueJobStatePattern, metricAboveZeroAlarm, type WatchedMetric } from "../monitoring/alarm-topic";
-import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement, denyInsecureTransport } from "../../iam/documents";
+import { denyInsecureTransport, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";

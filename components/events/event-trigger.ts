@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
 import type { StateMachine } from "../compute/state-machine";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust, denyInsecureTransport } from "../../iam/documents";
+import { denyInsecureTransport, type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
 import { movedFrom } from "../../pulumi/resource-options";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, type Statement, policyDocument, denyInsecureTransport } from "../../iam/documents";
+import { denyInsecureTransport, type KeyRef, policyDocument, type Statement } from "../../iam/documents";
 import { s3AccessLogDeliveryUse } from "../../iam/key-use";
 import { type AccountScope, bucketArn, bucketName } from "../../naming/resources";
 
