@@ -1,3 +1,4 @@
+import { COMPILE_CACHE } from "../tools/offline/fast-start";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
@@ -10,8 +11,9 @@ import { runPlan } from "../tools/plan";
 
 /**
  * What a user waits for: `npm run plan -- --stack <s>` in a fresh process, first after a clean
- * checkout (no bundle cache) and then warm, with where the time goes (load, evaluate, bundle, pack)
- * and the ratio to the same program with Lambda bundling skipped.
+ * checkout (no bundle cache, no Node compile cache) and then warm, with where the time goes (load,
+ * evaluate, bundle, pack) cold and warm, the ratio to the same program with Lambda bundling skipped
+ * and to the previous figures (PREVIOUS), and the rows for the README's measured-figures table.
  * usage: npx ts-node bench/plan.ts [--stack dev] [--runs 3] [--scale]
  *   --scale also plans generated environments of 10, 25 and 50 consumer accounts in one process.
  */
@@ -29,7 +31,18 @@ interface Phases {
     pack: number;
     built: number;
     hits: number;
+    /** Input files the bundle cache read to check itself (0 when every stat matched). */
+    hashed: number;
 }
+
+/**
+ * The figures before the 2026-12-03 session-7 changes: wall as the README and issue 13's stop note give them (load 1-3),
+ * and CPU (less sensitive to the load of this shared machine) as this bench measured main 41191e9 at load 3.9-7.1.
+ */
+const PREVIOUS: Record<string, { first?: number; warm: number; firstCpu: number; warmCpu: number }> = {
+    dev: { first: 7.0, warm: 2.9, firstCpu: 5.04, warmCpu: 4.1 },
+    prod: { warm: 4.67, firstCpu: 6.91, warmCpu: 5.88 },
+};
 
 /** One plan in this process, timed by phase; the parent runs it in a fresh process per figure. */
 async function child(stack: string, skipBundling: boolean): Promise<void> {
@@ -54,6 +67,7 @@ async function child(stack: string, skipBundling: boolean): Promise<void> {
         pack: done - recorded,
         built: bundler.stats.built,
         hits: bundler.stats.hits,
+        hashed: bundler.stats.hashed,
     };
     console.log(JSON.stringify(phases));
 }
@@ -146,35 +160,57 @@ async function main(): Promise<void> {
     const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
     const stacks = option("--stack") ? [option("--stack") as string] : ["dev", "prod"];
     const runs = Number(option("--runs") ?? 3);
+    // A clean checkout has neither the bundles nor Node's compile cache.
+    const clean = () => {
+        rmSync(CACHE, { recursive: true, force: true });
+        rmSync(COMPILE_CACHE, { recursive: true, force: true });
+    };
+    const versus = (seconds: number, previous: number | undefined) =>
+        previous === undefined ? "" : `${(seconds / previous).toFixed(2)}x previous ${previous} s`;
+    const phaseText = (p: Phases) =>
+        `load ${s(p.load)}  evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}: ${p.hits} cached, ${p.built} built, ${p.hashed} files hashed)  pack ${s(p.pack)}`;
+    const rows: string[] = [];
     console.log(`load average before: ${load()} (2 cores; figures below are wall time of a fresh process)`);
     for (const stack of stacks) {
-        rmSync(CACHE, { recursive: true, force: true });
+        const previous: Partial<(typeof PREVIOUS)[string]> = PREVIOUS[stack] ?? {};
+        clean();
+        const firstLoad = load();
         const first = npmPlan(stack);
+        const warmLoad = load();
         const warmRuns = Array.from({ length: runs }, () => npmPlan(stack));
         const warm = median(warmRuns.map(r => r.seconds));
         const warmCpu = median(warmRuns.map(r => r.cpu));
         const withBundles = phased(stack, false);
         const skipped = phased(stack, true);
+        clean();
+        const cold = phased(stack, false);
         console.log(`\nnpm run plan -- --stack ${stack}            wall      cpu`);
-        console.log(`  first run, no bundle cache   ${first.seconds.toFixed(2).padStart(6)} s ${first.cpu.toFixed(2).padStart(6)} s   (target <= 10 s wall)`);
         console.log(
-            `  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x`,
+            `  first run, clean caches      ${first.seconds.toFixed(2).padStart(6)} s ${first.cpu.toFixed(2).padStart(6)} s   (target <= 10 s wall)   ${versus(first.seconds, previous.first)}  cpu ${versus(first.cpu, previous.firstCpu)}`,
+        );
+        console.log(
+            `  warm, median of ${runs}           ${warm.toFixed(2).padStart(6)} s ${warmCpu.toFixed(2).padStart(6)} s   (target <= 4 s wall)   first/warm ${(first.seconds / warm).toFixed(2)}x   ${versus(warm, previous.warm)}  cpu ${versus(warmCpu, previous.warmCpu)}`,
         );
         for (const [label, run] of [
+            ["cold, phases", cold],
             ["warm, phases", withBundles],
             ["bundling skipped", skipped],
         ] as const) {
-            const p = run.phases;
-            console.log(
-                `  ${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(6)} s ${run.cpu.toFixed(2).padStart(6)} s   load ${s(p.load)}  evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}, ${p.hits} cached, ${p.built} built)  pack ${s(p.pack)}`,
-            );
+            console.log(`  ${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(6)} s ${run.cpu.toFixed(2).padStart(6)} s   ${phaseText(run.phases)}`);
         }
         console.log(
             `  ratio warm / bundling skipped ${(withBundles.seconds / skipped.seconds).toFixed(2)}x wall, ${(withBundles.cpu / skipped.cpu).toFixed(2)}x cpu; ` +
                 `first run / bundling skipped ${(first.seconds / skipped.seconds).toFixed(2)}x wall`,
         );
+        const p = withBundles.phases;
+        rows.push(
+            `| \`npm run plan -- --stack ${stack}\`, first run (clean caches) | ${first.seconds.toFixed(1)} s | ${first.cpu.toFixed(1)} s | cold phases: ${phaseText(cold.phases).replace(/ {2}/g, ", ")} | wall ${versus(first.seconds, previous.first) || "-"}; CPU ${versus(first.cpu, previous.firstCpu) || "-"} | ${firstLoad} |`,
+            `| \`npm run plan -- --stack ${stack}\`, warm (median of ${runs}) | ${warm.toFixed(1)} s | ${warmCpu.toFixed(1)} s | load ${s(p.load)}, evaluate ${s(p.evaluate)} (bundle ${s(p.bundle)}), pack ${s(p.pack)}; bundling skipped ${skipped.seconds.toFixed(1)} s (warm/skipped ${(withBundles.seconds / skipped.seconds).toFixed(2)}x) | wall ${versus(warm, previous.warm) || "-"}; CPU ${versus(warmCpu, previous.warmCpu) || "-"} | ${warmLoad} |`,
+        );
     }
     console.log(`\nload average after: ${load()}`);
+    console.log("\nREADME rows (| command | wall | CPU | phases | against the previous figure | load average (1, 5, 15 min) at the start |):");
+    console.log(rows.join("\n"));
     if (argv.includes("--scale")) {
         await scale();
     }

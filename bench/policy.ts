@@ -5,18 +5,25 @@
 // the same resources, when it is installed outside the repository (it pins @pulumi/aws ^4):
 //   npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1
 //   npx ts-node bench/policy.ts [--awsguard /tmp/awsguard] [--no-dev]
+// Beside them, the floor: the same policies checking nothing (names, types, config and exemption
+// handling kept), served the same way, which is what the server's own work per policy costs.
 import { readFileSync } from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { type LakewardenPolicy, resourcePolicy, stackPolicy } from "../policy/lib/define";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
 import { lakewardenPolicies } from "../policy/policies";
+import type { StackConfig } from "../policy/lib/org-config";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
 import { analyzeRequest, call, configureRequest, connect, diagnostics, LEVEL_NUMBERS, stackRequest } from "../support/policy-engine";
+import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
+/** lakewarden/awsguard on the engine path at the previous measurement (stop 22): per resource and CPU. */
+const PREVIOUS = { perResource: 1.32, cpu: 1.25 };
 const CONFIG_DIR = path.join(__dirname, "..", "policy", "config");
 const ACCOUNTS = ["111111111111", "222222222222", "333333333333", "444444444444"];
 const ORG = "o-lw0example1";
@@ -261,12 +268,20 @@ function print(label: string, f: Figure, extra = ""): void {
     );
 }
 
+/**
+ * The stack config both paths judge against (the organisation id the pack reads from it): the dev
+ * stack's, whose organisation the generated program's conditions name too.
+ */
+const STACK: StackConfig = { name: "dev", config: readStackConfig("dev") };
+
 function runner(resources: PlannedResource[], configFile: string, rounds: number): Figure {
-    runPolicyPack(resources.slice(0, 50), { configFile, preview: true }); // warm caches and the JIT
+    const options = { configFile, preview: true, stack: STACK };
+    // Warm caches and the JIT over the whole program (the runner refuses an exemption that matches none of the resources).
+    runPolicyPack(resources, options);
     const started = process.hrtime.bigint();
-    let result = runPolicyPack(resources, { configFile, preview: true });
+    let result = runPolicyPack(resources, options);
     for (let r = 1; r < rounds; r++) {
-        result = runPolicyPack(resources, { configFile, preview: true });
+        result = runPolicyPack(resources, options);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / rounds;
     return {
@@ -293,6 +308,43 @@ async function served(server: PolicyServer, name: string, policies: Policies, le
         server.serve(name, "0.0.0", level, { policies });
     });
     return connect(port);
+}
+
+/**
+ * The pack's policies checking nothing: each keeps its name, types (so the server skips and
+ * rebuilds exactly as for the real one), config schema and the exemption gate, and its rule does
+ * nothing. What this costs is the server's work for the policy count and kinds, not the checks'.
+ */
+function hollow(policies: LakewardenPolicy[]): LakewardenPolicy[] {
+    return policies.map(p => {
+        const { exemptions: _exemptions, ...config } = p.configSchema?.properties ?? {};
+        const rule = {
+            name: p.name,
+            description: p.description,
+            severity: p.severity ?? "low",
+            remediationSteps: p.remediationSteps ?? "",
+            anchors: p.anchors,
+            concern: p.concern,
+            resourceTypes: p.resourceTypes,
+            config,
+        };
+        return "validateStack" in p ? stackPolicy({ ...rule, validateStack: () => undefined }) : resourcePolicy({ ...rule, validate: () => undefined });
+    });
+}
+
+/**
+ * A second instance of @pulumi/policy's server module (it serves one pack per instance), over the
+ * same deserialise, proxy and policy modules, so both packs are served by the same code.
+ */
+function secondServer(): PolicyServer {
+    const file = require.resolve("@pulumi/policy/server");
+    const first = require.cache[file];
+    delete require.cache[file];
+    try {
+        return require(file) as PolicyServer;
+    } finally {
+        require.cache[file] = first;
+    }
 }
 
 type EngineConfig = Record<string, { level: number; properties?: Record<string, unknown> }>;
@@ -399,6 +451,10 @@ async function devProgram(): Promise<PlannedResource[] | string> {
 }
 
 async function main(): Promise<void> {
+    // The served pack reads the stack config from the environment the CLI gives a pack process
+    // (PULUMI_CONFIG, PULUMI_NODEJS_STACK; policy/lib/org-config.ts).
+    process.env.PULUMI_CONFIG ??= JSON.stringify(STACK.config);
+    process.env.PULUMI_NODEJS_STACK ??= STACK.name;
     const argv = process.argv.slice(2);
     const guardDir = argv.includes("--awsguard") ? argv[argv.indexOf("--awsguard") + 1] : undefined;
     const dev = argv.includes("--no-dev") ? "--no-dev" : await devProgram();
@@ -411,6 +467,7 @@ async function main(): Promise<void> {
     programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 3]);
 
     const ours = await served(require("@pulumi/policy/server") as PolicyServer, "lakewarden", lakewardenPolicies, "mandatory");
+    const floor = await served(secondServer(), "lakewarden-floor", hollow(lakewardenPolicies), "mandatory");
     const guard = guardDir ? awsguard(guardDir) : undefined;
     const theirs = guard ? await served(guard.server, "pulumi-awsguard", guard.policies, "mandatory") : undefined;
     for (const [label, resources, configFile, rounds] of programs) {
@@ -418,20 +475,31 @@ async function main(): Promise<void> {
             `${label}: ${resources.length} resources, lakewarden ${lakewardenPolicies.length} policies${guard ? `, awsguard ${guard.policies.length}` : ""}`,
         );
         const run = runner(resources, configFile, rounds);
-        const previews = [await enginePreview(ours, resources, engineConfig(configFile))];
+        const previews = [await enginePreview(ours, resources, engineConfig(configFile)), await enginePreview(floor, resources, engineConfig(configFile))];
         if (theirs) {
             previews.push(await enginePreview(theirs, resources, {}));
         }
-        const [served, aws] = await bestOf(rounds, previews);
+        const [served, hollowed, aws] = await bestOf(rounds, previews);
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
+        print(
+            "floor (checking nothing)",
+            hollowed,
+            `  (the server's own work: ${((100 * (hollowed.cpuSeconds ?? NaN)) / (served.cpuSeconds ?? NaN)).toFixed(0)}% of the CPU)`,
+        );
         if (aws) {
             const perCheck = (f: Figure, policies: number) => perResource(f) / policies;
+            const ratio = perResource(served) / perResource(aws);
+            const cpu = (served.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN);
             print(
                 "awsguard, engine path",
                 aws,
-                `  lakewarden/awsguard per resource ${(perResource(served) / perResource(aws)).toFixed(2)}x (<= 1.00 is the target)` +
-                    `, CPU ${((served.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN)).toFixed(2)}x`,
+                `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x` +
+                    ` (previously ${PREVIOUS.perResource.toFixed(2)}x / ${PREVIOUS.cpu.toFixed(2)}x: ${(ratio / PREVIOUS.perResource).toFixed(2)} / ${(cpu / PREVIOUS.cpu).toFixed(2)} of that)`,
+            );
+            console.log(
+                `  floor/awsguard (the same policies checking nothing): per resource ${(perResource(hollowed) / perResource(aws)).toFixed(2)}x, CPU ` +
+                    `${((hollowed.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN)).toFixed(2)}x`,
             );
             console.log(
                 `  per resource and policy: lakewarden ${perCheck(served, lakewardenPolicies.length).toFixed(1)} us, awsguard ${perCheck(aws, guard?.policies.length ?? 1).toFixed(1)} us` +

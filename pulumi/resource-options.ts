@@ -15,7 +15,10 @@ export function childDependsOn(opts: pulumi.ComponentResourceOptions | undefined
  * under the new component's parent, so the engine keeps the resource instead of replacing it.
  */
 export function movedFrom(previousParent: pulumi.Resource | undefined, previousName: string | undefined): pulumi.Alias[] {
-    return previousParent && previousName ? [{ name: previousName, parent: previousParent }] : [];
+    // The parent's URN rather than the parent itself: the SDK resolves each alias with output(alias), which walks
+    // every value inside it looking for unknowns, and a Resource leads it through the whole component tree
+    // (thousands of objects per alias, ~10% of an offline plan). Alias.parent takes either; the URN is the same.
+    return previousParent && previousName ? [{ name: previousName, parent: previousParent.urn }] : [];
 }
 
 /**

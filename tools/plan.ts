@@ -1,3 +1,4 @@
+import "./offline/fast-start";
 import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";

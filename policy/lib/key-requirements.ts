@@ -320,18 +320,16 @@ function bucketOf(part: Resource): Resource | undefined {
 /** Macie classification jobs that pick the bucket: by its tags (tag criteria) or by name. */
 function macieScans(bucket: Resource, ix: StackIndex): boolean {
     const tags = asDict(bucket.props.tags) ?? {};
-    return ix.resources
-        .filter(j => j.type === "aws:macie2/classificationJob:ClassificationJob")
-        .some(job => {
-            const definition = dig(job.props, "s3JobDefinition");
-            const named = asList(dig(definition, "bucketDefinitions")).some(d => asList(dig(d, "buckets")).includes(bucket.props.bucket));
-            const tagged =
-                JSON.stringify(dig(definition, "bucketCriteria") ?? {}).includes('"tagValues"') &&
-                asList(dig(definition, "bucketCriteria.includes.ands")).some(c =>
-                    asList(dig(c, "tagCriterion.tagValues")).some(t => isDict(t) && tags[String(t.key)] === t.value),
-                );
-            return named || tagged;
-        });
+    return ix.ofType("aws:macie2/classificationJob:ClassificationJob").some(job => {
+        const definition = dig(job.props, "s3JobDefinition");
+        const named = asList(dig(definition, "bucketDefinitions")).some(d => asList(dig(d, "buckets")).includes(bucket.props.bucket));
+        const tagged =
+            JSON.stringify(dig(definition, "bucketCriteria") ?? {}).includes('"tagValues"') &&
+            asList(dig(definition, "bucketCriteria.includes.ands")).some(c =>
+                asList(dig(c, "tagCriterion.tagValues")).some(t => isDict(t) && tags[String(t.key)] === t.value),
+            );
+        return named || tagged;
+    });
 }
 
 function macieReaders(sse: Resource, ix: StackIndex): KeyUse[] {
@@ -357,8 +355,9 @@ function lakeFormationRoles(sse: Resource, ix: StackIndex): KeyUse[] {
     if (!bucket || typeof name !== "string") {
         return [];
     }
-    return ix.resources
-        .filter(l => l.type === "aws:lakeformation/resource:Resource" && l.props.arn === `arn:aws:s3:::${name}` && l.props.useServiceLinkedRole !== true)
+    return ix
+        .ofType("aws:lakeformation/resource:Resource")
+        .filter(l => l.props.arn === `arn:aws:s3:::${name}` && l.props.useServiceLinkedRole !== true)
         .flatMap(l => {
             const role = ix.roleByArn(l.props.roleArn);
             return role

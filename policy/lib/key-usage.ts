@@ -33,9 +33,19 @@ export class StackIndex {
     /** Resources depending on a resource, by "<type>|<property>". */
     private readonly dependents = new Map<Resource, Map<string, Resource[]>>();
     private readonly children = new Map<Resource, Resource[]>();
+    /** Resources by type, in stack order. */
+    private readonly byType = new Map<string, Resource[]>();
+    /** Identity policies (role policies, inline policies) by the role they belong to, in stack order. */
+    private policiesByRole?: Map<Resource, Resource[]>;
 
     constructor(readonly resources: Resource[]) {
         for (const r of resources) {
+            const sameType = this.byType.get(r.type);
+            if (sameType) {
+                sameType.push(r);
+            } else {
+                this.byType.set(r.type, [r]);
+            }
             if (r.type === ROLE && typeof r.props.name === "string") {
                 this.roleByName.set(`${this.account(r)}|${r.props.name}`, r);
             }
@@ -51,6 +61,11 @@ export class StackIndex {
                 }
             }
         }
+    }
+
+    /** The stack's resources of one type, in stack order (one pass over the stack for every lookup). */
+    ofType(type: string): readonly Resource[] {
+        return this.byType.get(type) ?? [];
     }
 
     account(r: Resource): string {
@@ -125,9 +140,16 @@ export class StackIndex {
 
     /** The identity policy documents of a role of the stack (its role policies and inline policies). */
     identityPolicies(role: Resource): unknown[] {
-        return this.resources
-            .filter(r => (IDENTITY_POLICY_TYPES as readonly string[]).includes(r.type) && this.roleOfPolicy(r) === role)
-            .flatMap(r => identityDocuments(r).map(source => source.value));
+        if (!this.policiesByRole) {
+            this.policiesByRole = new Map();
+            for (const r of this.resources) {
+                const owner = (IDENTITY_POLICY_TYPES as readonly string[]).includes(r.type) ? this.roleOfPolicy(r) : undefined;
+                if (owner) {
+                    this.policiesByRole.set(owner, [...(this.policiesByRole.get(owner) ?? []), r]);
+                }
+            }
+        }
+        return (this.policiesByRole.get(role) ?? []).flatMap(r => identityDocuments(r).map(source => source.value));
     }
 
     /** Roles whose identity policies Allow one of `actions` on a resource matching `arn`. */

@@ -8,8 +8,10 @@ describe("offline stack capture", () => {
             debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T> & { _debugStackTrace?: string };
         };
         const raw = Promise.resolve(1) as Promise<number> & { _debugStackTrace?: string };
+        const limit = Error.stackTraceLimit;
         await debuggablePromise(raw, "test");
         assert.equal(raw._debugStackTrace, "Error");
+        assert.equal(Error.stackTraceLimit, limit, "the frameless capture restores the stack trace limit");
 
         const ours = new Error("ours").stack ?? "";
         assert.match(ours, /^Error: ours\n {4}at .*promise-stacks\.test\.ts:\d+:\d+/);

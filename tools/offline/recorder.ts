@@ -1,3 +1,4 @@
+import "./fast-start";
 import "./promise-stacks";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedResource } from "../../policy/runner";
@@ -196,6 +197,11 @@ export async function recordProgram(
                 recorded.accountId = contextOf(recorded.providerRef).accountId;
                 resources.push(recorded);
                 byUrn.set(recorded.urn, recorded);
+                // The SDK formats `resp: ${response}` into a debug line for every registration, discarded unless
+                // debug logging is on, and a protobuf message's toString renders the whole state (MBs of Lambda
+                // code): ~8% of a plan's CPU. The line still names the resource.
+                const urn = recorded.urn;
+                res.toString = () => `RegisterResourceResponse ${urn}`;
             }
             callback(err, res);
         });

@@ -95,7 +95,7 @@ export const kmsKeyUsable = stackPolicy({
         // One violation per key, principal and gap, naming every resource that needs it.
         const gaps = new Map<string, { key: Resource; text: string; source: string; consumers: string[] }>();
         for (const row of KEY_REQUIREMENTS) {
-            for (const consumer of resources.filter(r => r.type === row.type && (row.applies?.(r) ?? true))) {
+            for (const consumer of ix.ofType(row.type).filter(r => row.applies?.(r) ?? true)) {
                 const key = ix.keyOf(consumer, row.keyProperty);
                 if (!key) {
                     continue; // not a key of this stack: its policy is not here to evaluate

@@ -92,6 +92,35 @@ function filterSelection(filter: Resource): Selection {
     };
 }
 
+/** The first value added under each tuple of keys, each key matched as a Map key (=== for the strings and values of props). */
+class KeyIndex<T> {
+    private readonly root = new Map<unknown, unknown>();
+
+    add(keys: readonly unknown[], value: T): void {
+        let level = this.root;
+        for (const key of keys.slice(0, -1)) {
+            let next = level.get(key) as Map<unknown, unknown> | undefined;
+            if (!next) {
+                next = new Map();
+                level.set(key, next);
+            }
+            level = next;
+        }
+        const last = keys[keys.length - 1];
+        if (!level.has(last)) {
+            level.set(last, value);
+        }
+    }
+
+    get(keys: readonly unknown[]): T | undefined {
+        let level: unknown = this.root;
+        for (const key of keys) {
+            level = (level as Map<unknown, unknown> | undefined)?.get(key);
+        }
+        return level as T | undefined;
+    }
+}
+
 function describeTable(database: unknown, name: unknown): string {
     return `${String(database)}.${String(name)}`;
 }
@@ -117,8 +146,16 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
             .filter(r => r.type === TABLE_TYPE)
             .map(tableColumns)
             .filter((t): t is TableColumns => t !== undefined);
-        const filters = resources.filter(r => r.type === FILTER_TYPE);
-        const findTable = (database: unknown, name: unknown) => tables.find(t => t.database === database && t.name === name);
+        // The first table (and filter) of each name, looked up by name: one pass over the stack, not one per grant.
+        const tableByName = new KeyIndex<TableColumns>();
+        for (const t of tables) {
+            tableByName.add([t.database, t.name], t);
+        }
+        const findTable = (database: unknown, name: unknown) => tableByName.get([database, name]);
+        const filterByName = new KeyIndex<Resource>();
+        for (const f of resources.filter(r => r.type === FILTER_TYPE)) {
+            filterByName.add([dig(f.props, "tableData.name"), dig(f.props, "tableData.tableName"), dig(f.props, "tableData.databaseName")], f);
+        }
         for (const grant of resources.filter(r => r.type === PERMISSIONS_TYPE)) {
             const principal = grantPrincipal(grant.props.principal);
             if (principal.kind !== "unknown" && !isExternal(principal, grant)) {
@@ -174,12 +211,7 @@ export const lfSensitiveDataRequiresFilter = stackPolicy<{ approvedColumns: Colu
                 if (!table) {
                     continue;
                 }
-                const filter = filters.find(
-                    f =>
-                        dig(f.props, "tableData.name") === dig(ref, "name") &&
-                        dig(f.props, "tableData.tableName") === table.name &&
-                        dig(f.props, "tableData.databaseName") === table.database,
-                );
+                const filter = filterByName.get([dig(ref, "name"), table.name, table.database]);
                 if (!filter) {
                     say(
                         `${who}: data cells filter ${String(dig(ref, "name"))} on ${table.database}.${table.name} is not declared in this stack (or not known at preview), so its columns cannot be checked`,
