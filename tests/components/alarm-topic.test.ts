@@ -4,23 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { CustomerKey } from "../../components/kms/customer-key";
 import { AlarmTopic, metricAboveZeroAlarm } from "../../components/monitoring/alarm-topic";
 import { ofType, recordComponent, type Recording } from "../helpers/program";
+import { docOf } from "../helpers/documents";
 
 const account = "777788889999";
 const scope = { environment: "test", accountId: account, region: "eu-west-1" };
 const topicArn = `arn:aws:sns:eu-west-1:${account}:lakewarden-test-jobs-alarms`;
 const ruleArn = `arn:aws:events:eu-west-1:${account}:rule/lakewarden-test-jobs-failed`;
-
-interface Doc {
-    Statement: {
-        Sid: string;
-        Effect: string;
-        Action: string[];
-        Resource?: string[];
-        Principal?: unknown;
-        Condition?: Record<string, Record<string, unknown>>;
-    }[];
-}
-const docOf = (value: unknown) => JSON.parse(String(value)) as Doc;
 
 /** A component that used to make the topic and the rule itself, as discovery and sanitisation did. */
 class Owner extends pulumi.ComponentResource {
