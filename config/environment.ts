@@ -4,11 +4,11 @@ import { datasetsSchema } from "./datasets";
 import { closest } from "../policy/lib/did-you-mean";
 import { checkDiscovery, discoverySchema } from "./discovery";
 import { ConfigError, CONFIG_NAMESPACE, fromZodError } from "./errors";
-import { organizationSchema } from "./organization";
+import { checkMacieAdministrator, organizationSchema } from "./organization";
 import { amiPipelineSchema, checkAmiPipeline, fleetsSchema } from "./ami-pipeline";
 import { checkOuSharing, ouSharingSchema } from "./ou-sharing";
 import { checkRemediation, remediationSchema } from "./remediation";
-import { checkScanStage, scanStageSchema } from "./scan-stage";
+import { checkScanStage, scanStageNameProblems, scanStageSchema } from "./scan-stage";
 import { checkSensitiveData, sensitiveDataSchema } from "./sensitive-data";
 import { region } from "./primitives";
 import { checkSanitisation, sanitisationSchema } from "./sanitisation";
@@ -49,6 +49,7 @@ const crossChecks: ((env: Sections, ctx: z.RefinementCtx) => void)[] = [
     checkSanitisation,
     checkMacieMembers,
     checkScanStage,
+    checkMacieAdministrator,
 ];
 
 const environmentSchema = z.strictObject(sections).superRefine((env, ctx) => crossChecks.forEach(check => check(env, ctx)));
@@ -64,6 +65,8 @@ export function parseEnvironment(name: string, raw: Record<string, unknown>): En
     if (!result.success) {
         throw fromZodError(result.error, raw);
     }
+    const named = scanStageNameProblems(name, result.data);
+    if (named.length > 0) throw new ConfigError(named);
     return { name, ...result.data };
 }
 

@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Account } from "./accounts";
 import { accountIdOfArn, roleArn, shortName } from "./primitives";
 import { checkUnique } from "./references";
+import { scanBucketNameProblem } from "../naming/scan-stage";
+import { CONFIG_NAMESPACE, type ConfigProblem } from "./errors";
 
 /**
  * EventBridge Scheduler / rule schedule expressions: `rate(6 hours)` or a six-field `cron(...)`
@@ -17,7 +19,11 @@ const startEventSchema = z.strictObject({
     detailType: z.string().min(1).max(128),
 });
 
-/** Teams or Slack through the existing notifier; the secret ({"kind","url"}) is set out of band in the stage's account. */
+/**
+ * Teams or Slack through the notifier remediation deploys (lambdas/notify-webhook), deployed in the stage's account
+ * and subscribed to the pipeline's topic (components/scan-stage/scan-stage.ts). The program creates the secret under
+ * the stage key; its value ({"kind","url"}) is set out of band, so it never passes through Pulumi state.
+ */
 const notificationSchema = z.strictObject({
     kind: z.enum(["teams", "slack"]),
     webhookSecretName: z.string().regex(/^[\w/+=.@-]{1,512}$/, { error: "expected a Secrets Manager secret name ([\\w/+=.@-])" }),
@@ -60,6 +66,19 @@ export const scanStageSchema = z.strictObject({ pipelines: z.array(scanPipelineS
 export type ScanStage = NonNullable<z.infer<typeof scanStageSchema>>;
 export type ScanPipeline = ScanStage["pipelines"][number];
 
+/**
+ * The stage's bucket names need the stack name (the environment), which the sections do not carry, so this runs
+ * after them (config/environment.ts parseEnvironment), still before any resource: names the key and the file.
+ */
+export function scanStageNameProblems(stack: string, env: { accounts: Account[]; homeRegion: string; scanStage?: ScanStage }): ConfigProblem[] {
+    return (env.scanStage?.pipelines ?? []).flatMap((pipeline, index) => {
+        const account = env.accounts.find(a => a.name === pipeline.account);
+        if (!account) return [];
+        const problem = scanBucketNameProblem({ environment: stack, accountId: account.id, region: account.region ?? env.homeRegion }, pipeline.name);
+        return problem ? [{ key: `${CONFIG_NAMESPACE}:scanStage.pipelines[${index}].name`, message: `${problem} (Pulumi.${stack}.yaml)` }] : [];
+    });
+}
+
 export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage; remediation?: unknown }, ctx: z.RefinementCtx): void {
     const stage = env.scanStage;
     if (!stage) {
@@ -81,6 +100,15 @@ export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage
         i => ["scanStage", "pipelines", i, "name"],
         "scan pipeline",
     );
+    // One secret per name in an account: two pipelines of an account cannot both create it.
+    const notified = stage.pipelines.flatMap((p, index) => (p.notification ? [{ index, secret: `${p.account}/${p.notification.webhookSecretName}` }] : []));
+    checkUnique(
+        ctx,
+        notified,
+        n => n.secret,
+        i => ["scanStage", "pipelines", notified[i].index, "notification", "webhookSecretName"],
+        "webhook secret (account/name)",
+    );
     stage.pipelines.forEach((pipeline, index) => {
         const path = ["scanStage", "pipelines", index];
         const account = env.accounts.find(a => a.name === pipeline.account);
@@ -92,16 +120,6 @@ export function checkScanStage(env: { accounts: Account[]; scanStage?: ScanStage
                 message: `"${pipeline.account}" is not a producer account (producers: ${producers.join(", ") || "none"})`,
             });
             return;
-        }
-        if (pipeline.notification) {
-            // lambdas/notify-webhook takes the remediation workflows' notices only (lambdas/notify-webhook/input.ts), neither
-            // SNS deliveries nor scan-stage messages: a configured webhook would receive nothing, so it is refused, not ignored.
-            ctx.addIssue({
-                code: "custom",
-                path: [...path, "notification"],
-                message:
-                    "the Teams/Slack notifier does not accept scan-stage messages yet; leave notification out (the pipeline's SNS topic carries every approval request and failed run)",
-            });
         }
         if (!pipeline.schedule && !pipeline.startOnEvent) {
             ctx.addIssue({ code: "custom", path, message: "a pipeline needs a schedule, a startOnEvent, or both; otherwise no run ever starts" });

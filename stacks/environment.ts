@@ -33,7 +33,7 @@ export function deployEnvironment(env: Environment): AccountOutputs {
     );
     stacks.push(...managements);
     // Without a management account here, the delegation is a prerequisite made outside (README).
-    delegation.resolve(managements.map(m => m.macieAdmin));
+    delegation.resolve(managements.flatMap(m => (m.macieAdmin ? [m.macieAdmin] : [])));
     const producers = accountsWithRole(env, "producer").map(p => new ProducerAccount({ ...args(p.name), macieEnrolment: securityStack.macieEnrolments[p.id] }));
     macieMemberRoles.resolve(producers.flatMap(p => (p.macieRole ? [p.macieRole] : [])));
     stacks.push(...producers);

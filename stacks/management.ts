@@ -35,24 +35,30 @@ function securityBusArn(env: Environment, security: Account): string {
 }
 
 /**
- * The organisation's management account: delegates Macie administration to the security account,
+ * The organisation's management account: delegates Macie administration to the security account (unless another
+ * stack owns that delegation),
  * attaches the S3 bucket tag policy and deploys the member baseline StackSet to the target OUs,
  * lets the OU reconciler read the OU tree through a read-only role, and forwards organisation
  * changes (from us-east-1, where Organizations publishes them) to the security bus.
  */
 export class ManagementAccount extends AccountStack {
-    /** The Macie delegation to the security account (its Macie organisation settings wait for it). */
-    readonly macieAdmin: aws.macie2.OrganizationAdminAccount;
+    /**
+     * The Macie delegation to the security account (its Macie organisation settings wait for it). Absent when another
+     * stack owns the organisation's one delegation (lakewarden:organization.macieAdministrator).
+     */
+    readonly macieAdmin?: aws.macie2.OrganizationAdminAccount;
 
     constructor(args: ManagementAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(args, opts);
         const env = this.env;
-        const macie = new aws.macie2.Account(this.child("macie"), { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, { parent: this });
-        this.macieAdmin = new aws.macie2.OrganizationAdminAccount(
-            this.child("macie-admin"),
-            { adminAccountId: args.security.id },
-            { parent: this, dependsOn: [macie] },
-        );
+        if (!env.organization.macieAdministrator) {
+            const macie = new aws.macie2.Account(this.child("macie"), { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, { parent: this });
+            this.macieAdmin = new aws.macie2.OrganizationAdminAccount(
+                this.child("macie-admin"),
+                { adminAccountId: args.security.id },
+                { parent: this, dependsOn: [macie] },
+            );
+        }
         const { targetOus, bucketOwners, existingConfigRecorder } = env.sensitiveData;
         if (targetOus.length > 0) {
             new BucketTagPolicy(this.child("bucket-tags"), { environment: env.name, bucketOwners, targetOus }, { parent: this });
@@ -97,7 +103,11 @@ export class ManagementAccount extends AccountStack {
             new aws.iam.RolePolicy(this.child("org-reader"), { role: role.name, policy: reader.permissions }, { parent: this });
             this.forwardOrganizationEvents(args.security);
         }
-        this.registerOutputs({ accountId: this.account.id, macieAdministrator: args.security.id, orgReaderRoleArn: orgReaderRoleArn(env) });
+        this.registerOutputs({
+            accountId: this.account.id,
+            macieAdministrator: env.organization.macieAdministrator?.accountId ?? args.security.id,
+            orgReaderRoleArn: orgReaderRoleArn(env),
+        });
     }
 
     private forwardOrganizationEvents(security: Account): void {

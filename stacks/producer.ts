@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { zones } from "../config/datasets";
 import { investigationRoleName } from "../config/remediation";
@@ -20,7 +21,7 @@ import { SanitisedDestination } from "../components/sanitisation/sanitised-desti
 import { ResultsRepository } from "../components/scan-stage/results-repository";
 import { ScanStage } from "../components/scan-stage/scan-stage";
 import { Later } from "../pulumi/resource-options";
-import { accountNamed, type Environment, regionOf } from "../config/environment";
+import { accountNamed, accountsWithRole, type Environment, regionOf } from "../config/environment";
 import { type AccountScope, imageParameterName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
 import { accountProvider } from "./providers";
@@ -157,12 +158,32 @@ export class ProducerAccount extends AccountStack {
                 { parent: this, dependsOn: [this.catalog, settings] },
             );
         }
-        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine, macieEnrolment: args.macieEnrolment });
+        const macieEnabled = this.env.organization.macieAdministrator && macie ? this.acceptMacieInvitation(macie, args.macieEnrolment) : args.macieEnrolment;
+        scanStages(this, this.env, this.scope, { logs, dataKey: this.dataKey, macie, scannedPolicy: quarantine, macieEnrolment: macieEnabled });
         this.registerOutputs({
             accountId,
             dataKeyArn: this.dataKey.arn,
             buckets: Object.fromEntries(Object.entries(this.buckets).map(([zone, b]) => [zone, b.name])),
         });
+    }
+
+    /**
+     * Another stack owns the organisation's Macie delegation (lakewarden:organization.macieAdministrator), so the security
+     * account administers this account by invitation: Macie is enabled here by the account itself (it must be, to accept),
+     * after its service-linked role, and the invitation of the security account's aws.macie2.Member is accepted.
+     */
+    private acceptMacieInvitation(role: LinkedRole, invitation: pulumi.Resource | undefined): pulumi.Resource {
+        const [security] = accountsWithRole(this.env, "security");
+        const account = new aws.macie2.Account(
+            this.child("macie"),
+            { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" },
+            { parent: this, dependsOn: role.resource ? [role.resource] : [] },
+        );
+        return new aws.macie2.InvitationAccepter(
+            this.child("macie"),
+            { administratorAccountId: security.id },
+            { parent: this, dependsOn: [account, ...(invitation ? [invitation] : [])] },
+        );
     }
 }
 

@@ -134,6 +134,7 @@ export class SecurityAccount extends AccountStack {
                     quarantinePrefix: remediation.quarantinePrefix,
                     customDataIdentifiers: remediation.customDataIdentifiers,
                     delegation: args.macie.delegation,
+                    membership: this.env.organization.macieAdministrator ? "invitation" : "organization",
                     // Validated at start: every producer has its email when remediation is on.
                     members: this.env.accounts.filter(a => a.role === "producer").map(a => ({ accountId: a.id, email: a.email ?? "" })),
                     memberPrerequisites: args.macie.memberRoles,

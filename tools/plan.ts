@@ -14,6 +14,7 @@ import { accountPlans, type AccountPlan, renderAccount } from "./offline/plan-mo
 import { approvalsOf, readBaseAccess, readPolicyConfig, type Relaxation, relaxedPolicies } from "./offline/policy-config";
 import { recordProgram, type RecordedResource, type Recording } from "./offline/recorder";
 import { evaluateIndex, readStackConfig, REPO_ROOT } from "./offline/stack-config";
+import { checkOrganizationSingletons } from "./offline/org-singletons";
 import { planJunit } from "./report/junit";
 import { ACCESS_CROSSING_RULE, byPolicy, ruleOf } from "./report/rules";
 import { planSarif } from "./report/sarif";
@@ -99,6 +100,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
         const detections = options.detections === undefined ? undefined : { file: options.detections, records: readDetections(options.detections) };
         const datasets = environmentFromConfig(options.stack, config).datasets;
+        checkOrganizationSingletons(options.stack, config);
         sanitisationOf = resources => sanitisationReport(resources, datasets, detections);
         options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
@@ -199,7 +201,10 @@ export function renderPlan(result: PlanResult, verbose = false): string {
             );
         }
         for (const e of policy.exemptionsUsed) {
-            lines.push(`  [exempted] ${e.policyName}: ${e.urn} (${e.reason}${e.expires ? `, expires ${e.expires}` : ""})`);
+            // The waived message too: one resource can be exempted from several findings of one policy.
+            lines.push(
+                `  [exempted] ${e.policyName}: ${e.urn}\n      waived: ${e.message}\n      because: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ""}`,
+            );
         }
         const summary = byPolicy(policy.violations);
         if (summary.length > 0) {

@@ -17,11 +17,18 @@
  * objects, a 128 KiB manifest) stays under the 256 KiB state quota
  * (tests/workflows/scan-stage-limits.test.ts).
  *
- * Every failure is caught into ReleaseLockAfterFailure -> ReportFailure -> RunFailed: the run fails
- * visibly and no object is lost, because every move deletes its source only after the copy was
- * verified (a re-run finds the objects where the failed run left them).
+ * Every failure is caught into ReleaseLockAfterFailure -> DescribeFailure -> ReportFailure -> RunFailed:
+ * the run fails visibly (a RUN_FAILED notice, contracts/scan-stage-notices.ts) and no object is lost,
+ * because every move deletes its source only after the copy was verified (a re-run finds the objects
+ * where the failed run left them). What no Catch can see — the run timeout, a StopExecution, and the
+ * errors States.ALL does not match (States.Runtime, States.DataLimitExceeded: "States.ALL ... cannot
+ * catch States.DataLimitExceeded terminal errors or Runtime error types", Step Functions Developer
+ * Guide, "Handling errors in Step Functions workflows") — and a failure whose notice could not be
+ * published are reported by the stage's execution status rule (components/scan-stage/scan-stage.ts,
+ * UNREPORTED_FAILURES below).
  */
-import { SCAN_PERMANENT_ERRORS } from "../lambdas/scan-stage/errors";
+import { noticeSubject, ScanNoticeEvent } from "../contracts/scan-stage-notices";
+import { SCAN_MOVE_PERMANENT_ERRORS, SCAN_PERMANENT_ERRORS, SCAN_RUN_PERMANENT_ERRORS } from "../lambdas/scan-stage/errors";
 import {
     catchAll,
     type ChoiceState,
@@ -79,10 +86,23 @@ export const ScanStates = {
     DeleteReviewed: "DeleteReviewed",
     ReleaseLock: "ReleaseLock",
     RunDone: "RunDone",
+    UnknownDecision: "UnknownDecision",
     ReleaseLockAfterFailure: "ReleaseLockAfterFailure",
+    DescribeFailure: "DescribeFailure",
     ReportFailure: "ReportFailure",
     RunFailed: "RunFailed",
+    RunFailedUnreported: "RunFailedUnreported",
 } as const;
+
+/** The error of a failed run whose RUN_FAILED notice could not be published (RunFailedUnreported). */
+export const FAILURE_NOT_REPORTED = "ScanStage.FailureNotReported";
+
+/**
+ * Failed executions the workflow did not report itself: what States.ALL cannot catch, and a notice that
+ * could not be published. With TIMED_OUT and ABORTED they are what the execution status rule reports, so a
+ * caught failure is reported once.
+ */
+export const UNREPORTED_FAILURES = ["States.DataLimitExceeded", "States.Runtime", FAILURE_NOT_REPORTED] as const;
 
 const S = ScanStates;
 const RUN_ID = "$$.Execution.Name";
@@ -101,7 +121,7 @@ function runTask(
         payload: { action, pipeline: args.pipeline, "runId.$": RUN_ID, ...extra },
         resultPath,
         timeoutSeconds,
-        permanentErrors: SCAN_PERMANENT_ERRORS,
+        permanentErrors: SCAN_RUN_PERMANENT_ERRORS,
         next,
         onError: S.ReleaseLockAfterFailure,
     });
@@ -136,7 +156,7 @@ function moveMap(
                     payload: { action, pipeline: args.pipeline, "runId.$": "$.runId", "batch.$": "$.batch" },
                     resultPath: "$",
                     timeoutSeconds: 900,
-                    permanentErrors: SCAN_PERMANENT_ERRORS,
+                    permanentErrors: SCAN_MOVE_PERMANENT_ERRORS,
                     next: `${name}Pending`,
                     onError: `${name}Failed`,
                 }),
@@ -264,7 +284,14 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
                 { Variable: "$.decision.decision", StringEquals: "approve", Next: S.PublishReviewed },
                 { Variable: "$.decision.decision", StringEquals: "deny", Next: args.onDeny === "delete" ? S.DeleteReviewed : S.ReleaseLock },
             ],
-            Default: S.ReleaseLockAfterFailure,
+            Default: S.UnknownDecision,
+        },
+        [S.UnknownDecision]: {
+            Type: "Pass",
+            Comment: "A decision neither approve nor deny fails the run like any error: the objects stay in review.",
+            Parameters: { Error: "ScanStage.UnknownDecision", "Cause.$": "States.JsonToString($.decision)" },
+            ResultPath: ERROR_PATH,
+            Next: S.ReleaseLockAfterFailure,
         },
         [S.PublishReviewed]: moveMap(args, S.PublishReviewed, "reviewToScanned", "$.run.review.batches", null, S.ReleaseLock, "Approved: review -> scanned."),
         ...(args.onDeny === "delete"
@@ -282,25 +309,51 @@ export function buildScanStageDefinition(args: ScanStageWorkflowArgs): StateMach
             : {}),
         [S.ReleaseLock]: releaseLock(args, S.RunDone, S.ReleaseLockAfterFailure),
         [S.RunDone]: { Type: "Succeed" },
-        [S.ReleaseLockAfterFailure]: releaseLock(args, S.ReportFailure, S.ReportFailure),
+        [S.ReleaseLockAfterFailure]: releaseLock(args, S.DescribeFailure, S.DescribeFailure),
+        [S.DescribeFailure]: {
+            Type: "Pass",
+            Comment: "The RUN_FAILED body (contracts/scan-stage-notices.ts runFailureSchema).",
+            Parameters: {
+                event: ScanNoticeEvent.RunFailed,
+                pipeline: args.pipeline,
+                "runId.$": RUN_ID,
+                "executionArn.$": "$$.Execution.Id",
+                status: "FAILED",
+                "error.$": "$.error.Error",
+                "cause.$": "$.error.Cause",
+            },
+            ResultPath: "$.notice",
+            Next: S.ReportFailure,
+        },
         [S.ReportFailure]: {
             Type: "Task",
             Resource: SNS_PUBLISH,
             Parameters: {
                 TopicArn: args.topicArn,
-                Subject: `lakewarden scan stage ${args.pipeline}: run failed`,
-                "Message.$": "States.JsonToString($)",
+                Subject: noticeSubject(args.pipeline, "run failed"),
+                "Message.$": "States.JsonToString($.notice)",
+                MessageAttributes: {
+                    event: { DataType: "String", StringValue: ScanNoticeEvent.RunFailed },
+                    pipeline: { DataType: "String", StringValue: args.pipeline },
+                    runId: { DataType: "String", "StringValue.$": RUN_ID },
+                },
             },
             ResultPath: null,
             TimeoutSeconds: 30,
             Retry: retryUnless([]),
-            Catch: catchAll(S.RunFailed, "$.reportError"),
+            Catch: catchAll(S.RunFailedUnreported, "$.reportError"),
             Next: S.RunFailed,
         },
         [S.RunFailed]: {
             Type: "Fail",
             Comment: "Objects are where the run left them, each in exactly one bucket; the next run picks landing up again.",
             ErrorPath: "$.error.Error",
+            CausePath: "$.error.Cause",
+        },
+        [S.RunFailedUnreported]: {
+            Type: "Fail",
+            Comment: "The notice could not be published: the execution status rule reports this error (UNREPORTED_FAILURES).",
+            Error: FAILURE_NOT_REPORTED,
             CausePath: "$.error.Cause",
         },
     };

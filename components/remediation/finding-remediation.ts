@@ -17,6 +17,7 @@ import { type KeyRef, keyUseStatement, roleArnOf, type Statement } from "../../i
 import { dynamoDbTableUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { memberRoleName, type MemberWorkflow, type RemediationFunction, stateMachineArn, trackingTableName } from "../../naming/remediation";
+import { webhookNotifier } from "../notify/webhook-notifier";
 import { ReleaseApi } from "./release-api";
 
 export interface FindingRemediationArgs {
@@ -87,19 +88,6 @@ export class FindingRemediation extends pulumi.ComponentResource {
             },
             { parent: this, protect: true },
         );
-        const secretName = settings.notification.webhookSecretName;
-        // No version: the URL is set out of band (README), so it never passes through Pulumi state.
-        this.webhookSecret = new aws.secretsmanager.Secret(
-            name,
-            {
-                name: secretName,
-                description: `lakewarden ${environment}: ${settings.notification.kind} webhook {"kind","url"}`,
-                kmsKeyId: key.arn,
-                recoveryWindowInDays: 30,
-            },
-            parent,
-        );
-        const secretArn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretName}-??????`;
         const fn = (functionName: RemediationFunction, description: string, extra: Partial<ConstructorParameters<typeof BundledFunction>[1]>) =>
             new BundledFunction(
                 `${name}-${functionName}`,
@@ -141,16 +129,22 @@ export class FindingRemediation extends pulumi.ComponentResource {
             ],
         });
         this.api = new ReleaseApi(`${name}-api`, { scope, key, handler: releaseApiFn, callerRoleArns: settings.releaserRoleArns }, parent);
-        const notify = fn("notify-webhook", `Posts findings, quarantines, releases and failures to ${settings.notification.kind}`, {
-            timeoutSeconds: 30,
-            // EventBridge invokes it asynchronously for tag-compliance changes: keep what fails.
-            deadLetterQueue: true,
-            environment: { WEBHOOK_SECRET_ARN: this.webhookSecret.arn, RELEASE_API_URL: this.api.url },
-            statements: [
-                { Sid: "ReadWebhookSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
-                keyUseStatement("DecryptWebhookSecret", scope, key, ["kms:Decrypt"], "secretsmanager"),
-            ],
-        });
+        // The URL is set out of band (README), so it never passes through Pulumi state.
+        const notifier = webhookNotifier(
+            {
+                scope,
+                key,
+                kind: settings.notification.kind,
+                webhookSecretName: settings.notification.webhookSecretName,
+                functionName: "notify-webhook",
+                description: `Posts findings, quarantines, releases and failures to ${settings.notification.kind}`,
+                releaseApiUrl: this.api.url,
+                resourceNames: { secret: name, function: `${name}-notify-webhook` },
+            },
+            this,
+        );
+        this.webhookSecret = notifier.secret;
+        const notify = notifier.fn;
         this.functions = {
             "macie-decision": decision,
             "quarantine-object": quarantineObject,

@@ -1,5 +1,6 @@
 /**
- * Macie in the security account (the organisation's delegated administrator): enabled, results
+ * Macie in the security account (the organisation's delegated administrator, or the administrator of the
+ * stack's producers by invitation when another stack owns the delegation): enabled, results
  * exported to a customer-key encrypted bucket, the configured custom data identifiers, and a
  * daily classification job over every bucket tagged RequireMacieScan=True that skips the
  * quarantine prefix (so quarantined copies never raise new findings).
@@ -19,8 +20,15 @@ export interface MacieDiscoveryArgs {
     accessLogBucket: pulumi.Input<string>;
     quarantinePrefix: string;
     customDataIdentifiers: CustomDataIdentifierConfig[];
-    /** Enrol accounts that join the organisation later automatically (needs the management account's delegation first). */
-    autoEnableMembers?: boolean;
+    /**
+     * How the members are associated. "organization" (default): this account is the organisation's delegated Macie
+     * administrator; it enrols accounts that join the organisation later automatically (OrganizationConfiguration,
+     * after the management account's delegation) and adds the existing ones without invitations. "invitation": another
+     * account is the organisation's delegated administrator (lakewarden:organization.macieAdministrator); this account
+     * invites its members, which accept (aws.macie2.InvitationAccepter in each member) and sets no organisation-wide
+     * configuration (Macie User Guide, Managing Macie accounts by invitation: both methods can be used at the same time).
+     */
+    membership?: "organization" | "invitation";
     /**
      * The management account's OrganizationAdminAccount: OrganizationConfiguration and CreateMember work only
      * for the delegated administrator (Macie API Reference, UpdateOrganizationConfiguration). Absent when the
@@ -49,10 +57,8 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
         const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then(d => [this.account, ...d]);
-        const organization =
-            args.autoEnableMembers === false
-                ? []
-                : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
+        const invitation = args.membership === "invitation";
+        const organization = invitation ? [] : [new aws.macie2.OrganizationConfiguration(name, { autoEnable: true }, { parent: this, dependsOn: delegated })];
         const prerequisites: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.all([args.delegation ?? [], args.memberPrerequisites ?? []]).then(([d, p]) => [
             this.account,
             ...organization,
@@ -65,7 +71,7 @@ export class MacieDiscovery extends pulumi.ComponentResource {
                 member =>
                     (this.memberEnrolments[member.accountId] = new aws.macie2.Member(
                         `${name}-${member.accountId}`,
-                        { accountId: member.accountId, email: member.email, status: "ENABLED", invite: false },
+                        { accountId: member.accountId, email: member.email, status: "ENABLED", invite: invitation },
                         { parent: this, dependsOn: prerequisites },
                     )),
             ),

@@ -10,19 +10,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScanPipeline } from "../../config/scan-stage";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
-import { dynamoDbTableUse, snsTopicUse } from "../../iam/key-use";
+import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, snsTopicUse } from "../../iam/key-use";
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY } from "../../lambdas/scan-stage/tables";
 import { type AccountScope, bucketArn, resourceName } from "../../naming/resources";
-import { buildScanStageDefinition } from "../../workflows/scan-stage";
+import { RUN_FAILURE_STATUSES, ScanNoticeEvent } from "../../contracts/scan-stage-notices";
+import { buildScanStageDefinition, UNREPORTED_FAILURES } from "../../workflows/scan-stage";
+import { SCAN_STAGE_BUCKETS, scanBucketPurpose, type StageBucket } from "../../naming/scan-stage";
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
+import { webhookNotifier } from "../notify/webhook-notifier";
 import { CustomerKey } from "../kms/customer-key";
 import { ReleaseApi } from "../remediation/release-api";
 import { SecureBucket } from "../storage/secure-bucket";
-
-export type StageBucket = "landing" | "scan" | "review" | "scanned";
-const STAGE_BUCKETS: readonly StageBucket[] = ["landing", "scan", "review", "scanned"];
 
 export interface ScanStageArgs {
     scope: AccountScope;
@@ -57,14 +57,20 @@ function scanStageNames(environment: string, pipeline: string) {
     return {
         stem,
         keyPurpose: stem,
-        bucketPurpose: (bucket: StageBucket) => `${pipeline}-${bucket}`,
+        bucketPurpose: (bucket: StageBucket) => scanBucketPurpose(pipeline, bucket),
         lockTable: resourceName(environment, stem, "lock"),
         decisionTable: resourceName(environment, stem, "decisions"),
         topic: resourceName(environment, stem),
+        unreportedRule: resourceName(environment, stem, "unreported"),
         functions: { run: `${stem}-run`, move: `${stem}-move`, requestApproval: `${stem}-approval`, approvalApi: `${stem}-decision` },
+        notifier: `${stem}-notify`,
         api: `${stem}-approvals`,
     };
 }
+
+/** The RUN_FAILED body from an execution status change: string variables go in unquoted, EventBridge quotes and escapes them. */
+const unreportedFailureTemplate = (pipeline: string): string =>
+    `{"event":${JSON.stringify(ScanNoticeEvent.RunFailed)},"pipeline":${JSON.stringify(pipeline)},"runId":<runId>,"executionArn":<executionArn>,"status":<status>,"error":<error>,"cause":<cause>}`;
 
 export class ScanStage extends pulumi.ComponentResource {
     readonly key: CustomerKey;
@@ -75,6 +81,8 @@ export class ScanStage extends pulumi.ComponentResource {
     readonly functions: { run: BundledFunction; move: BundledFunction; requestApproval: BundledFunction; approvalApi: BundledFunction };
     readonly machine: StateMachine;
     readonly api: ReleaseApi;
+    /** The Teams/Slack notifier subscribed to the topic, when the pipeline sets `notification`. */
+    readonly notifier?: BundledFunction;
 
     constructor(name: string, args: ScanStageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakewarden:scan-stage:ScanStage", name, {}, opts);
@@ -82,9 +90,6 @@ export class ScanStage extends pulumi.ComponentResource {
         const { accountId, region, environment } = scope;
         if (!pipeline.schedule && !pipeline.startOnEvent) {
             throw new Error(`ScanStage ${name}: pipeline ${pipeline.name} has neither a schedule nor a startOnEvent, so no run would ever start`);
-        }
-        if (pipeline.notification) {
-            throw new Error(`ScanStage ${name}: pipeline ${pipeline.name} sets a notification the notifier cannot deliver (config/scan-stage.ts)`);
         }
         const approvalTimeoutSeconds = pipeline.approvalTimeoutHours * 3600;
         if (approvalTimeoutSeconds >= RUN_TIMEOUT_SECONDS) {
@@ -97,6 +102,7 @@ export class ScanStage extends pulumi.ComponentResource {
         }
         const parent = { parent: this };
         const names = scanStageNames(environment, pipeline.name);
+        const unreportedRuleArn = `arn:aws:events:${region}:${accountId}:rule/${names.unreportedRule}`;
 
         // The stage key: its buckets, tables, topic, functions, workflow and API logs. Writers of landing and readers of
         // scanned are the pipeline's neighbours, outside this program: they use it through S3, as their IAM policies allow.
@@ -106,7 +112,8 @@ export class ScanStage extends pulumi.ComponentResource {
                 scope,
                 purpose: names.keyPurpose,
                 description: `lakewarden ${environment} scan stage ${pipeline.name}`,
-                viaServices: ["s3"],
+                // Secrets Manager: the notifier's webhook secret, read by the notifier and set out of band.
+                viaServices: pipeline.notification ? ["s3", "secretsmanager"] : ["s3"],
                 uses: [
                     {
                         sid: "MacieClassifiesObjects",
@@ -117,6 +124,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     },
                     dynamoDbTableUse(scope),
                     snsTopicUse(scope),
+                    eventBridgeEncryptedTargetsUse([unreportedRuleArn]),
                 ],
             },
             parent,
@@ -246,11 +254,21 @@ export class ScanStage extends pulumi.ComponentResource {
                 SCANNED_BUCKET: this.buckets.scanned.name,
             },
             // lambdas/scan-stage/move-handler.ts lists what each move calls (S3 API Reference, the Permissions of each operation).
+            // A version's tags: GetObjectTagging with versionId "also" needs s3:GetObjectVersionTagging (S3 API Reference,
+            // GetObjectTagging), read as both actions, as this repository reads "also" for GetObjectAttributes; the copy reads
+            // the source version's tags, and a copy with the tagging directive COPY would read them too. The unversioned
+            // actions add nothing the versioned ones do not already give on the same objects.
             statements: [
                 {
                     Sid: "ReadAndRemoveSources",
                     Effect: "Allow",
-                    Action: ["s3:DeleteObjectVersion", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes", "s3:GetObjectVersionTagging"],
+                    Action: [
+                        "s3:DeleteObjectVersion",
+                        "s3:GetObjectTagging",
+                        "s3:GetObjectVersion",
+                        "s3:GetObjectVersionAttributes",
+                        "s3:GetObjectVersionTagging",
+                    ],
                     Resource: objectsOf("landing", "scan", "review"),
                 },
                 {
@@ -259,6 +277,7 @@ export class ScanStage extends pulumi.ComponentResource {
                     Action: [
                         "s3:AbortMultipartUpload",
                         "s3:GetObject",
+                        "s3:GetObjectTagging",
                         "s3:GetObjectVersion",
                         "s3:GetObjectVersionTagging",
                         "s3:ListMultipartUploadParts",
@@ -267,12 +286,13 @@ export class ScanStage extends pulumi.ComponentResource {
                     ],
                     Resource: objectsOf("scan", "review", "scanned"),
                 },
+                // PutObjectTagging of a version: s3:PutObjectTagging (WriteTargets, on scan) and s3:PutObjectVersionTagging.
                 { Sid: "TagRunLeftovers", Effect: "Allow", Action: ["s3:PutObjectVersionTagging"], Resource: objectsOf("scan") },
                 {
                     Sid: "ListStageBuckets",
                     Effect: "Allow",
                     Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
-                    Resource: STAGE_BUCKETS.map(arnOf),
+                    Resource: SCAN_STAGE_BUCKETS.map(arnOf),
                 },
                 keyUseStatement("StageKeyViaS3", scope, key, ["kms:Decrypt", "kms:GenerateDataKey"], "s3"),
             ],
@@ -382,6 +402,14 @@ export class ScanStage extends pulumi.ComponentResource {
                         Resource: [topicArn],
                     },
                     {
+                        Sid: "UnreportedRunFailures",
+                        Effect: "Allow",
+                        Principal: { Service: "events.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [topicArn],
+                        Condition: { ArnEquals: { "aws:SourceArn": unreportedRuleArn } },
+                    },
+                    {
                         Sid: "DenyInsecureTransport",
                         Effect: "Deny",
                         Principal: "*",
@@ -393,6 +421,8 @@ export class ScanStage extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [requestApproval.role, this.machine.role] },
         );
+        this.reportUnreportedFailures(name, names.unreportedRule, pipeline.name);
+        if (pipeline.notification) this.notifier = this.subscribeNotifier(name, args, pipeline.notification, topicArn);
         this.startRuns(name, args);
         this.registerOutputs({
             landingBucket: this.buckets.landing.name,
@@ -402,6 +432,94 @@ export class ScanStage extends pulumi.ComponentResource {
             topic: topicArn,
             approvalApiUrl: this.api.url,
         });
+    }
+
+    /**
+     * Runs that end without the workflow's own RUN_FAILED notice: the run timeout and StopExecution (no Catch
+     * sees them: "Step Functions catchers are available for Task, Parallel and Map states, but not for top-level
+     * state machine execution failures", Step Functions Developer Guide, "Handling errors"), and FAILED runs with
+     * an error no catcher takes or whose notice failed (workflows/scan-stage.ts UNREPORTED_FAILURES). The
+     * execution status change carries DescribeExecution's fields, error and cause among them ("the detail section
+     * in the event data provides the same information as the DescribeExecution API", Step Functions Developer
+     * Guide, "EventBridge for Step Functions execution status changes"); its delivery is best effort (EventBridge
+     * events reference, AWS Step Functions events), which is why caught failures are published by the workflow.
+     * The input transformer writes the RUN_FAILED body (contracts/scan-stage-notices.ts); EventBridge keeps the
+     * output valid JSON, a missing field becoming null (EventBridge User Guide, "Input transformation").
+     */
+    private reportUnreportedFailures(name: string, ruleName: string, pipelineName: string): void {
+        const [timedOut, aborted] = RUN_FAILURE_STATUSES.filter(s => s !== "FAILED");
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-unreported`,
+            {
+                name: ruleName,
+                description: "A scan-stage run timed out, was stopped, or failed without its own failure notice",
+                // $or (EventBridge User Guide, "Event patterns": "Or matching" on multiple fields).
+                eventPattern: JSON.stringify({
+                    source: ["aws.states"],
+                    "detail-type": ["Step Functions Execution Status Change"],
+                    detail: {
+                        stateMachineArn: [this.machine.arn],
+                        $or: [{ status: [timedOut, aborted] }, { status: ["FAILED"], error: [...UNREPORTED_FAILURES] }],
+                    },
+                }),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-unreported`,
+            {
+                rule: rule.name,
+                arn: this.topic.arn,
+                inputTransformer: {
+                    inputPaths: {
+                        runId: "$.detail.name",
+                        executionArn: "$.detail.executionArn",
+                        status: "$.detail.status",
+                        error: "$.detail.error",
+                        cause: "$.detail.cause",
+                    },
+                    inputTemplate: unreportedFailureTemplate(pipelineName),
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * The Teams/Slack notifier (components/notify/webhook-notifier.ts, as remediation deploys it) in the stage's
+     * account, subscribed to the topic: it takes both of the topic's notices (contracts/scan-stage-notices.ts),
+     * so the subscription has no filter policy. SNS invokes it as the service, allowed for this topic only
+     * (Lambda API Reference, AddPermission: "If you grant permission to a service principal without specifying
+     * the source, other accounts could potentially configure resources in their account to invoke your Lambda
+     * function"); SNS decrypts a message before it delivers it, so the notifier needs no use of the topic's key
+     * (SNS Developer Guide, "Encryption at rest").
+     */
+    private subscribeNotifier(name: string, args: ScanStageArgs, notification: NonNullable<ScanPipeline["notification"]>, topicArn: string): BundledFunction {
+        const { scope, pipeline } = args;
+        const names = scanStageNames(scope.environment, pipeline.name);
+        const { fn } = webhookNotifier(
+            {
+                scope,
+                key: this.key,
+                kind: notification.kind,
+                webhookSecretName: notification.webhookSecretName,
+                functionName: names.notifier,
+                description: `Scan stage ${pipeline.name}: posts decision requests and failed runs to ${notification.kind}`,
+                resourceNames: { secret: `${name}-webhook`, function: `${name}-notify` },
+            },
+            this,
+        );
+        const permission = new aws.lambda.Permission(
+            `${name}-notify`,
+            { function: fn.name, action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", sourceArn: topicArn, sourceAccount: scope.accountId },
+            { parent: this, dependsOn: [fn] },
+        );
+        new aws.sns.TopicSubscription(
+            `${name}-notify`,
+            { topic: this.topic.arn, protocol: "lambda", endpoint: fn.arn },
+            { parent: this, dependsOn: [permission] },
+        );
+        return fn;
     }
 
     /** A schedule, the previous stage's completion event, or both; overlapping runs are refused by the run lock. */

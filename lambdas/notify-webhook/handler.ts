@@ -1,6 +1,6 @@
 /**
  * Post a finding, quarantine, release or failure notice to Teams or Slack, as a Step Functions task
- * (the payload is a Notification), and the scan stage's approval requests as an SNS subscriber (the
+ * (the payload is a Notification), and the scan stage's approval requests and failed runs as an SNS subscriber (the
  * payload is an SNS event: lambdas/notify-webhook/scan-approval.ts).
  * Env: WEBHOOK_SECRET_ARN (required), RELEASE_API_URL (optional, shown in release instructions).
  * IAM for the SNS path (the Step Functions path is unchanged):
@@ -22,7 +22,7 @@ import { z } from "zod";
 import { deliver, type Fetch } from "./deliver";
 import { InvalidNotification } from "./errors";
 import { notificationSchema, type Notification } from "./input";
-import { isSnsEvent, scanApprovalEventSchema } from "./scan-approval";
+import { isSnsEvent, scanStageEventSchema } from "./scan-approval";
 import { buildMessage } from "./message";
 import { toSlack } from "./slack";
 import { toTeams } from "./teams";
@@ -40,7 +40,7 @@ export interface NotifyDeps {
 /** The notifications a payload carries: one for a Step Functions task, one per record of an SNS event. */
 function notificationsOf(payload: unknown): Notification[] {
     if (isSnsEvent(payload)) {
-        const parsed = scanApprovalEventSchema.safeParse(payload);
+        const parsed = scanStageEventSchema.safeParse(payload);
         if (!parsed.success) throw new InvalidNotification(z.prettifyError(parsed.error));
         return parsed.data.Records.map(record => record.Sns);
     }

@@ -1,6 +1,6 @@
 /** What the workflows ask the notifier to say. */
 import { z } from "zod";
-import { scanApprovalSchema } from "./scan-approval";
+import { scanApprovalSchema, scanRunFailedSchema } from "./scan-approval";
 
 /** The object and finding a notification is about (extra fields from the workflow are dropped). */
 const subjectSchema = z.object({
@@ -45,6 +45,8 @@ export const notificationSchema = z.discriminatedUnion("kind", [
     }),
     // The scan stage's approval request (lambdas/notify-webhook/scan-approval.ts reads it from its SNS message).
     scanApprovalSchema,
+    // A scan-stage run that failed, timed out or was stopped (its RUN_FAILED body).
+    scanRunFailedSchema,
     z.object({
         kind: z.literal("FAILED"),
         workflow: z.enum(["quarantine", "release"]),

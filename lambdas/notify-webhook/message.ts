@@ -1,6 +1,6 @@
 /** The chat-neutral message for a notification; teams.ts and slack.ts render it. */
 import { executionUrl, macieFindingUrl, s3BucketUrl, s3ObjectUrl } from "./console-links";
-import { failureFacts, type Notification, type Subject } from "./input";
+import { causeText, failureFacts, type Notification, type Subject } from "./input";
 
 export type Tone = "attention" | "warning" | "good" | "accent";
 
@@ -167,6 +167,27 @@ export function buildMessage(notification: Notification, options: MessageOptions
                 links: [{ label: "Open review bucket in S3", url: s3BucketUrl(notification.partition, notification.region, notification.reviewBucket) }],
                 instructions: `Decide (IAM-signed, approver role): POST ${notification.decisionEndpoint}\n${JSON.stringify({ decision: "approve | deny", reason: "<why>" })}`,
             };
+        case "SCAN_RUN_FAILED": {
+            const url = executionUrl(notification.executionArn);
+            const how = { FAILED: "failed", TIMED_OUT: "timed out", ABORTED: "was stopped" }[notification.status];
+            return {
+                title: `Scan stage ${notification.pipeline}: run ${how}${notification.error ? `: ${notification.error}` : ""}`,
+                summary:
+                    "Nothing was published or deleted that was not verified: every object is in exactly one of landing, scan, review or scanned, " +
+                    "and the next run picks up what this one left.",
+                tone: "attention",
+                facts: [
+                    ["Pipeline", notification.pipeline],
+                    ["Run", notification.runId],
+                    ["Status", notification.status],
+                    ["Error", notification.error ?? "none reported"],
+                    ["Cause", causeText(notification.cause ?? undefined).slice(0, 1000)],
+                    ["Account", notification.accountId],
+                    ["Region", notification.region],
+                ],
+                links: url ? [{ label: "Open execution", url }] : [],
+            };
+        }
         case "FAILED": {
             const facts = failureFacts(notification.state);
             const url = executionUrl(notification.executionId);

@@ -1,14 +1,23 @@
 /**
- * The scan stage's "decision needed" message as SNS delivers it to Lambda: the contract is the
- * Powertools parser's SNS event schema (Records[].Sns, the field spelling of Lambda deliveries:
- * SigningCertUrl, UnsubscribeUrl; Lambda Developer Guide, "Using Lambda with Amazon SNS") narrowed
- * to what lambdas/scan-stage/request-approval.ts publishes: message attribute event=DECISION_NEEDED,
- * its Subject, and its text. The text is read line by line and must match as a whole, with the run
- * named the same everywhere; anything else is refused (InvalidNotification), never half-rendered.
- * SNS may put more than one record in an event (the event format allows it), so every record counts.
+ * The scan stage's notices as SNS delivers them to Lambda: the contract is the Powertools parser's SNS
+ * event schema (Records[].Sns, the field spelling of Lambda deliveries: SigningCertUrl, UnsubscribeUrl;
+ * Lambda Developer Guide, "Using Lambda with Amazon SNS") narrowed to what the stage publishes
+ * (contracts/scan-stage-notices.ts, shared with the publishers):
+ * - DECISION_NEEDED, read from its message attributes (request-approval.ts), never from its text;
+ * - RUN_FAILED, read from its JSON body, which the workflow's catch and the stage's execution status rule
+ *   both write (the rule's SNS target sets no attributes).
+ * Anything else is refused (InvalidNotification), never half-rendered. SNS may put more than one record in
+ * an event (the event format allows it), so every record counts.
  */
 import { SnsNotificationSchema, SnsRecordSchema, SnsSchema } from "@aws-lambda-powertools/parser/schemas/sns";
 import { z } from "zod";
+import { deliveredDecisionNeededSchema, noticeSubject, runFailureSchema } from "../../contracts/scan-stage-notices";
+
+const where = {
+    accountId: z.string().regex(/^\d{12}$/),
+    region: z.string().min(1),
+    partition: z.string().min(1),
+};
 
 /** What one approval request tells the approvers (no task token: it stays in the decision table). */
 export const scanApprovalSchema = z.object({
@@ -20,60 +29,47 @@ export const scanApprovalSchema = z.object({
     expiresAt: z.iso.datetime(),
     /** Where an approver role sends the SigV4-signed POST; shown as text, never as a button. */
     decisionEndpoint: z.url({ protocol: /^https$/ }),
-    accountId: z.string().regex(/^\d{12}$/),
-    region: z.string().min(1),
-    partition: z.string().min(1),
+    ...where,
 });
 
-/** request-approval.ts's message, line for line; the run id must be the same in all three places. */
-const APPROVAL_TEXT = new RegExp(
-    [
-        String.raw`^Scan stage (?<pipeline>.+), run (?<runId>[\w-]{1,80}): (?<reviewCount>\d+) object\(s\) need a decision\.`,
-        String.raw`They are in s3://(?<reviewBucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/ tagged lakewarden:scan-run=\k<runId> \(why: tag lakewarden:scan-verdict\)\.`,
-        String.raw`Decide before (?<expiresAt>\S+); no decision by then is a deny\.`,
-        String.raw`To decide, as an approver role, send a SigV4-signed request:`,
-        String.raw`  POST (?<decisionEndpoint>https://\S+/runs/\k<runId>/decision)`,
-        String.raw`  \{"decision": "approve" \| "deny", "reason": "<why>"\}$`,
-    ].join("\n"),
-);
+/** A run that failed, timed out or was stopped. */
+export const scanRunFailedSchema = runFailureSchema.omit({ event: true }).extend({ kind: z.literal("SCAN_RUN_FAILED"), ...where });
 
-/** request-approval.ts cuts its Subject below SNS's 100 characters ("less than 100 characters long", Publish, SNS API Reference). */
-const subjectFor = (pipeline: string): string => `lakewarden scan stage ${pipeline}: decision needed`.slice(0, 99);
 const TOPIC_ARN = /^arn:(?<partition>aws[a-z-]*):sns:(?<region>[a-z0-9-]+):(?<accountId>\d{12}):[\w-]{1,256}$/;
 
-const approvalNotificationSchema = SnsNotificationSchema.extend({
-    Subject: z.string().startsWith("lakewarden scan stage ", { error: "not a scan-stage decision subject" }),
+const stageNotificationSchema = SnsNotificationSchema.extend({
     TopicArn: z.string().regex(TOPIC_ARN, { error: "not an SNS topic ARN" }),
-    MessageAttributes: z.looseObject({ event: z.object({ Type: z.literal("String"), Value: z.literal("DECISION_NEEDED") }) }),
-    Message: z.string().regex(APPROVAL_TEXT, { error: "not the scan stage's decision-needed message" }),
 }).transform((sns, ctx) => {
-    const text = APPROVAL_TEXT.exec(sns.Message)?.groups ?? {};
     const topic = TOPIC_ARN.exec(sns.TopicArn)?.groups ?? {};
-    if (sns.Subject !== subjectFor(text.pipeline)) {
-        ctx.addIssue({ code: "custom", path: ["Subject"], message: "subject and message name different pipelines" });
+    const at = { accountId: topic.accountId, region: topic.region, partition: topic.partition };
+    const refuse = (path: string, issues: z.core.$ZodIssue[]) => {
+        for (const issue of issues) ctx.addIssue({ code: "custom", path: [path, ...issue.path.map(String)], message: issue.message });
+        return z.NEVER;
+    };
+    if (sns.MessageAttributes?.event?.Value === "DECISION_NEEDED") {
+        const attributes = deliveredDecisionNeededSchema.safeParse(sns.MessageAttributes);
+        if (!attributes.success) return refuse("MessageAttributes", attributes.error.issues);
+        if (sns.Subject !== noticeSubject(attributes.data.pipeline, "decision needed")) {
+            ctx.addIssue({ code: "custom", path: ["Subject"], message: "subject and attributes name different pipelines" });
+            return z.NEVER;
+        }
+        return scanApprovalSchema.parse({ kind: "SCAN_APPROVAL", ...attributes.data, ...at });
+    }
+    let body: unknown;
+    try {
+        body = JSON.parse(sns.Message);
+    } catch {
+        ctx.addIssue({ code: "custom", path: ["Message"], message: "neither a DECISION_NEEDED notice nor a RUN_FAILED body" });
         return z.NEVER;
     }
-    const approval = scanApprovalSchema.safeParse({
-        kind: "SCAN_APPROVAL",
-        pipeline: text.pipeline,
-        runId: text.runId,
-        reviewCount: Number(text.reviewCount),
-        reviewBucket: text.reviewBucket,
-        expiresAt: text.expiresAt,
-        decisionEndpoint: text.decisionEndpoint,
-        accountId: topic.accountId,
-        region: topic.region,
-        partition: topic.partition,
-    });
-    if (!approval.success) {
-        for (const issue of approval.error.issues) ctx.addIssue({ code: "custom", path: ["Message", ...issue.path.map(String)], message: issue.message });
-        return z.NEVER;
-    }
-    return approval.data;
+    const failure = runFailureSchema.safeParse(body);
+    if (!failure.success) return refuse("Message", failure.error.issues);
+    const { pipeline, runId, executionArn, status, error, cause } = failure.data;
+    return scanRunFailedSchema.parse({ kind: "SCAN_RUN_FAILED", pipeline, runId, executionArn, status, error, cause, ...at });
 });
 
-export const scanApprovalEventSchema = SnsSchema.extend({
-    Records: z.array(SnsRecordSchema.extend({ Sns: approvalNotificationSchema })).min(1),
+export const scanStageEventSchema = SnsSchema.extend({
+    Records: z.array(SnsRecordSchema.extend({ Sns: stageNotificationSchema })).min(1),
 });
 
 /** An SNS event (the notifier's other inputs are Step Functions task payloads, which have no Records). */

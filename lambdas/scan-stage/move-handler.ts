@@ -6,11 +6,14 @@
  * Env: LANDING_BUCKET, SCAN_BUCKET, REVIEW_BUCKET, SCANNED_BUCKET, ACCOUNT_ID (the stage's account).
  * IAM (Service Authorization Reference, "Actions defined by Amazon S3"; S3 API Reference, the
  * "Permissions" of CopyObject, UploadPartCopy, GetObjectAttributes, PutObjectTagging, DeleteObject):
- *   on <landing|scan|review>/*: s3:GetObjectVersion, s3:GetObjectVersionTagging, s3:DeleteObjectVersion,
- *     s3:GetObjectVersionAttributes (with s3:GetObjectVersion: part layout of composite checksums);
+ *   on <landing|scan|review>/*: s3:GetObjectVersion, s3:GetObjectTagging + s3:GetObjectVersionTagging (a
+ *     version's tags: "You also need permission for the s3:GetObjectVersionTagging action", GetObjectTagging),
+ *     s3:DeleteObjectVersion, s3:GetObjectVersionAttributes (with s3:GetObjectVersion: part layout of
+ *     composite checksums);
  *   on <scan|review|scanned>/*: s3:PutObject, s3:PutObjectTagging (CopyObject/CreateMultipartUpload
- *     with tags), s3:GetObject, s3:GetObjectVersion, s3:GetObjectVersionTagging, s3:AbortMultipartUpload,
- *     s3:ListMultipartUploadParts; s3:PutObjectVersionTagging on scan/* (a failed run's leftovers);
+ *     with tags), s3:GetObject, s3:GetObjectVersion, s3:GetObjectTagging + s3:GetObjectVersionTagging,
+ *     s3:AbortMultipartUpload, s3:ListMultipartUploadParts; s3:PutObjectTagging + s3:PutObjectVersionTagging
+ *     on scan/* (tagging a failed run's leftovers by version);
  *   on the four buckets: s3:ListBucket (a missing key answers 404, not 403), s3:ListBucketVersions,
  *     s3:ListBucketMultipartUploads;
  *   on the stage's customer-managed key: kms:Decrypt, kms:GenerateDataKey (SSE-KMS copies).

@@ -7,6 +7,7 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
+import { decisionNeededAttributes, type DecisionNeeded, noticeSubject } from "../../contracts/scan-stage-notices";
 import { recordPending } from "./decision-record";
 import { InvalidScanRequest } from "./errors";
 
@@ -50,21 +51,29 @@ export async function requestApproval(deps: RequestApprovalDeps, request: Approv
         requestedAt: request.enteredAt,
         expiresAt,
     });
+    const notice: DecisionNeeded = {
+        pipeline: request.pipeline,
+        runId: request.runId,
+        reviewCount: request.reviewCount,
+        reviewBucket: deps.reviewBucket,
+        expiresAt,
+        decisionEndpoint: `${deps.approvalApiUrl.replace(/\/$/, "")}/runs/${request.runId}/decision`,
+    };
+    // The text is for people; subscribers and the notifier read the same facts from the attributes (contracts/scan-stage-notices.ts).
     const message = [
-        `Scan stage ${request.pipeline}, run ${request.runId}: ${request.reviewCount} object(s) need a decision.`,
-        `They are in s3://${deps.reviewBucket}/ tagged lakewarden:scan-run=${request.runId} (why: tag lakewarden:scan-verdict).`,
-        `Decide before ${expiresAt}; no decision by then is a deny.`,
+        `Scan stage ${notice.pipeline}, run ${notice.runId}: ${notice.reviewCount} object(s) need a decision.`,
+        `They are in s3://${notice.reviewBucket}/ tagged lakewarden:scan-run=${notice.runId} (why: tag lakewarden:scan-verdict).`,
+        `Decide before ${notice.expiresAt}; no decision by then is a deny.`,
         `To decide, as an approver role, send a SigV4-signed request:`,
-        `  POST ${deps.approvalApiUrl.replace(/\/$/, "")}/runs/${request.runId}/decision`,
+        `  POST ${notice.decisionEndpoint}`,
         `  {"decision": "approve" | "deny", "reason": "<why>"}`,
     ].join("\n");
     await deps.sns.send(
         new PublishCommand({
             TopicArn: deps.topicArn,
-            // "Subjects must be ... less than 100 characters long" (Publish, SNS API Reference).
-            Subject: `lakewarden scan stage ${request.pipeline}: decision needed`.slice(0, 99),
+            Subject: noticeSubject(request.pipeline, "decision needed"),
             Message: message,
-            MessageAttributes: { event: { DataType: "String", StringValue: "DECISION_NEEDED" } },
+            MessageAttributes: decisionNeededAttributes(notice),
         }),
     );
 }

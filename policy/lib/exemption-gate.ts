@@ -33,7 +33,7 @@ export class ExemptionGate {
             this.reportViolation(message, attachUrn ? urn : undefined);
             return;
         }
-        const use = { policyName: this.policyName, urn, reason: exemption.reason, expires: exemption.expires };
+        const use = { policyName: this.policyName, urn, message, reason: exemption.reason, expires: exemption.expires };
         if (this.context) {
             this.context.recordExemption(use);
         } else {

@@ -7,6 +7,8 @@ export const RUNNER_CONTEXT: unique symbol = Symbol.for("lakewarden.policy.runne
 export interface ExemptionUse {
     policyName: string;
     urn: string;
+    /** The violation the exemption waived, as the policy reported it. */
+    message: string;
     reason: string;
     expires?: string;
 }

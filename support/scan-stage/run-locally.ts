@@ -49,7 +49,11 @@ export type Decider = (runId: string) => "approve" | "deny" | "timeout";
 export interface RunOutcome {
     status: "SUCCEEDED" | "FAILED";
     error?: string;
+    /** The execution's error name (the Fail state's Error). */
+    errorName?: string;
     notices: string[];
+    /** The workflow's RUN_FAILED publications, as the SNS task received them. */
+    failureReports: { Subject: string; Message: string; MessageAttributes: Record<string, { DataType: string; StringValue: string }> }[];
     states: string[];
     /** The executor's event log (history events and payload sizes: support/step-functions/history.ts). */
     events: EventLog[];
@@ -117,9 +121,10 @@ export async function runScanLocally(
     definition: StateMachineDefinition,
     world: StageWorld,
     stage: LocalStage,
-    options: { runId: string; decide?: Decider; startedAt?: string; maxObjects?: number },
+    options: { runId: string; decide?: Decider; startedAt?: string; maxObjects?: number; topicUnavailable?: boolean },
 ): Promise<RunOutcome> {
     const notices: string[] = [];
+    const failureReports: RunOutcome["failureReports"] = [];
     const states: string[] = [];
     const deps: RunDeps = {
         s3: s3For(world),
@@ -192,7 +197,9 @@ export async function runScanLocally(
             return { decision, approverArn, decidedAt };
         },
         [ScanStates.ReportFailure]: async input => {
-            notices.push(`FAILED ${String(input.Message).slice(0, 200)}`);
+            if (options.topicUnavailable) throw Object.assign(new Error("Topic key disabled"), { name: "SNS.KMSDisabledException" });
+            failureReports.push(input as RunOutcome["failureReports"][number]);
+            notices.push(`FAILED ${String(input.Message)}`);
             return { MessageId: "f" };
         },
     };
@@ -233,9 +240,17 @@ export async function runScanLocally(
     try {
         await execution.result;
         await collecting;
-        return { status: "SUCCEEDED", notices, states, events };
+        return { status: "SUCCEEDED", notices, failureReports, states, events };
     } catch (error) {
         await collecting.catch(() => undefined);
-        return { status: "FAILED", error: (error as Error).message, notices, states, events };
+        return {
+            status: "FAILED",
+            error: (error as Error).message,
+            errorName: ((error as Error).cause as Error | undefined)?.name,
+            notices,
+            failureReports,
+            states,
+            events,
+        };
     }
 }

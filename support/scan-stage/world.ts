@@ -24,6 +24,8 @@ export class StageWorld {
     /** Fails the n-th mover call (1-based) once, after the copy and before the source delete: the worst moment. */
     failMoveAt = new Set<number>();
     moveCalls = 0;
+    /** The n-th mover call (1-based) throws this error before it does anything (an S3 error as the SDK raises it). */
+    readonly moveErrors = new Map<number, () => Error>();
     /** Moves of these keys answer PENDING this many times first (a multipart copy spanning invocations). */
     pendingMoves = new Map<string, number>();
     /** Versions deleted by a deny decision (the only deletes outside a verified move). */
@@ -56,6 +58,8 @@ export class StageWorld {
     readonly mover: ObjectMover = {
         move: async (source, targetBucket, tags) => {
             const call = ++this.moveCalls;
+            const fault = this.moveErrors.get(call);
+            if (fault) throw fault();
             const pending = this.pendingMoves.get(source.key) ?? 0;
             if (pending > 0) {
                 this.pendingMoves.set(source.key, pending - 1);

@@ -38,7 +38,7 @@ describe("ouSharing validation", () => {
 
     it("rejects an account column that could inject SQL", () => {
         expectProblem(
-            mutate("dev", r => (mappings(r)[0].tables[0].accountColumn = "accountid) OR (1=1")),
+            mutate("prod", r => (mappings(r)[0].tables[0].accountColumn = "accountid) OR (1=1")),
             "lakewarden:ouSharing.mappings[0].tables[0].accountColumn",
             /expected a column identifier/,
         );

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parseEnvironment } from "../../config/environment";
+import { ConfigError } from "../../config/errors";
 import { expectProblem, mutate, type Raw } from "../helpers/config";
 
 const producer = "777788889999";
@@ -110,11 +111,37 @@ describe("scan stage config (lakewarden:scanStage)", () => {
         );
     });
 
-    it("refuses a webhook notification until the notifier accepts scan-stage messages, rather than ignoring it", () => {
+    it("refuses, before any resource, a pipeline name whose bucket names would pass S3's 63 characters, naming the key and the file", () => {
+        // Stack "integration": lw-integration-777788889999-eu-west-1-<name>-landing, 46 characters besides the name.
+        const named = (name: string) => withStage({ ...pipeline, name });
+        assert.throws(
+            () => parseEnvironment("integration", named("a".repeat(24))),
+            (error: unknown) => {
+                assert.ok(error instanceof ConfigError);
+                assert.deepEqual(
+                    error.problems.map(p => p.key),
+                    [key(0, "name")],
+                );
+                assert.match(
+                    error.problems[0].message,
+                    /^the stage's bucket lw-integration-777788889999-eu-west-1-a{24}-landing would be 70 characters, and S3 bucket names are 3-63 .*shorten the pipeline name to at most 17 characters \(Pulumi\.integration\.yaml\)$/,
+                );
+                return true;
+            },
+        );
+        assert.equal(parseEnvironment("integration", named("a".repeat(17))).scanStage?.pipelines[0].name, "a".repeat(17));
+        // The real stacks' pipelines fit.
+        assert.ok(parseEnvironment("dev", named("a".repeat(24))));
+    });
+
+    it("takes a webhook notification, one secret name per account", () => {
+        const notification = { kind: "teams", webhookSecretName: "lakewarden/dev/scan/webhook" };
+        const env = parseEnvironment("dev", withStage({ ...pipeline, notification }));
+        assert.deepEqual(env.scanStage?.pipelines[0].notification, notification);
         expectProblem(
-            withStage({ ...pipeline, notification: { kind: "teams", webhookSecretName: "lakewarden/dev/scan/webhook" } }),
-            key(0, "notification"),
-            /notifier does not accept scan-stage messages yet/,
+            withStage({ ...pipeline, notification }, { ...pipeline, name: "orders", notification }),
+            key(1, "notification.webhookSecretName"),
+            /duplicate webhook secret \(account\/name\) "producer\/lakewarden\/dev\/scan\/webhook"/,
         );
     });
 });

@@ -230,8 +230,17 @@ describe("offline runner", () => {
                 violationsOf(result, "iam-no-wildcard-actions").map(v => v.resourceName),
                 ["other"],
             );
+            // The use carries the finding it waived, as the policy words it (the violation adds the description).
+            const waived = violationsOf(runPolicyPack(resources), "iam-no-wildcard-actions").find(v => v.resourceName === "wild");
+            assert.ok(waived?.message.endsWith('\npolicy statement 1 allows the wildcard action "*"'));
             assert.deepStrictEqual(result.exemptionsUsed, [
-                { policyName: "iam-no-wildcard-actions", urn: find(resources, "wild").urn, reason: "break-glass role, SEC-7", expires: undefined },
+                {
+                    policyName: "iam-no-wildcard-actions",
+                    urn: find(resources, "wild").urn,
+                    message: 'policy statement 1 allows the wildcard action "*"',
+                    reason: "break-glass role, SEC-7",
+                    expires: undefined,
+                },
             ]);
         });
 

@@ -53,8 +53,13 @@ describe("first deploy (issue 10)", () => {
             const root = "arn:aws:iam::444455556666:root";
             assert.ok(allows(key, root, "kms:CreateGrant", "lambda.eu-west-1.amazonaws.com").length > 0, "Lambda kmsKeyArn needs kms:CreateGrant");
             assert.ok(allows(key, root, "kms:CreateGrant", "dynamodb.eu-west-1.amazonaws.com").length > 0, "DynamoDB needs kms:CreateGrant");
+            // The OU row filters' mapping is a SecureString: prod shares Security Lake's tables by OU (dev does not).
+            const prodKey = keyNamed(prod, "security-security");
             for (const action of ["kms:Encrypt", "kms:Decrypt"]) {
-                assert.ok(allows(key, root, action, "ssm.eu-west-1.amazonaws.com").length > 0, `SecureString ${action} through SSM`);
+                assert.ok(
+                    allows(prodKey, "arn:aws:iam::210987654321:root", action, "ssm.eu-west-1.amazonaws.com").length > 0,
+                    `SecureString ${action} through SSM`,
+                );
             }
         });
 
@@ -123,9 +128,10 @@ describe("first deploy (issue 10)", () => {
 
     describe("2. principals exist before the policies naming them", () => {
         it("creates the org-reader role after the reconciler role it trusts", () => {
-            const reader = ofType(dev, "aws:iam/role:Role").find(r => r.props.name === "lakewarden-dev-org-reader");
+            // Prod shares Security Lake's tables by OU (dev does not: one Security Lake administrator per organisation).
+            const reader = ofType(prod, "aws:iam/role:Role").find(r => r.props.name === "lakewarden-prod-org-reader");
             assert.ok(reader);
-            assert.ok(dependsOnUrn(dev, reader, r => r.type === "aws:iam/role:Role" && r.props.name === "lakewarden-dev-ou-row-filters-fn"));
+            assert.ok(dependsOnUrn(prod, reader, r => r.type === "aws:iam/role:Role" && r.props.name === "lakewarden-prod-ou-row-filters-fn"));
         });
 
         it("deploys the StackSet's member roles after the function roles they trust", () => {
@@ -199,8 +205,8 @@ describe("first deploy (issue 10)", () => {
 
     describe("4. Macie", () => {
         it("configures the organisation only after the delegation, and enrols existing producers", () => {
-            const [config] = ofType(dev, "aws:macie2/organizationConfiguration:OrganizationConfiguration");
-            assert.ok(dependsOnUrn(dev, config, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
+            const [config] = ofType(prod, "aws:macie2/organizationConfiguration:OrganizationConfiguration");
+            assert.ok(dependsOnUrn(prod, config, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
             const members = ofType(prod, "aws:macie2/member:Member");
             assert.deepEqual(members.map(m => m.props.accountId).sort(), ["222233334444", "333344445555"]);
             for (const member of members) {
@@ -208,6 +214,24 @@ describe("first deploy (issue 10)", () => {
                 assert.ok(dependsOnUrn(prod, member, r => r.type === "aws:macie2/organizationAdminAccount:OrganizationAdminAccount"));
                 assert.ok(dependsOnUrn(prod, member, r => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole" && r.accountId === member.props.accountId));
             }
+        });
+
+        it("in dev (prod owns the organisation's delegation) invites the producer, which enables Macie after its service-linked role and accepts", () => {
+            for (const type of ["organizationAdminAccount:OrganizationAdminAccount", "organizationConfiguration:OrganizationConfiguration"]) {
+                assert.deepEqual(ofType(dev, `aws:macie2/${type}`), [], type);
+            }
+            const [member] = ofType(dev, "aws:macie2/member:Member");
+            assert.deepEqual([member.props.accountId, member.props.invite, member.accountId], ["777788889999", true, "444455556666"]);
+            const [accepter] = ofType(dev, "aws:macie2/invitationAccepter:InvitationAccepter");
+            assert.deepEqual([accepter.props.administratorAccountId, accepter.accountId], ["444455556666", "777788889999"]);
+            assert.ok(accepter.dependencies.includes(member.urn), "the invitation exists before it is accepted");
+            const account = ofType(dev, "aws:macie2/account:Account").find(a => a.accountId === "777788889999");
+            assert.ok(account && accepter.dependencies.includes(account.urn), "Macie is enabled in the member before it accepts");
+            assert.ok(dependsOnUrn(dev, account, r => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole" && r.accountId === "777788889999"));
+            const results = ofType(dev, "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration").find(
+                r => r.accountId === "777788889999",
+            );
+            assert.ok(results && results.dependencies.includes(accepter.urn), "the scan stage's Macie settings wait for the membership");
         });
 
         it("refuses a producer without its email when remediation is on, naming the key", async () => {
@@ -265,8 +289,13 @@ describe("first deploy (issue 10)", () => {
 
     describe("6. absent means absent", () => {
         it("refuses sections that need a management account without one, and writes no empty ARN once they are gone", async () => {
+            const prodAccounts = sectionOf<{ role: string }[]>("prod", "accounts").filter(a => a.role !== "management");
+            await assert.rejects(
+                recordStack("prod", { config: withSection("prod", "accounts", prodAccounts) }),
+                /lakewarden:ouSharing\.mappings: .*management/,
+            );
             const accounts = sectionOf<{ role: string }[]>("dev", "accounts").filter(a => a.role !== "management");
-            await assert.rejects(recordStack("dev", { config: withSection("dev", "accounts", accounts) }), /lakewarden:ouSharing\.mappings: .*management/);
+            await assert.rejects(recordStack("dev", { config: withSection("dev", "accounts", accounts) }), /lakewarden:sensitiveData\.targetOus: .*management/);
             const { targetOus: _targetOus, ...sensitiveData } = sectionOf<Record<string, unknown>>("dev", "sensitiveData");
             const config: Record<string, string> = { ...withSection("dev", "accounts", accounts), "lakewarden:sensitiveData": JSON.stringify(sensitiveData) };
             delete config["lakewarden:ouSharing"];
@@ -284,7 +313,7 @@ describe("first deploy (issue 10)", () => {
         });
 
         it("reads the OU tree of its own organisation only", () => {
-            const reader = ofType(dev, "aws:iam/rolePolicy:RolePolicy").find(p => p.name === "management-org-reader");
+            const reader = ofType(prod, "aws:iam/rolePolicy:RolePolicy").find(p => p.name === "management-org-reader");
             assert.ok(reader);
             const [read] = docOf(reader).Statement;
             assert.deepEqual(read.Resource, [

@@ -150,8 +150,6 @@ const DEV = [
     // The production sanitisation job's account receives CREATE_TABLE on the sanitised database (lakewarden:sanitisation.source).
     "  consumer 222233334444 (222233334444) receives:",
     "    databases: producer:company_sanitised",
-    "  role arn:aws:iam::444455556666:role/lakewarden-dev-ou-row-filters-fn (security) reads:",
-    "    security:amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_1_0 (whole table): columns not known; all rows [DESCRIBE,SELECT, grantable]",
     "  role arn:aws:iam::777788889999:role/lakewarden-dev-discovery-reporter-fn (producer) reads no rows (metadata only)",
     "  role arn:aws:iam::123456789012:role/lakewarden-dev-analytics-hr-runtime (analytics) reads:",
     "    producer:company.employees: uid, name[pii], department, salary[secret]; all rows [SELECT]",
@@ -164,7 +162,6 @@ const DEV = [
     "    producer:company.employees.name [pii] -> role lakewarden-dev-analytics-sales-runtime in analytics by analytics-grants-sales-company-employees-columns-select; approved by SEC-DEV-0001 until 2027-06-30",
     "    producer:company.employees.salary [secret] -> analytics by producer-shares-analytics-company-employees-columns-select; approved by SEC-DEV-0001 until 2027-06-30",
     "    producer:company.employees.salary [secret] -> role lakewarden-dev-analytics-hr-runtime in analytics by analytics-grants-hr-company-employees-columns-select; approved by SEC-DEV-0001 until 2027-06-30",
-    "  incomplete: security-ou-row-filters-amazon_security_lake_glue_db_eu_west_1-amazon_security_lake_table_eu_west_1_sh_findings_1_0: table 444455556666:amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_1_0 is not declared in this stack (created outside it), so its columns are not known",
 ];
 
 const PROD = [

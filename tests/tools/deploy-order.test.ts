@@ -41,7 +41,7 @@ describe("deploy order of the accounts (one source for the plan, the access repo
             renderDeployOrder(deployOrder(recording.resources, accountPlans(recording.resources))),
             [
                 "deploy order, one account at a time (npm run deploy:account):",
-                "  1. security; again after management, producer",
+                "  1. security; again after producer",
                 "  2. management after security",
                 "  3. producer after security; again after analytics",
                 "  4. analytics after producer",

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { StateMachine } from "aws-local-stepfunctions";
 import { taskStates, type State, type StateMachineDefinition } from "../../workflows/asl";
-import { buildScanStageDefinition, ScanStates } from "../../workflows/scan-stage";
+import { buildScanStageDefinition, FAILURE_NOT_REPORTED, ScanStates } from "../../workflows/scan-stage";
 import { scanArgs } from "./scan-stage-fixtures";
 
 // asl-validator ships no type declarations.
@@ -42,7 +42,33 @@ describe("scan-stage definition", () => {
                 );
         }
         const release = definition.States[ScanStates.ReleaseLockAfterFailure];
-        assert.ok(release?.Type === "Task" && release.Next === ScanStates.ReportFailure);
+        assert.ok(release?.Type === "Task" && release.Next === ScanStates.DescribeFailure);
+    });
+
+    it("reports a caught failure once, with the RUN_FAILED attributes, and a notice it cannot publish as FAILURE_NOT_REPORTED", () => {
+        const definition = buildScanStageDefinition(scanArgs());
+        const describe = definition.States[ScanStates.DescribeFailure];
+        assert.ok(describe?.Type === "Pass" && describe.Next === ScanStates.ReportFailure);
+        const report = definition.States[ScanStates.ReportFailure];
+        assert.ok(report?.Type === "Task");
+        assert.equal(report.Parameters?.["Message.$"], "States.JsonToString($.notice)");
+        assert.deepEqual(report.Parameters?.MessageAttributes, {
+            event: { DataType: "String", StringValue: "RUN_FAILED" },
+            pipeline: { DataType: "String", StringValue: "orders" },
+            runId: { DataType: "String", "StringValue.$": "$$.Execution.Name" },
+        });
+        assert.equal(report.Next, ScanStates.RunFailed);
+        assert.deepEqual(
+            report.Catch.map(c => c.Next),
+            [ScanStates.RunFailedUnreported],
+        );
+        const unreported = definition.States[ScanStates.RunFailedUnreported];
+        assert.ok(unreported?.Type === "Fail" && unreported.Error === FAILURE_NOT_REPORTED);
+        // A decision neither approve nor deny is an error like any other, with an error the notice can carry.
+        const route = definition.States[ScanStates.RouteDecision];
+        assert.ok(route?.Type === "Choice" && route.Default === ScanStates.UnknownDecision);
+        const unknown = definition.States[ScanStates.UnknownDecision];
+        assert.ok(unknown?.Type === "Pass" && unknown.Next === ScanStates.ReleaseLockAfterFailure && unknown.ResultPath === "$.error");
     });
 
     it("treats an approval timeout as a deny and never waits longer than the run may live", () => {

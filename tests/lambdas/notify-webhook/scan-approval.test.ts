@@ -135,9 +135,9 @@ describe("notify-webhook as the scan stage's SNS subscriber", () => {
         );
     });
 
-    it("reads the subject request-approval cut below SNS's 100 characters for a long pipeline name", async () => {
-        const input = await published("p".repeat(80));
-        assert.equal(input.Subject?.length, 99);
+    it("reads the subject of the longest pipeline name the config allows, under SNS's 100 characters", async () => {
+        const input = await published(`p${"-".repeat(22)}p`);
+        assert.ok((input.Subject?.length ?? 100) < 100);
         const out = posting();
         await notify(delivered(input), deps("teams", out.fetch));
         assert.equal(out.posts.length, 1);
@@ -148,20 +148,84 @@ describe("notify-webhook as the scan stage's SNS subscriber", () => {
         // The documented sample as delivered: "Hello from SNS!" with test attributes.
         await assert.rejects(notify(awsFixture("sns/lambda-event.json"), deps("teams", out.fetch)), (error: Error) => {
             assert.equal(error.name, "InvalidNotification");
-            assert.match(error.message, /Records\[0\]\.Sns\.MessageAttributes\.event/);
-            assert.match(error.message, /Records\[0\]\.Sns\.Message\n/);
+            assert.match(error.message, /neither a DECISION_NEEDED notice nor a RUN_FAILED body\n  → at Records\[0\]\.Sns\.Message/);
             return true;
         });
+        // The facts come from the attributes: a decision endpoint that is not https is refused, whatever the text says.
         const tampered = await published();
-        tampered.Message = tampered.Message?.replace("/runs/run-2024-03-11T19-30-00Z/decision", "/runs/run-other/decision");
-        await assert.rejects(notify(delivered(tampered), deps("teams", out.fetch)), { name: "InvalidNotification" });
+        tampered.MessageAttributes = {
+            ...tampered.MessageAttributes,
+            decisionEndpoint: { DataType: "String", StringValue: "http://example.com/runs/x/decision" },
+        };
+        await assert.rejects(notify(delivered(tampered), deps("teams", out.fetch)), {
+            name: "InvalidNotification",
+            message: /MessageAttributes\.decisionEndpoint/,
+        });
         const otherPipeline = await published();
         otherPipeline.Subject = "lakewarden scan stage payments: decision needed";
         await assert.rejects(notify(delivered(otherPipeline), deps("teams", out.fetch)), {
             name: "InvalidNotification",
-            message: /subject and message name different pipelines/,
+            message: /subject and attributes name different pipelines/,
         });
+        // A JSON body that is not RUN_FAILED.
+        const other = await published();
+        await assert.rejects(
+            notify(
+                delivered({ ...other, MessageAttributes: {}, Message: JSON.stringify({ event: "RUN_FAILED", pipeline: "orders" }) }),
+                deps("teams", out.fetch),
+            ),
+            { name: "InvalidNotification", message: /Records\[0\]\.Sns\.Message\.runId/ },
+        );
         assert.equal(out.posts.length, 0);
+    });
+
+    it("posts a failed run from the workflow's own notice and a timed-out run from the execution status rule", async () => {
+        const execution = "arn:aws:states:eu-west-1:222222222222:execution:lakewarden-prod-scan-orders:run-2024-03-11T19-30-00Z";
+        // As workflows/scan-stage.ts ReportFailure publishes it (body and attributes of the contract).
+        const caught: PublishCommandInput = {
+            TopicArn: TOPIC,
+            Subject: "lakewarden scan stage orders: run failed",
+            Message: JSON.stringify({
+                event: "RUN_FAILED",
+                pipeline: "orders",
+                runId: "run-2024-03-11T19-30-00Z",
+                executionArn: execution,
+                status: "FAILED",
+                error: "ScanJobFailed",
+                cause: JSON.stringify({
+                    errorType: "ScanJobFailed",
+                    errorMessage: "Macie job 3ce05dbb7ec5505def334104bf7fb2b5 ended CANCELLED",
+                    trace: ["at poll"],
+                }),
+            }),
+            MessageAttributes: {
+                event: { DataType: "String", StringValue: "RUN_FAILED" },
+                pipeline: { DataType: "String", StringValue: "orders" },
+                runId: { DataType: "String", StringValue: "run-2024-03-11T19-30-00Z" },
+            },
+        };
+        // As the rule's input transformer writes it, without attributes (an EventBridge SNS target sets none).
+        const timedOut: PublishCommandInput = {
+            TopicArn: TOPIC,
+            Message: JSON.stringify({
+                event: "RUN_FAILED",
+                pipeline: "orders",
+                runId: "run-2024-03-12T01-30-00Z",
+                executionArn: execution.replace("19-30-00Z", "01-30-00Z").replace("03-11", "03-12"),
+                status: "TIMED_OUT",
+                error: null,
+                cause: null,
+            }),
+        };
+        const out = posting();
+        assert.deepEqual(await notify(delivered(caught, timedOut), deps("teams", out.fetch)), { delivered: true, kind: "SCAN_RUN_FAILED" });
+        const [failed, timeout] = out.posts.map(p => p.attachments[0].content);
+        assert.equal(failed.body[0].text, "Scan stage orders: run failed: ScanJobFailed");
+        const facts = Object.fromEntries(failed.body[2].facts.map((f: { title: string; value: string }) => [f.title, f.value]));
+        assert.equal(facts.Cause, "Macie job 3ce05dbb7ec5505def334104bf7fb2b5 ended CANCELLED");
+        assert.equal(facts.Account, "222222222222");
+        assert.match(failed.actions[0].url, /states\/home\?region=eu-west-1#\/v2\/executions\/details\//);
+        assert.equal(timeout.body[0].text, "Scan stage orders: run timed out");
     });
 
     it("keeps its Step Functions inputs", async () => {

@@ -74,7 +74,19 @@ describe("scan stage request-approval Lambda", () => {
         const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
         assert.equal(published?.TopicArn, TOPIC);
         assert.equal(published?.Subject, "lakewarden scan stage orders: decision needed");
-        assert.deepEqual(published?.MessageAttributes, { event: { DataType: "String", StringValue: "DECISION_NEEDED" } });
+        // The facts as structured attributes (contracts/scan-stage-notices.ts), for filter policies and the notifier.
+        assert.deepEqual(published?.MessageAttributes, {
+            event: { DataType: "String", StringValue: "DECISION_NEEDED" },
+            pipeline: { DataType: "String", StringValue: "orders" },
+            runId: { DataType: "String", StringValue: "run-2024-03-11T19-30-00Z" },
+            reviewCount: { DataType: "Number", StringValue: "5" },
+            reviewBucket: { DataType: "String", StringValue: "orders-review" },
+            expiresAt: { DataType: "String", StringValue: "2024-03-12T20:02:41.374Z" },
+            decisionEndpoint: {
+                DataType: "String",
+                StringValue: "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/runs/run-2024-03-11T19-30-00Z/decision",
+            },
+        });
         assert.ok(!published?.Message?.includes(TOKEN.slice(0, 40)), "the token never leaves the table");
         assert.match(
             published?.Message ?? "",

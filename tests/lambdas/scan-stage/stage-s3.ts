@@ -21,15 +21,15 @@ const objects = (...names: (keyof typeof BUCKETS)[]) => names.map(b => `arn:aws:
  *    need permission for the s3:PutObjectVersionTagging action" (GetObjectTagging likewise with
  *    s3:GetObjectVersionTagging); GetObjectAttributes of a version: s3:GetObjectVersion and
  *    s3:GetObjectVersionAttributes.
- * The fake authorises a versioned request by its *Version* action alone. If "also" means both
- * actions (as this repository reads it for GetObjectAttributes), landing/* needs s3:GetObjectTagging
- * besides s3:GetObjectVersionTagging: the copy reads the source version's tags.
+ * The fake authorises a versioned tagging request by its *Version* action alone; the role also has the
+ * unversioned action, as "also" reads as both (tests/components/scan-stage.test.ts checks the deployed role
+ * for both, with the repository's IAM evaluation).
  */
 export function movePolicy(drop: { action: string; bucket: keyof typeof BUCKETS }[] = []): PolicyDoc {
     const statements: PolicyDoc["Statement"] = [
         {
             Effect: "Allow",
-            Action: ["s3:GetObjectVersion", "s3:GetObjectVersionTagging", "s3:DeleteObjectVersion", "s3:GetObjectVersionAttributes"],
+            Action: ["s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:DeleteObjectVersion", "s3:GetObjectVersionAttributes"],
             Resource: objects("landing", "scan", "review"),
         },
         {
@@ -38,6 +38,7 @@ export function movePolicy(drop: { action: string; bucket: keyof typeof BUCKETS 
                 "s3:PutObject",
                 "s3:PutObjectTagging",
                 "s3:GetObject",
+                "s3:GetObjectTagging",
                 "s3:GetObjectVersion",
                 "s3:GetObjectVersionTagging",
                 "s3:AbortMultipartUpload",
@@ -67,15 +68,16 @@ export interface StageS3 {
     session(policy: PolicyDoc): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
-export function stageS3(maxSingleCopyBytes?: number): StageS3 {
+/** The four buckets (the test's names, or a recorded stage's) owned by `account`. */
+export function stageS3(maxSingleCopyBytes?: number, buckets: Record<keyof typeof BUCKETS, string> = BUCKETS, account = ACCOUNT): StageS3 {
     const s3 = new FakeS3(maxSingleCopyBytes);
-    for (const bucket of Object.values(BUCKETS)) s3.createBucket(bucket, ACCOUNT);
+    for (const bucket of Object.values(buckets)) s3.createBucket(bucket, account);
     const sts = new FakeSts();
     return {
         s3,
         fakes: installFakeAws(s3, sts),
         session(policy) {
-            const roleArn = `arn:aws:iam::${ACCOUNT}:role/lakewarden-orders-scan-move-${sts.assumed.length}`;
+            const roleArn = `arn:aws:iam::${account}:role/lakewarden-orders-scan-move-${sts.assumed.length}`;
             sts.defineRole(roleArn, policy);
             const { Credentials } = sts.assumeRole({ RoleArn: roleArn, RoleSessionName: "scan-stage-move" });
             return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
