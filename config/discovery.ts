@@ -31,14 +31,7 @@ export const discoverySchema = z
                 retention: tagKey.default("gdpr:retention"),
                 lawfulBasis: tagKey.default("gdpr:lawful-basis"),
             })
-            .default({
-                dataSubjects: "gdpr:data-subjects",
-                purpose: "gdpr:purpose",
-                consumers: "gdpr:consumers",
-                owner: "gdpr:owner",
-                retention: "gdpr:retention",
-                lawfulBasis: "gdpr:lawful-basis",
-            }),
+            .prefault({}),
         schedules: z
             .strictObject({
                 backfill: schedule.default("rate(1 day)"),
@@ -47,7 +40,7 @@ export const discoverySchema = z
                 detection: glueCron.default("cron(0 2 * * ? *)"),
                 report: schedule.default("rate(1 day)"),
             })
-            .default({ backfill: "rate(1 day)", catalog: "rate(1 hour)", detection: "cron(0 2 * * ? *)", report: "rate(1 day)" }),
+            .prefault({}),
         detection: z
             .strictObject({
                 /** Glue's classifyColumns sampleFraction and thresholdFraction. */
@@ -56,7 +49,7 @@ export const discoverySchema = z
                 workers: z.number().int().min(2).max(100).default(2),
                 timeoutMinutes: z.number().int().min(10).max(2880).default(120),
             })
-            .default({ sampleFraction: 0.1, thresholdFraction: 0.1, workers: 2, timeoutMinutes: 120 }),
+            .prefault({}),
         /** Art. 30 attributes of the model's own datasets (their zone buckets are sources too). */
         records: z
             .array(

@@ -34,7 +34,7 @@ export const ouSharingSchema = z
             )
             .default([]),
     })
-    .default({ schedule: "rate(1 hour)", mappings: [] });
+    .prefault({});
 
 export type OuSharing = z.infer<typeof ouSharingSchema>;
 

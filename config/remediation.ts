@@ -43,7 +43,7 @@ export const remediationSchema = z
                 findingTypes: z.array(z.enum(SENSITIVE_DATA_TYPES)).min(1).optional(),
                 bucketOwnerAllowlist: z.array(z.string().min(1)).default([]),
             })
-            .default({ severityThreshold: "High", quarantinePublic: true, bucketOwnerAllowlist: [] }),
+            .prefault({}),
         notification: z.strictObject({
             kind: z.enum(["teams", "slack"]),
             /** Secrets Manager name; the value ({"kind","url"}) is set out of band, never in config. */

@@ -18,7 +18,7 @@ export const sensitiveDataSchema = z
         /** Member accounts already run an AWS Config recorder (Control Tower does); otherwise the baseline creates one. */
         existingConfigRecorder: z.boolean().default(true),
     })
-    .default({ targetOus: [], bucketOwners: ["data-platform"], existingConfigRecorder: true });
+    .prefault({});
 
 export type SensitiveData = z.infer<typeof sensitiveDataSchema>;
 

@@ -185,3 +185,15 @@ export function serviceTrust(service: string, accountId: string, sourceArn?: str
     }
     return policyDocument([{ Sid: "TrustService", Effect: "Allow", Principal: { Service: service }, Action: ["sts:AssumeRole"], Condition: condition }]);
 }
+
+/** Refuses every request for `actions` on `resources` that does not come over TLS (aws:SecureTransport false). */
+export function denyInsecureTransport(actions: string[], resources: string[]): Statement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: actions,
+        Resource: resources,
+        Condition: { Bool: { "aws:SecureTransport": false } },
+    };
+}

@@ -81,52 +81,25 @@ export function producerGrants(env: Environment, producer: string): GrantSpec[] 
         const consumerId = accountNamed(env, share.consumer).id;
         const catalogId = producerOf(env, share.database).id;
         const base = `${share.consumer}-${share.database}`;
-        add({
-            key: `${base}-describe`,
-            principal: consumerId,
-            resource: { kind: "database", catalogId, name: share.database },
-            permissions: ["DESCRIBE"],
-            grantable: true,
-        });
+        const grant = (key: string, resource: GrantResource, permissions: Permission[]) =>
+            add({ key, principal: consumerId, resource, permissions, grantable: true });
+        grant(`${base}-describe`, { kind: "database", catalogId, name: share.database }, ["DESCRIBE"]);
         const table = { catalogId, databaseName: share.database, name: share.table };
-        if (share.rowFilter !== undefined) {
-            add({
-                key: `${base}-${share.table}-describe`,
-                principal: consumerId,
-                resource: { kind: "table", ...table },
-                permissions: ["DESCRIBE"],
-                grantable: true,
-            });
-            add({
-                key: `${base}-${share.table}-filter-select`,
-                principal: consumerId,
-                resource: { kind: "filter", tableCatalogId: catalogId, databaseName: share.database, tableName: share.table, name: shareFilterName(share) },
-                permissions: ["SELECT"],
-                grantable: true,
-            });
-        } else if (share.columns !== undefined) {
-            add({
-                key: `${base}-${share.table}-describe`,
-                principal: consumerId,
-                resource: { kind: "table", ...table },
-                permissions: ["DESCRIBE"],
-                grantable: true,
-            });
-            add({
-                key: `${base}-${share.table}-columns-select`,
-                principal: consumerId,
-                resource: { kind: "columns", ...table, columnNames: [...share.columns].sort() },
-                permissions: ["SELECT"],
-                grantable: true,
-            });
+        // A filtered share: DESCRIBE on the table, SELECT through the row filter or on the listed columns only.
+        const filtered: [string, GrantResource] | undefined =
+            share.rowFilter !== undefined
+                ? [
+                      "filter-select",
+                      { kind: "filter", tableCatalogId: catalogId, databaseName: share.database, tableName: share.table, name: shareFilterName(share) },
+                  ]
+                : share.columns !== undefined
+                  ? ["columns-select", { kind: "columns", ...table, columnNames: [...share.columns].sort() }]
+                  : undefined;
+        if (filtered) {
+            grant(`${base}-${share.table}-describe`, { kind: "table", ...table }, ["DESCRIBE"]);
+            grant(`${base}-${share.table}-${filtered[0]}`, filtered[1], ["SELECT"]);
         } else {
-            add({
-                key: `${base}-${share.table}-select`,
-                principal: consumerId,
-                resource: { kind: "table", ...table },
-                permissions: ["DESCRIBE", "SELECT"],
-                grantable: true,
-            });
+            grant(`${base}-${share.table}-select`, { kind: "table", ...table }, ["DESCRIBE", "SELECT"]);
         }
     }
     return [...grants.values()];

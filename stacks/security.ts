@@ -6,7 +6,7 @@ import { FindingRemediation } from "../components/remediation/finding-remediatio
 import { MacieDiscovery } from "../components/remediation/macie-discovery";
 import { SecureBucket } from "../components/storage/secure-bucket";
 import { OuRowFilters } from "../components/organizations/ou-row-filters";
-import { policyDocument } from "../iam/documents";
+import { denyInsecureTransport, policyDocument } from "../iam/documents";
 import { resourceName } from "../naming/resources";
 import { AccountStack, type AccountStackArgs } from "./account";
 
@@ -113,14 +113,7 @@ export class SecurityAccount extends AccountStack {
                             ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
                         },
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sns:Publish"],
-                        Resource: [`arn:aws:sns:${region}:${accountId}:${alertsName}`],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
+                    denyInsecureTransport(["sns:Publish"], [`arn:aws:sns:${region}:${accountId}:${alertsName}`]),
                 ]),
             },
             parent,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { readersByDatabase } from "../plans/readers";
 import type { Discovery } from "../config/discovery";
 import { type Environment, environmentFromConfig } from "../config/environment";
-import { attributesFromTags, buildRopa, type RopaReport, type RopaSource, toCsv } from "../lambdas/discovery-ropa/record";
+import { buildRopa, discoveredSource, type RopaReport, type RopaSource, toCsv } from "../lambdas/discovery-ropa/record";
 import { readStackConfig } from "./offline/stack-config";
 
 export interface ExportedSource {
@@ -32,17 +32,7 @@ export function recordOfProcessing(env: Environment & { discovery: Discovery }, 
             attributes,
         };
     });
-    const discovered: RopaSource[] = exported.map(s => {
-        const dataset = s.tags[discovery.datasetTag] || undefined;
-        return {
-            arn: s.arn,
-            kind: s.kind,
-            name: s.name,
-            status: s.status,
-            ...(dataset ? { dataset } : {}),
-            attributes: attributesFromTags(s.tags, discovery.recordTags),
-        };
-    });
+    const discovered = exported.map(s => discoveredSource(s, s.tags, { dataset: discovery.datasetTag, record: discovery.recordTags }));
     return buildRopa([...modelSources, ...discovered], readersByDatabase(env), generatedAt);
 }
 

@@ -14,10 +14,11 @@ import { STATE_TABLE_SCHEMA } from "../../lambdas/discovery-common/state";
 import { REPORT_TABLE_SCHEMA } from "../../lambdas/discovery-ropa/ropa";
 import type { Readers } from "../../lambdas/discovery-ropa/record";
 import { BundledFunction, type BundledFunctionArgs } from "../compute/bundled-function";
-import { cloudWatchAlarmsUse, dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
+import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, logGroupUse, snsTopicUse, sqsQueueUse } from "../../iam/key-use";
 import { EventTrigger } from "../events/event-trigger";
 import { CustomerKey } from "../kms/customer-key";
-import { keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
+import { AlarmTopic, glueJobStatePattern, metricAboveZeroAlarm, type WatchedMetric } from "../monitoring/alarm-topic";
+import { denyInsecureTransport, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { childDependsOn } from "../../pulumi/resource-options";
 import { SecureBucket } from "../storage/secure-bucket";
@@ -62,9 +63,29 @@ export function sourceEventPattern(): Record<string, unknown> {
     };
 }
 
+/** This environment's PII jobs, as an EventBridge pattern list. */
+function piiJobNames(environment: string): unknown[] {
+    return [{ prefix: jobPrefix(environment) }];
+}
+
 /** Glue Job State Change events of this environment's PII jobs in the given states. */
 export function jobStatePattern(environment: string, states: string[]): Record<string, unknown> {
-    return { source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: [{ prefix: jobPrefix(environment) }], state: states } };
+    return glueJobStatePattern(piiJobNames(environment), states);
+}
+
+/**
+ * What a Glue security configuration encrypts with customer keys: the job's S3 output (SSE-KMS with `s3KeyArn`),
+ * its CloudWatch logs (SSE-KMS) and its job bookmarks (CSE-KMS) with `keyArn`.
+ */
+export function glueEncryption(
+    keyArn: pulumi.Input<string>,
+    s3KeyArn: pulumi.Input<string> = keyArn,
+): aws.types.input.glue.SecurityConfigurationEncryptionConfiguration {
+    return {
+        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: s3KeyArn },
+        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
+    };
 }
 
 export class DataStoreDiscovery extends pulumi.ComponentResource {
@@ -74,7 +95,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
     readonly deadLetterQueue: aws.sqs.Queue;
     readonly stateTable: aws.dynamodb.Table;
     readonly reportTable: aws.dynamodb.Table;
-    readonly alarms: aws.sns.Topic;
+    readonly alarms: AlarmTopic;
     readonly functions: Record<"intake" | "backfill" | "catalog" | "reporter" | "ropa", BundledFunction>;
     readonly crawlerRole: aws.iam.Role;
     readonly jobRole: aws.iam.Role;
@@ -94,7 +115,6 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         const n = (...parts: string[]) => resourceName(environment, "discovery", ...parts);
         const ruleArn = (rule: string) => `arn:aws:events:${region}:${accountId}:rule/${rule}`;
         const eventsRule = n("source-events");
-        const failedJobsRule = n("pii-job-failed");
         this.key = new CustomerKey(
             `${name}-key`,
             {
@@ -104,8 +124,8 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                 viaServices: ["dynamodb", "lambda", "s3", "sqs"],
                 uses: [
                     logGroupUse(scope, [`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`]),
-                    eventBridgeEncryptedTargetsUse([ruleArn(eventsRule), ruleArn(failedJobsRule)]),
-                    cloudWatchAlarmsUse(scope),
+                    // The alarm topic declares its own uses (CloudWatch alarms, the failed-job rule).
+                    eventBridgeEncryptedTargetsUse([ruleArn(eventsRule)]),
                     dynamoDbTableUse(scope),
                     sqsQueueUse(scope),
                     snsTopicUse(scope),
@@ -197,14 +217,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
                         Resource: [queueArn],
                         Condition: { ArnEquals: { "aws:SourceArn": ruleArn(eventsRule) } },
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sqs:*"],
-                        Resource: [queueArn],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
+                    denyInsecureTransport(["sqs:*"], [queueArn]),
                 ]),
             },
             parent,
@@ -493,11 +506,7 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             `${name}-glue`,
             {
                 name: securityConfigurationName,
-                encryptionConfiguration: {
-                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key.arn },
-                },
+                encryptionConfiguration: glueEncryption(key.arn),
             },
             parent,
         );
@@ -642,36 +651,41 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
         );
 
         // Alarms: a message in the dead-letter queue, failed PII jobs, failed scheduled runs, disagreements.
-        this.alarms = new aws.sns.Topic(`${name}-alarms`, { name: n("alarms"), kmsMasterKeyId: key.arn }, parent);
-        const alarm = (label: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions">) =>
+        this.alarms = new AlarmTopic(
+            `${name}-alarms`,
+            {
+                scope,
+                key,
+                topicName: n("alarms"),
+                failedJobs: {
+                    ruleName: n("pii-job-failed"),
+                    description: "A discovery PII job run failed, timed out or stopped",
+                    jobName: piiJobNames(environment),
+                },
+                previousNames: { failedJobs: `${name}-pii-job-failed` },
+            },
+            parent,
+        );
+        const alarm = (label: string, description: string, metric: WatchedMetric) =>
             new aws.cloudwatch.MetricAlarm(
                 `${name}-${label}`,
-                { name: n(label), alarmActions: [this.alarms.arn], okActions: [this.alarms.arn], treatMissingData: "notBreaching", ...args },
+                metricAboveZeroAlarm({ name: n(label), description, topicArn: this.alarms.arn }, { ...metric, period: 300 }),
                 parent,
             );
-        alarm("dlq-depth", {
-            alarmDescription: "Source events that failed five times wait in the discovery dead-letter queue",
+        const waiting = (queue: pulumi.Input<string>): WatchedMetric => ({
             namespace: "AWS/SQS",
             metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: `${queueName}-dlq` },
+            dimensions: { QueueName: queue },
             statistic: "Maximum",
             period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
         });
+        alarm("dlq-depth", "Source events that failed five times wait in the discovery dead-letter queue", waiting(`${queueName}-dlq`));
         triggers.forEach(([label], index) =>
-            alarm(`${label}-undelivered`, {
-                alarmDescription: `EventBridge could not deliver ${label} events to its function: they wait in the rule's dead-letter queue`,
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: triggerQueues[index].name },
-                statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-            }),
+            alarm(
+                `${label}-undelivered`,
+                `EventBridge could not deliver ${label} events to its function: they wait in the rule's dead-letter queue`,
+                waiting(triggerQueues[index].name),
+            ),
         );
         for (const [label, f] of [
             ["catalog-errors", catalog],
@@ -679,64 +693,21 @@ export class DataStoreDiscovery extends pulumi.ComponentResource {
             ["reporter-errors", reporter],
             ["ropa-errors", ropa],
         ] as const) {
-            alarm(label, {
-                alarmDescription: `${f.name} failed`,
+            alarm(label, `${f.name} failed`, {
                 namespace: "AWS/Lambda",
                 metricName: "Errors",
                 dimensions: { FunctionName: f.name },
                 statistic: "Sum",
                 period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
             });
         }
-        alarm("disagreements", {
-            alarmDescription: `PII detections contradict the model's classification: see s3://${bucketName}/${DISCOVERY_PREFIXES.disagreements}`,
+        alarm("disagreements", `PII detections contradict the model's classification: see s3://${bucketName}/${DISCOVERY_PREFIXES.disagreements}`, {
             namespace: "lakewarden",
             metricName: DISAGREEMENT_METRIC,
             dimensions: { service: "discovery-reporter" },
             statistic: "Maximum",
             period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
         });
-        const failedJobs = new aws.cloudwatch.EventRule(
-            `${name}-pii-job-failed`,
-            {
-                name: failedJobsRule,
-                description: "A discovery PII job run failed, timed out or stopped",
-                eventPattern: JSON.stringify(jobStatePattern(environment, ["FAILED", "TIMEOUT", "ERROR", "STOPPED"])),
-            },
-            parent,
-        );
-        new aws.sns.TopicPolicy(
-            `${name}-alarms`,
-            {
-                arn: this.alarms.arn,
-                policy: policyDocument([
-                    {
-                        Sid: "FailedJobEvents",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [`arn:aws:sns:${region}:${accountId}:${n("alarms")}`],
-                        Condition: { ArnEquals: { "aws:SourceArn": ruleArn(failedJobsRule) } },
-                    },
-                    {
-                        Sid: "CloudWatchAlarms",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [`arn:aws:sns:${region}:${accountId}:${n("alarms")}`],
-                        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
-                ]),
-            },
-            parent,
-        );
-        new aws.cloudwatch.EventTarget(`${name}-pii-job-failed`, { rule: failedJobs.name, arn: this.alarms.arn }, parent);
         // What a data-protection officer and the platform team look at: sources, detections, gaps, failures.
         const metric = (service: string, name: string, label: string) => ["lakewarden", name, "service", service, { label, stat: "Sum" }];
         const widget = (title: string, metrics: unknown[], y: number, x: number) => ({

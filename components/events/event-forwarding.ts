@@ -7,10 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyRef, policyDocument, roleArnOf } from "../../iam/documents";
-import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { movedFrom } from "../../pulumi/resource-options";
-import { ruleArn } from "./event-trigger";
+import { ruleArn, ruleDeadLetterQueue } from "./event-trigger";
 
 export interface EventForwardingArgs {
     scope: AccountScope;
@@ -79,34 +78,9 @@ export class EventForwarding extends pulumi.ComponentResource {
         let deadLetterConfig: { arn: pulumi.Input<string> } | undefined;
         const ready: pulumi.Resource[] = [role, policy];
         if (args.key) {
-            const queueName = `${ruleName}-dlq`;
-            const queueArn = `arn:aws:sqs:${eventScope.region}:${accountId}:${queueName}`;
-            args.key.allow(eventBridgeDeadLetterUse(eventScope, [this.ruleArn])).allow(sqsQueueUse(eventScope));
-            const queue = new aws.sqs.Queue(
-                `${name}-dlq`,
-                { name: queueName, kmsMasterKeyId: args.key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
-                { parent: this, ...inRegion },
-            );
-            ready.push(
-                new aws.sqs.QueuePolicy(
-                    `${name}-dlq`,
-                    {
-                        queueUrl: queue.url,
-                        policy: policyDocument([
-                            {
-                                Sid: "EventBridgeDeadLetters",
-                                Effect: "Allow",
-                                Principal: { Service: "events.amazonaws.com" },
-                                Action: ["sqs:SendMessage"],
-                                Resource: [queueArn],
-                                Condition: { ArnEquals: { "aws:SourceArn": this.ruleArn } },
-                            },
-                        ]),
-                    },
-                    { parent: this, ...inRegion },
-                ),
-            );
-            deadLetterConfig = { arn: queue.arn };
+            const deadLetters = ruleDeadLetterQueue(name, { scope: eventScope, key: args.key, ruleName, ruleArn: this.ruleArn }, { parent: this, ...inRegion });
+            ready.push(deadLetters.policy);
+            deadLetterConfig = { arn: deadLetters.queue.arn };
         }
         for (const bus of args.buses) {
             new aws.cloudwatch.EventTarget(

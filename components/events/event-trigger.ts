@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundledFunction } from "../compute/bundled-function";
 import type { StateMachine } from "../compute/state-machine";
-import { type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
+import { denyInsecureTransport, type KeyRef, policyDocument, roleArnOf, serviceTrust } from "../../iam/documents";
 import { eventBridgeDeadLetterUse, sqsQueueUse } from "../../iam/key-use";
 import { type AccountScope, pascal, resourceName } from "../../naming/resources";
 import { movedFrom } from "../../pulumi/resource-options";
@@ -42,6 +42,46 @@ export function ruleArn(scope: AccountScope, ruleName: string, busArn?: string):
     return `arn:aws:events:${scope.region}:${scope.accountId}:rule/${bus && bus !== "default" ? `${bus}/` : ""}${ruleName}`;
 }
 
+/**
+ * The customer-key queue a rule's undeliverable events land in (`<ruleName>-dlq`, kept 14 days), with the policy
+ * that lets EventBridge send them as the service for this rule only, over TLS, and the key uses both need.
+ * Children of `opts.parent` named `<name>-dlq`.
+ */
+export function ruleDeadLetterQueue(
+    name: string,
+    args: { scope: AccountScope; key: KeyRef; ruleName: string; ruleArn: string },
+    opts: pulumi.CustomResourceOptions,
+): { queue: aws.sqs.Queue; policy: aws.sqs.QueuePolicy; arn: string } {
+    const { scope, key } = args;
+    const queueName = `${args.ruleName}-dlq`;
+    const arn = `arn:aws:sqs:${scope.region}:${scope.accountId}:${queueName}`;
+    key.allow(eventBridgeDeadLetterUse(scope, [args.ruleArn])).allow(sqsQueueUse(scope));
+    const queue = new aws.sqs.Queue(
+        `${name}-dlq`,
+        { name: queueName, kmsMasterKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
+        opts,
+    );
+    const policy = new aws.sqs.QueuePolicy(
+        `${name}-dlq`,
+        {
+            queueUrl: queue.url,
+            policy: policyDocument([
+                {
+                    Sid: "EventBridgeDeadLetters",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: ["sqs:SendMessage"],
+                    Resource: [arn],
+                    Condition: { ArnEquals: { "aws:SourceArn": args.ruleArn } },
+                },
+                denyInsecureTransport(["sqs:SendMessage"], [arn]),
+            ]),
+        },
+        opts,
+    );
+    return { queue, policy, arn };
+}
+
 export class EventTrigger extends pulumi.ComponentResource {
     readonly rule: aws.cloudwatch.EventRule;
     readonly deadLetterQueue: aws.sqs.Queue;
@@ -55,7 +95,7 @@ export class EventTrigger extends pulumi.ComponentResource {
         if (args.scheduleExpression !== undefined && args.bus !== undefined) {
             throw new Error(`EventTrigger ${name}: schedules run on the default bus only, not on ${args.bus.arn}`);
         }
-        const { accountId, region, environment } = args.scope;
+        const { accountId, environment } = args.scope;
         const previously = (child: keyof NonNullable<EventTriggerArgs["previousNames"]>) => ({
             parent: this,
             aliases: movedFrom(opts?.parent, args.previousNames?.[child]),
@@ -73,42 +113,11 @@ export class EventTrigger extends pulumi.ComponentResource {
             previously("rule"),
         );
 
-        const queueName = `${fullRuleName}-dlq`;
-        const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
-        args.key.allow(eventBridgeDeadLetterUse(args.scope, [this.ruleArn])).allow(sqsQueueUse(args.scope));
-        this.deadLetterQueue = new aws.sqs.Queue(
-            `${name}-dlq`,
-            { name: queueName, kmsMasterKeyId: args.key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
-            { parent: this },
-        );
-        // EventBridge sends undeliverable events as the service, for this rule only.
-        const queuePolicy = new aws.sqs.QueuePolicy(
-            `${name}-dlq`,
-            {
-                queueUrl: this.deadLetterQueue.url,
-                policy: policyDocument([
-                    {
-                        Sid: "EventBridgeDeadLetters",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sqs:SendMessage"],
-                        Resource: [queueArn],
-                        Condition: { ArnEquals: { "aws:SourceArn": this.ruleArn } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sqs:SendMessage"],
-                        Resource: [queueArn],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
-                ]),
-            },
-            { parent: this },
-        );
+        const deadLetters = ruleDeadLetterQueue(name, { scope: args.scope, key: args.key, ruleName: fullRuleName, ruleArn: this.ruleArn }, { parent: this });
+        this.deadLetterQueue = deadLetters.queue;
+        const queueArn = deadLetters.arn;
 
-        const ready: pulumi.Resource[] = [queuePolicy];
+        const ready: pulumi.Resource[] = [deadLetters.policy];
         let targetArn: pulumi.Input<string>;
         let roleArn: string | undefined;
         if ("stateMachine" in args.target) {

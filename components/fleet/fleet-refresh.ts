@@ -7,7 +7,7 @@ import { buildFleetRefreshDefinition, type FleetRefreshConfig, fleetRefreshState
 import { BundledFunction } from "../compute/bundled-function";
 import { StateMachine } from "../compute/state-machine";
 import { EventTrigger } from "../events/event-trigger";
-import { accountRoot, type KeyRef, policyDocument, type Statement } from "../../iam/documents";
+import { accountRoot, denyInsecureTransport, type KeyRef, policyDocument, type Statement } from "../../iam/documents";
 import { defaultBusArn, imageStatePattern } from "../../imagebuilder/image-events";
 import { snsTopicUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
@@ -134,14 +134,7 @@ export class FleetRefresh extends pulumi.ComponentResource {
                         Action: ["sns:Publish"],
                         Resource: [topicArn],
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
+                    denyInsecureTransport(["sns:Publish"], [topicArn]),
                 ]),
             },
             // SNS rejects a policy naming a role that does not exist yet.

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BundledFunction } from "../compute/bundled-function";
 import { EventTrigger } from "../events/event-trigger";
+import { metricAboveZeroAlarm } from "../monitoring/alarm-topic";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
 import { ssmSecureStringUse } from "../../iam/key-use";
 import { type AccountScope, resourceName } from "../../naming/resources";
@@ -173,22 +174,18 @@ export class OuRowFilters extends pulumi.ComponentResource {
         trigger("org-changes", "ou-row-filters-org-changes", {
             eventPattern: { source: ["aws.organizations"], detail: { eventName: ORGANIZATION_CHANGE_EVENTS } },
         });
+        // Recovery is the next successful run: only the failure notifies.
         new aws.cloudwatch.MetricAlarm(
             `${name}-errors`,
-            {
-                name: resourceName(environment, "ou-row-filters-errors"),
-                alarmDescription: "The OU row-filter reconciler failed: some OU's rows may be stale (see its logs)",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: this.reconciler.name },
-                statistic: "Sum",
-                period: 3600,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [args.alarmTopicArn],
-            },
+            metricAboveZeroAlarm(
+                {
+                    name: resourceName(environment, "ou-row-filters-errors"),
+                    description: "The OU row-filter reconciler failed: some OU's rows may be stale (see its logs)",
+                    topicArn: args.alarmTopicArn,
+                    notifyRecovery: false,
+                },
+                { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: this.reconciler.name }, statistic: "Sum", period: 3600 },
+            ),
             { parent: this },
         );
         this.registerOutputs({ functionArn: this.reconciler.arn, parameterName });

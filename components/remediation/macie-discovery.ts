@@ -8,10 +8,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomDataIdentifierConfig } from "../../config/remediation";
-import type { KeyRef, Statement } from "../../iam/documents";
-import type { KeyUse } from "../../iam/key-use";
+import type { KeyRef } from "../../iam/documents";
 import { type AccountScope, resourceName } from "../../naming/resources";
-import { SecureBucket } from "../storage/secure-bucket";
+import { ResultsRepository } from "../scan-stage/results-repository";
+import type { SecureBucket } from "../storage/secure-bucket";
 
 export interface MacieDiscoveryArgs {
     scope: AccountScope;
@@ -42,50 +42,6 @@ export interface MacieDiscoveryArgs {
 }
 
 const SCAN_TAG = { key: "RequireMacieScan", value: "True" } as const;
-/** Where every lakewarden results repository keeps Macie's discovery results (the scan stage's repositories too). */
-export const RESULTS_PREFIX = "macie-results/";
-
-function macieSourceArns(scope: AccountScope): string[] {
-    return [
-        `arn:aws:macie2:${scope.region}:${scope.accountId}:export-configuration:*`,
-        `arn:aws:macie2:${scope.region}:${scope.accountId}:classification-job/*`,
-    ];
-}
-
-/** What Macie needs to encrypt its results with the security key. */
-export function macieResultsKeyUse(scope: AccountScope): KeyUse {
-    return {
-        sid: "MacieEncryptsResults",
-        principal: { service: "macie.amazonaws.com" },
-        actions: ["kms:Encrypt", "kms:GenerateDataKey"],
-        conditions: { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } },
-        source: "Amazon Macie User Guide, Storing and retaining sensitive data discovery results (key policy for macie.amazonaws.com)",
-    };
-}
-
-/** Macie writes its results as the service, from this account's export configuration and jobs only. */
-export function macieResultsStatements(scope: AccountScope): (bucketArn: string) => Statement[] {
-    const condition = { StringEquals: { "aws:SourceAccount": scope.accountId }, ArnLike: { "aws:SourceArn": macieSourceArns(scope) } };
-    return bucketArn => [
-        {
-            Sid: "MacieLocatesBucket",
-            Effect: "Allow",
-            Principal: { Service: "macie.amazonaws.com" },
-            Action: ["s3:GetBucketLocation"],
-            Resource: [bucketArn],
-            Condition: condition,
-        },
-        {
-            Sid: "MacieWritesResults",
-            Effect: "Allow",
-            Principal: { Service: "macie.amazonaws.com" },
-            Action: ["s3:PutObject"],
-            Resource: [`${bucketArn}/${RESULTS_PREFIX}*`],
-            Condition: condition,
-        },
-    ];
-}
-
 export class MacieDiscovery extends pulumi.ComponentResource {
     readonly account: aws.macie2.Account;
     readonly results: SecureBucket;
@@ -98,7 +54,6 @@ export class MacieDiscovery extends pulumi.ComponentResource {
         super("lakewarden:remediation:MacieDiscovery", name, {}, opts);
         const parent = { parent: this };
         const environment = args.scope.environment;
-        args.key.allow(macieResultsKeyUse(args.scope));
         this.account = new aws.macie2.Account(name, { findingPublishingFrequency: "FIFTEEN_MINUTES", status: "ENABLED" }, parent);
         const enabled = { parent: this, dependsOn: [this.account] };
         const delegated: Promise<pulumi.Input<pulumi.Resource>[]> = Promise.resolve(args.delegation ?? []).then(d => [this.account, ...d]);
@@ -121,23 +76,19 @@ export class MacieDiscovery extends pulumi.ComponentResource {
                     )),
             ),
         ];
-        this.results = new SecureBucket(
+        const repository = new ResultsRepository(
             `${name}-results`,
             {
                 scope: args.scope,
-                purpose: "macie-results",
                 key: args.key,
                 accessLogBucket: args.accessLogBucket,
-                policyStatements: macieResultsStatements(args.scope),
-                noncurrentVersionExpirationDays: 30,
+                macieEnabled: [this.account],
+                previousNames: { bucket: `${name}-results`, exportConfiguration: name },
             },
             parent,
         );
-        const exportConfiguration = new aws.macie2.ClassificationExportConfiguration(
-            name,
-            { s3Destination: { bucketName: this.results.name, keyPrefix: RESULTS_PREFIX, kmsKeyArn: args.key.arn } },
-            { parent: this, dependsOn: [this.account, this.results] },
-        );
+        this.results = repository.bucket;
+        const exportConfiguration = repository.exportConfiguration;
         this.customDataIdentifiers = args.customDataIdentifiers.map(
             identifier =>
                 new aws.macie.CustomDataIdentifier(

@@ -4,6 +4,7 @@ import type { Dataset } from "../../config/datasets";
 import { sanitisationJobName, sanitisedTablePrefix } from "../../naming/sanitisation";
 import { type AccountScope, resourceName } from "../../naming/resources";
 import { sanitisationJobArguments } from "../../sanitise/job-arguments";
+import { metricAboveZeroAlarm } from "../monitoring/alarm-topic";
 
 /** The namespace core.METRICS_NAMESPACE writes RowsRead, RowsWritten and ColumnsRefused to (Dataset, Table dimensions). */
 export const SANITISATION_METRICS_NAMESPACE = "lakewarden/sanitisation";
@@ -118,21 +119,20 @@ export class DatasetSanitisation extends pulumi.ComponentResource {
         for (const table of dataset.tables) {
             new aws.cloudwatch.MetricAlarm(
                 `${name}-${table.name}-refused`,
-                {
-                    name: resourceName(scope.environment, "sanitise", lower.name, dataset.database, table.name, "refused"),
-                    alarmDescription: `The sanitisation of ${dataset.database}.${table.name} refused columns: a detection contradicts the model, or a column is not in it`,
-                    namespace: SANITISATION_METRICS_NAMESPACE,
-                    metricName: "ColumnsRefused",
-                    dimensions: { Dataset: dataset.database, Table: table.name },
-                    statistic: "Maximum",
-                    period: 3600,
-                    evaluationPeriods: 1,
-                    threshold: 0,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: [args.alarmTopicArn],
-                    okActions: [args.alarmTopicArn],
-                },
+                metricAboveZeroAlarm(
+                    {
+                        name: resourceName(scope.environment, "sanitise", lower.name, dataset.database, table.name, "refused"),
+                        description: `The sanitisation of ${dataset.database}.${table.name} refused columns: a detection contradicts the model, or a column is not in it`,
+                        topicArn: args.alarmTopicArn,
+                    },
+                    {
+                        namespace: SANITISATION_METRICS_NAMESPACE,
+                        metricName: "ColumnsRefused",
+                        dimensions: { Dataset: dataset.database, Table: table.name },
+                        statistic: "Maximum",
+                        period: 3600,
+                    },
+                ),
                 parent,
             );
         }

@@ -3,13 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Dataset } from "../../config/datasets";
 import type { Sanitisation } from "../../config/sanitisation";
 import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, serviceTrust, type Statement } from "../../iam/documents";
-import { cloudWatchAlarmsUse, eventBridgeEncryptedTargetsUse, logGroupUse } from "../../iam/key-use";
+import { logGroupUse } from "../../iam/key-use";
 import { sanitisationJobName, sanitisationRoleName } from "../../naming/sanitisation";
 import { type AccountScope, bucketArn, bucketName, kmsAlias, resourceName } from "../../naming/resources";
 import { shipGlueScripts } from "../../bundling/glue-scripts";
 import { childDependsOn } from "../../pulumi/resource-options";
-import { detectionRecordsKey } from "../discovery/data-store-discovery";
+import { detectionRecordsKey, glueEncryption } from "../discovery/data-store-discovery";
 import { CustomerKey } from "../kms/customer-key";
+import { AlarmTopic } from "../monitoring/alarm-topic";
 import { SecureBucket } from "../storage/secure-bucket";
 import { DatasetSanitisation, SANITISATION_METRICS_NAMESPACE } from "./dataset-sanitisation";
 import { TokenisationKey } from "./tokenisation-key";
@@ -44,7 +45,7 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
     readonly key: CustomerKey;
     readonly role: aws.iam.Role;
     readonly roleArn: string;
-    readonly alarms: aws.sns.Topic;
+    readonly alarms: AlarmTopic;
     readonly datasets: DatasetSanitisation[];
 
     constructor(name: string, args: ProductionSanitisationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -59,10 +60,6 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
         const securityConfigurationName = n();
         const logGroupPrefix = `/aws-glue/sanitise/${environment}-${lower}`;
         const logGroupArns = ["output", "error"].map(stream => `arn:aws:logs:${region}:${accountId}:log-group:${logGroupPrefix}/${stream}`);
-        const failedRule = n("job-failed");
-        const failedRuleArn = `arn:aws:events:${region}:${accountId}:rule/${failedRule}`;
-        const topicName = n("alarms");
-        const topicArn = `arn:aws:sns:${region}:${accountId}:${topicName}`;
 
         this.role = new aws.iam.Role(
             `${name}-role`,
@@ -91,8 +88,6 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
                         source: "AWS Glue Developer Guide, Setting up encryption in AWS Glue (job bookmark CSE-KMS needs the role's kms:Encrypt/Decrypt)",
                         principalResources: [this.role],
                     },
-                    eventBridgeEncryptedTargetsUse([failedRuleArn]),
-                    cloudWatchAlarmsUse(scope),
                 ],
             },
             parent,
@@ -124,12 +119,8 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
             `${name}-glue`,
             {
                 name: securityConfigurationName,
-                encryptionConfiguration: {
-                    // What the job writes to S3 is the lower environment's data: its key, not production's.
-                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: target.keyArn },
-                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key.arn },
-                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key.arn },
-                },
+                // What the job writes to S3 is the lower environment's data: its key, not production's.
+                encryptionConfiguration: glueEncryption(key.arn, target.keyArn),
             },
             parent,
         );
@@ -167,7 +158,22 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
             { parent: this, deleteBeforeReplace: true, dependsOn: childDependsOn(opts, this.role) },
         );
 
-        this.alarms = new aws.sns.Topic(`${name}-alarms`, { name: topicName, kmsMasterKeyId: key.arn }, parent);
+        // Failed runs reach the alarm topic through EventBridge.
+        this.alarms = new AlarmTopic(
+            `${name}-alarms`,
+            {
+                scope,
+                key,
+                topicName: n("alarms"),
+                failedJobs: {
+                    ruleName: n("job-failed"),
+                    description: `A sanitisation run for ${lower} failed, timed out or stopped`,
+                    jobName: [...jobNames].sort(),
+                },
+                previousNames: { failedJobs: `${name}-job-failed` },
+            },
+            parent,
+        );
         this.datasets = args.datasets.map(
             dataset =>
                 new DatasetSanitisation(
@@ -195,48 +201,6 @@ export class ProductionSanitisation extends pulumi.ComponentResource {
                     { parent: this, dependsOn: [this.role, tokenKey] },
                 ),
         );
-        const failed = new aws.cloudwatch.EventRule(
-            `${name}-job-failed`,
-            {
-                name: failedRule,
-                description: `A sanitisation run for ${lower} failed, timed out or stopped`,
-                // "Glue Job State Change" events are sent for SUCCEEDED, FAILED, TIMEOUT and STOPPED (Glue developer guide,
-                // "Automating AWS Glue with EventBridge"); ERROR is the run state of a workflow or trigger starting a deleted
-                // job (Glue developer guide, "AWS Glue job run statuses"), which is how these jobs start, so it alarms too.
-                eventPattern: JSON.stringify({
-                    source: ["aws.glue"],
-                    "detail-type": ["Glue Job State Change"],
-                    detail: { jobName: [...jobNames].sort(), state: ["ERROR", "FAILED", "STOPPED", "TIMEOUT"] },
-                }),
-            },
-            parent,
-        );
-        new aws.sns.TopicPolicy(
-            `${name}-alarms`,
-            {
-                arn: this.alarms.arn,
-                policy: policyDocument([
-                    {
-                        Sid: "FailedJobEvents",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { ArnEquals: { "aws:SourceArn": failedRuleArn } },
-                    },
-                    {
-                        Sid: "CloudWatchAlarms",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                    },
-                ]),
-            },
-            parent,
-        );
-        new aws.cloudwatch.EventTarget(`${name}-job-failed`, { rule: failed.name, arn: this.alarms.arn }, parent);
         // Rows read and written and columns refused per table, as the jobs report them.
         const metrics = args.datasets.flatMap(d =>
             d.tables.flatMap(t =>

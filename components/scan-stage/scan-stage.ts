@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScanPipeline } from "../../config/scan-stage";
-import { type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
+import { denyInsecureTransport, type KeyRef, keyUseStatement, policyDocument, roleArnOf, type Statement } from "../../iam/documents";
 import { dynamoDbTableUse, eventBridgeEncryptedTargetsUse, snsTopicUse } from "../../iam/key-use";
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY } from "../../lambdas/scan-stage/tables";
 import { type AccountScope, bucketArn, resourceName } from "../../naming/resources";
@@ -409,14 +409,7 @@ export class ScanStage extends pulumi.ComponentResource {
                         Resource: [topicArn],
                         Condition: { ArnEquals: { "aws:SourceArn": unreportedRuleArn } },
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: ["sns:Publish"],
-                        Resource: [topicArn],
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
+                    denyInsecureTransport(["sns:Publish"], [topicArn]),
                 ]),
             },
             { parent: this, dependsOn: [requestApproval.role, this.machine.role] },

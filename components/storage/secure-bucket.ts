@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type KeyRef, type Statement, policyDocument } from "../../iam/documents";
+import { denyInsecureTransport, type KeyRef, policyDocument, type Statement } from "../../iam/documents";
 import { s3AccessLogDeliveryUse } from "../../iam/key-use";
 import { type AccountScope, bucketArn, bucketName } from "../../naming/resources";
 
@@ -85,14 +85,7 @@ export class SecureBucket extends pulumi.ComponentResource {
 
 function bucketPolicyStatements(arn: string, args: SecureBucketArgs): Statement[] {
     const statements: Statement[] = [
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: ["s3:*"],
-            Resource: [arn, `${arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-        },
+        denyInsecureTransport(["s3:*"], [arn, `${arn}/*`]),
         args.receivesAccessLogs || args.receivesLogs
             ? // S3 server access log delivery sends no SSE header (S3 User Guide, "Permissions for log delivery"); neither do AWSTOE and EMR.
               {

@@ -44,7 +44,7 @@ export interface RopaReport {
     lacking: string[];
 }
 
-export function attributesFromTags(tags: Record<string, string>, recordTags: Record<RecordAttribute, string>): Partial<Record<RecordAttribute, string>> {
+function attributesFromTags(tags: Record<string, string>, recordTags: Record<RecordAttribute, string>): Partial<Record<RecordAttribute, string>> {
     const out: Partial<Record<RecordAttribute, string>> = {};
     for (const attribute of RECORD_ATTRIBUTES) {
         const value = tags[recordTags[attribute]]?.trim();
@@ -85,4 +85,21 @@ export function toCsv(report: RopaReport): string {
         e.readers.flatMap(r => r.roles.map(role => `${role.roleArn}: ${role.tables.join(" ")}`)).join("; "),
     ]);
     return [CSV_COLUMNS.join(","), ...rows.map(row => row.map(csvCell).join(","))].join("\n") + "\n";
+}
+
+/** A discovered source as the record lists it: the model dataset its dataset tag names, and the record attributes of its tags. */
+export function discoveredSource(
+    source: { arn: string; kind: string; name: string; status: string },
+    tags: Record<string, string>,
+    tagKeys: { dataset: string; record: Record<RecordAttribute, string> },
+): RopaSource {
+    const dataset = tags[tagKeys.dataset] || undefined;
+    return {
+        arn: source.arn,
+        kind: source.kind,
+        name: source.name,
+        status: source.status,
+        ...(dataset ? { dataset } : {}),
+        attributes: attributesFromTags(tags, tagKeys.record),
+    };
 }

@@ -4,7 +4,7 @@ import type { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-gr
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SourceItem, StateStore } from "../discovery-common/state";
 import { tagsOf } from "../discovery-common/tags";
-import { attributesFromTags, buildRopa, type Readers, type RecordAttribute, type RopaReport, toCsv } from "./record";
+import { buildRopa, discoveredSource, type Readers, type RecordAttribute, type RopaReport, toCsv } from "./record";
 
 export interface RopaDeps {
     state: StateStore;
@@ -55,18 +55,7 @@ export async function runRopa(deps: RopaDeps): Promise<RopaReport> {
     );
     const now = deps.now();
     const report = buildRopa(
-        sources.map(s => {
-            const sourceTags = tags.get(s.arn) ?? {};
-            const dataset = sourceTags[deps.datasetTagKey] || undefined;
-            return {
-                arn: s.arn,
-                kind: s.kind,
-                name: s.name,
-                status: s.status,
-                ...(dataset ? { dataset } : {}),
-                attributes: attributesFromTags(sourceTags, deps.recordTags),
-            };
-        }),
+        sources.map(s => discoveredSource(s, tags.get(s.arn) ?? {}, { dataset: deps.datasetTagKey, record: deps.recordTags })),
         deps.readers,
         now.toISOString(),
     );

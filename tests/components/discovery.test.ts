@@ -8,15 +8,11 @@ import { environmentFromConfig } from "../../config/environment";
 import { runPolicyPack } from "../policy/helpers";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { ofType, recordComponent, type Recording } from "../helpers/program";
+import { docOf } from "../helpers/documents";
 
 const producer = "777788889999";
 const scope = { environment: "test", accountId: producer, region: "eu-west-1" };
 const settings = discoverySchema.parse({ producers: ["producer"] }) as Discovery;
-
-interface Doc {
-    Statement: { Sid: string; Effect: string; Action: string[]; Resource?: string[]; Principal?: unknown; Condition?: unknown }[];
-}
-const docOf = (value: unknown) => JSON.parse(String(value)) as Doc;
 
 function build(): void {
     const provider = new aws.Provider("producer", {
@@ -129,11 +125,12 @@ describe("DataStoreDiscovery component", () => {
         assert.ok(alarms.includes("lakewarden-test-discovery-dlq-depth"));
         assert.ok(alarms.includes("lakewarden-test-discovery-disagreements"));
         const failed = named("aws:cloudwatch/eventRule:EventRule", "lakewarden-test-discovery-pii-job-failed");
+        // The failed-run states the alarm topic shares with sanitisation (AlarmTopic), in sorted order.
         assert.deepEqual((JSON.parse(String(failed.props.eventPattern)) as { detail: { state: string[] } }).detail.state, [
-            "FAILED",
-            "TIMEOUT",
             "ERROR",
+            "FAILED",
             "STOPPED",
+            "TIMEOUT",
         ]);
         const [tag] = ofType(recording, "aws:lakeformation/lfTag:LfTag");
         assert.deepEqual(tag.props.values, ["false", "true"]);

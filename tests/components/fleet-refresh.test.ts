@@ -5,6 +5,7 @@ import { FleetRefresh } from "../../components/fleet/fleet-refresh";
 import { SampleEcsCluster } from "../../components/fleet/sample-ecs-cluster";
 import { CustomerKey } from "../../components/kms/customer-key";
 import { ofType, type RecordedResource, recordComponent, type Recording } from "../helpers/program";
+import { type PolicyDoc } from "../helpers/documents";
 
 const scope = { environment: "test", accountId: "123456789012", region: "eu-west-1" };
 const buildAccount = "777788889999";
@@ -19,17 +20,6 @@ const unusedKey = {
         return unusedKey;
     },
 };
-
-interface Doc {
-    Statement: {
-        Sid: string;
-        Effect: string;
-        Action: string[];
-        Resource?: string[];
-        Principal?: unknown;
-        Condition?: Record<string, Record<string, unknown>>;
-    }[];
-}
 
 function build(): void {
     const provider = new aws.Provider("fleet", { region: scope.region, allowedAccountIds: [scope.accountId] });
@@ -88,12 +78,12 @@ function build(): void {
     );
 }
 
-function docOf(resource: RecordedResource | undefined, prop = "policy"): Doc {
+function docOf(resource: RecordedResource | undefined, prop = "policy"): PolicyDoc {
     assert.ok(resource, "resource not recorded");
-    return JSON.parse(String(resource.props[prop])) as Doc;
+    return JSON.parse(String(resource.props[prop])) as PolicyDoc;
 }
 
-function statement(doc: Doc, sid: string): Doc["Statement"][number] {
+function statement(doc: PolicyDoc, sid: string): PolicyDoc["Statement"][number] {
     const found = doc.Statement.find(s => s.Sid === sid);
     assert.ok(found, `no statement ${sid} in ${doc.Statement.map(s => s.Sid).join(", ")}`);
     return found;
@@ -101,7 +91,7 @@ function statement(doc: Doc, sid: string): Doc["Statement"][number] {
 
 describe("FleetRefresh, SampleEcsCluster and the image distribution role", () => {
     let recording: Recording;
-    let identityDocs: { name: string; doc: Doc }[];
+    let identityDocs: { name: string; doc: PolicyDoc }[];
     before(async () => {
         recording = await recordComponent(build);
         identityDocs = ofType(recording, "aws:iam/rolePolicy:RolePolicy").map(p => ({ name: p.name, doc: docOf(p) }));

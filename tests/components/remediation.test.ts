@@ -10,6 +10,7 @@ import { QuarantineBucketPolicy, QUARANTINE_READ_ACTIONS } from "../../iam/quara
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { runPolicyPack } from "../policy/helpers";
 import { ofType, recordComponent, type RecordedResource, type Recording } from "../helpers/program";
+import { docOf, type PolicyDoc } from "../helpers/documents";
 
 const security = "210987654321";
 const members = ["222233334444", "333344445555"];
@@ -20,19 +21,6 @@ const settings = remediationSchema.parse({
     releaserRoleArns: [releaser],
     customDataIdentifiers: [{ name: "xyz-account-number", regex: "(XYZ-)\\d{1,2}", keywords: ["account"], ignoreWords: ["XYZ-00"], maximumMatchDistance: 20 }],
 }) as Remediation;
-
-interface Doc {
-    Statement: {
-        Sid: string;
-        Effect: string;
-        Action: string[];
-        Principal?: unknown;
-        Resource?: string[];
-        Condition?: Record<string, Record<string, unknown>>;
-    }[];
-}
-
-const docOf = (value: unknown) => JSON.parse(String(value)) as Doc;
 
 function build(): void {
     const provider = new aws.Provider("security", {
@@ -77,7 +65,7 @@ function named(recording: Recording, type: string, name: string): RecordedResour
     return found;
 }
 
-function rolePolicyOf(recording: Recording, roleName: string): Doc {
+function rolePolicyOf(recording: Recording, roleName: string): PolicyDoc {
     const policy = ofType(recording, "aws:iam/rolePolicy:RolePolicy").find(p => p.props.role === roleName);
     assert.ok(policy, `policy of ${roleName}`);
     return docOf(policy.props.policy);

@@ -7,6 +7,7 @@ import { evaluatePolicy, type Request } from "../../policy/lib/iam/evaluate";
 import { runPolicyPack } from "../policy/helpers";
 import { readStackConfig } from "../../tools/offline/stack-config";
 import { ofType, type RecordedResource, type Recording, sharedStack } from "../helpers/program";
+import { docOf, type PolicyDoc } from "../helpers/documents";
 
 // The deployed pairing of Pulumi.prod.yaml (hr-lake copies company to dev) and Pulumi.dev.yaml (dev's producer receives it).
 const PROD = "222233334444";
@@ -15,17 +16,6 @@ const ROLE = `arn:aws:iam::${PROD}:role/lakewarden-prod-sanitise-dev`;
 const DEV_BUCKET = "lw-dev-777788889999-eu-west-1-lower-env";
 const TARGET_KEY = "arn:aws:kms:eu-west-1:777788889999:key/0d3c6f1e-5a7b-4c2d-9e8f-1a2b3c4d5e6f";
 
-interface Doc {
-    Statement: {
-        Sid: string;
-        Effect: string;
-        Action: string[];
-        Resource?: string[];
-        Principal?: unknown;
-        Condition?: Record<string, Record<string, unknown>>;
-    }[];
-}
-const docOf = (value: unknown) => JSON.parse(String(value)) as Doc;
 const under = (recording: Recording, component: string) => recording.resources.filter(r => r.urn.includes(`$lakewarden:sanitisation:${component}`));
 const single = (resources: RecordedResource[], type: string, name?: string) => {
     const found = resources.filter(r => r.type === type && (name === undefined || r.props.name === name));
@@ -36,7 +26,7 @@ const single = (resources: RecordedResource[], type: string, name?: string) => {
 describe("sanitisation, production side (prod: hr-lake → dev)", () => {
     let prod: Recording;
     let mine: RecordedResource[];
-    let rolePolicy: Doc;
+    let rolePolicy: PolicyDoc;
     before(async () => {
         prod = await sharedStack("prod");
         mine = under(prod, "");
@@ -248,8 +238,8 @@ describe("sanitisation, production side (prod: hr-lake → dev)", () => {
 
 describe("sanitisation, lower-environment side (dev receives from prod)", () => {
     let dev: Recording;
-    let bucketPolicy: Doc;
-    let keyPolicy: Doc;
+    let bucketPolicy: PolicyDoc;
+    let keyPolicy: PolicyDoc;
     before(async () => {
         dev = await sharedStack("dev");
         bucketPolicy = docOf(dev.resources.find(r => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "producer-lower-env")?.props.policy);
@@ -264,7 +254,7 @@ describe("sanitisation, lower-environment side (dev receives from prod)", () => 
 
     it("lets exactly the production job role write under the prefix of the lower-env bucket", () => {
         // A resource policy is evaluated on principal, action and conditions: keep the statements that cover the object.
-        const on = (object: string): Doc => ({ Statement: bucketPolicy.Statement.filter(s => (s.Resource ?? []).some(r => wildcardMatch(r, object))) });
+        const on = (object: string): PolicyDoc => ({ Statement: bucketPolicy.Statement.filter(s => (s.Resource ?? []).some(r => wildcardMatch(r, object))) });
         const object = `arn:aws:s3:::${DEV_BUCKET}/sanitised/company/employees/part-0.parquet`;
         const tls = { "aws:SecureTransport": true, "s3:x-amz-server-side-encryption": "aws:kms" };
         for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {

@@ -3,19 +3,9 @@ import * as aws from "@pulumi/aws";
 import { CustomerKey, keyPolicyStatements } from "../../components/kms/customer-key";
 import { SecureBucket } from "../../components/storage/secure-bucket";
 import { ofType, recordComponent, type Recording } from "../helpers/program";
+import { type PolicyDoc } from "../helpers/documents";
 
 const scope = { environment: "test", accountId: "777788889999", region: "eu-west-1" };
-
-interface Doc {
-    Statement: {
-        Sid: string;
-        Effect: string;
-        Action: string[];
-        Principal?: unknown;
-        Resource?: string[];
-        Condition?: Record<string, Record<string, unknown>>;
-    }[];
-}
 
 function build(): void {
     const provider = new aws.Provider("acct", { region: "eu-west-1", allowedAccountIds: [scope.accountId] });
@@ -34,7 +24,7 @@ describe("CustomerKey and SecureBucket", () => {
         const [key] = ofType(recording, "aws:kms/key:Key");
         assert.equal(key.props.enableKeyRotation, true);
         assert.equal(key.props.bypassPolicyLockoutSafetyCheck, false);
-        const doc = JSON.parse(String(key.props.policy)) as Doc;
+        const doc = JSON.parse(String(key.props.policy)) as PolicyDoc;
         assert.ok(doc.Statement.every(s => s.Action.every(a => a !== "kms:*" && a !== "*")));
         const use = doc.Statement.find(s => s.Sid === "UseThroughServicesInAccount");
         assert.deepEqual(use?.Condition?.StringEquals, { "kms:CallerAccount": scope.accountId, "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] });
@@ -94,7 +84,7 @@ describe("CustomerKey and SecureBucket", () => {
     });
 
     it("denies insecure transport and lets only S3 log delivery of this account write logs", () => {
-        const policies = ofType(recording, "aws:s3/bucketPolicy:BucketPolicy").map(p => JSON.parse(String(p.props.policy)) as Doc);
+        const policies = ofType(recording, "aws:s3/bucketPolicy:BucketPolicy").map(p => JSON.parse(String(p.props.policy)) as PolicyDoc);
         for (const doc of policies) {
             const tls = doc.Statement.find(s => s.Sid === "DenyInsecureTransport");
             assert.deepEqual(tls?.Condition, { Bool: { "aws:SecureTransport": false } });
