@@ -99,9 +99,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         relaxed = relaxedPolicies(policyConfigName, policyConfig, lakewardenPolicies, new Date(), stack);
         base = options.against === undefined ? undefined : readBaseAccess(options.against);
         const detections = options.detections === undefined ? undefined : { file: options.detections, records: readDetections(options.detections) };
-        const datasets = environmentFromConfig(options.stack, config).datasets;
-        checkOrganizationSingletons(options.stack, config);
-        sanitisationOf = resources => sanitisationReport(resources, datasets, detections);
+        const env = environmentFromConfig(options.stack, config);
+        checkOrganizationSingletons(env);
+        sanitisationOf = resources => sanitisationReport(resources, env.datasets, detections);
         options.progress?.phase("evaluating the program (bundles Lambdas when their sources changed)");
         recording = options.recording ?? (await recordProgram(options.stack, config, evaluateIndex, { preview }));
     } catch (error) {

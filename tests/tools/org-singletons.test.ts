@@ -184,13 +184,13 @@ describe("organisation singletons across the project's stacks (tools/offline/org
             // A copy of prod as "staging" owns the same delegation as prod: both plans refuse it, naming each other.
             writeFileSync(path.join(root, "Pulumi.staging.yaml"), readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml")));
             assert.throws(
-                () => checkOrganizationSingletons("prod", readStackConfig("prod"), root),
+                () => checkOrganizationSingletons(environmentFromConfig("prod", readStackConfig("prod")), root),
                 (e: unknown) =>
                     e instanceof ConfigError &&
                     e.problems.some(p => p.key.startsWith("Pulumi.staging.yaml: ") && p.message.includes("Pulumi.prod.yaml (lakewarden:accounts[management]")),
             );
             // Dev is part of no conflict between prod and staging.
-            checkOrganizationSingletons("dev", readStackConfig("dev"), root);
+            checkOrganizationSingletons(environmentFromConfig("dev", readStackConfig("dev")), root);
             writeFileSync(path.join(root, "Pulumi.staging.yaml"), 'config:\n  pulumi:disable-default-providers: ["aws"]\n  lakewarden:homeRegion: eu-west-9\n');
             assert.throws(
                 () => readProjectStacks(root),

@@ -204,21 +204,24 @@ function administratorProblems(stack: StackModel, named: { stack: string; accoun
     return [];
 }
 
-/** Every `Pulumi.<stack>.yaml` of the project, validated; `current` replaces one stack's file (the plan's own config). */
-export function readProjectStacks(root = REPO_ROOT, current?: { stack: string; config: Record<string, string> }): StackModel[] {
+/** Every `Pulumi.<stack>.yaml` of the project, validated; `current` is the stack being planned, its config already read and validated. */
+export function readProjectStacks(root = REPO_ROOT, current?: Environment): StackModel[] {
     const names = readdirSync(root)
         .map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined);
-    if (current && !names.includes(current.stack)) {
-        names.push(current.stack);
+    if (current && !names.includes(current.name)) {
+        names.push(current.name);
     }
     const problems: ConfigProblem[] = [];
     const stacks: StackModel[] = [];
     for (const name of names.sort()) {
         const file = `Pulumi.${name}.yaml`;
+        if (current?.name === name) {
+            stacks.push({ file, env: current });
+            continue;
+        }
         try {
-            const config = current?.stack === name ? current.config : readStackConfig(name, root);
-            stacks.push({ file, env: environmentFromConfig(name, config) });
+            stacks.push({ file, env: environmentFromConfig(name, readStackConfig(name, root)) });
         } catch (error) {
             if (!(error instanceof ConfigError)) {
                 throw error;
@@ -233,10 +236,10 @@ export function readProjectStacks(root = REPO_ROOT, current?: { stack: string; c
     return stacks;
 }
 
-/** The plan's check: the problems the stack being planned is part of (its config given, the other stacks read from disk). */
-export function checkOrganizationSingletons(stack: string, config: Record<string, string>, root = REPO_ROOT): void {
-    const file = `Pulumi.${stack}.yaml`;
-    const problems = singletonProblems(readProjectStacks(root, { stack, config })).filter(p => p.key.startsWith(`${file}:`) || p.message.includes(file));
+/** The plan's check: the problems the stack being planned is part of (its model given, the other stacks read from disk). */
+export function checkOrganizationSingletons(env: Environment, root = REPO_ROOT): void {
+    const file = `Pulumi.${env.name}.yaml`;
+    const problems = singletonProblems(readProjectStacks(root, env)).filter(p => p.key.startsWith(`${file}:`) || p.message.includes(file));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
