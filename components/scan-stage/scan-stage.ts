@@ -452,7 +452,13 @@ export class ScanStage extends pulumi.ComponentResource {
                     "detail-type": ["Step Functions Execution Status Change"],
                     detail: {
                         stateMachineArn: [this.machine.arn],
-                        $or: [{ status: [timedOut, aborted] }, { status: ["FAILED"], error: [...UNREPORTED_FAILURES] }],
+                        // Without an error field every FAILED run is reported: a caught one twice rather than an uncaught one never
+                        // (the event's error field is not in every published schema of it: aws-lambda's types, CDK's generated patterns).
+                        $or: [
+                            { status: [timedOut, aborted] },
+                            { status: ["FAILED"], error: [...UNREPORTED_FAILURES] },
+                            { status: ["FAILED"], error: [{ exists: false }] },
+                        ],
                     },
                 }),
             },

@@ -492,6 +492,7 @@ describe("Macie scan stage component (one per lakewarden:scanStage pipeline)", (
                 $or: [
                     { status: ["TIMED_OUT", "ABORTED"] },
                     { status: ["FAILED"], error: ["States.DataLimitExceeded", "States.Runtime", "ScanStage.FailureNotReported"] },
+                    { status: ["FAILED"], error: [{ exists: false }] },
                 ],
             },
         });
