@@ -4,16 +4,18 @@
 // and a generated program of 5,000; then the older, smaller awsguard pack on the engine path over
 // the same resources, when it is installed outside the repository (it pins @pulumi/aws ^4):
 //   npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1
-//   npx ts-node bench/policy.ts [--awsguard /tmp/awsguard] [--no-dev]
+//   npx ts-node bench/policy.ts [--awsguard /tmp/awsguard] [--no-dev] [--cpu-prof <dir>]
+// --cpu-prof writes a V8 CPU profile of each pack's process into <dir> (open it in Chrome's DevTools).
 // Beside them, the floor: the same policies checking nothing (names, types, config and exemption
 // handling kept), served the same way, which is what the server's own work per policy costs.
+// Each pack is served in a process of its own (bench/served-pack.ts), as the engine starts one per
+// pack: its garbage collection is its own, and the CPU figure is the pack process's alone.
+import { spawn } from "child_process";
 import { readFileSync } from "fs";
-import { createRequire } from "module";
 import * as path from "path";
-import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
-import { type LakewardenPolicy, resourcePolicy, stackPolicy } from "../policy/lib/define";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
 import { lakewardenPolicies } from "../policy/policies";
 import type { StackConfig } from "../policy/lib/org-config";
@@ -245,8 +247,8 @@ interface Figure {
     /** Of which AnalyzeStack (the engine path only). */
     stackSeconds?: number;
     /**
-     * CPU time of this process (the served pack and the engine's client, all threads) over the
-     * engine path's window: steadier than wall time when other work shares the machine.
+     * CPU time of the pack's process (all its threads) over the engine path's window: steadier
+     * than wall time when other work shares the machine, and none of it the engine client's.
      */
     cpuSeconds?: number;
     /** Bytes the pack answered with per resource (diagnostics and not-applicable entries). */
@@ -292,59 +294,53 @@ function runner(resources: PlannedResource[], configFile: string, rounds: number
     };
 }
 
-interface PolicyServer {
-    serve(name: string, version: string, level: EnforcementLevel, args: { policies: Policies }, initialConfig?: unknown): void;
+/** A pack served in its own process (bench/served-pack.ts), the engine's client connected to it. */
+interface ServedPack {
+    client: analyzerGrpc.AnalyzerClient;
+    /** Policies the pack describes (GetAnalyzerInfo, as the engine asks). */
+    policies: number;
+    /** CPU seconds the pack's process has used so far (user and system, all threads). */
+    cpuSeconds(): number;
+    /** Stops the pack's process and waits for it to exit. */
+    stop(): Promise<void>;
 }
 
-/** Serves a pack in this process with @pulumi/policy's own server (the one `pulumi` starts) and connects the engine's client. */
-async function served(server: PolicyServer, name: string, policies: Policies, level: EnforcementLevel): Promise<analyzerGrpc.AnalyzerClient> {
-    const log = console.log;
-    const port = await new Promise<number>(resolve => {
-        // The server announces its port on stdout, as the engine expects.
-        console.log = (line: unknown) => {
-            console.log = log;
-            resolve(Number(line));
-        };
-        server.serve(name, "0.0.0", level, { policies });
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+function processCpuSeconds(pid: number): number {
+    // Fields after the parenthesised command name: state is the 3rd field, utime the 14th and stime the 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/** Starts `bench/served-pack.ts <args>`, reads the port it prints as the engine does, and connects. */
+async function servedPack(args: string[], profileDir?: string): Promise<ServedPack> {
+    const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...profile, "-r", "ts-node/register/transpile-only", path.join(__dirname, "served-pack.ts"), ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
     });
-    return connect(port);
-}
-
-/**
- * The pack's policies checking nothing: each keeps its name, types (so the server skips and
- * rebuilds exactly as for the real one), config schema and the exemption gate, and its rule does
- * nothing. What this costs is the server's work for the policy count and kinds, not the checks'.
- */
-function hollow(policies: LakewardenPolicy[]): LakewardenPolicy[] {
-    return policies.map(p => {
-        const { exemptions: _exemptions, ...config } = p.configSchema?.properties ?? {};
-        const rule = {
-            name: p.name,
-            description: p.description,
-            severity: p.severity ?? "low",
-            remediationSteps: p.remediationSteps ?? "",
-            anchors: p.anchors,
-            concern: p.concern,
-            resourceTypes: p.resourceTypes,
-            config,
-        };
-        return "validateStack" in p ? stackPolicy({ ...rule, validateStack: () => undefined }) : resourcePolicy({ ...rule, validate: () => undefined });
+    process.once("exit", () => child.kill("SIGKILL"));
+    let stderr = "";
+    child.stderr.on("data", d => (stderr += String(d)));
+    const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.once("data", d => resolve(Number(String(d).trim().split("\n")[0])));
+        child.once("exit", code => reject(new Error(`served-pack.ts ${args.join(" ")} exited with ${code}: ${stderr}`)));
     });
-}
-
-/**
- * A second instance of @pulumi/policy's server module (it serves one pack per instance), over the
- * same deserialise, proxy and policy modules, so both packs are served by the same code.
- */
-function secondServer(): PolicyServer {
-    const file = require.resolve("@pulumi/policy/server");
-    const first = require.cache[file];
-    delete require.cache[file];
-    try {
-        return require(file) as PolicyServer;
-    } finally {
-        require.cache[file] = first;
-    }
+    const client = connect(port);
+    const info = await call(client.getAnalyzerInfo.bind(client), new Empty());
+    return {
+        client,
+        policies: info.getPoliciesList().length,
+        cpuSeconds: () => processCpuSeconds(child.pid as number),
+        stop: () => {
+            client.close();
+            const exited = new Promise<void>(resolve => child.once("exit", () => resolve()));
+            child.kill("SIGTERM");
+            return exited;
+        },
+    };
 }
 
 type EngineConfig = Record<string, { level: number; properties?: Record<string, unknown> }>;
@@ -354,7 +350,8 @@ type EngineConfig = Record<string, { level: number; properties?: Record<string, 
  * resource (8 in flight) and AnalyzeStack. Requests are marshalled up front and responses decoded
  * after the clock stops: the engine does both in its own process, so they are not the pack's time.
  */
-async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: PlannedResource[], config: EngineConfig): Promise<() => Promise<Figure>> {
+async function enginePreview(pack: ServedPack, resources: PlannedResource[], config: EngineConfig): Promise<() => Promise<Figure>> {
+    const client = pack.client;
     await call(client.configure.bind(client), configureRequest(config));
     const requests = resources.map(r => Buffer.from(analyzeRequest(r).serializeBinary()));
     const stack = Buffer.from(stackRequest(resources).serializeBinary());
@@ -369,7 +366,7 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
             ),
         );
     return async () => {
-        const cpu = process.cpuUsage();
+        const cpu = pack.cpuSeconds();
         const started = process.hrtime.bigint();
         const responses: Buffer[] = [];
         for (let i = 0; i < requests.length; i += 8) {
@@ -378,8 +375,7 @@ async function enginePreview(client: analyzerGrpc.AnalyzerClient, resources: Pla
         const stackStarted = process.hrtime.bigint();
         responses.push(await send("AnalyzeStack", stack));
         const ended = process.hrtime.bigint();
-        const used = process.cpuUsage(cpu);
-        const cpuSeconds = (used.user + used.system) / 1e6;
+        const cpuSeconds = pack.cpuSeconds() - cpu;
         const seconds = Number(ended - started) / 1e9;
         const stackSeconds = Number(ended - stackStarted) / 1e9;
         const found = responses.flatMap((bytes, i) => diagnostics(AnalyzeResponse.deserializeBinary(bytes), resources[i]?.urn));
@@ -425,22 +421,6 @@ function engineConfig(configFile: string): EngineConfig {
     return Object.fromEntries([...reconciled].map(([name, entry]) => [name, { level: LEVEL_NUMBERS[entry.enforcementLevel], properties: entry.properties }]));
 }
 
-/** awsguard's policies, loaded from its own install (its @pulumi/aws 4 and @pulumi/policy copies). */
-function awsguard(dir: string): { server: PolicyServer; policies: Policies } {
-    const from = createRequire(path.join(path.resolve(dir), "package.json"));
-    const main = from.resolve("@pulumi/awsguard");
-    const policies: Policies = [];
-    for (const module of ["apiGateway", "compute", "database", "elasticsearch", "network", "security", "storage"]) {
-        for (const value of Object.values(from(path.join(path.dirname(main), module)) as Record<string, unknown>)) {
-            const p = value as { name?: unknown; validateResource?: unknown; validateStack?: unknown };
-            if (p && typeof p.name === "string" && (p.validateResource || p.validateStack)) {
-                policies.push(value as Policies[number]);
-            }
-        }
-    }
-    return { server: from("@pulumi/policy/server") as PolicyServer, policies };
-}
-
 async function devProgram(): Promise<PlannedResource[] | string> {
     try {
         const plan = require("../tools/plan") as { runPlan(o: { stack: string }): Promise<{ resources: PlannedResource[] }> };
@@ -456,30 +436,36 @@ async function main(): Promise<void> {
     process.env.PULUMI_CONFIG ??= JSON.stringify(STACK.config);
     process.env.PULUMI_NODEJS_STACK ??= STACK.name;
     const argv = process.argv.slice(2);
-    const guardDir = argv.includes("--awsguard") ? argv[argv.indexOf("--awsguard") + 1] : undefined;
+    const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+    const guardDir = option("--awsguard");
+    const profileDir = option("--cpu-prof");
     const dev = argv.includes("--no-dev") ? "--no-dev" : await devProgram();
     const programs: [string, PlannedResource[], string, number][] = [];
     if (typeof dev === "string") {
         console.log(`dev program: not available (${dev})`);
     } else {
-        programs.push(["dev program", dev, path.join(CONFIG_DIR, "dev.json"), 5]);
+        programs.push(["dev program", dev, path.join(CONFIG_DIR, "dev.json"), 7]);
     }
-    programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 3]);
+    programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 5]);
 
-    const ours = await served(require("@pulumi/policy/server") as PolicyServer, "lakewarden", lakewardenPolicies, "mandatory");
-    const floor = await served(secondServer(), "lakewarden-floor", hollow(lakewardenPolicies), "mandatory");
-    const guard = guardDir ? awsguard(guardDir) : undefined;
-    const theirs = guard ? await served(guard.server, "pulumi-awsguard", guard.policies, "mandatory") : undefined;
+    console.log(`server: ${serverState()}`);
+    const [ours, floor, theirs, theirsHere] = await Promise.all([
+        servedPack(["lakewarden"], profileDir),
+        servedPack(["floor"], profileDir),
+        guardDir ? servedPack(["awsguard", guardDir], profileDir) : undefined,
+        guardDir ? servedPack(["awsguard-here", guardDir], profileDir) : undefined,
+    ]);
     for (const [label, resources, configFile, rounds] of programs) {
-        console.log(
-            `${label}: ${resources.length} resources, lakewarden ${lakewardenPolicies.length} policies${guard ? `, awsguard ${guard.policies.length}` : ""}`,
-        );
+        console.log(`${label}: ${resources.length} resources, lakewarden ${ours.policies} policies${theirs ? `, awsguard ${theirs.policies}` : ""}`);
         const run = runner(resources, configFile, rounds);
-        const previews = [await enginePreview(ours, resources, engineConfig(configFile)), await enginePreview(floor, resources, engineConfig(configFile))];
-        if (theirs) {
-            previews.push(await enginePreview(theirs, resources, {}));
+        const config = engineConfig(configFile);
+        const previews = [await enginePreview(ours, resources, config), await enginePreview(floor, resources, config)];
+        for (const guard of [theirs, theirsHere]) {
+            if (guard) {
+                previews.push(await enginePreview(guard, resources, {}));
+            }
         }
-        const [served, hollowed, aws] = await bestOf(rounds, previews);
+        const [served, hollowed, aws, awsHere] = await bestOf(rounds, previews);
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
         print(
@@ -487,7 +473,7 @@ async function main(): Promise<void> {
             hollowed,
             `  (the server's own work: ${((100 * (hollowed.cpuSeconds ?? NaN)) / (served.cpuSeconds ?? NaN)).toFixed(0)}% of the CPU)`,
         );
-        if (aws) {
+        if (aws && awsHere && theirs) {
             const perCheck = (f: Figure, policies: number) => perResource(f) / policies;
             const ratio = perResource(served) / perResource(aws);
             const cpu = (served.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN);
@@ -497,19 +483,35 @@ async function main(): Promise<void> {
                 `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x` +
                     ` (previously ${PREVIOUS.perResource.toFixed(2)}x / ${PREVIOUS.cpu.toFixed(2)}x: ${(ratio / PREVIOUS.perResource).toFixed(2)} / ${(cpu / PREVIOUS.cpu).toFixed(2)} of that)`,
             );
+            print(
+                "awsguard, this server",
+                awsHere,
+                `  lakewarden/awsguard on one server: per resource ${(perResource(served) / perResource(awsHere)).toFixed(2)}x, CPU ` +
+                    `${((served.cpuSeconds ?? NaN) / (awsHere.cpuSeconds ?? NaN)).toFixed(2)}x`,
+            );
             console.log(
                 `  floor/awsguard (the same policies checking nothing): per resource ${(perResource(hollowed) / perResource(aws)).toFixed(2)}x, CPU ` +
                     `${((hollowed.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN)).toFixed(2)}x`,
             );
             console.log(
-                `  per resource and policy: lakewarden ${perCheck(served, lakewardenPolicies.length).toFixed(1)} us, awsguard ${perCheck(aws, guard?.policies.length ?? 1).toFixed(1)} us` +
-                    ` (${(perCheck(served, lakewardenPolicies.length) / perCheck(aws, guard?.policies.length ?? 1)).toFixed(2)}x)`,
+                `  per resource and policy: lakewarden ${perCheck(served, ours.policies).toFixed(1)} us, awsguard ${perCheck(aws, theirs.policies).toFixed(1)} us` +
+                    ` (${(perCheck(served, ours.policies) / perCheck(aws, theirs.policies)).toFixed(2)}x)`,
             );
         } else {
             console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
         }
     }
+    await Promise.all([ours, floor, theirs, theirsHere].flatMap(pack => (pack ? [pack.stop()] : [])));
     process.exit(0);
+}
+
+/** Whether this install's @pulumi/policy server carries the patch in patches/ (npm install applies it). */
+function serverState(): string {
+    const server = require.resolve("@pulumi/policy/server");
+    const patched = readFileSync(server, "utf8").includes("makeNotApplicableResponse");
+    return patched
+        ? "@pulumi/policy with patches/@pulumi+policy+*.patch (one build of the stack and of each resource per request, answers without diagnostics serialised once)"
+        : "@pulumi/policy as published: the patch in patches/ is not applied (npm ci applies it)";
 }
 
 if (require.main === module) {
