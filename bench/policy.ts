@@ -8,19 +8,30 @@
 // --cpu-prof writes a V8 CPU profile of each pack's process into <dir> (open it in Chrome's DevTools).
 // Beside them, the floor: the same policies checking nothing (names, types, config and exemption
 // handling kept), served the same way, which is what the server's own work per policy costs.
-// Each pack is served in a process of its own (bench/served-pack.ts), as the engine starts one per
+// Each pack is served in a process of its own (support/served-pack.ts), as the engine starts one per
 // pack: its garbage collection is its own, and the CPU figure is the pack process's alone.
-import { spawn } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
-import { lakewardenPolicies } from "../policy/policies";
 import type { StackConfig } from "../policy/lib/org-config";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
-import { analyzeRequest, call, configureRequest, connect, diagnostics, LEVEL_NUMBERS, stackRequest } from "../support/policy-engine";
+import {
+    analyzeRequest,
+    call,
+    configureRequest,
+    connect,
+    diagnostics,
+    type EngineConfig,
+    lakewardenEngineConfig,
+    sendRaw,
+    servedPackArgs,
+    stackRequest,
+    startPackProcess,
+    stopPackProcess,
+} from "../support/policy-engine";
+import { serverIsPatched } from "../support/policy-server-patch";
 import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
@@ -294,7 +305,7 @@ function runner(resources: PlannedResource[], configFile: string, rounds: number
     };
 }
 
-/** A pack served in its own process (bench/served-pack.ts), the engine's client connected to it. */
+/** A pack served in its own process (support/served-pack.ts), the engine's client connected to it. */
 interface ServedPack {
     client: analyzerGrpc.AnalyzerClient;
     /** Policies the pack describes (GetAnalyzerInfo, as the engine asks). */
@@ -315,19 +326,10 @@ function processCpuSeconds(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
-/** Starts `bench/served-pack.ts <args>`, reads the port it prints as the engine does, and connects. */
-async function servedPack(args: string[], profileDir?: string): Promise<ServedPack> {
+/** Starts `support/served-pack.ts <args>` and connects the engine's client to it. */
+async function servedPack(args: [string, ...string[]], profileDir?: string): Promise<ServedPack> {
     const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...profile, "-r", "ts-node/register/transpile-only", path.join(__dirname, "served-pack.ts"), ...args], {
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    process.once("exit", () => child.kill("SIGKILL"));
-    let stderr = "";
-    child.stderr.on("data", d => (stderr += String(d)));
-    const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.once("data", d => resolve(Number(String(d).trim().split("\n")[0])));
-        child.once("exit", code => reject(new Error(`served-pack.ts ${args.join(" ")} exited with ${code}: ${stderr}`)));
-    });
+    const { child, port } = await startPackProcess([...profile, ...servedPackArgs(...args)]);
     const client = connect(port);
     const info = await call(client.getAnalyzerInfo.bind(client), new Empty());
     return {
@@ -336,14 +338,10 @@ async function servedPack(args: string[], profileDir?: string): Promise<ServedPa
         cpuSeconds: () => processCpuSeconds(child.pid as number),
         stop: () => {
             client.close();
-            const exited = new Promise<void>(resolve => child.once("exit", () => resolve()));
-            child.kill("SIGTERM");
-            return exited;
+            return stopPackProcess(child);
         },
     };
 }
-
-type EngineConfig = Record<string, { level: number; properties?: Record<string, unknown> }>;
 
 /**
  * One preview as the engine drives it, against a served pack: Configure, then Analyze for every
@@ -355,16 +353,7 @@ async function enginePreview(pack: ServedPack, resources: PlannedResource[], con
     await call(client.configure.bind(client), configureRequest(config));
     const requests = resources.map(r => Buffer.from(analyzeRequest(r).serializeBinary()));
     const stack = Buffer.from(stackRequest(resources).serializeBinary());
-    const send = (method: string, bytes: Buffer) =>
-        new Promise<Buffer>((resolve, reject) =>
-            client.makeUnaryRequest(
-                `/pulumirpc.Analyzer/${method}`,
-                (b: Buffer) => b,
-                (b: Buffer) => b,
-                bytes,
-                (error, response) => (error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response)),
-            ),
-        );
+    const send = (method: "Analyze" | "AnalyzeStack", bytes: Uint8Array) => sendRaw(client, method, bytes);
     return async () => {
         const cpu = pack.cpuSeconds();
         const started = process.hrtime.bigint();
@@ -414,13 +403,6 @@ async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Prom
     return best.map((f, i) => ({ ...(f as Figure), cpuSeconds: leastCpu[i] }));
 }
 
-/** The lakewarden pack's --policy-pack-config as the CLI sends it: reconciled, per policy. */
-function engineConfig(configFile: string): EngineConfig {
-    const raw = JSON.parse(readFileSync(configFile, "utf8")) as unknown;
-    const reconciled = reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", raw);
-    return Object.fromEntries([...reconciled].map(([name, entry]) => [name, { level: LEVEL_NUMBERS[entry.enforcementLevel], properties: entry.properties }]));
-}
-
 async function devProgram(): Promise<PlannedResource[] | string> {
     try {
         const plan = require("../tools/plan") as { runPlan(o: { stack: string }): Promise<{ resources: PlannedResource[] }> };
@@ -458,7 +440,7 @@ async function main(): Promise<void> {
     for (const [label, resources, configFile, rounds] of programs) {
         console.log(`${label}: ${resources.length} resources, lakewarden ${ours.policies} policies${theirs ? `, awsguard ${theirs.policies}` : ""}`);
         const run = runner(resources, configFile, rounds);
-        const config = engineConfig(configFile);
+        const config = lakewardenEngineConfig(configFile);
         const previews = [await enginePreview(ours, resources, config), await enginePreview(floor, resources, config)];
         for (const guard of [theirs, theirsHere]) {
             if (guard) {
@@ -507,9 +489,7 @@ async function main(): Promise<void> {
 
 /** Whether this install's @pulumi/policy server carries the patch in patches/ (npm install applies it). */
 function serverState(): string {
-    const server = require.resolve("@pulumi/policy/server");
-    const patched = readFileSync(server, "utf8").includes("makeNotApplicableResponse");
-    return patched
+    return serverIsPatched()
         ? "@pulumi/policy with patches/@pulumi+policy+*.patch (one build of the stack and of each resource per request, answers without diagnostics serialised once)"
         : "@pulumi/policy as published: the patch in patches/ is not applied (npm ci applies it)";
 }

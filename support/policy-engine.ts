@@ -1,10 +1,17 @@
-// The Pulumi engine's side of the analyzer protocol: the requests it marshals for a resource, a
-// stack and a --policy-pack-config, and the diagnostics it reads back. The engine spec and the
-// policy benchmark both talk to a served pack with these.
+// The Pulumi engine's side of the analyzer protocol: starting a pack process and reading the port it
+// prints, the requests it marshals for a resource, a stack and a --policy-pack-config, and the
+// diagnostics it reads back. The engine and server-patch specs and the policy benchmark talk to a
+// served pack with these.
+import { type ChildProcess, spawn } from "child_process";
+import { readFileSync } from "fs";
+import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
+import type { StackConfig } from "../policy/lib/org-config";
+import { lakewardenPolicies } from "../policy/policies";
 import type { PlannedResource } from "../policy/runner";
 
 export interface Diagnostic {
@@ -22,6 +29,81 @@ export function call<Req, Res>(
     return new Promise((resolve, reject) => {
         method(request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response)));
     });
+}
+
+/**
+ * The environment the CLI gives a Node.js pack: the stack's config in PULUMI_CONFIG (flat map, objects
+ * JSON-encoded) and the stack name in PULUMI_NODEJS_STACK (constructEnv in pulumi/pulumi
+ * sdk/go/common/resource/plugin/analyzer_plugin.go). Without `stack`, none (as `pulumi policy publish`).
+ */
+export function packEnvironment(stack: StackConfig | null): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const key of ["PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_NODEJS_STACK", "PULUMI_NODEJS_PROJECT"]) {
+        delete env[key];
+    }
+    return stack ? { ...env, PULUMI_CONFIG: JSON.stringify(stack.config), PULUMI_NODEJS_STACK: stack.name, PULUMI_NODEJS_PROJECT: "lakewarden" } : env;
+}
+
+export interface PackProcess {
+    child: ChildProcess;
+    port: number;
+}
+
+/**
+ * Starts a pack process (`node <args>`) and reads the port it prints first, as the engine does.
+ * The process is killed if this one exits first.
+ */
+export function startPackProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PackProcess> {
+    const timeoutMs = options.timeoutMs ?? 90_000;
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    process.once("exit", () => child.kill("SIGKILL"));
+    return new Promise((resolve, reject) => {
+        let stderr = "";
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`node ${args.join(" ")} printed no port within ${timeoutMs} ms: ${stderr}`));
+        }, timeoutMs);
+        child.stderr?.on("data", d => {
+            stderr += String(d);
+        });
+        child.stdout?.once("data", d => {
+            clearTimeout(timer);
+            const port = Number(String(d).trim().split("\n")[0]);
+            return Number.isInteger(port) ? resolve({ child, port }) : reject(new Error(`unexpected first line: ${String(d)}`));
+        });
+        child.once("exit", code => {
+            clearTimeout(timer);
+            reject(new Error(`node ${args.join(" ")} exited with ${code}: ${stderr}`));
+        });
+    });
+}
+
+/** Node arguments that serve one pack with support/served-pack.ts (its kinds are listed there). */
+export function servedPackArgs(kind: string, ...rest: string[]): string[] {
+    return ["-r", "ts-node/register/transpile-only", path.join(__dirname, "served-pack.ts"), kind, ...rest];
+}
+
+/** Stops a pack process and waits for it to exit (served-pack.ts exits normally on SIGTERM, writing any --cpu-prof). */
+export function stopPackProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return Promise.resolve();
+    }
+    const exited = new Promise<void>(resolve => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    return exited;
+}
+
+/** The raw answer to raw request bytes, as the engine receives it. */
+export function sendRaw(client: analyzerGrpc.AnalyzerClient, method: "Analyze" | "AnalyzeStack", bytes: Uint8Array): Promise<Buffer> {
+    return new Promise((resolve, reject) =>
+        client.makeUnaryRequest(
+            `/pulumirpc.Analyzer/${method}`,
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            Buffer.from(bytes),
+            (error, response) => (error || !response ? reject(error ?? new Error(`${method}: no response`)) : resolve(response)),
+        ),
+    );
 }
 
 export function connect(port: number): analyzerGrpc.AnalyzerClient {
@@ -98,7 +180,7 @@ const LEVELS: Record<number, string> = {
     [analyzer.EnforcementLevel.REMEDIATE]: "remediate",
 };
 
-export const LEVEL_NUMBERS: Record<string, analyzer.EnforcementLevel> = Object.fromEntries(
+const LEVEL_NUMBERS: Record<string, analyzer.EnforcementLevel> = Object.fromEntries(
     Object.entries(LEVELS).map(([n, name]) => [name, Number(n) as analyzer.EnforcementLevel]),
 );
 
@@ -111,8 +193,19 @@ export function diagnostics(response: analyzer.AnalyzeResponse, urn = ""): Diagn
     }));
 }
 
+/** A --policy-pack-config as the CLI sends it: a level (and properties) per policy. */
+export type EngineConfig = Record<string, { level: number; properties?: Record<string, unknown> }>;
+
+/** The lakewarden pack's --policy-pack-config file as the CLI sends it: reconciled, per policy; `edit` changes the file's content first. */
+export function lakewardenEngineConfig(configFile: string, edit: (raw: Record<string, unknown>) => void = () => undefined): EngineConfig {
+    const raw = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    edit(raw);
+    const reconciled = reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", raw);
+    return Object.fromEntries([...reconciled].map(([name, entry]) => [name, { level: LEVEL_NUMBERS[entry.enforcementLevel], properties: entry.properties }]));
+}
+
 /** The Configure request the CLI sends for a --policy-pack-config file. */
-export function configureRequest(config: Record<string, { level: number; properties?: Record<string, unknown> }>): analyzer.ConfigureAnalyzerRequest {
+export function configureRequest(config: EngineConfig): analyzer.ConfigureAnalyzerRequest {
     const req = new analyzer.ConfigureAnalyzerRequest();
     for (const [name, c] of Object.entries(config)) {
         const pc = new analyzer.PolicyConfig();

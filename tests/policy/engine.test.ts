@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 // and talks to it with the engine's AnalyzerClient using protobuf Structs with unknowns and secrets.
 // The same inputs then go through the offline runner, whose diagnostics must match.
 import * as assert from "assert";
-import { type ChildProcess, spawn } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as path from "path";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
@@ -13,54 +13,27 @@ import { lakewardenPolicies } from "../../policy/policies";
 import type { StackConfig } from "../../policy/lib/org-config";
 import { PROVIDERS, runPolicyPack, STACK_CONFIG, typed, UNKNOWN, untyped } from "./helpers";
 import { bucketStack, CONSUMER_ROLE_ARN, doc, ORG_CONFIG } from "./fixtures";
-import { analyzeRequest, call, configureRequest, connect, type Diagnostic, diagnostics, stackRequest } from "../../support/policy-engine";
+import {
+    analyzeRequest,
+    call,
+    configureRequest,
+    connect,
+    type Diagnostic,
+    diagnostics,
+    packEnvironment,
+    type PackProcess,
+    stackRequest,
+    startPackProcess,
+} from "../../support/policy-engine";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const START_TIMEOUT_MS = 90_000;
 
-/**
- * The environment the CLI gives a Node.js pack: the stack's config in PULUMI_CONFIG (flat map, objects
- * JSON-encoded) and the stack name in PULUMI_NODEJS_STACK (constructEnv in pulumi/pulumi
- * sdk/go/common/resource/plugin/analyzer_plugin.go). Without `stack`, none (as `pulumi policy publish`).
- */
-function packEnv(stack: StackConfig | null): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of ["PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_NODEJS_STACK", "PULUMI_NODEJS_PROJECT"]) {
-        delete env[key];
-    }
-    return stack ? { ...env, PULUMI_CONFIG: JSON.stringify(stack.config), PULUMI_NODEJS_STACK: stack.name, PULUMI_NODEJS_PROJECT: "lakewarden" } : env;
-}
-
-function startPack(stack: StackConfig | null = STACK_CONFIG): Promise<{ child: ChildProcess; port: number }> {
+function startPack(stack: StackConfig | null = STACK_CONFIG): Promise<PackProcess> {
     const runPolicyPackScript = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    const child = spawn(process.execPath, [runPolicyPackScript, "127.0.0.1:1", "."], {
-        cwd: POLICY_DIR,
-        env: packEnv(stack),
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    // Never leave the server behind, even if mocha itself is interrupted.
-    process.once("exit", () => child.kill("SIGKILL"));
-    return new Promise((resolve, reject) => {
-        let stderr = "";
-        const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            reject(new Error(`the pack printed no port within ${START_TIMEOUT_MS} ms: ${stderr}`));
-        }, START_TIMEOUT_MS);
-        child.stderr?.on("data", d => {
-            stderr += String(d);
-        });
-        child.stdout?.once("data", d => {
-            clearTimeout(timer);
-            const port = Number(String(d).trim().split("\n")[0]);
-            return Number.isInteger(port) ? resolve({ child, port }) : reject(new Error(`unexpected first line: ${String(d)}`));
-        });
-        child.once("exit", code => {
-            clearTimeout(timer);
-            reject(new Error(`the pack exited with ${code}: ${stderr}`));
-        });
-    });
+    return startPackProcess([runPolicyPackScript, "127.0.0.1:1", "."], { cwd: POLICY_DIR, env: packEnvironment(stack), timeoutMs: START_TIMEOUT_MS });
 }
 
 const sortKey = (d: Diagnostic) => `${d.policyName}|${d.urn}|${d.enforcementLevel}|${d.message}`;
