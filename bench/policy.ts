@@ -1,6 +1,6 @@
 // Time to evaluate the lakewarden pack: the way the Pulumi engine runs it (the pack served over
-// gRPC by @pulumi/policy's server: Analyze per resource, then AnalyzeStack, each deserialising
-// properties per policy) and the way the offline runner does, over the dev program's resources
+// gRPC by @pulumi/policy's server, with the patch in patches/ and as published: Analyze per
+// resource, then AnalyzeStack) and the way the offline runner does, over the dev program's resources
 // and a generated program of 5,000; then the older, smaller awsguard pack on the engine path over
 // the same resources, when it is installed outside the repository (it pins @pulumi/aws ^4):
 //   npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1
@@ -431,8 +431,9 @@ async function main(): Promise<void> {
     programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 5]);
 
     console.log(`server: ${serverState()}`);
-    const [ours, floor, theirs, theirsHere] = await Promise.all([
+    const [ours, published, floor, theirs, theirsHere] = await Promise.all([
         servedPack(["lakewarden"], profileDir),
+        servedPack(["lakewarden-published"], profileDir),
         servedPack(["floor"], profileDir),
         guardDir ? servedPack(["awsguard", guardDir], profileDir) : undefined,
         guardDir ? servedPack(["awsguard-here", guardDir], profileDir) : undefined,
@@ -441,15 +442,25 @@ async function main(): Promise<void> {
         console.log(`${label}: ${resources.length} resources, lakewarden ${ours.policies} policies${theirs ? `, awsguard ${theirs.policies}` : ""}`);
         const run = runner(resources, configFile, rounds);
         const config = lakewardenEngineConfig(configFile);
-        const previews = [await enginePreview(ours, resources, config), await enginePreview(floor, resources, config)];
+        const previews = [
+            await enginePreview(ours, resources, config),
+            await enginePreview(published, resources, config),
+            await enginePreview(floor, resources, config),
+        ];
         for (const guard of [theirs, theirsHere]) {
             if (guard) {
                 previews.push(await enginePreview(guard, resources, {}));
             }
         }
-        const [served, hollowed, aws, awsHere] = await bestOf(rounds, previews);
+        const [served, unpatched, hollowed, aws, awsHere] = await bestOf(rounds, previews);
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
+        print(
+            "lakewarden, published server",
+            unpatched,
+            `  patched/published per resource ${(perResource(served) / perResource(unpatched)).toFixed(2)}x, CPU ` +
+                `${((served.cpuSeconds ?? NaN) / (unpatched.cpuSeconds ?? NaN)).toFixed(2)}x`,
+        );
         print(
             "floor (checking nothing)",
             hollowed,
@@ -462,7 +473,8 @@ async function main(): Promise<void> {
             print(
                 "awsguard, engine path",
                 aws,
-                `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x` +
+                `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x;` +
+                    ` on the published server ${(perResource(unpatched) / perResource(aws)).toFixed(2)}x / ${((unpatched.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN)).toFixed(2)}x` +
                     ` (previously ${PREVIOUS.perResource.toFixed(2)}x / ${PREVIOUS.cpu.toFixed(2)}x: ${(ratio / PREVIOUS.perResource).toFixed(2)} / ${(cpu / PREVIOUS.cpu).toFixed(2)} of that)`,
             );
             print(
@@ -483,7 +495,7 @@ async function main(): Promise<void> {
             console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
         }
     }
-    await Promise.all([ours, floor, theirs, theirsHere].flatMap(pack => (pack ? [pack.stop()] : [])));
+    await Promise.all([ours, published, floor, theirs, theirsHere].flatMap(pack => (pack ? [pack.stop()] : [])));
     process.exit(0);
 }
 

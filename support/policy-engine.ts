@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { PACK_ENFORCEMENT_LEVEL } from "../policy/lib/define";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
 import type { StackConfig } from "../policy/lib/org-config";
 import { lakewardenPolicies } from "../policy/policies";
@@ -200,7 +201,7 @@ export type EngineConfig = Record<string, { level: number; properties?: Record<s
 export function lakewardenEngineConfig(configFile: string, edit: (raw: Record<string, unknown>) => void = () => undefined): EngineConfig {
     const raw = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
     edit(raw);
-    const reconciled = reconcilePolicyPackConfig(lakewardenPolicies, "mandatory", raw);
+    const reconciled = reconcilePolicyPackConfig(lakewardenPolicies, PACK_ENFORCEMENT_LEVEL, raw);
     return Object.fromEntries([...reconciled].map(([name, entry]) => [name, { level: LEVEL_NUMBERS[entry.enforcementLevel], properties: entry.properties }]));
 }
 

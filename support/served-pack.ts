@@ -16,13 +16,14 @@ import type { Policies, PolicyPack as PolicyPackClass } from "@pulumi/policy";
 import type { LakewardenPolicy } from "../policy/lib/define";
 import { usePublishedServer } from "./policy-server-patch";
 
+type Define = typeof import("../policy/lib/define");
+
 /**
  * The pack's policies checking nothing: each keeps its name, types (so the server skips and
  * rebuilds exactly as for the real one), config schema and the exemption gate, and its rule does
  * nothing. What this costs is the server's work for the policy count and kinds, not the checks'.
  */
-function hollow(policies: LakewardenPolicy[]): LakewardenPolicy[] {
-    const { resourcePolicy, stackPolicy } = require("../policy/lib/define") as typeof import("../policy/lib/define");
+function hollow(policies: LakewardenPolicy[], { resourcePolicy, stackPolicy }: Define): LakewardenPolicy[] {
     return policies.map(p => {
         const { exemptions: _exemptions, ...config } = p.configSchema?.properties ?? {};
         const rule = {
@@ -66,8 +67,8 @@ function main(): void {
     } else if (kind === "floor") {
         const { lakewardenPolicies } = require("../policy/policies") as { lakewardenPolicies: LakewardenPolicy[] };
         const { PolicyPack } = require("@pulumi/policy") as { PolicyPack: typeof PolicyPackClass };
-        const { PACK_ENFORCEMENT_LEVEL } = require("../policy/lib/define") as typeof import("../policy/lib/define");
-        new PolicyPack("lakewarden-floor", { policies: hollow(lakewardenPolicies), enforcementLevel: PACK_ENFORCEMENT_LEVEL });
+        const define = require("../policy/lib/define") as Define;
+        new PolicyPack("lakewarden-floor", { policies: hollow(lakewardenPolicies, define), enforcementLevel: define.PACK_ENFORCEMENT_LEVEL });
     } else if ((kind === "awsguard" || kind === "awsguard-here") && dir) {
         const guard = awsguard(dir);
         const PolicyPack = kind === "awsguard" ? guard.PolicyPack : (require("@pulumi/policy") as { PolicyPack: typeof PolicyPackClass }).PolicyPack;
