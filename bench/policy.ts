@@ -1,6 +1,5 @@
 // Time to evaluate the lakewarden pack: the way the Pulumi engine runs it (the pack served over
-// gRPC by @pulumi/policy's server, with the patch in patches/ and as published: Analyze per
-// resource, then AnalyzeStack) and the way the offline runner does, over the dev program's resources
+// gRPC by @pulumi/policy's server: Analyze per resource, then AnalyzeStack) and the way the offline runner does, over the dev program's resources
 // and a generated program of 5,000; then the older, smaller awsguard pack on the engine path over
 // the same resources, when it is installed outside the repository (it pins @pulumi/aws ^4):
 //   npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1
@@ -31,7 +30,6 @@ import {
     startPackProcess,
     stopPackProcess,
 } from "../support/policy-engine";
-import { serverIsPatched } from "../support/policy-server-patch";
 import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
@@ -430,58 +428,36 @@ async function main(): Promise<void> {
     }
     programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 5]);
 
-    console.log(`server: ${serverState()}`);
-    const [ours, published, floor, theirs, theirsHere] = await Promise.all([
+    const [ours, floor, theirs] = await Promise.all([
         servedPack(["lakewarden"], profileDir),
-        servedPack(["lakewarden-published"], profileDir),
         servedPack(["floor"], profileDir),
         guardDir ? servedPack(["awsguard", guardDir], profileDir) : undefined,
-        guardDir ? servedPack(["awsguard-here", guardDir], profileDir) : undefined,
     ]);
     for (const [label, resources, configFile, rounds] of programs) {
         console.log(`${label}: ${resources.length} resources, lakewarden ${ours.policies} policies${theirs ? `, awsguard ${theirs.policies}` : ""}`);
         const run = runner(resources, configFile, rounds);
         const config = lakewardenEngineConfig(configFile);
-        const previews = [
-            await enginePreview(ours, resources, config),
-            await enginePreview(published, resources, config),
-            await enginePreview(floor, resources, config),
-        ];
-        for (const guard of [theirs, theirsHere]) {
-            if (guard) {
-                previews.push(await enginePreview(guard, resources, {}));
-            }
+        const previews = [await enginePreview(ours, resources, config), await enginePreview(floor, resources, config)];
+        if (theirs) {
+            previews.push(await enginePreview(theirs, resources, {}));
         }
-        const [served, unpatched, hollowed, aws, awsHere] = await bestOf(rounds, previews);
+        const [served, hollowed, aws] = await bestOf(rounds, previews);
         print("lakewarden, runner", run, `  (${(resources.length / run.seconds / TARGET_PER_SECOND).toFixed(2)}x the ${TARGET_PER_SECOND}/s target)`);
         print("lakewarden, engine path", served, `  engine/runner ${(served.seconds / run.seconds).toFixed(2)}x`);
-        print(
-            "lakewarden, published server",
-            unpatched,
-            `  patched/published per resource ${(perResource(served) / perResource(unpatched)).toFixed(2)}x, CPU ` +
-                `${((served.cpuSeconds ?? NaN) / (unpatched.cpuSeconds ?? NaN)).toFixed(2)}x`,
-        );
         print(
             "floor (checking nothing)",
             hollowed,
             `  (the server's own work: ${((100 * (hollowed.cpuSeconds ?? NaN)) / (served.cpuSeconds ?? NaN)).toFixed(0)}% of the CPU)`,
         );
-        if (aws && awsHere && theirs) {
+        if (aws && theirs) {
             const perCheck = (f: Figure, policies: number) => perResource(f) / policies;
             const ratio = perResource(served) / perResource(aws);
             const cpu = (served.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN);
             print(
                 "awsguard, engine path",
                 aws,
-                `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x;` +
-                    ` on the published server ${(perResource(unpatched) / perResource(aws)).toFixed(2)}x / ${((unpatched.cpuSeconds ?? NaN) / (aws.cpuSeconds ?? NaN)).toFixed(2)}x` +
+                `  lakewarden/awsguard per resource ${ratio.toFixed(2)}x (<= 1.00 is the target), CPU ${cpu.toFixed(2)}x` +
                     ` (previously ${PREVIOUS.perResource.toFixed(2)}x / ${PREVIOUS.cpu.toFixed(2)}x: ${(ratio / PREVIOUS.perResource).toFixed(2)} / ${(cpu / PREVIOUS.cpu).toFixed(2)} of that)`,
-            );
-            print(
-                "awsguard, this server",
-                awsHere,
-                `  lakewarden/awsguard on one server: per resource ${(perResource(served) / perResource(awsHere)).toFixed(2)}x, CPU ` +
-                    `${((served.cpuSeconds ?? NaN) / (awsHere.cpuSeconds ?? NaN)).toFixed(2)}x`,
             );
             console.log(
                 `  floor/awsguard (the same policies checking nothing): per resource ${(perResource(hollowed) / perResource(aws)).toFixed(2)}x, CPU ` +
@@ -495,15 +471,8 @@ async function main(): Promise<void> {
             console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
         }
     }
-    await Promise.all([ours, published, floor, theirs, theirsHere].flatMap(pack => (pack ? [pack.stop()] : [])));
+    await Promise.all([ours, floor, theirs].flatMap(pack => (pack ? [pack.stop()] : [])));
     process.exit(0);
-}
-
-/** Whether this install's @pulumi/policy server carries the patch in patches/ (npm install applies it). */
-function serverState(): string {
-    return serverIsPatched()
-        ? "@pulumi/policy with patches/@pulumi+policy+*.patch (one build of the stack and of each resource per request, answers without diagnostics serialised once)"
-        : "@pulumi/policy as published: the patch in patches/ is not applied (npm ci applies it)";
 }
 
 if (require.main === module) {

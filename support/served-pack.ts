@@ -1,29 +1,21 @@
 // One policy pack served in a process of its own, as the Pulumi engine starts one process per
 // --policy-pack: the pack prints its port on stdout and answers Analyze and AnalyzeStack until
 // stopped. bench/policy.ts starts one of these per pack so that each pays for its own garbage
-// collection and JIT, and its CPU time is its own, not the engine client's or another pack's; the
-// server-patch spec starts the pack on the patched and on the published server side by side.
-//   served-pack.ts lakewarden | lakewarden-published | floor | awsguard <dir> | awsguard-here <dir>
-// lakewarden is the pack's own entry point on the installed (patched) server; lakewarden-published
-// the same policies on the server as @pulumi/policy publishes it (support/policy-server-patch.ts).
-// awsguard is served by its own install's @pulumi/policy (as its users run it); awsguard-here by
-// this repository's, so both packs are compared on one server.
+// collection and JIT, and its CPU time is its own, not the engine client's or another pack's.
+//   served-pack.ts lakewarden | floor | awsguard <dir>
+// lakewarden is the pack's own entry point; awsguard is served by its own install's @pulumi/policy.
 // The stack config comes from the environment the CLI gives a pack (PULUMI_CONFIG, PULUMI_NODEJS_STACK).
 import { createRequire } from "module";
 import * as path from "path";
 import type { Policies, PolicyPack as PolicyPackClass } from "@pulumi/policy";
-// Only types at the top: the published server must be in place before @pulumi/policy is loaded.
-import type { LakewardenPolicy } from "../policy/lib/define";
-import { usePublishedServer } from "./policy-server-patch";
-
-type Define = typeof import("../policy/lib/define");
+import { type LakewardenPolicy, PACK_ENFORCEMENT_LEVEL, resourcePolicy, stackPolicy } from "../policy/lib/define";
 
 /**
  * The pack's policies checking nothing: each keeps its name, types (so the server skips and
  * rebuilds exactly as for the real one), config schema and the exemption gate, and its rule does
  * nothing. What this costs is the server's work for the policy count and kinds, not the checks'.
  */
-function hollow(policies: LakewardenPolicy[], { resourcePolicy, stackPolicy }: Define): LakewardenPolicy[] {
+function hollow(policies: LakewardenPolicy[]): LakewardenPolicy[] {
     return policies.map(p => {
         const { exemptions: _exemptions, ...config } = p.configSchema?.properties ?? {};
         const rule = {
@@ -61,20 +53,15 @@ function main(): void {
     if (kind === "lakewarden") {
         // The pack's own entry point, as run-policy-pack requires it.
         require("../policy/index");
-    } else if (kind === "lakewarden-published") {
-        usePublishedServer();
-        require("../policy/index");
     } else if (kind === "floor") {
         const { lakewardenPolicies } = require("../policy/policies") as { lakewardenPolicies: LakewardenPolicy[] };
         const { PolicyPack } = require("@pulumi/policy") as { PolicyPack: typeof PolicyPackClass };
-        const define = require("../policy/lib/define") as Define;
-        new PolicyPack("lakewarden-floor", { policies: hollow(lakewardenPolicies, define), enforcementLevel: define.PACK_ENFORCEMENT_LEVEL });
-    } else if ((kind === "awsguard" || kind === "awsguard-here") && dir) {
+        new PolicyPack("lakewarden-floor", { policies: hollow(lakewardenPolicies), enforcementLevel: PACK_ENFORCEMENT_LEVEL });
+    } else if (kind === "awsguard" && dir) {
         const guard = awsguard(dir);
-        const PolicyPack = kind === "awsguard" ? guard.PolicyPack : (require("@pulumi/policy") as { PolicyPack: typeof PolicyPackClass }).PolicyPack;
-        new PolicyPack("pulumi-awsguard", { policies: guard.policies, enforcementLevel: "mandatory" });
+        new guard.PolicyPack("pulumi-awsguard", { policies: guard.policies, enforcementLevel: "mandatory" });
     } else {
-        console.error("usage: served-pack.ts lakewarden | lakewarden-published | floor | awsguard <dir> | awsguard-here <dir>");
+        console.error("usage: served-pack.ts lakewarden | floor | awsguard <dir>");
         process.exit(2);
     }
 }
