@@ -9,6 +9,7 @@ import { PACK_ENFORCEMENT_LEVEL } from "./lib/define";
 import { type PolicyConfigEntry, PolicyPackConfigError, reconcilePolicyPackConfig, unmatchedExemptions } from "./lib/engine-config";
 import { processStackConfig, organizationProblems, type StackConfig } from "./lib/org-config";
 import { type ExemptionUse, RUNNER_CONTEXT, type RunnerContext } from "./lib/runner-context";
+import { jsonCopy } from "./lib/json-copy";
 import { containsUnknown } from "./lib/unknown";
 import { lakewardenPolicies as packPolicies } from "./policies";
 
@@ -102,7 +103,7 @@ function throwNotApplicable(reason?: string): never {
 
 /** The engine sends properties as protobuf Structs; the server deserializes them (secrets unwrapped). */
 function deserialize(props: Record<string, unknown>): Record<string, unknown> {
-    const normalised = JSON.parse(JSON.stringify(props ?? {})) as Record<string, unknown>;
+    const normalised = jsonCopy(props ?? {}) as Record<string, unknown>;
     return deserializeModule.deserializeProperties(Struct.fromJavaScript(normalised as never), false);
 }
 

@@ -11,6 +11,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL } from "../policy/lib/define";
 import { reconcilePolicyPackConfig } from "../policy/lib/engine-config";
+import { jsonCopy } from "../policy/lib/json-copy";
 import type { StackConfig } from "../policy/lib/org-config";
 import { lakewardenPolicies } from "../policy/policies";
 import type { PlannedResource } from "../policy/runner";
@@ -126,7 +127,7 @@ function options(r: PlannedResource): analyzer.AnalyzerResourceOptions {
 }
 
 function struct(props: Record<string, unknown>): Struct {
-    return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+    return Struct.fromJavaScript(jsonCopy(props) as never);
 }
 
 function provider(r: PlannedResource): analyzer.AnalyzerProviderResource | undefined {

@@ -1,10 +1,10 @@
 import "./environment";
-import { StateMachine } from "aws-local-stepfunctions";
 import { handler as discoveryHandler } from "../../lambdas/fleet-discovery/handler";
 import { handler as refreshHandler } from "../../lambdas/instance-refresh/handler";
 import { handler as launchTemplateHandler } from "../../lambdas/launch-template-version/handler";
 import type { StateMachineDefinition } from "../../workflows/asl";
-import type { EventLog } from "../../support/step-functions/history";
+import type { EventLog } from "../step-functions/history";
+import { localStateMachine } from "../step-functions/local-machine";
 import { type FleetRefreshConfig, FleetState } from "../../workflows/fleet-refresh";
 import { FLEET_ACCOUNT, REGION } from "./fake-cloud";
 
@@ -124,7 +124,7 @@ export async function runLocally(definition: StateMachineDefinition, input: unkn
         ]),
     );
 
-    const machine = new StateMachine(definition as never);
+    const machine = localStateMachine(definition);
     const execution = machine.run(input as never, {
         overrides: {
             taskResourceLocalHandlers: recorded,

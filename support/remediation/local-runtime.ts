@@ -4,9 +4,10 @@
  * Lambda does), the DynamoDB integration calls the dynalite table with Step Functions error names.
  * A fault injector can fail a task before or after its effect, or crash the execution.
  */
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionError, type StateMachine } from "aws-local-stepfunctions";
 import { DYNAMODB_UPDATE_ITEM, taskStates, type StateMachineDefinition } from "../../workflows/asl";
 import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { localStateMachine } from "../step-functions/local-machine";
 import type { LocalTable } from "./local-table";
 
 export type Handler = (payload: unknown) => Promise<unknown>;
@@ -61,7 +62,7 @@ export class LocalWorkflow {
         readonly definition: StateMachineDefinition,
         private readonly aws: LocalAws,
     ) {
-        this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+        this.machine = localStateMachine(definition, { checkArn: true, checkPaths: true });
     }
 
     private async invoke(resource: string, input: unknown): Promise<unknown> {

@@ -16,7 +16,6 @@ import {
 import { GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { StateMachine } from "aws-local-stepfunctions";
 import { claimDecision } from "../../lambdas/scan-stage/decision-record";
 import { moveBatch, type MoveRequest } from "../../lambdas/scan-stage/move";
 import { runAction, type RunRequest } from "../../lambdas/scan-stage/run-handler";
@@ -25,6 +24,7 @@ import { parseApprovalRequest, requestApproval } from "../../lambdas/scan-stage/
 import { DECISION_TABLE_KEY, LOCK_TABLE_KEY, tableDefinition } from "../../lambdas/scan-stage/tables";
 import type { StateMachineDefinition, State } from "../../workflows/asl";
 import type { EventLog } from "../step-functions/history";
+import { localStateMachine } from "../step-functions/local-machine";
 import { ScanStates } from "../../workflows/scan-stage";
 import { type LocalDynamo, startDynalite } from "../dynalite";
 import type { StageWorld } from "./world";
@@ -212,7 +212,7 @@ export async function runScanLocally(
             },
         ]),
     );
-    const machine = new StateMachine(definition as never);
+    const machine = localStateMachine(definition);
     const execution = machine.run(
         {},
         {

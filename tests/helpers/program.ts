@@ -1,3 +1,4 @@
+import { jsonCopy } from "../../policy/lib/json-copy";
 import { recordProgram, type RecordedResource, type Recording } from "../../tools/offline/recorder";
 import { evaluateIndex, readStackConfig } from "../../tools/offline/stack-config";
 
@@ -22,7 +23,8 @@ export async function sharedStack(stack: string, options: { preview?: boolean } 
         recording = recordStack(stack, options);
         evaluated.set(key, recording);
     }
-    return structuredClone(await recording);
+    // Recordings are plain data; jsonCopy shares their (megabyte) strings where structuredClone copies them.
+    return jsonCopy(await recording) as Recording;
 }
 
 /** Records whatever `build` constructs (a component under test) with an aws provider for one account. */
