@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { DEPLOY_ACCOUNT_VARIABLE } from "../../stacks/providers";
-import { ofType, recordStack, type RecordedResource, type Recording, withSection, sectionOf } from "../helpers/program";
+import { ofType, recordStack, type RecordedResource, type Recording, withSection, sectionOf, sharedStack } from "../helpers/program";
 
 interface Statement {
     Sid: string;
@@ -43,8 +43,8 @@ describe("first deploy (issue 10)", () => {
     let dev: Recording;
     let prod: Recording;
     before(async () => {
-        dev = await recordStack("dev");
-        prod = await recordStack("prod");
+        dev = await sharedStack("dev");
+        prod = await sharedStack("prod");
     });
 
     describe("1. keys their users can use", () => {

@@ -5,7 +5,7 @@ import { diffAccess, renderAccessDiff } from "../../tools/access/diff";
 import { computeAccessReport, renderAccessReport } from "../../tools/access/report";
 import { planJson, type PlanResult, renderPlan, runPlan } from "../../tools/plan";
 import type { RecordedResource } from "../../tools/offline/recorder";
-import { sectionOf, withSection } from "../helpers/program";
+import { sectionOf, sharedStack, withSection } from "../helpers/program";
 
 // Exact, like the grant plan tests: the report is what a security reviewer signs off, so any change
 // to who reads what must show up here as a reviewed diff.
@@ -14,8 +14,8 @@ describe("access report", () => {
     let prod: PlanResult;
     before(async function () {
         this.timeout(300_000);
-        dev = await runPlan({ stack: "dev" });
-        prod = await runPlan({ stack: "prod" });
+        dev = await runPlan({ stack: "dev", recording: await sharedStack("dev") });
+        prod = await runPlan({ stack: "prod", recording: await sharedStack("prod") });
     });
 
     it("dev: the analytics account and its runtime roles, every pii/secret column that crosses, with its approval", () => {
@@ -57,7 +57,7 @@ describe("access diff (--against)", () => {
     let base: PlanResult;
     before(async function () {
         this.timeout(300_000);
-        base = await runPlan({ stack: "prod" });
+        base = await runPlan({ stack: "prod", recording: await sharedStack("prod") });
     });
 
     it("an unchanged program has no access changes", () => {
@@ -78,7 +78,7 @@ describe("access diff (--against)", () => {
                 }
             }
         };
-        const head = await runPlan({ stack: "prod", against: file, mutate: addEmail });
+        const head = await runPlan({ stack: "prod", against: file, recording: await sharedStack("prod"), mutate: addEmail });
         assert.equal(head.exitCode, 1);
         const text = renderAccessDiff(head.accessDiff!, file).split("\n");
         assert.deepEqual(text, [
