@@ -9,10 +9,13 @@
 // handling kept), served the same way, which is what the server's own work per policy costs.
 // Each pack is served in a process of its own (support/served-pack.ts), as the engine starts one per
 // pack: its garbage collection is its own, and the CPU figure is the pack process's alone.
+// Then, to tell the server's and the policies' work from the transport's: Analyze alone and
+// AnalyzeStack alone as served, and each pack's own server's Analyze function called in this process
+// (each request decoded from its bytes, no gRPC; support/packs.ts loads each pack with the @pulumi/policy it is served by).
 import { readFileSync } from "fs";
 import * as path from "path";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzeRequest, AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { StackConfig } from "../policy/lib/org-config";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
@@ -30,11 +33,15 @@ import {
     startPackProcess,
     stopPackProcess,
 } from "../support/policy-engine";
+import { awsguardPack, lakewardenPack, type LoadedPack } from "../support/packs";
 import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
-/** lakewarden/awsguard on the engine path at the previous measurement (stop 23, generated program, all packs in one process): per resource and CPU. */
-const PREVIOUS = { perResource: 1.41, cpu: 1.48 };
+/**
+ * lakewarden/awsguard on the engine path at the previous measurement (stop 25, generated program,
+ * each pack in its own process, the published server): per resource and CPU.
+ */
+const PREVIOUS = { perResource: 1.72, cpu: 2.13 };
 const CONFIG_DIR = path.join(__dirname, "..", "policy", "config");
 const ACCOUNTS = ["111111111111", "222222222222", "333333333333", "444444444444"];
 const ORG = "o-lw0example1";
@@ -401,6 +408,51 @@ async function bestOf(rounds: number, previews: (() => Promise<Figure>)[]): Prom
     return best.map((f, i) => ({ ...(f as Figure), cpuSeconds: leastCpu[i] }));
 }
 
+/** What the server's Analyze function costs in this process, apart from the transport. */
+interface InProcess {
+    /** CPU microseconds per resource, the least of the rounds. */
+    cpuMicros: number;
+    /** Bytes of the serialised answer per resource. */
+    bytes: number;
+}
+
+/**
+ * The pack's own @pulumi/policy server's Analyze function called here, one request at a time, each
+ * decoded from its bytes as the served pack decodes it: no gRPC, the pack's default config (no
+ * Configure). Beside the served figure, it tells the server's and the policies' work from the transport's.
+ */
+async function inProcessAnalyze(pack: LoadedPack, resources: PlannedResource[], rounds: number): Promise<InProcess> {
+    const analyze = pack.server.makeAnalyzeRpcFun("bench", "0.0.0", "mandatory", pack.policies);
+    const requests = resources.map(r => analyzeRequest(r).serializeBinary());
+    const answer = (bytes: Uint8Array) =>
+        new Promise<number>((resolve, reject) =>
+            analyze({ request: AnalyzeRequest.deserializeBinary(bytes) }, (error, response) =>
+                error || !response
+                    ? reject(error instanceof Error ? error : new Error(`Analyze failed: ${String(error)}`))
+                    : resolve(response.serializeBinary().length),
+            ),
+        );
+    const once = async () => {
+        let bytes = 0;
+        for (const request of requests) {
+            bytes += await answer(request);
+        }
+        return bytes;
+    };
+    await once(); // warm the JIT
+    let cpuMicros = Infinity;
+    let bytes = 0;
+    for (let r = 0; r < rounds; r++) {
+        const before = process.cpuUsage();
+        bytes = await once();
+        const used = process.cpuUsage(before);
+        cpuMicros = Math.min(cpuMicros, (used.user + used.system) / resources.length);
+    }
+    return { cpuMicros, bytes: bytes / resources.length };
+}
+
+const stackPolicies = (pack: LoadedPack) => pack.policies.filter(p => "validateStack" in p).length;
+
 async function devProgram(): Promise<PlannedResource[] | string> {
     try {
         const plan = require("../tools/plan") as { runPlan(o: { stack: string }): Promise<{ resources: PlannedResource[] }> };
@@ -427,6 +479,7 @@ async function main(): Promise<void> {
         programs.push(["dev program", dev, path.join(CONFIG_DIR, "dev.json"), 7]);
     }
     programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 5]);
+    const loaded = { ours: lakewardenPack(), theirs: guardDir ? awsguardPack(guardDir) : undefined };
 
     const [ours, floor, theirs] = await Promise.all([
         servedPack(["lakewarden"], profileDir),
@@ -467,6 +520,19 @@ async function main(): Promise<void> {
                 `  per resource and policy: lakewarden ${perCheck(served, ours.policies).toFixed(1)} us, awsguard ${perCheck(aws, theirs.policies).toFixed(1)} us` +
                     ` (${(perCheck(served, ours.policies) / perCheck(aws, theirs.policies)).toFixed(2)}x)`,
             );
+            const analyzeOnly = (f: Figure) => (f.seconds - (f.stackSeconds ?? 0)) / f.resources;
+            console.log(
+                `  served, Analyze alone per resource ${(analyzeOnly(served) / analyzeOnly(aws)).toFixed(2)}x; AnalyzeStack ` +
+                    `${((served.stackSeconds ?? NaN) / (aws.stackSeconds ?? NaN)).toFixed(2)}x (stack policies: lakewarden ${stackPolicies(loaded.ours)}, ` +
+                    `awsguard ${loaded.theirs ? stackPolicies(loaded.theirs) : "?"})`,
+            );
+            if (loaded.theirs) {
+                const [mine, guard] = [await inProcessAnalyze(loaded.ours, resources, rounds), await inProcessAnalyze(loaded.theirs, resources, rounds)];
+                console.log(
+                    `  in this process, the server's Analyze function alone (decoded here, no gRPC, default config): lakewarden ${mine.cpuMicros.toFixed(0)} us CPU/resource ` +
+                        `(${mine.bytes.toFixed(0)} B), awsguard ${guard.cpuMicros.toFixed(0)} us (${guard.bytes.toFixed(0)} B): ${(mine.cpuMicros / guard.cpuMicros).toFixed(2)}x`,
+                );
+            }
         } else {
             console.log("  awsguard: not measured (npm install --prefix /tmp/awsguard @pulumi/awsguard@0.3.1, then --awsguard /tmp/awsguard)");
         }
