@@ -211,8 +211,19 @@ function toResources(policyResources: PolicyResource[]): Resource[] {
     return [...converted.values()];
 }
 
-/** The last stack converted: each resource's props proxy, in order, and the Resources. */
-let lastStack: { props: unknown[]; urns: string[]; resources: Resource[] } | undefined;
+interface ConvertedStack {
+    props: unknown[];
+    urns: string[];
+    resources: Resource[];
+}
+
+/**
+ * Stacks converted, keyed by their first resource's props proxy. The proxy lives as long as the
+ * request whose Structs hold it (shared-deserialize keeps it on the Struct), so a converted stack is
+ * collected with its AnalyzeStack request instead of staying alive, with every Resource and its
+ * props, until the next one: a module variable held the last stack that way.
+ */
+const convertedStacks = new WeakMap<object, ConvertedStack>();
 
 /**
  * The stack as Resources, converted once and shared by every stack policy of one AnalyzeStack
@@ -223,12 +234,16 @@ let lastStack: { props: unknown[]; urns: string[]; resources: Resource[] } | und
  * Resource[] (bucketViews, environmentAccounts) are then shared too.
  */
 function sharedResources(policyResources: PolicyResource[]): Resource[] {
-    const last = lastStack;
+    const key: unknown = policyResources[0]?.props;
+    const cacheable = key !== null && typeof key === "object";
+    const last = cacheable ? convertedStacks.get(key) : undefined;
     if (last && last.urns.length === policyResources.length && policyResources.every((r, i) => last.props[i] === r.props && last.urns[i] === r.urn)) {
         return last.resources;
     }
     const resources = toResources(policyResources);
-    lastStack = { props: policyResources.map(r => r.props), urns: resources.map(r => r.urn), resources };
+    if (cacheable) {
+        convertedStacks.set(key, { props: policyResources.map(r => r.props), urns: resources.map(r => r.urn), resources });
+    }
     return resources;
 }
 
