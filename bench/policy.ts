@@ -10,12 +10,13 @@
 // Each pack is served in a process of its own (support/served-pack.ts), as the engine starts one per
 // pack: its garbage collection is its own, and the CPU figure is the pack process's alone.
 // Then, to tell the server's and the policies' work from the transport's: Analyze alone and
-// AnalyzeStack alone as served, and each pack's own server's Analyze function called in this process
-// (each request decoded from its bytes, no gRPC; support/packs.ts loads each pack with the @pulumi/policy it is served by).
+// AnalyzeStack alone as served, and each pack's own server's Analyze and AnalyzeStack functions called
+// in this process (requests decoded from their bytes, no gRPC; support/packs.ts loads each pack with the
+// @pulumi/policy it is served by): AnalyzeStack's shows what the server's rebuild per stack policy costs.
 import { readFileSync } from "fs";
 import * as path from "path";
 import type * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeRequest, AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzeRequest, AnalyzeResponse, AnalyzeStackRequest } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { StackConfig } from "../policy/lib/org-config";
 import { type PlannedResource, runPolicyPack, UNKNOWN } from "../policy/runner";
@@ -38,10 +39,10 @@ import { readStackConfig } from "../tools/offline/stack-config";
 
 const TARGET_PER_SECOND = 2000;
 /**
- * lakewarden/awsguard on the engine path at the previous measurement (stop 25, generated program,
- * each pack in its own process, the published server): per resource and CPU.
+ * lakewarden/awsguard on the engine path at the previous measurement (stop 26, generated program,
+ * each pack in its own process, the published server; the median of eight runs): per resource and CPU.
  */
-const PREVIOUS = { perResource: 1.3, cpu: 1.49 };
+const PREVIOUS = { perResource: 1.36, cpu: 1.42 };
 const CONFIG_DIR = path.join(__dirname, "..", "policy", "config");
 const ACCOUNTS = ["111111111111", "222222222222", "333333333333", "444444444444"];
 const ORG = "o-lw0example1";
@@ -416,6 +417,37 @@ interface InProcess {
     bytes: number;
 }
 
+type ServerRpc = ReturnType<LoadedPack["server"]["makeAnalyzeRpcFun"]>;
+
+/** Calls one of a pack's own server's RPC functions on a decoded request: the size of its answer. */
+function answerSize(rpc: ServerRpc, request: unknown): Promise<number> {
+    return new Promise<number>((resolve, reject) =>
+        rpc({ request }, (error, response) =>
+            error || !response
+                ? reject(error instanceof Error ? error : new Error(`the server failed: ${String(error)}`))
+                : resolve(response.serializeBinary().length),
+        ),
+    );
+}
+
+/**
+ * The least CPU microseconds `work` takes over `rounds` (after one to warm the JIT) on what `prepare`
+ * gives it outside the clock, and what its last round returned.
+ */
+async function leastCpu<T>(rounds: number, prepare: () => T, work: (input: T) => Promise<number>): Promise<{ cpuMicros: number; result: number }> {
+    await work(prepare());
+    let cpuMicros = Infinity;
+    let result = 0;
+    for (let r = 0; r < rounds; r++) {
+        const input = prepare();
+        const before = process.cpuUsage();
+        result = await work(input);
+        const used = process.cpuUsage(before);
+        cpuMicros = Math.min(cpuMicros, used.user + used.system);
+    }
+    return { cpuMicros, result };
+}
+
 /**
  * The pack's own @pulumi/policy server's Analyze function called here, one request at a time, each
  * decoded from its bytes as the served pack decodes it: no gRPC, the pack's default config (no
@@ -424,34 +456,45 @@ interface InProcess {
 async function inProcessAnalyze(pack: LoadedPack, resources: PlannedResource[], rounds: number): Promise<InProcess> {
     const analyze = pack.server.makeAnalyzeRpcFun("bench", "0.0.0", "mandatory", pack.policies);
     const requests = resources.map(r => analyzeRequest(r).serializeBinary());
-    const answer = (bytes: Uint8Array) =>
-        new Promise<number>((resolve, reject) =>
-            analyze({ request: AnalyzeRequest.deserializeBinary(bytes) }, (error, response) =>
-                error || !response
-                    ? reject(error instanceof Error ? error : new Error(`Analyze failed: ${String(error)}`))
-                    : resolve(response.serializeBinary().length),
-            ),
-        );
-    const once = async () => {
-        let bytes = 0;
-        for (const request of requests) {
-            bytes += await answer(request);
-        }
-        return bytes;
-    };
-    await once(); // warm the JIT
-    let cpuMicros = Infinity;
-    let bytes = 0;
-    for (let r = 0; r < rounds; r++) {
-        const before = process.cpuUsage();
-        bytes = await once();
-        const used = process.cpuUsage(before);
-        cpuMicros = Math.min(cpuMicros, (used.user + used.system) / resources.length);
-    }
-    return { cpuMicros, bytes: bytes / resources.length };
+    const { cpuMicros, result } = await leastCpu(
+        rounds,
+        () => requests,
+        async encoded => {
+            let bytes = 0;
+            for (const request of encoded) {
+                bytes += await answerSize(analyze, AnalyzeRequest.deserializeBinary(request));
+            }
+            return bytes;
+        },
+    );
+    return { cpuMicros: cpuMicros / resources.length, bytes: result / resources.length };
 }
 
-const stackPolicies = (pack: LoadedPack) => pack.policies.filter(p => "validateStack" in p).length;
+/**
+ * The pack's own server's AnalyzeStack function called here on the whole stack, decoded before the
+ * clock starts (decoding costs every pack the same): the server's and the stack policies' work alone,
+ * in CPU milliseconds. The server builds its view of every resource again for each stack policy it
+ * runs, and skips without building one that carries a type no resource has.
+ */
+async function inProcessStack(pack: LoadedPack, resources: PlannedResource[], rounds: number): Promise<number> {
+    const analyzeStack = pack.server.makeAnalyzeStackRpcFun("bench", "0.0.0", "mandatory", pack.policies);
+    const bytes = stackRequest(resources).serializeBinary();
+    const { cpuMicros } = await leastCpu(
+        rounds,
+        () => AnalyzeStackRequest.deserializeBinary(bytes),
+        request => answerSize(analyzeStack, request),
+    );
+    return cpuMicros / 1000;
+}
+
+const stackPolicies = (pack: LoadedPack) => pack.policies.filter(p => "validateStack" in p);
+
+/** Stack policies the server skips on these resources without building the stack: typed, and no resource has their type. */
+function stackPoliciesSkipped(pack: LoadedPack, resources: PlannedResource[]): number {
+    const types = new Set(resources.map(r => r.type));
+    const typeOf = (p: (typeof pack.policies)[number]) => ("validateStack" in p ? (p.validateStack as { __pulumiType?: string }).__pulumiType : undefined);
+    return stackPolicies(pack).filter(p => typeOf(p) !== undefined && !types.has(typeOf(p) as string)).length;
+}
 
 async function devProgram(): Promise<PlannedResource[] | string> {
     try {
@@ -479,7 +522,7 @@ async function main(): Promise<void> {
         programs.push(["dev program", dev, path.join(CONFIG_DIR, "dev.json"), 7]);
     }
     programs.push(["generated program", generateProgram(5000), path.join(CONFIG_DIR, "prod.json"), 5]);
-    const loaded = { ours: lakewardenPack(), theirs: guardDir ? awsguardPack(guardDir) : undefined };
+    const loaded = { ours: lakewardenPack(), floor: lakewardenPack(true), theirs: guardDir ? awsguardPack(guardDir) : undefined };
 
     const [ours, floor, theirs] = await Promise.all([
         servedPack(["lakewarden"], profileDir),
@@ -523,14 +566,26 @@ async function main(): Promise<void> {
             const analyzeOnly = (f: Figure) => (f.seconds - (f.stackSeconds ?? 0)) / f.resources;
             console.log(
                 `  served, Analyze alone per resource ${(analyzeOnly(served) / analyzeOnly(aws)).toFixed(2)}x; AnalyzeStack ` +
-                    `${((served.stackSeconds ?? NaN) / (aws.stackSeconds ?? NaN)).toFixed(2)}x (stack policies: lakewarden ${stackPolicies(loaded.ours)}, ` +
-                    `awsguard ${loaded.theirs ? stackPolicies(loaded.theirs) : "?"})`,
+                    `${((served.stackSeconds ?? NaN) / (aws.stackSeconds ?? NaN)).toFixed(2)}x (stack policies: lakewarden ${stackPolicies(loaded.ours).length}, ` +
+                    `awsguard ${loaded.theirs ? stackPolicies(loaded.theirs).length : "?"})`,
             );
             if (loaded.theirs) {
                 const [mine, guard] = [await inProcessAnalyze(loaded.ours, resources, rounds), await inProcessAnalyze(loaded.theirs, resources, rounds)];
                 console.log(
                     `  in this process, the server's Analyze function alone (decoded here, no gRPC, default config): lakewarden ${mine.cpuMicros.toFixed(0)} us CPU/resource ` +
                         `(${mine.bytes.toFixed(0)} B), awsguard ${guard.cpuMicros.toFixed(0)} us (${guard.bytes.toFixed(0)} B): ${(mine.cpuMicros / guard.cpuMicros).toFixed(2)}x`,
+                );
+                const [stackMine, stackFloor, stackGuard] = [
+                    await inProcessStack(loaded.ours, resources, rounds),
+                    await inProcessStack(loaded.floor, resources, rounds),
+                    await inProcessStack(loaded.theirs, resources, rounds),
+                ];
+                const describe = (pack: LoadedPack) => `${stackPolicies(pack).length} stack policies, ${stackPoliciesSkipped(pack, resources)} skipped`;
+                console.log(
+                    `  in this process, the server's AnalyzeStack function alone (decoded before the clock, default config): lakewarden ${stackMine.toFixed(0)} ms CPU ` +
+                        `(${describe(loaded.ours)}), floor ${stackFloor.toFixed(0)} ms, awsguard ${stackGuard.toFixed(0)} ms (${describe(loaded.theirs)}); ` +
+                        `the floor's, which is the server rebuilding the stack for each stack policy it runs, is ${((100 * stackFloor) / ((aws.cpuSeconds ?? NaN) * 1000)).toFixed(0)}% ` +
+                        `of awsguard's whole engine-path CPU`,
                 );
             }
         } else {

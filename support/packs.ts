@@ -10,7 +10,7 @@ import { type LakewardenPolicy, resourcePolicy, stackPolicy } from "../policy/li
 export interface LoadedPack {
     policies: Policies;
     PolicyPack: typeof PolicyPackClass;
-    /** That copy's server module, whose Analyze function bench/policy.ts also calls in-process. */
+    /** That copy's server module, whose Analyze and AnalyzeStack functions bench/policy.ts also calls in-process. */
     server: PolicyServer;
 }
 
@@ -20,6 +20,7 @@ type Rpc = (call: { request: unknown }, callback: Callback) => void;
 /** @pulumi/policy/server's internals the bench calls (the package strips their types). */
 interface PolicyServer {
     makeAnalyzeRpcFun(packName: string, packVersion: string, level: string, policies: Policies): Rpc;
+    makeAnalyzeStackRpcFun(packName: string, packVersion: string, level: string, policies: Policies): Rpc;
 }
 
 /**
