@@ -492,8 +492,10 @@ const stackPolicies = (pack: LoadedPack) => pack.policies.filter(p => "validateS
 /** Stack policies the server skips on these resources without building the stack: typed, and no resource has their type. */
 function stackPoliciesSkipped(pack: LoadedPack, resources: PlannedResource[]): number {
     const types = new Set(resources.map(r => r.type));
-    const typeOf = (p: (typeof pack.policies)[number]) => ("validateStack" in p ? (p.validateStack as { __pulumiType?: string }).__pulumiType : undefined);
-    return stackPolicies(pack).filter(p => typeOf(p) !== undefined && !types.has(typeOf(p) as string)).length;
+    return stackPolicies(pack).filter(p => {
+        const type = (p.validateStack as { __pulumiType?: string }).__pulumiType;
+        return type !== undefined && !types.has(type);
+    }).length;
 }
 
 async function devProgram(): Promise<PlannedResource[] | string> {
@@ -584,7 +586,7 @@ async function main(): Promise<void> {
                 console.log(
                     `  in this process, the server's AnalyzeStack function alone (decoded before the clock, default config): lakewarden ${stackMine.toFixed(0)} ms CPU ` +
                         `(${describe(loaded.ours)}), floor ${stackFloor.toFixed(0)} ms, awsguard ${stackGuard.toFixed(0)} ms (${describe(loaded.theirs)}); ` +
-                        `the floor's, which is the server rebuilding the stack for each stack policy it runs, is ${((100 * stackFloor) / ((aws.cpuSeconds ?? NaN) * 1000)).toFixed(0)}% ` +
+                        `the floor's, mostly the server rebuilding the stack for each stack policy it runs, is ${((100 * stackFloor) / ((aws.cpuSeconds ?? NaN) * 1000)).toFixed(0)}% ` +
                         `of awsguard's whole engine-path CPU`,
                 );
             }
